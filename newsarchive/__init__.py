@@ -1,0 +1,1 @@
+"""newsarchive: turns an archive of captured news articles into a static site."""

@@ -1,0 +1,113 @@
+"""Read and validate config.yaml into a frozen Config, reporting every bad key at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import safeyaml
+from .model import BuildError, Diagnostic
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Config:
+    project: Path  # folder holding config.yaml
+    title: str
+    description: str
+    output: Path
+    articles: Path
+    templates: Path
+    static: Path
+    # Reprint detection: a pair is a reprint when it shares at least `min_shared_words` words
+    # in aligned passages and those cover at least `min_share` of the shorter text.
+    reprint_min_shared_words: int
+    reprint_min_share: float
+
+
+_DEFAULTS = {
+    "title": "News archive",
+    "description": "",
+    "output": "_site",
+    "articles": "articles",
+    "templates": "templates",
+    "static": "static",
+    "reprint_min_shared_words": 40,
+    "reprint_min_share": 0.15,
+}
+
+_TYPES = {
+    "title": str,
+    "description": str,
+    "output": str,
+    "articles": str,
+    "templates": str,
+    "static": str,
+    "reprint_min_shared_words": int,
+    "reprint_min_share": float,
+}
+
+
+def load_config(path: Path, output_override: str | None = None) -> Config:
+    project = path.parent.resolve()
+    shown = path.name
+    problems: list[Diagnostic] = []
+    values = dict(_DEFAULTS)
+    if path.exists():
+        raw = path.read_bytes()
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise BuildError([Diagnostic(shown, None, None, "config file is too large")])
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BuildError([Diagnostic(shown, None, None, "config file is not UTF-8 text",
+                                         "save it as UTF-8")])
+        data, lines, problems = safeyaml.parse(text, shown)
+        if data is None and not problems:
+            data = {}
+        if data is not None and not isinstance(data, dict):
+            problems.append(Diagnostic(shown, lines.of(), None, "config must be a mapping of keys",
+                                       "write lines such as 'title: My archive'"))
+            data = {}
+        for key, value in (data or {}).items():
+            line = lines.of(key)
+            if key not in _TYPES:
+                problems.append(Diagnostic(shown, line, key, "unknown setting",
+                                           "known settings: " + ", ".join(sorted(_TYPES))))
+                continue
+            want = _TYPES[key]
+            if want is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, want) or isinstance(value, bool):
+                problems.append(Diagnostic(shown, line, key,
+                                           f"expected {want.__name__}, got {value!r}"))
+                continue
+            if want is str and key != "description" and not value.strip():
+                problems.append(Diagnostic(shown, line, key, "must not be empty"))
+                continue
+            values[key] = value
+        if values["reprint_min_shared_words"] < 1:
+            problems.append(Diagnostic(shown, lines.of("reprint_min_shared_words"),
+                                       "reprint_min_shared_words", "must be at least 1"))
+        if not 0 < values["reprint_min_share"] <= 1:
+            problems.append(Diagnostic(shown, lines.of("reprint_min_share"), "reprint_min_share",
+                                       "must be between 0 and 1"))
+    if problems:
+        raise BuildError(problems)
+    def resolve(name: str) -> Path:
+        return (project / Path(values[name]).expanduser()).resolve()
+
+    return Config(
+        project=project,
+        title=values["title"],
+        description=values["description"],
+        # --output is a path typed at the shell, so it is relative to the working directory
+        output=(Path(output_override).expanduser().resolve() if output_override is not None
+                else resolve("output")),
+        articles=resolve("articles"),
+        templates=resolve("templates"),
+        static=resolve("static"),
+        reprint_min_shared_words=values["reprint_min_shared_words"],
+        reprint_min_share=values["reprint_min_share"],
+    )

@@ -1,0 +1,565 @@
+"""Read the articles and the two registries, validate them, and collect every problem.
+
+Nothing is written until everything here has passed (see pipeline.build), so a bad article
+never leaves half a site.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import markup, safeyaml
+from .model import (
+    DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
+    Actor, Article, Claim, Diagnostic, Original, PubDate, Source,
+)
+from .text import fold_for_search
+
+ACTORS_FILE = "actors.yaml"
+SOURCES_FILE = "sources.yaml"
+CAPTURES_DIR = "captures"
+MAX_FILE_BYTES = 2_000_000  # a long article is ~100 kB; anything far bigger is a mistake
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Archive:
+    articles: tuple[Article, ...]
+    actors: dict[str, Actor]
+    sources: dict[str, Source]
+    warnings: tuple[Diagnostic, ...]
+
+
+class _Report:
+    """Collects diagnostics for one file, so each check reads as one line."""
+
+    def __init__(self, path: str, lines: safeyaml.Lines, sink: list[Diagnostic]):
+        self.path, self.lines, self.sink = path, lines, sink
+
+    def error(self, field, message, hint="", *keys):
+        key_path = keys or ((field,) if field else ())
+        self.sink.append(Diagnostic(self.path, self.lines.of(*key_path), field, message, hint))
+
+    def warn(self, field, message, hint="", *keys):
+        key_path = keys or ((field,) if field else ())
+        self.sink.append(Diagnostic(self.path, self.lines.of(*key_path), field, message, hint,
+                                    severity="warning"))
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_for_search(text)).strip("-")
+
+
+def _did_you_mean(value: str, known) -> str:
+    close = difflib.get_close_matches(str(value), sorted(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _display(path: Path, project: Path) -> str:
+    try:
+        return str(path.relative_to(project))
+    except ValueError:
+        return str(path)
+
+
+def read_text_file(path: Path, shown: str, problems: list[Diagnostic], what: str) -> str | None:
+    """Read a UTF-8 text file that must stay inside the project, or report why not."""
+    if path.is_symlink():
+        problems.append(Diagnostic(shown, None, None, f"{what} is a symbolic link; links are not followed",
+                                   "replace the link with the file itself"))
+        return None
+    if not path.is_file():
+        problems.append(Diagnostic(shown, None, None, f"{what} is missing"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Diagnostic(shown, None, None,
+                                   f"{what} is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                                   "is this really one article?"))
+        return None
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.append(Diagnostic(shown, None, None, f"{what} is empty"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problems.append(Diagnostic(shown, None, None, f"{what} is not UTF-8 text (byte {err.start})",
+                                   "save the file as UTF-8"))
+        return None
+    if "\x00" in text:
+        problems.append(Diagnostic(shown, None, None, f"{what} contains NUL bytes; it looks binary"))
+        return None
+    return text
+
+
+# --- registries -------------------------------------------------------------------------
+
+def _text_field(report, entry, key, keypath, required=True) -> str:
+    value = entry.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            report.error(key, "missing or empty", f"add '{key}: ...'", *keypath)
+        return ""
+    if not isinstance(value, str):
+        report.error(key, f"expected text, got {value!r}", "put the value in quotes", *(keypath + (key,)))
+        return ""
+    return value.strip()
+
+
+def _text_list(report, entry, key, keypath) -> tuple[str, ...]:
+    value = entry.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        report.error(key, "expected a list of text values", f"write '{key}: [a, b]'", *(keypath + (key,)))
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _read_registry(path: Path, project: Path, problems: list[Diagnostic]):
+    shown = _display(path, project)
+    text = read_text_file(path, shown, problems, "registry file")
+    if text is None:
+        return {}, None, shown
+    data, lines, found = safeyaml.parse(text, shown)
+    problems.extend(found)
+    if data is None:
+        return {}, lines, shown
+    if not isinstance(data, dict):
+        problems.append(Diagnostic(shown, lines.of(), None, "expected a mapping of id: entry"))
+        return {}, lines, shown
+    return data, lines, shown
+
+
+def load_actors(path: Path, project: Path, problems: list[Diagnostic]) -> dict[str, Actor]:
+    data, lines, shown = _read_registry(path, project, problems)
+    actors: dict[str, Actor] = {}
+    by_name_slug: dict[str, str] = {}
+    for actor_id, entry in data.items():
+        report = _Report(shown, lines, problems)
+        if not isinstance(actor_id, str) or not SLUG.match(actor_id):
+            report.error(str(actor_id), "actor id must be a slug (lowercase letters, digits, hyphens)",
+                         f"try '{slugify(str(actor_id))}'", actor_id)
+            continue
+        if not isinstance(entry, dict):
+            report.error(actor_id, "expected name, aliases, role, affiliation, description", "", actor_id)
+            continue
+        keypath = (actor_id,)
+        for unknown in sorted(set(entry) - {"name", "aliases", "role", "affiliation", "description"}):
+            report.warn(f"{actor_id}.{unknown}", "unknown field", "", actor_id, unknown)
+        actor = Actor(
+            id=actor_id,
+            name=_text_field(report, entry, "name", keypath),
+            aliases=_text_list(report, entry, "aliases", keypath),
+            role=_text_field(report, entry, "role", keypath),
+            affiliation=_text_field(report, entry, "affiliation", keypath, required=False),
+            description=_text_field(report, entry, "description", keypath),
+        )
+        name_slug = slugify(actor.name)
+        if name_slug and name_slug in by_name_slug:
+            report.error(f"{actor_id}.name",
+                         f"name '{actor.name}' gives the same slug as actor '{by_name_slug[name_slug]}'",
+                         "merge the two actors or tell them apart in the name", actor_id, "name")
+        by_name_slug.setdefault(name_slug, actor_id)
+        actors[actor_id] = actor
+    return actors
+
+
+def load_sources(path: Path, project: Path, problems: list[Diagnostic]) -> dict[str, Source]:
+    data, lines, shown = _read_registry(path, project, problems)
+    sources: dict[str, Source] = {}
+    domain_owner: dict[str, str] = {}
+    for source_id, entry in data.items():
+        report = _Report(shown, lines, problems)
+        if not isinstance(source_id, str) or not SLUG.match(source_id):
+            report.error(str(source_id), "source id must be a slug (lowercase letters, digits, hyphens)",
+                         f"try '{slugify(str(source_id))}'", source_id)
+            continue
+        if not isinstance(entry, dict):
+            report.error(source_id, "expected name, domains, kind", "", source_id)
+            continue
+        keypath = (source_id,)
+        for unknown in sorted(set(entry) - {"name", "domains", "kind"}):
+            report.warn(f"{source_id}.{unknown}", "unknown field", "", source_id, unknown)
+        kind = _text_field(report, entry, "kind", keypath)
+        if kind and kind not in SOURCE_KINDS:
+            report.error(f"{source_id}.kind", f"unknown kind '{kind}'",
+                         "use one of: " + ", ".join(SOURCE_KINDS), source_id, "kind")
+        domains = tuple(d.lower() for d in _text_list(report, entry, "domains", keypath))
+        for domain in domains:
+            if domain in domain_owner:
+                report.error(f"{source_id}.domains",
+                             f"domain {domain} already belongs to '{domain_owner[domain]}'",
+                             "a domain names one outlet", source_id, "domains")
+            domain_owner.setdefault(domain, source_id)
+        sources[source_id] = Source(id=source_id, name=_text_field(report, entry, "name", keypath),
+                                    domains=domains, kind=kind)
+    return sources
+
+
+# --- articles: one parser per front matter field ----------------------------------------
+
+def _f_title(value, report, ctx):
+    if not isinstance(value, str) or not value.strip():
+        report.error("title", f"expected text, got {value!r}", "put the title in quotes")
+        return None
+    return " ".join(value.split())
+
+
+def _f_url(value, report, ctx):
+    if not isinstance(value, str) or urlsplit(value.strip()).scheme not in ("http", "https") \
+            or not urlsplit(value.strip()).netloc:
+        report.error("url", f"expected the http(s) address the capture came from, got {value!r}",
+                     "write the full address, https://...")
+        return None
+    return value.strip()
+
+
+def _f_capture(value, report, ctx):
+    if not isinstance(value, str) or not value.strip():
+        report.error("capture", f"expected a file name under {CAPTURES_DIR}/, got {value!r}")
+        return None
+    relative = Path(value.strip())
+    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] != (CAPTURES_DIR,):
+        report.error("capture", f"capture must be a file under {CAPTURES_DIR}/, got {value!r}",
+                     f"keep the capture in articles/{CAPTURES_DIR}/ and write '{CAPTURES_DIR}/NAME.txt'")
+        return None
+    found: list[Diagnostic] = []
+    full = ctx["articles_dir"] / relative
+    if full.resolve().parent != (ctx["articles_dir"] / CAPTURES_DIR).resolve() and not full.is_symlink():
+        report.error("capture", f"capture {value!r} is outside {CAPTURES_DIR}/")
+        return None
+    text = read_text_file(full, value, found, "capture file")
+    for problem in found:
+        report.error("capture", f"{problem.message} ({value})", problem.hint)
+    ctx["capture_text"] = text
+    return relative.as_posix()
+
+
+def _f_date(value, report, ctx):
+    if value is None:
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
+            if re.fullmatch(pattern, text):
+                try:
+                    _dt.datetime.strptime(text, fmt)
+                except ValueError:
+                    break
+                return text
+    report.error("date", f"invalid date {value!r}",
+                 "write YYYY-MM-DD, YYYY-MM or YYYY, or leave it empty when the date is unknown")
+    return None
+
+
+def _f_text(name, required=True):
+    def parse(value, report, ctx):
+        if value is None or value == "":
+            if required:
+                report.error(name, "missing or empty")
+            return ""
+        if not isinstance(value, str):
+            report.error(name, f"expected text, got {value!r}", "put the value in quotes")
+            return ""
+        return " ".join(value.split())
+    return parse
+
+
+def _f_choice(name, choices):
+    def parse(value, report, ctx):
+        if value not in choices:
+            report.error(name, f"expected one of {', '.join(choices)}, got {value!r}")
+            return None
+        return value
+    return parse
+
+
+def _f_source_id(value, report, ctx, field="publisher", keys=()):
+    if not isinstance(value, str) or not value.strip():
+        report.error(field, f"expected a source id, got {value!r}",
+                     "use an id from articles/sources.yaml", *keys)
+        return None
+    if value not in ctx["sources"]:
+        report.error(field, f"unknown source id '{value}'",
+                     _did_you_mean(value, ctx["sources"]) or "add it to articles/sources.yaml", *keys)
+        return None
+    return value
+
+
+def _f_people(value, report, ctx):
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report.error("people", f"expected a list of actor ids, got {value!r}", "write 'people: [id, id]'")
+        return ()
+    people = []
+    for index, actor_id in enumerate(value):
+        if not isinstance(actor_id, str) or actor_id not in ctx["actors"]:
+            report.error("people", f"unknown actor id {actor_id!r}",
+                         _did_you_mean(str(actor_id), ctx["actors"]) or "add the person to articles/actors.yaml",
+                         "people", index)
+        elif actor_id in people:
+            report.error("people", f"actor '{actor_id}' is listed twice", "", "people", index)
+        else:
+            people.append(actor_id)
+    return tuple(people)
+
+
+def _f_slug_list(name):
+    def parse(value, report, ctx):
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            report.error(name, "expected a list of article slugs")
+            return ()
+        return tuple(value)  # checked against the loaded articles once all are read
+    return parse
+
+
+def _f_original(value, report, ctx):
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        report.error("original", "expected source, article, relation and evidence")
+        return None
+    keys = ("original",)
+    for unknown in sorted(set(value) - {"source", "article", "relation", "evidence"}):
+        report.warn(f"original.{unknown}", "unknown field", "", "original", unknown)
+    source = _f_source_id(value.get("source"), report, ctx, "original.source", ("original", "source"))
+    article = value.get("article")
+    if article is not None and not isinstance(article, str):
+        report.error("original.article", "expected an article slug", "", "original", "article")
+        article = None
+    relation = value.get("relation", "reprint")
+    if relation not in ORIGINAL_RELATIONS:
+        report.error("original.relation", f"expected one of {', '.join(ORIGINAL_RELATIONS)}, got {relation!r}",
+                     "", "original", "relation")
+    evidence = value.get("evidence")
+    if not isinstance(evidence, str) or not evidence.strip():
+        report.error("original.evidence", "missing: quote the words that name the original",
+                     "", *keys)
+        evidence = ""
+    if source is None:
+        return None
+    return Original(source=source, article=article, relation=relation, evidence=" ".join(evidence.split()))
+
+
+def _f_claims(value, report, ctx):
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report.error("claims", "expected a list of claims")
+        return ()
+    claims = []
+    for index, entry in enumerate(value):
+        keys = ("claims", index)
+        if not isinstance(entry, dict):
+            report.error("claims", "each claim needs id, speaker, stance, statement and quote", "", *keys)
+            continue
+        for unknown in sorted(set(entry) - {"id", "speaker", "speaker_label", "stance", "statement", "quote"}):
+            report.warn(f"claims[{index}].{unknown}", "unknown field", "", *keys, unknown)
+        fields = {}
+        for key in ("id", "speaker", "stance", "statement", "quote"):
+            item = entry.get(key)
+            if not isinstance(item, str) or not item.strip():
+                report.error(f"claims[{index}].{key}", f"missing or not text: {item!r}", "", *keys, key)
+                item = ""
+            fields[key] = " ".join(item.split())
+        label = entry.get("speaker_label") or ""
+        if not isinstance(label, str):
+            report.error(f"claims[{index}].speaker_label", "expected text", "", *keys, "speaker_label")
+            label = ""
+        if fields["id"] and not SLUG.match(fields["id"]):
+            report.error(f"claims[{index}].id", f"claim id must be a slug, got {fields['id']!r}",
+                         f"try '{slugify(fields['id'])}'", *keys, "id")
+        if fields["stance"] and fields["stance"] not in STANCES:
+            report.error(f"claims[{index}].stance", f"expected one of {', '.join(STANCES)}, "
+                         f"got {fields['stance']!r}", "", *keys, "stance")
+        speaker = fields["speaker"]
+        if speaker == UNNAMED:
+            if not label.strip():
+                report.error(f"claims[{index}].speaker_label", "an unnamed speaker needs the words the text uses",
+                             "e.g. speaker_label: a source close to the ministry", *keys)
+        elif speaker and speaker not in ctx["actors"]:
+            report.error(f"claims[{index}].speaker", f"unknown actor id '{speaker}'",
+                         _did_you_mean(speaker, ctx["actors"]) or f"add them to actors.yaml or use '{UNNAMED}'",
+                         *keys, "speaker")
+        claims.append(Claim(id=fields["id"], speaker=speaker, speaker_label=" ".join(label.split()),
+                            stance=fields["stance"], statement=fields["statement"], quote=fields["quote"]))
+    return tuple(claims)
+
+
+# The table of field parsers: each front matter field has exactly one function.
+FIELDS = {
+    "title": (True, _f_title),
+    "url": (True, _f_url),
+    "capture": (True, _f_capture),
+    "date": (False, _f_date),
+    "date_precision": (True, _f_choice("date_precision", DATE_PRECISIONS)),
+    "date_evidence": (True, _f_text("date_evidence")),
+    "publisher": (True, _f_source_id),
+    "original": (False, _f_original),
+    "credit": (False, _f_text("credit", required=False)),
+    "people": (False, _f_people),
+    "claims": (False, _f_claims),
+    "reprint_of": (False, _f_slug_list("reprint_of")),
+    "not_reprint_of": (False, _f_slug_list("not_reprint_of")),
+}
+
+
+def _date_consistency(values, report) -> PubDate:
+    iso, precision = values.get("date"), values.get("date_precision")
+    evidence = values.get("date_evidence") or ""
+    if precision is None:
+        return PubDate(iso, "unknown", evidence)
+    expected = {"day": 10, "month": 7, "year": 4, "unknown": None}[precision]
+    if iso is None and expected is not None:
+        report.error("date", f"missing, but date_precision is '{precision}'",
+                     "give the date, or set date_precision: unknown")
+    elif iso is not None and expected is None:
+        report.error("date_precision", f"is 'unknown' but a date ({iso}) is given",
+                     "set the precision to day, month or year")
+    elif iso is not None and len(iso) != expected:
+        report.error("date_precision", f"'{precision}' does not match the date {iso}",
+                     "a day date is YYYY-MM-DD, a month YYYY-MM, a year YYYY")
+    elif iso is not None and iso > _dt.date.today().isoformat()[: len(iso)]:
+        report.error("date", f"{iso} is in the future", "check the year")
+    return PubDate(iso, precision, evidence)
+
+
+def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article | None:
+    shown = _display(path, ctx["project"])
+    text = read_text_file(path, shown, problems, "article file")
+    if text is None:
+        return None
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        problems.append(Diagnostic(shown, 1, None, "no front matter",
+                                   "start the file with a line '---', the YAML fields, and another '---'"))
+        return None
+    data, lines, found = safeyaml.parse(match.group(1) or "", shown, first_line=2)
+    problems.extend(found)
+    if found and data is None:
+        return None
+    report = _Report(shown, lines, problems)
+    if not isinstance(data, dict):
+        report.error(None, "front matter must be a mapping of fields",
+                     "write lines such as 'title: ...'")
+        return None
+    before = len(problems)
+    slug = data.get("slug", path.stem)
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        where = "field 'slug'" if "slug" in data else f"file name '{path.name}'"
+        report.error("slug" if "slug" in data else None,
+                     f"{where} does not give a valid slug: {slug!r}",
+                     f"use lowercase letters, digits and hyphens, e.g. '{slugify(str(slug)) or 'article'}'")
+    values = {}
+    for name, (required, parse) in FIELDS.items():
+        if name not in data:
+            if required:
+                report.error(name, "missing required field", f"add '{name}: ...' to the front matter")
+            continue
+        values[name] = parse(data[name], report, ctx)
+    for unknown in sorted(set(data) - set(FIELDS) - {"slug"}):
+        report.warn(unknown, "unknown field",
+                    _did_you_mean(unknown, FIELDS) or "known fields: " + ", ".join(FIELDS))
+    date = _date_consistency(values, report)
+    body = text[match.end():]
+    paragraphs = tuple(block for _, block in markup.blocks(body))
+    if not paragraphs:
+        problems.append(Diagnostic(shown, text[: match.end()].count("\n") + 1, None,
+                                   "the article has no body text", "paste the article's text below the front matter"))
+    capture_text = ctx.pop("capture_text", None)
+    if capture_text is not None:
+        _check_quotes_in_body(values.get("claims", ()), paragraphs, report)
+    if any(p.severity == "error" for p in problems[before:]):
+        return None
+    ctx["lines"][slug] = lines
+    return Article(
+        slug=slug, path=path, title=values["title"], url=values["url"], capture=values["capture"],
+        date=date, publisher=values["publisher"], original=values.get("original"),
+        credit=values.get("credit", ""), people=values.get("people", ()), claims=values.get("claims", ()),
+        reprint_of=values.get("reprint_of", ()), not_reprint_of=values.get("not_reprint_of", ()),
+        body=body, paragraphs=paragraphs,
+    )
+
+
+def _check_quotes_in_body(claims, paragraphs, report) -> None:
+    folded = fold_for_search("\n".join(paragraphs))
+    for index, claim in enumerate(claims):
+        if claim.quote and fold_for_search(claim.quote) not in folded:
+            report.error(f"claims[{index}].quote", "the quote does not occur in the article body",
+                         "copy the sentence verbatim from the body", "claims", index, "quote")
+
+
+def load_archive(articles_dir: Path, project: Path) -> tuple[Archive | None, list[Diagnostic]]:
+    """Load everything; returns (archive, diagnostics). archive is None when any error was found."""
+    problems: list[Diagnostic] = []
+    if not articles_dir.is_dir():
+        problems.append(Diagnostic(_display(articles_dir, project), None, None, "articles folder is missing",
+                                   "create it, or set 'articles:' in config.yaml"))
+        return None, problems
+    actors = load_actors(articles_dir / ACTORS_FILE, project, problems)
+    sources = load_sources(articles_dir / SOURCES_FILE, project, problems)
+    ctx = {"actors": actors, "sources": sources, "articles_dir": articles_dir, "project": project}
+    ctx["lines"] = {}
+    articles: dict[str, Article] = {}
+    for path in sorted(articles_dir.glob("*.md")):
+        shown = _display(path, project)
+        if path.is_symlink():
+            problems.append(Diagnostic(shown, None, None, "article is a symbolic link; links are not followed",
+                                       "replace the link with the file itself"))
+            continue
+        article = load_article(path, ctx, problems)
+        if article is None:
+            continue
+        if article.slug in articles:
+            other = _display(articles[article.slug].path, project)
+            problems.append(Diagnostic(shown, ctx["lines"][article.slug].of("slug"), "slug",
+                                       f"duplicate slug '{article.slug}': {other} has the same one",
+                                       "give one of the two articles another slug"))
+            continue
+        articles[article.slug] = article
+    _check_cross_references(articles, ctx["lines"], problems, project)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    if errors:
+        return None, problems
+    ordered = tuple(articles[slug] for slug in sorted(articles))
+    return Archive(ordered, actors, sources, warnings), problems
+
+
+def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:
+    """Checks that need every article: slugs named in other articles, and shared captures."""
+    capture_owner: dict[str, str] = {}
+    for article in articles.values():
+        shown = _display(article.path, project)
+        refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
+        if article.original and article.original.article:
+            refs.append(("original.article", article.original.article))
+        for field, slug in refs:
+            line = lines[article.slug].of(*field.split("."))
+            if slug == article.slug:
+                problems.append(Diagnostic(shown, line, field, "an article cannot reprint itself"))
+            elif slug not in articles:
+                problems.append(Diagnostic(shown, line, field, f"no archived article has the slug '{slug}'",
+                                           _did_you_mean(slug, articles) or "use the file name without .md"))
+        if article.capture in capture_owner:
+            problems.append(Diagnostic(shown, lines[article.slug].of("capture"), "capture",
+                                       f"capture {article.capture} already belongs to {capture_owner[article.capture]}",
+                                       "each article keeps its own capture"))
+        capture_owner.setdefault(article.capture, article.slug)

@@ -1,0 +1,44 @@
+"""The whole build, stage by stage. Read this function to learn how a site is made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import publish, reprints, sitemodel
+from .config import Config
+from .load import load_archive
+from .model import BuildError, Diagnostic
+from .render import render
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages: int
+    files: int
+    reprints: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def build(config: Config, strict: bool = False, force: bool = False) -> BuildReport:
+    # 0. Refuse a dangerous output folder before doing any work.
+    refusals = publish.check_output_folder(
+        config.output, config.project, [config.articles, config.templates, config.static], force)
+    if refusals:
+        raise BuildError(refusals)
+    # 1. Load and validate everything; nothing is written unless all of it passes.
+    archive, problems = load_archive(config.articles, config.project)
+    if archive is None or (strict and problems):
+        raise BuildError(problems)
+    # 2. Find which articles copy which, from their texts.
+    relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share)
+    # 3. Join it all into the model the templates read.
+    site = sitemodel.build_site(config, archive, relations)
+    # 4. Render every page in memory, then 5. swap the finished site into place.
+    files = render(site)
+    publish.publish(files, config.output)
+    return BuildReport(
+        pages=sum(1 for f in files if f.path.endswith(".html")),
+        files=len(files),
+        reprints=len(relations),
+        warnings=archive.warnings,
+    )

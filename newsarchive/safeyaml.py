@@ -1,0 +1,133 @@
+"""YAML reading that never constructs objects, rejects duplicate keys and remembers lines.
+
+PyYAML's composer gives us nodes with their positions; we build plain Python values from
+them ourselves so that every key keeps the line it was written on (counted in the file, not
+in the YAML block) and so that no tag can run code.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import yaml
+
+from .model import Diagnostic
+
+MAX_NODES = 20_000  # far above any real front matter; stops alias bombs ("billion laughs")
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class Lines(dict):
+    """Maps a key path such as ("claims", 0, "quote") to its 1-based line in the file."""
+
+    def of(self, *path, default: int | None = None) -> int | None:
+        while path:
+            if path in self:
+                return self[path]
+            path = path[:-1]
+        return self.get((), default)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def parse(text: str, path: str, first_line: int = 1) -> tuple[object, Lines, list[Diagnostic]]:
+    """Parse one YAML document. Returns (value, lines, diagnostics); value is None on error."""
+    offset = first_line - 1
+    lines = Lines()
+    problems: list[Diagnostic] = []
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        problems.append(
+            Diagnostic(path, line, None, f"malformed YAML: {err.problem or err}",
+                       "check indentation, colons and quoting on this line or the one before")
+        )
+        return None, lines, problems
+    except yaml.YAMLError as err:
+        problems.append(Diagnostic(path, first_line, None, f"malformed YAML: {err}"))
+        return None, lines, problems
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, lines, problems
+    lines[()] = node.start_mark.line + 1 + offset
+    budget = [MAX_NODES]
+    try:
+        value = _build(node, (), loader, lines, problems, path, offset, budget)
+    except _TooBig:
+        problems.append(
+            Diagnostic(path, first_line, None,
+                       f"YAML expands to more than {MAX_NODES} values",
+                       "remove the anchors and aliases (& and *) that repeat large blocks")
+        )
+        return None, lines, problems
+    return value, lines, problems
+
+
+def _build(node, keypath, loader, lines, problems, path, offset, budget):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
+    line = node.start_mark.line + 1 + offset
+    field = ".".join(str(p) for p in keypath) or None
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            problems.append(_bad_tag(path, line, field, node.tag))
+            return None
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Diagnostic(path, key_node.start_mark.line + 1 + offset, field,
+                                           "a key must be plain text", "write the key as a word"))
+                continue
+            key = key_node.value
+            key_line = key_node.start_mark.line + 1 + offset
+            sub = keypath + (key,)
+            if key in result:
+                problems.append(
+                    Diagnostic(path, key_line, ".".join(str(p) for p in sub),
+                               f"duplicate key '{key}' (first on line {lines[sub]})",
+                               "keep one of the two entries")
+                )
+                continue
+            lines[sub] = key_line
+            result[key] = _build(value_node, sub, loader, lines, problems, path, offset, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            problems.append(_bad_tag(path, line, field, node.tag))
+            return None
+        items = []
+        for index, item in enumerate(node.value):
+            lines[keypath + (index,)] = item.start_mark.line + 1 + offset
+            items.append(_build(item, keypath + (index,), loader, lines, problems, path, offset, budget))
+        return items
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(_bad_tag(path, line, field, node.tag))
+        return None
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as err:
+        problems.append(Diagnostic(path, line, field, f"unreadable value {node.value!r}: {err}"))
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date() if value.time() == _dt.time() else value
+    return value
+
+
+def _bad_tag(path, line, field, tag) -> Diagnostic:
+    return Diagnostic(path, line, field, f"YAML tag {tag!r} is not allowed",
+                      "use plain text, numbers, lists and mappings; tags such as !!python/... are refused")

@@ -1,0 +1,178 @@
+"""Join articles, registries and reprint relations into the Site the templates read.
+
+Relations are kept by key (slugs and ids) and resolved through lookup tables, so no record
+is copied into another and every page sees the same objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .config import Config
+from .load import Archive
+from .model import Actor, Article, Claim, Reprint, Source
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One article carrying one claim."""
+
+    claim: Claim
+    article: Article
+    earliest: bool  # the earliest dated appearance of this claim id
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    id: str
+    title: str
+    appearances: tuple[Appearance, ...]  # oldest first, undated last
+
+    @property
+    def stances(self) -> dict[str, int]:
+        return dict(Counter(a.claim.stance for a in self.appearances))
+
+
+@dataclass(frozen=True)
+class Borrowing:
+    """An article that takes its text from another outlet: found by text overlap, credited, or both."""
+
+    copy: Article
+    source: str  # id of the outlet copied
+    original: Article | None  # the archived original, when there is one
+    relation: Reprint | None  # the text overlap found, if any
+    credit: str  # "reprint" or "translation" when the text credits the outlet, else ""
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    articles: tuple[Article, ...]  # newest first, undated last
+    actors: tuple[Actor, ...]  # by name
+    sources: tuple[Source, ...]  # by name
+    reprints: tuple[Reprint, ...]
+    claims: tuple[ClaimGroup, ...]
+    article: dict[str, Article]
+    actor: dict[str, Actor]
+    source: dict[str, Source]
+    articles_naming: dict[str, tuple[Article, ...]]  # actor id -> articles
+    claims_by: dict[str, tuple[Appearance, ...]]  # actor id -> claims they make
+    copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
+    copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
+    published_by: dict[str, tuple[Article, ...]]  # source id -> its articles
+    borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
+    borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
+
+
+def newest_first_key(article: Article):
+    bounds = article.date.bounds()
+    # Undated articles sort after dated ones; the title breaks ties so the order is stable.
+    return (0, _invert(bounds[0]), article.title.casefold()) if bounds else (1, "", article.title.casefold())
+
+
+def _invert(iso: str) -> str:
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in iso)
+
+
+def oldest_first_key(article: Article):
+    bounds = article.date.bounds()
+    return (0, bounds[0], article.title.casefold()) if bounds else (1, "", article.title.casefold())
+
+
+def claim_title(claim_id: str, texts: list[str]) -> str:
+    """A readable heading from a claim id, with each word cased as the articles write it."""
+    casings: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for word in re.findall(r"[A-Za-z]+", text):
+            casings[word.lower()][word] += 1
+    words = []
+    for word in claim_id.split("-"):
+        seen = casings.get(word)
+        words.append(seen.most_common(1)[0][0] if seen else word)
+    if words:
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
+    articles = tuple(sorted(archive.articles, key=newest_first_key))
+    by_slug = {a.slug: a for a in articles}
+
+    grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
+    for article in sorted(articles, key=oldest_first_key):
+        for claim in article.claims:
+            grouped[claim.id].append((claim, article))
+    groups = []
+    claims_by: dict[str, list[Appearance]] = defaultdict(list)
+    for claim_id in sorted(grouped):
+        pairs = grouped[claim_id]
+        dated = [article for _, article in pairs if article.date.known]
+        first_day = min(article.date.bounds()[0] for article in dated) if dated else None
+        appearances = tuple(
+            Appearance(claim, article,
+                       earliest=first_day is not None and article.date.known
+                       and article.date.bounds()[0] == first_day)
+            for claim, article in pairs
+        )
+        texts = [text for claim, _ in pairs for text in (claim.quote, claim.statement)]
+        groups.append(ClaimGroup(claim_id, claim_title(claim_id, texts), appearances))
+        for appearance in appearances:
+            claims_by[appearance.claim.speaker].append(appearance)
+
+    copies_of, copied_by = defaultdict(list), defaultdict(list)
+    for relation in reprints:
+        copies_of[relation.copy].append(relation)
+        copied_by[relation.original].append(relation)
+
+    naming, published = defaultdict(list), defaultdict(list)
+    for article in articles:
+        for actor_id in article.people:
+            naming[actor_id].append(article)
+        published[article.publisher].append(article)
+
+    borrowed_from, borrowings_of = defaultdict(list), defaultdict(list)
+    for borrowing in _borrowings(articles, by_slug, reprints):
+        borrowed_from[borrowing.source].append(borrowing)
+        borrowings_of[borrowing.copy.publisher].append(borrowing)
+
+    def frozen(mapping):
+        return {key: tuple(value) for key, value in mapping.items()}
+
+    return Site(
+        config=config,
+        articles=articles,
+        actors=tuple(sorted(archive.actors.values(), key=lambda a: (a.name.casefold(), a.id))),
+        sources=tuple(sorted(archive.sources.values(), key=lambda s: (s.name.casefold(), s.id))),
+        reprints=reprints,
+        claims=tuple(groups),
+        article=by_slug,
+        actor=dict(archive.actors),
+        source=dict(archive.sources),
+        articles_naming=frozen(naming),
+        claims_by=frozen(claims_by),
+        copies_of=frozen(copies_of),
+        copied_by=frozen(copied_by),
+        published_by=frozen(published),
+        borrowed_from=frozen(borrowed_from),
+        borrowings_of=frozen(borrowings_of),
+    )
+
+
+def _borrowings(articles, by_slug, reprints) -> list[Borrowing]:
+    """Every (copy, copied outlet) pair, merging what the text credits with what overlap shows."""
+    found = {}
+    for relation in reprints:
+        copy, original = by_slug[relation.copy], by_slug[relation.original]
+        found[(copy.slug, original.publisher)] = Borrowing(copy, original.publisher, original, relation, "")
+    for article in articles:
+        credit = article.original
+        if credit is None:
+            continue
+        known = found.get((article.slug, credit.source))
+        original = by_slug.get(credit.article) if credit.article else None
+        found[(article.slug, credit.source)] = Borrowing(
+            article, credit.source, original or (known.original if known else None),
+            known.relation if known else None, credit.relation)
+    return [found[key] for key in sorted(found)]
