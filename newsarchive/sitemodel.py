@@ -104,6 +104,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
     for article in sorted(articles, key=oldest_first_key):
         for claim in article.claims:
             grouped[claim.id].append((claim, article))
+    # Claim headings borrow the casing of words as the whole archive writes them ("GNA", "Russian").
+    vocabulary = [text for article in articles for text in (article.title, *article.paragraphs)]
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     for claim_id in sorted(grouped):
@@ -116,8 +118,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
                        and article.date.bounds()[0] == first_day)
             for claim, article in pairs
         )
-        texts = [text for claim, _ in pairs for text in (claim.quote, claim.statement)]
-        groups.append(ClaimGroup(claim_id, claim_title(claim_id, texts), appearances))
+        groups.append(ClaimGroup(claim_id, claim_title(claim_id, vocabulary), appearances))
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)
 
