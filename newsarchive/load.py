@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import frontmatter
+
 from . import markup, safeyaml
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
@@ -25,7 +27,7 @@ SOURCES_FILE = "sources.yaml"
 CAPTURES_DIR = "captures"
 MAX_FILE_BYTES = 2_000_000  # a long article is ~100 kB; anything far bigger is a mistake
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONTMATTER_HANDLER = frontmatter.YAMLHandler()
 
 
 @dataclass(frozen=True)
@@ -441,17 +443,36 @@ def _date_consistency(values, report) -> PubDate:
     return PubDate(iso, precision, evidence)
 
 
+def _split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """(front matter, its first line, body, the body's first line), or None without front matter.
+
+    python-frontmatter finds the '---' fences; the YAML itself is read by safeyaml so that
+    errors keep their line in the file.
+    """
+    fence = _FRONTMATTER_HANDLER.FM_BOUNDARY
+    opening = fence.match(text)
+    if not opening:
+        return None
+    closing = fence.search(text, opening.end())
+    if not closing:
+        return None
+    front = text[opening.end():closing.start()]
+    first_line = text.count("\n", 0, opening.end()) + 1
+    return front, first_line, text[closing.end():], text.count("\n", 0, closing.end()) + 1
+
+
 def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article | None:
     shown = _display(path, ctx["project"])
     text = read_text_file(path, shown, problems, "article file")
     if text is None:
         return None
-    match = _FRONT_MATTER.match(text)
-    if not match:
+    split = _split_front_matter(text)
+    if split is None:
         problems.append(Diagnostic(shown, 1, None, "no front matter",
                                    "start the file with a line '---', the YAML fields, and another '---'"))
         return None
-    data, lines, found = safeyaml.parse(match.group(1) or "", shown, first_line=2)
+    front, first_line, body, body_line = split
+    data, lines, found = safeyaml.parse(front, shown, first_line=first_line)
     problems.extend(found)
     if found and data is None:
         return None
@@ -478,10 +499,9 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
         report.warn(unknown, "unknown field",
                     _did_you_mean(unknown, FIELDS) or "known fields: " + ", ".join(FIELDS))
     date = _date_consistency(values, report)
-    body = text[match.end():]
     paragraphs = tuple(block for _, block in markup.blocks(body))
     if not paragraphs:
-        problems.append(Diagnostic(shown, text[: match.end()].count("\n") + 1, None,
+        problems.append(Diagnostic(shown, body_line, None,
                                    "the article has no body text", "paste the article's text below the front matter"))
     capture_text = ctx.pop("capture_text", None)
     if capture_text is not None:

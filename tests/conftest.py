@@ -1,0 +1,103 @@
+"""Shared fixtures: every test builds its own copy of the archive under tmp_path."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from newsarchive.cli import main
+from newsarchive.model import Article, Claim, Original, PubDate
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEED_SLUGS = {
+    "000": "russian-official-haftar-and-tripoli-requested-arming",
+    "001": "libya-prompts-russia-for-military-defense-cooperation",
+    "002": "libyan-army-asks-russia-for-weapons",
+    "003": "moscow-wants-hafter-in-political-process-but-no-arms",
+    "004": "putin-asked-to-intervene-in-libya",
+}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the real archive (articles, templates, static, config) to build or break."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("articles", "templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
+    return root
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_build(project: Path, *args: str) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--config", str(project / "config.yaml"), *args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def built(project) -> Path:
+    """The real archive built once into project/_site; returns the output folder."""
+    result = run_build(project)
+    assert result.code == 0, result.err
+    return project / "_site"
+
+
+def make_article(slug: str, text: str, date: str | None = None, precision: str | None = None,
+                 publisher: str = "outlet", original: Original | None = None,
+                 claims: tuple[Claim, ...] = (), people: tuple[str, ...] = (),
+                 reprint_of: tuple[str, ...] = (), not_reprint_of: tuple[str, ...] = ()) -> Article:
+    """An in-memory article for unit tests; paragraphs are split on blank lines."""
+    paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+    if precision is None:
+        precision = "unknown" if date is None else {10: "day", 7: "month", 4: "year"}[len(date)]
+    return Article(
+        slug=slug, path=Path(f"{slug}.md"), title=slug.replace("-", " "), url=f"https://example.org/{slug}",
+        capture=f"captures/{slug}.txt", date=PubDate(date, precision, "test"), publisher=publisher,
+        original=original, credit="", people=people, claims=claims, reprint_of=reprint_of,
+        not_reprint_of=not_reprint_of, body="\n\n".join(paragraphs) + "\n", paragraphs=paragraphs,
+    )
+
+
+def write_article(project: Path, slug: str, front: str, body: str = "Some body text.\n",
+                  capture_text: str = "Some body text.\n") -> Path:
+    """Write articles/<slug>.md (and its capture) with the given front matter lines."""
+    capture = project / "articles" / "captures" / f"{slug}.txt"
+    capture.write_text(capture_text, encoding="utf-8")
+    path = project / "articles" / f"{slug}.md"
+    path.write_text(f"---\n{front.strip()}\n---\n\n{body}", encoding="utf-8")
+    return path
+
+
+def minimal_front(name: str, **fields: str) -> str:
+    """Front matter that passes validation, with any field replaced or added."""
+    values = {
+        "title": f"Test article {name}",
+        "url": f"https://www.libyanexpress.com/{name}/",
+        "capture": f"captures/{name}.txt",
+        "date": "2017-05-01",
+        "date_precision": "day",
+        "date_evidence": "test",
+        "publisher": "libyan-express",
+        "people": "[khalifa-haftar]",
+    }
+    values.update(fields)
+    return "\n".join(f"{key}: {value}" for key, value in values.items() if value is not None)
+
+
+def quiet(fn, *args, **kwargs):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return fn(*args, **kwargs)

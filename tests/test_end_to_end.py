@@ -1,0 +1,165 @@
+"""Build the real five-article archive and check the site a reader gets."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from conftest import SEED_SLUGS, run_build
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids, self.text = [], set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append(attrs[name])
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _page(site: Path, url: str) -> Path:
+    return site / url / "index.html"
+
+
+def _article(site, key):
+    return _page(site, f"articles/{SEED_SLUGS[key]}")
+
+
+def test_every_page_type_exists(built):
+    assert (built / "index.html").exists()
+    for url in ("actors", "sources", "claims", "actors/khalifa-haftar", "sources/sputnik", "sources/izvestia"):
+        assert _page(built, url).exists(), url
+    for slug in SEED_SLUGS.values():
+        assert _page(built, f"articles/{slug}").exists()
+
+
+def test_every_internal_link_resolves(built):
+    checked = 0
+    for page in built.rglob("*.html"):
+        parsed = _parse(page)
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                assert parts.scheme in ("http", "https", "mailto"), link
+                continue
+            assert not link.startswith("/"), f"{page}: absolute link {link}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(built)} -> {link}"
+            assert built.resolve() in target.parents
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in _parse(target).ids, f"{page} -> {link}"
+            checked += 1
+    assert checked > 100
+
+
+def test_one_haftar_page_lists_all_five_articles(built):
+    haftar_pages = [p for p in (built / "actors").iterdir() if "haftar" in p.name or "hafter" in p.name]
+    assert [p.name for p in haftar_pages] == ["khalifa-haftar"]
+    links = _parse(_page(built, "actors/khalifa-haftar")).links
+    for slug in SEED_SLUGS.values():
+        assert f"../../articles/{slug}/index.html" in links
+
+
+def test_copy_and_original_link_to_each_other(built):
+    copy_page = _article(built, "000").read_text(encoding="utf-8")
+    original_page = _article(built, "001").read_text(encoding="utf-8")
+    assert "This article copies passages of" in copy_page
+    section = copy_page[copy_page.index('id="reprints-heading"'):]
+    assert f"../../articles/{SEED_SLUGS['001']}/index.html" in section
+    assert section.count('class="passage"') == 4
+    back = original_page[original_page.index('id="reprints-heading"'):]
+    assert "Reprinted by" in back and f"../../articles/{SEED_SLUGS['000']}/index.html" in back
+
+
+def test_outside_originals_are_shown(built):
+    translation = _article(built, "002").read_text(encoding="utf-8")
+    assert "Translation of" in translation and "../../sources/izvestia/index.html" in translation
+    izvestia = _page(built, "sources/izvestia").read_text(encoding="utf-8")
+    assert SEED_SLUGS["002"] in izvestia and "credited as a translation" in izvestia
+    sputnik = _page(built, "sources/sputnik").read_text(encoding="utf-8")
+    assert SEED_SLUGS["000"] in sputnik.split("Articles that copy Sputnik")[1]
+
+
+def test_003_shows_no_2020_date(built):
+    page = _article(built, "003")
+    text = " ".join(_parse(page).text)
+    visible_outside_evidence = text.replace("“Tuesday , 4 August 2020”", "").replace(
+        '"Tuesday , 4 August 2020"', "")
+    assert "2020" not in visible_outside_evidence
+    assert '<time datetime="2016-12-03">3 December 2016</time>' in page.read_text(encoding="utf-8")
+
+
+def test_no_chrome_or_comments_on_article_pages(built):
+    for key in SEED_SLUGS:
+        body = _article(built, key).read_text(encoding="utf-8")
+        body = body[body.index('<div class="body">'):body.index("</aside>")]
+        for marker in ("Newsletter", "You might also like", "cookies", "Check Also", "Register",
+                       "backstabbed", "Agreed…", "Russia, Lybia", "federal lawsuits"):
+            assert marker not in body, (key, marker)
+
+
+def test_home_lists_newest_first_with_date_publisher_people(built):
+    home = _parse(built / "index.html")
+    article_links = [l for l in home.links if l.startswith("articles/")]
+    order = [l.split("/")[1] for l in article_links]
+    assert order[:2] == [SEED_SLUGS["001"], SEED_SLUGS["003"]]
+    assert set(order) == set(SEED_SLUGS.values())
+    text = " ".join(home.text)
+    assert "20 February 2018" in text and "Sputnik" in text and "Lev Dengov" in text
+
+
+def test_claims_page_marks_earliest(built):
+    page = _page(built, "claims").read_text(encoding="utf-8")
+    group = page[page.index('id="haftar-asked-russia-for-arms"'):]
+    group = group[:group.index("</section>")]
+    assert group.count('class="earliest"') == 1
+    earliest_row = group[group.index('class="earliest"'):]
+    assert SEED_SLUGS["001"] in earliest_row[:earliest_row.index("</tr>")]
+    assert "denies" in group
+
+
+def test_data_exports(built):
+    articles = json.loads((built / "data" / "articles.json").read_text(encoding="utf-8"))
+    assert len(articles) == 5
+    for item in articles:
+        assert {"slug", "title", "url", "date", "date_precision", "publisher", "original", "people",
+                "claims"} <= set(item)
+    by = {a["slug"]: a for a in articles}
+    assert by[SEED_SLUGS["001"]]["date"] == "2018-02-20"
+    assert by[SEED_SLUGS["000"]]["original"]["article"] == SEED_SLUGS["001"]
+    relations = json.loads((built / "data" / "reprints.json").read_text(encoding="utf-8"))
+    assert [(r["copy"], r["original"]) for r in relations] == [(SEED_SLUGS["000"], SEED_SLUGS["001"])]
+    assert 0 < relations[0]["copy_share"] <= 1 and 0 < relations[0]["original_share"] <= 1
+
+
+def test_builds_are_byte_identical(project, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run_build(project, "--output", str(first)).code == 0
+    assert run_build(project, "--output", str(second)).code == 0
+    files_one = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files_one == files_two
+    for rel in files_one:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_links_are_relative_for_file_browsing(built):
+    for page in built.rglob("*.html"):
+        for link in _parse(page).links:
+            if not re.match(r"^[a-z]+:", link):
+                assert not link.endswith("/"), f"{page}: {link} needs index.html for file://"

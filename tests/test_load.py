@@ -1,0 +1,138 @@
+"""load: articles and registries are validated, and each problem names file, line and field."""
+
+import os
+
+import pytest
+
+from conftest import minimal_front, run_build, write_article
+from newsarchive.load import load_archive
+
+
+def _errors(project):
+    archive, problems = load_archive(project / "articles", project)
+    return archive, [p for p in problems if p.severity == "error"]
+
+
+def test_the_archive_loads_cleanly(project):
+    archive, problems = load_archive(project / "articles", project)
+    assert problems == []
+    assert len(archive.articles) == 5
+
+
+def test_a_valid_extra_article_loads(project):
+    write_article(project, "extra", minimal_front("extra"))
+    archive, errors = _errors(project)
+    assert errors == [] and len(archive.articles) == 6
+
+
+def test_malformed_front_matter_names_file_and_line(project):
+    write_article(project, "broken", minimal_front("broken") + "\npeople: [unclosed\n")
+    result = run_build(project)
+    assert result.code == 1
+    assert "articles/broken.md:" in result.err and "malformed YAML" in result.err
+    assert "nothing was published" in result.err
+    assert not (project / "_site").exists()
+
+
+def test_unknown_actor_id_suggests_the_right_one(project):
+    path = write_article(project, "typo", minimal_front("typo", people="[khalifa-hafter]"))
+    result = run_build(project)
+    assert result.code == 1
+    line = path.read_text().splitlines().index("people: [khalifa-hafter]") + 1
+    assert f"articles/typo.md:{line}: error: field 'people': unknown actor id 'khalifa-hafter'" in result.err
+    assert "did you mean 'khalifa-haftar'?" in result.err
+
+
+def test_duplicate_slug_names_both_files(project):
+    write_article(project, "first", minimal_front("first", slug="same-slug"))
+    write_article(project, "second", minimal_front("second", slug="same-slug"))
+    result = run_build(project)
+    assert result.code == 1
+    assert "articles/second.md:" in result.err
+    assert "duplicate slug 'same-slug'" in result.err and "articles/first.md" in result.err
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "2024", "field 'title': expected text"),
+    ("publisher", "NO", "field 'publisher': expected a source id"),
+    ("publisher", "sputnk", "did you mean 'sputnik'?"),
+    ("date", "2018-13-01", "field 'date'"),
+    ("date", "'2018-02-30'", "field 'date': invalid date"),
+    ("date", "2999-01-01", "is in the future"),
+    ("date_precision", "week", "field 'date_precision': expected one of"),
+    ("date_precision", "month", "does not match the date"),
+    ("url", "not-an-address", "field 'url'"),
+    ("capture", "captures/missing.txt", "capture file is missing"),
+    ("capture", "../config.yaml", "capture must be a file under captures/"),
+    ("slug", "'../escape'", "does not give a valid slug"),
+    ("slug", "'a%2fb'", "does not give a valid slug"),
+])
+def test_bad_field_values(project, field, value, message):
+    write_article(project, "bad", minimal_front("bad", **{field: value}))
+    archive, errors = _errors(project)
+    assert archive is None
+    text = "\n".join(e.format() for e in errors)
+    assert message in text
+    assert all(e.path == "articles/bad.md" for e in errors)
+    assert all(e.line for e in errors)
+
+
+def test_missing_required_field(project):
+    write_article(project, "nodate", minimal_front("nodate", date_evidence=None))
+    _, errors = _errors(project)
+    assert [(e.field, e.message) for e in errors] == [("date_evidence", "missing required field")]
+
+
+def test_all_errors_are_collected(project):
+    write_article(project, "one", minimal_front("one", publisher="nowhere"))
+    write_article(project, "two", minimal_front("two", people="[nobody]"))
+    _, errors = _errors(project)
+    assert {e.path for e in errors} == {"articles/one.md", "articles/two.md"}
+
+
+def test_claim_quote_must_occur_in_the_body(project):
+    claims = ("\nclaims:\n  - id: c\n    speaker: khalifa-haftar\n    stance: asserts\n"
+              "    statement: s\n    quote: words that are not there")
+    write_article(project, "q", minimal_front("q") + claims)
+    _, errors = _errors(project)
+    assert errors[0].field == "claims[0].quote" and "does not occur" in errors[0].message
+
+
+def test_capture_not_utf8_and_empty(project):
+    write_article(project, "latin", minimal_front("latin"))
+    (project / "articles" / "captures" / "latin.txt").write_bytes(b"caf\xe9\n")
+    write_article(project, "empty", minimal_front("empty"), capture_text="  \n")
+    _, errors = _errors(project)
+    text = "\n".join(e.format() for e in errors)
+    assert "not UTF-8" in text and "is empty" in text
+
+
+def test_symlinked_article_is_not_followed(project, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: x\n---\nbody\n", encoding="utf-8")
+    os.symlink(outside, project / "articles" / "linked.md")
+    _, errors = _errors(project)
+    assert any("symbolic link" in e.message and e.path == "articles/linked.md" for e in errors)
+
+
+def test_unknown_field_is_a_warning_and_strict_makes_it_fail(project):
+    write_article(project, "extra", minimal_front("extra", auther="someone"))
+    archive, problems = load_archive(project / "articles", project)
+    assert archive is not None
+    assert [p.severity for p in problems] == ["warning"]
+    assert run_build(project).code == 0
+    assert run_build(project, "--strict").code == 1
+
+
+def test_two_actors_whose_names_slug_the_same(project):
+    with open(project / "articles" / "actors.yaml", "a", encoding="utf-8") as registry:
+        registry.write("\nkhalifa-haftar-2:\n  name: Khalifa  HAFTAR\n  role: r\n  description: d\n")
+    _, errors = _errors(project)
+    assert any("same slug" in e.message and e.path == "articles/actors.yaml" for e in errors)
+
+
+def test_duplicate_actor_id_in_registry(project):
+    with open(project / "articles" / "actors.yaml", "a", encoding="utf-8") as registry:
+        registry.write("\nlev-dengov:\n  name: Someone\n  role: r\n  description: d\n")
+    _, errors = _errors(project)
+    assert any("duplicate key 'lev-dengov'" in e.message for e in errors)

@@ -1,0 +1,54 @@
+"""sitemodel: ordering, claim grouping with the earliest appearance, and who copies whom."""
+
+from pathlib import Path
+
+from conftest import make_article
+from newsarchive.config import load_config
+from newsarchive.load import Archive
+from newsarchive.model import Actor, Claim, Original, Reprint, Source
+from newsarchive.sitemodel import build_site, claim_title
+
+
+def _site(articles, relations=()):
+    sources = {s: Source(s, s.title(), (f"{s}.org",), "website") for s in ("outlet", "agency", "other")}
+    actors = {"x": Actor("x", "X Person", (), "role", "", "d")}
+    config = load_config(Path("/nonexistent/config.yaml"))
+    return build_site(config, Archive(tuple(articles), actors, sources, ()), tuple(relations))
+
+
+def _claim(stance="asserts"):
+    return Claim("c-id", "x", "", stance, "statement", "quote")
+
+
+def test_articles_newest_first_and_undated_last():
+    site = _site([make_article("old", "t", date="2016"), make_article("new", "t", date="2018-02-20"),
+                  make_article("undated", "t"), make_article("mid", "t", date="2017-06")])
+    assert [a.slug for a in site.articles] == ["new", "mid", "old", "undated"]
+
+
+def test_earliest_appearance_is_marked():
+    site = _site([make_article("a", "t", date="2018-01-02", claims=(_claim(),)),
+                  make_article("b", "t", date="2017-05-01", claims=(_claim("denies"),)),
+                  make_article("c", "t", claims=(_claim(),))])
+    [group] = site.claims
+    assert [(a.article.slug, a.earliest) for a in group.appearances] == [("b", True), ("a", False), ("c", False)]
+    assert group.stances == {"asserts": 2, "denies": 1}
+    assert [a.article.slug for a in site.claims_by["x"]] == ["b", "a", "c"]
+
+
+def test_borrowings_join_credits_and_overlap():
+    wire = make_article("wire", "t", publisher="agency")
+    copy = make_article("copy", "t", publisher="outlet", original=Original("agency", "wire", "reprint", "e"))
+    translated = make_article("tr", "t", publisher="outlet", original=Original("other", None, "translation", "e"))
+    relation = Reprint("copy", "wire", "copy", 0.5, 0.5, (), "attribution")
+    site = _site([wire, copy, translated], [relation])
+    [from_agency] = site.borrowed_from["agency"]
+    assert (from_agency.copy.slug, from_agency.original.slug, from_agency.relation) == ("copy", "wire", relation)
+    assert [b.copy.slug for b in site.borrowings_of["outlet"]] == ["copy", "tr"]
+    assert site.borrowed_from["other"][0].credit == "translation"
+    assert site.copies_of["copy"] == (relation,) and site.copied_by["wire"] == (relation,)
+
+
+def test_claim_title_uses_the_archive_casing():
+    assert claim_title("gna-asked-russia-for-arms", ["The GNA asked Russia", "for arms"]) == \
+        "GNA asked Russia for arms"
