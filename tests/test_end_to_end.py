@@ -97,10 +97,7 @@ def test_outside_originals_are_shown(built):
 
 def test_003_shows_no_2020_date(built):
     page = _article(built, "003")
-    text = " ".join(_parse(page).text)
-    visible_outside_evidence = text.replace("“Tuesday , 4 August 2020”", "").replace(
-        '"Tuesday , 4 August 2020"', "")
-    assert "2020" not in visible_outside_evidence
+    assert "2020" not in page.read_text(encoding="utf-8")
     assert '<time datetime="2016-12-03">3 December 2016</time>' in page.read_text(encoding="utf-8")
 
 
