@@ -57,8 +57,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{_template_location(failure)}: error: template: {failure}", file=sys.stderr)
         print("build failed; nothing was published", file=sys.stderr)
         return 1
+    except OSError as failure:
+        # A full disk, a read-only folder, a permission problem: say which file, not a traceback.
+        where = failure.filename or "the output folder"
+        print(f"{where}: error: {failure.strerror or failure}", file=sys.stderr)
+        print("build failed; nothing was published and the previous site is unchanged", file=sys.stderr)
+        return 1
+    except Exception as failure:  # a bug of ours: still no traceback for the user
+        print(f"internal error: {type(failure).__name__}: {failure}", file=sys.stderr)
+        print("build failed; nothing was published. Please report this with the input that caused it.",
+              file=sys.stderr)
+        return 2
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     seconds = time.perf_counter() - started
     print(f"built {report.pages} pages ({report.files} files, {report.reprints} reprint relations) "
           f"into {config.output} in {seconds:.2f}s")

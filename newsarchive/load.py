@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,11 +71,36 @@ def _display(path: Path, project: Path) -> str:
         return str(path)
 
 
-def read_text_file(path: Path, shown: str, problems: list[Diagnostic], what: str) -> str | None:
+def link_leaves_project(path: Path, project: Path) -> Path | None:
+    """Where a symbolic link at `path` leads when that is outside the project, else None."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    return None if target == project or project in target.parents else target
+
+
+def check_links(folder: Path, project: Path, problems: list[Diagnostic]) -> None:
+    """Report every symbolic link under `folder` that leads outside the project."""
+    if not folder.is_dir():
+        return
+    for current, folders, files in os.walk(folder):
+        for name in sorted(folders + files):
+            path = Path(current) / name
+            target = link_leaves_project(path, project)
+            if target is not None:
+                problems.append(Diagnostic(_display(path, project), None, None,
+                                           f"symbolic link leading outside the project ({target}); not followed",
+                                           "copy the file into the project instead of linking to it"))
+
+
+def read_text_file(path: Path, shown: str, problems: list[Diagnostic], what: str,
+                   project: Path) -> str | None:
     """Read a UTF-8 text file that must stay inside the project, or report why not."""
-    if path.is_symlink():
-        problems.append(Diagnostic(shown, None, None, f"{what} is a symbolic link; links are not followed",
-                                   "replace the link with the file itself"))
+    outside = link_leaves_project(path, project)
+    if outside is not None:
+        problems.append(Diagnostic(shown, None, None,
+                                   f"{what} is a symbolic link leading outside the project ({outside}); "
+                                   "not followed", "copy the file into the project instead of linking to it"))
         return None
     if not path.is_file():
         problems.append(Diagnostic(shown, None, None, f"{what} is missing"))
@@ -127,7 +153,7 @@ def _text_list(report, entry, key, keypath) -> tuple[str, ...]:
 
 def _read_registry(path: Path, project: Path, problems: list[Diagnostic]):
     shown = _display(path, project)
-    text = read_text_file(path, shown, problems, "registry file")
+    text = read_text_file(path, shown, problems, "registry file", project)
     if text is None:
         return {}, None, shown
     data, lines, found = safeyaml.parse(text, shown)
@@ -234,11 +260,7 @@ def _f_capture(value, report, ctx):
                      f"keep the capture in articles/{CAPTURES_DIR}/ and write '{CAPTURES_DIR}/NAME.txt'")
         return None
     found: list[Diagnostic] = []
-    full = ctx["articles_dir"] / relative
-    if full.resolve().parent != (ctx["articles_dir"] / CAPTURES_DIR).resolve() and not full.is_symlink():
-        report.error("capture", f"capture {value!r} is outside {CAPTURES_DIR}/")
-        return None
-    text = read_text_file(full, value, found, "capture file")
+    text = read_text_file(ctx["articles_dir"] / relative, value, found, "capture file", ctx["project"])
     for problem in found:
         report.error("capture", f"{problem.message} ({value})", problem.hint)
     ctx["capture_text"] = text
@@ -463,7 +485,7 @@ def _split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article | None:
     shown = _display(path, ctx["project"])
-    text = read_text_file(path, shown, problems, "article file")
+    text = read_text_file(path, shown, problems, "article file", ctx["project"])
     if text is None:
         return None
     split = _split_front_matter(text)
@@ -539,17 +561,12 @@ def load_archive(articles_dir: Path, project: Path) -> tuple[Archive | None, lis
     ctx["lines"] = {}
     articles: dict[str, Article] = {}
     for path in sorted(articles_dir.glob("*.md")):
-        shown = _display(path, project)
-        if path.is_symlink():
-            problems.append(Diagnostic(shown, None, None, "article is a symbolic link; links are not followed",
-                                       "replace the link with the file itself"))
-            continue
         article = load_article(path, ctx, problems)
         if article is None:
             continue
         if article.slug in articles:
             other = _display(articles[article.slug].path, project)
-            problems.append(Diagnostic(shown, ctx["lines"][article.slug].of("slug"), "slug",
+            problems.append(Diagnostic(_display(path, project), ctx["lines"][article.slug].of("slug"), "slug",
                                        f"duplicate slug '{article.slug}': {other} has the same one",
                                        "give one of the two articles another slug"))
             continue

@@ -1,11 +1,19 @@
 """Write the built site into a staging folder and swap it into place only when all is written.
 
-The output folder may hold the user's own files (a .git folder, a CNAME file): the manifest
-records what the generator wrote, and only those files are ever replaced or removed.
+- The staging folder is a sibling of the output folder, so the swap is a rename on one file
+  system. On Linux the two folders are exchanged atomically (renameat2 RENAME_EXCHANGE), so
+  a reader or a SIGKILL sees the old site or the new one, never neither.
+- The manifest records what the generator wrote. Anything else in the output folder (a .git
+  folder, a CNAME file) is the user's: it is hard-linked into the new site before the swap, so
+  it is never moved out of place and never deleted, even if the build dies half-way.
+- Leftovers of a killed build are recognised by name and by our marker files, and removed by
+  the next build; a previous site left aside by a killed swap is put back, not deleted.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -15,6 +23,8 @@ from .model import BuildError, Diagnostic, OutputFile
 
 MANIFEST = ".newsarchive-manifest.json"
 STAGING_MARK = ".newsarchive-staging"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -34,9 +44,9 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
     for folder in sources:
         if _is_within(output, folder) or _is_within(folder, output):
             refuse.append(f"{shown} overlaps the content folder {folder}")
-    if not refuse and output.exists():
+    if not refuse and (output.exists() or output.is_symlink()):
         if not output.is_dir() or output.is_symlink():
-            refuse.append(f"{shown} exists and is not a folder")
+            refuse.append(f"{shown} exists and is not a plain folder")
         elif any(output.iterdir()) and not (output / MANIFEST).is_file() and not force:
             refuse.append(f"{shown} is not empty and was not made by this generator "
                           "(use --force to build into it; files you put there are kept)")
@@ -45,7 +55,7 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
             for reason in refuse]
 
 
-def _read_manifest(output: Path) -> set[str]:
+def read_manifest(output: Path) -> set[str]:
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
         return {p for p in data.get("files", []) if isinstance(p, str)}
@@ -53,39 +63,79 @@ def _read_manifest(output: Path) -> set[str]:
         return set()
 
 
-def _clear_debris(parent: Path, name: str) -> None:
-    """Remove staging folders left by builds that were killed; only folders we marked."""
-    for leftover in parent.glob(f".{name}.*-*"):
-        if leftover.is_dir() and not leftover.is_symlink() and (leftover / STAGING_MARK).exists():
+def _ours(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (
+        (folder / STAGING_MARK).exists() or (folder / MANIFEST).exists())
+
+
+def recover(output: Path) -> None:
+    """Clean up after a build that was killed: drop its staging, restore a site set aside."""
+    parent, name = output.parent, output.name
+    if not parent.is_dir():
+        return
+    aside = sorted(p for p in parent.glob(f".{name}.old-*") if _ours(p))
+    if aside and not output.exists():
+        os.replace(aside.pop(), output)  # the swap was cut between its two renames
+    for leftover in [*parent.glob(f".{name}.staging-*"), *aside]:
+        if _ours(leftover):
             shutil.rmtree(leftover)
 
 
-def _carry_over_user_files(old: Path, staging: Path, owned: set[str], new: set[str], rel: str = "") -> list[str]:
-    """Move into `staging` every entry of `old` the generator did not write. Returns clashes."""
+def _link_or_copy(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _keep_user_files(old: Path, staging: Path, owned: set[str], new: set[str]) -> list[str]:
+    """Link every entry of `old` the generator did not write into `staging`. Returns clashes."""
     clashes = []
-    for entry in sorted(os.scandir(old / rel if rel else old), key=lambda e: e.name):
-        path = f"{rel}/{entry.name}" if rel else entry.name
-        if path in (MANIFEST, STAGING_MARK):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if any(p.startswith(path + "/") for p in owned):
-                clashes += _carry_over_user_files(old, staging, owned, new, path)
+    for current, folders, files in os.walk(old):
+        rel_dir = Path(current).relative_to(old)
+        for name in sorted(files) + sorted(f for f in folders if os.path.islink(os.path.join(current, f))):
+            rel = (rel_dir / name).as_posix()
+            if rel in owned or rel in (MANIFEST, STAGING_MARK):
                 continue
-        elif path in owned:
-            continue
-        if path in new or any(p.startswith(path + "/") for p in new):
-            clashes.append(path)
-            continue
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(old / path, target)
+            if rel in new or any(p.startswith(rel + "/") for p in new):
+                clashes.append(rel)
+                continue
+            target = staging / rel
+            if target.exists() or target.is_symlink():
+                clashes.append(rel)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(Path(current) / name, target)
+        for name in sorted(folders):
+            rel = (rel_dir / name).as_posix()
+            if not os.path.islink(os.path.join(current, name)) and not any(p.startswith(rel + "/") for p in owned):
+                (staging / rel).mkdir(parents=True, exist_ok=True)  # keeps the user's empty folders too
     return clashes
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def publish(files: list[OutputFile], output: Path) -> None:
     parent, name = output.parent, output.name
     parent.mkdir(parents=True, exist_ok=True)
-    _clear_debris(parent, name)
+    recover(output)
     staging = parent / f".{name}.staging-{os.getpid()}"
     staging.mkdir()
     (staging / STAGING_MARK).touch()
@@ -95,40 +145,26 @@ def publish(files: list[OutputFile], output: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.content)
         written = sorted(item.path for item in files)
-        manifest = {"generator": "newsarchive", "files": written}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        (staging / MANIFEST).write_text(
+            json.dumps({"generator": "newsarchive", "files": written}, indent=1) + "\n", encoding="utf-8")
         if output.exists():
-            clashes = _carry_over_user_files(output, staging, _read_manifest(output), set(written))
+            clashes = _keep_user_files(output, staging, read_manifest(output), set(written))
             if clashes:
                 raise BuildError([Diagnostic(str(output / clash), None, None,
                                              "a file the generator did not write stands where the site needs one",
                                              "move or rename it; it was left untouched")
                                   for clash in clashes])
-            old = parent / f".{name}.old-{os.getpid()}"
-            os.replace(output, old)
-            os.replace(staging, output)
-            (old / STAGING_MARK).touch()
-            shutil.rmtree(old)
+            if not _exchange(staging, output):
+                aside = parent / f".{name}.old-{os.getpid()}"
+                os.replace(output, aside)
+                os.replace(staging, output)
+                staging = aside
+            # `staging` now holds the previous site; the user's files live on in the new one.
+            shutil.rmtree(staging)
         else:
             os.replace(staging, output)
         (output / STAGING_MARK).unlink()
     except BaseException:
-        if staging.exists():
-            _restore_carried(staging, output)
+        if staging.exists() and _ours(staging):
             shutil.rmtree(staging)
         raise
-
-
-def _restore_carried(staging: Path, output: Path) -> None:
-    """After a failure, put back any user file already moved into staging."""
-    if not output.exists():
-        return
-    written = _read_manifest(staging)
-    for path in sorted(staging.rglob("*")):
-        rel = path.relative_to(staging).as_posix()
-        if rel in written or rel in (MANIFEST, STAGING_MARK) or path.is_dir() and not path.is_symlink():
-            continue
-        target = output / rel
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)

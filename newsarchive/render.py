@@ -101,6 +101,7 @@ def static_files(static: Path) -> list[OutputFile]:
     files = []
     if static.is_dir():
         for path in sorted(static.rglob("*")):
-            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+            # Links leading outside the project were refused by load.check_links before this.
+            if path.is_file() and not path.name.startswith("."):
                 files.append(OutputFile("static/" + path.relative_to(static).as_posix(), path.read_bytes()))
     return files
