@@ -1,5 +1,10 @@
 """publish: refuse dangerous output folders, never delete what we did not write, swap atomically."""
 
+import errno
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +98,91 @@ def test_debris_of_a_killed_build_is_cleared(tmp_path):
     publish.publish([OutputFile("index.html", b"v1")], tmp_path / "out")
     assert not debris.exists()
     assert unrelated.exists()  # not ours: no staging mark
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _debris(project: Path) -> list[str]:
+    return sorted(p.name for p in project.glob("._site.*") if not p.name.endswith(".lock"))
+
+
+@pytest.mark.parametrize("point", ["writing", "before-swap", "after-swap", "between-renames"])
+def test_sigkill_at_any_point_leaves_old_or_new_site_and_next_build_cleans_up(project, built, tmp_path, point):
+    (built / ".git").mkdir()
+    (built / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (built / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    old = _snapshot(built)
+    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "title: Putin asked to intervene in the war in Libya", "title: Putin asked to intervene (edited)"),
+        encoding="utf-8")
+    reference = tmp_path / "reference"
+    assert run_build(project, "--output", str(reference)).code == 0
+    new = _snapshot(reference)
+    new.update({".git/HEAD": old[".git/HEAD"], "CNAME": old["CNAME"]})
+    assert new != old
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "killpoint.py"), point,
+                             str(project / "config.yaml")], env=env, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    after_kill = _snapshot(built) if built.exists() else {}
+    if point == "between-renames":
+        assert after_kill == {}  # the old site is set aside, not lost: the next build restores it
+    else:
+        assert after_kill in (old, new) or after_kill == {**new, publish.STAGING_MARK: b""}
+
+    assert run_build(project).code == 0
+    assert _debris(project) == []
+    assert _snapshot(built) == new
+
+
+def test_full_disk_leaves_previous_site(project, built, monkeypatch):
+    before = _snapshot(built)
+    original, count = Path.write_bytes, [0]
+
+    def write_until_full(self, data):
+        count[0] += 1
+        if count[0] > 5:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_until_full)
+    result = run_build(project)
+    monkeypatch.undo()
+    assert result.code == 1
+    assert "No space left on device" in result.err and "previous site is unchanged" in result.err
+    assert "Traceback" not in result.err
+    assert _snapshot(built) == before
+    assert _debris(project) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 600 kB file system, where the generator can run out of space for real."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount_point)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_really_full_disk_leaves_previous_site(project, small_disk):
+    output = small_disk / "site"
+    assert run_build(project, "--output", str(output)).code == 0
+    before = _snapshot(output)
+    # Grow the archive until the new site and the old one no longer fit side by side.
+    body = ("Padding sentence number {n} that makes this article long enough to fill the disk. " * 40)
+    for n in range(12):
+        write_article(project, f"big-{n}", f"title: Big {n}\nurl: https://www.uawire.org/big-{n}\n"
+                      f"capture: captures/big-{n}.txt\ndate_precision: unknown\ndate_evidence: none\n"
+                      "publisher: uawire", body=body.format(n=n) + "\n", capture_text=body.format(n=n))
+    result = run_build(project, "--output", str(output))
+    assert result.code == 1, result.out
+    assert "No space left on device" in result.err
+    assert _snapshot(output) == before
+    assert sorted(p.name for p in small_disk.iterdir() if not p.name.endswith(".lock")) == ["site"]
