@@ -234,9 +234,18 @@ def load_sources(path: Path, project: Path, problems: list[Diagnostic]) -> dict[
 
 # --- articles: one parser per front matter field ----------------------------------------
 
+def _type_hint(value) -> str:
+    """Why YAML turned what looks like text into something else."""
+    if isinstance(value, bool):
+        return "YAML reads yes/no/on/off/true/false as true or false: put the value in quotes"
+    if isinstance(value, (int, float, _dt.date)):
+        return "YAML read this as a number or date: put the value in quotes"
+    return ""
+
+
 def _f_title(value, report, ctx):
     if not isinstance(value, str) or not value.strip():
-        report.error("title", f"expected text, got {value!r}", "put the title in quotes")
+        report.error("title", f"expected text, got {value!r}", _type_hint(value) or "put the title in quotes")
         return None
     return " ".join(value.split())
 
@@ -312,8 +321,8 @@ def _f_choice(name, choices):
 
 def _f_source_id(value, report, ctx, field="publisher", keys=()):
     if not isinstance(value, str) or not value.strip():
-        report.error(field, f"expected a source id, got {value!r}",
-                     "use an id from articles/sources.yaml", *keys)
+        report.error(field, f"expected a source id, got {value!r}", _type_hint(value)
+                     or "use an id from articles/sources.yaml", *keys)
         return None
     if value not in ctx["sources"]:
         report.error(field, f"unknown source id '{value}'",

@@ -136,3 +136,74 @@ def test_duplicate_actor_id_in_registry(project):
         registry.write("\nlev-dengov:\n  name: Someone\n  role: r\n  description: d\n")
     _, errors = _errors(project)
     assert any("duplicate key 'lev-dengov'" in e.message for e in errors)
+
+
+def test_yaml_boolean_gets_a_hint(project):
+    write_article(project, "no", minimal_front("no", publisher="NO"))
+    _, errors = _errors(project)
+    assert errors[0].field == "publisher" and "got False" in errors[0].message
+    assert "put the value in quotes" in errors[0].hint
+
+
+@pytest.mark.parametrize("slug", ["'a\\\\b'", '"a\\0b"', "'..'", "'a/b'", "'%2e%2e'"])
+def test_slugs_that_could_escape_the_output(project, slug):
+    write_article(project, "esc", minimal_front("esc", slug=slug))
+    _, errors = _errors(project)
+    assert errors and errors[0].field == "slug" and "valid slug" in errors[0].message
+
+
+def test_over_large_files_are_refused(project):
+    big = "x" * 2_100_000
+    write_article(project, "huge", minimal_front("huge"), capture_text=big)
+    (project / "articles" / "bloat.md").write_text("---\ntitle: x\n---\n" + big, encoding="utf-8")
+    _, errors = _errors(project)
+    text = "\n".join(e.format() for e in errors)
+    assert "articles/bloat.md: error: article file is 2,100,017 bytes" in text
+    assert "capture file is 2,100,000 bytes" in text
+
+
+def test_yaml_tags_and_alias_bombs_in_front_matter(project, tmp_path):
+    marker = tmp_path / "ran"
+    write_article(project, "tag", minimal_front("tag", title=f"!!python/object/apply:os.system ['touch {marker}']"))
+    bomb = "\n".join([minimal_front("bomb"), 'x0: &x0 ["a","a","a","a","a","a","a","a","a","a"]'] +
+                     [f"x{n}: &x{n} [" + ",".join([f"*x{n - 1}"] * 10) + "]" for n in range(1, 8)])
+    write_article(project, "bomb", bomb)
+    result = run_build(project)
+    assert result.code == 1 and not marker.exists()
+    assert "articles/tag.md:" in result.err and "is not allowed" in result.err
+    assert "articles/bomb.md:" in result.err and "expands to more than" in result.err
+
+
+def test_capture_symlink_outside_the_project_is_not_followed(project, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Some body text.\n", encoding="utf-8")
+    write_article(project, "linked", minimal_front("linked"))
+    capture = project / "articles" / "captures" / "linked.txt"
+    capture.unlink()
+    os.symlink(secret, capture)
+    _, errors = _errors(project)
+    assert any("leading outside the project" in e.message for e in errors)
+
+
+def test_symlink_inside_the_project_is_followed(project):
+    write_article(project, "inside", minimal_front("inside"))
+    capture = project / "articles" / "captures" / "inside.txt"
+    real = project / "articles" / "captures" / "real.txt"
+    capture.rename(real)
+    os.symlink(real, capture)
+    archive, errors = _errors(project)
+    assert errors == []
+
+
+def test_template_symlink_outside_the_project_fails_the_build(project, tmp_path):
+    outside = tmp_path / "evil.html"
+    outside.write_text("{{ 1 }}", encoding="utf-8")
+    os.symlink(outside, project / "templates" / "evil.html")
+    result = run_build(project)
+    assert result.code == 1 and "templates/evil.html" in result.err and "not followed" in result.err
+
+
+def test_bad_config_is_reported_by_the_build(project):
+    (project / "config.yaml").write_text("title: [\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.code == 1 and "config.yaml:" in result.err and "malformed YAML" in result.err

@@ -1,0 +1,47 @@
+"""lock: one writer per folder; a lock left by a killed process is taken over."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import PROJECT, run_build
+from newsarchive import lock
+
+
+def test_second_build_is_refused_while_one_runs(project):
+    with lock.hold(project / "_site", "a build"):
+        result = run_build(project)
+    assert result.code == 1
+    assert "is being written by a build (pid" in result.err
+    assert not (project / "_site").exists()
+    assert run_build(project).code == 0
+
+
+def test_writer_of_the_articles_blocks_a_build(project):
+    with lock.hold(project / "articles", "an add"):
+        result = run_build(project)
+    assert result.code == 1 and "being written by an add" in result.err
+
+
+def test_stale_lock_of_a_killed_process_is_cleared(project):
+    # A real process takes the lock and is killed with SIGKILL while holding it.
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]); from newsarchive import lock; "
+            "from pathlib import Path\n"
+            "with lock.hold(Path(sys.argv[2]), 'a build'):\n    print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(PROJECT), str(project / "_site")],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    assert run_build(project).code == 1  # alive: refused
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    time.sleep(0.05)
+    result = run_build(project)
+    assert result.code == 0, result.err
+    assert "cleared a stale lock left by a build (pid" in result.err
+
+
+def test_readers_share(project):
+    with lock.hold(project / "articles", "a build", shared=True):
+        with lock.hold(project / "articles", "another build", shared=True):
+            pass
