@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test clean
+.PHONY: site test fuzz browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,21 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 site: $(VENV)/.installed
 	$(BIN)/python build.py
 
-test: $(VENV)/.installed-test
+# Browser tests use Debian's Chromium. As root (CI, a fresh container) it is installed here;
+# elsewhere the browser tests skip with a message saying how to install it.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; \
+	fi
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
+
+# Many more generated inputs than the test run uses (the test run keeps CI fast).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) _site

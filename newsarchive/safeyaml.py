@@ -45,7 +45,13 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[object, Lines, lis
     offset = first_line - 1
     lines = Lines()
     problems: list[Diagnostic] = []
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:  # a control character PyYAML refuses to read
+        line = text.count("\n", 0, err.position) + 1 + offset
+        problems.append(Diagnostic(path, line, None, f"character {err.character!r} is not allowed in YAML",
+                                   "remove the control character from this line"))
+        return None, lines, problems
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as err:

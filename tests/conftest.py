@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import io
 import shutil
 from dataclasses import dataclass
@@ -101,3 +102,11 @@ def minimal_front(name: str, **fields: str) -> str:
 def quiet(fn, *args, **kwargs):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return fn(*args, **kwargs)
+
+
+# Hypothesis: a bounded run by default (CI), many more examples with HYPOTHESIS_PROFILE=nightly.
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("ci", max_examples=60, deadline=None)
+_settings.register_profile("nightly", max_examples=3000, deadline=None)
+_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
