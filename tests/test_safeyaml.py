@@ -56,3 +56,10 @@ def test_malformed_yaml_reports_the_file_line():
     assert data is None
     assert problems[0].message.startswith("malformed YAML")
     assert problems[0].line in (3, 4, 5)
+
+
+def test_tags_on_plain_values_are_refused_too():
+    data, _, problems = safeyaml.parse("title: !!python/name:os.system\nn: !!binary aGk=\n", "a.md")
+    assert [p.field for p in problems] == ["title", "n"]
+    assert all("is not allowed" in p.message for p in problems)
+    assert data == {"title": None, "n": None}
