@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import safeyaml
 from .model import BuildError, Diagnostic
@@ -16,6 +17,7 @@ class Config:
     project: Path  # folder holding config.yaml
     title: str
     description: str
+    base_url: str  # where the site is published, ending in "/"; "" when not known
     output: Path
     articles: Path
     templates: Path
@@ -29,6 +31,7 @@ class Config:
 _DEFAULTS = {
     "title": "News archive",
     "description": "",
+    "base_url": "",
     "output": "_site",
     "articles": "articles",
     "templates": "templates",
@@ -40,6 +43,7 @@ _DEFAULTS = {
 _TYPES = {
     "title": str,
     "description": str,
+    "base_url": str,
     "output": str,
     "articles": str,
     "templates": str,
@@ -83,10 +87,16 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
                 problems.append(Diagnostic(shown, line, key,
                                            f"expected {want.__name__}, got {value!r}"))
                 continue
-            if want is str and key != "description" and not value.strip():
+            if want is str and key not in ("description", "base_url") and not value.strip():
                 problems.append(Diagnostic(shown, line, key, "must not be empty"))
                 continue
             values[key] = value
+        base = values["base_url"].strip()
+        if base and (urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc):
+            problems.append(Diagnostic(shown, lines.of("base_url"), "base_url",
+                                       f"expected the site's http(s) address, got {base!r}",
+                                       "e.g. base_url: https://example.org/archive/ (or leave it out)"))
+        values["base_url"] = base + ("/" if base and not base.endswith("/") else "")
         if values["reprint_min_shared_words"] < 1:
             problems.append(Diagnostic(shown, lines.of("reprint_min_shared_words"),
                                        "reprint_min_shared_words", "must be at least 1"))
@@ -102,6 +112,7 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
         project=project,
         title=values["title"],
         description=values["description"],
+        base_url=values["base_url"],
         # --output is a path typed at the shell, so it is relative to the working directory
         output=(Path(output_override).expanduser().resolve() if output_override is not None
                 else resolve("output")),

@@ -1,10 +1,11 @@
-"""Machine-readable data files: data/articles.json and data/reprints.json."""
+"""Machine-readable data: data/articles.json, data/reprints.json, a JSON file beside each
+article page, and the schema.org JSON-LD embedded in pages."""
 
 from __future__ import annotations
 
 import json
 
-from .model import OutputFile
+from .model import Article, OutputFile
 from .sitemodel import Site
 
 
@@ -13,28 +14,45 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def articles_data(site: Site) -> list[dict]:
-    return [
-        {
-            "slug": a.slug,
-            "title": a.title,
-            "url": a.url,
-            "date": a.date.iso,
-            "date_precision": a.date.precision,
-            "date_evidence": a.date.evidence,
-            "publisher": a.publisher,
-            "original": None if a.original is None else {
-                "source": a.original.source,
-                "article": a.original.article,
-                "relation": a.original.relation,
-                "evidence": a.original.evidence,
-            },
-            "people": list(a.people),
-            "claims": sorted({c.id for c in a.claims}),
-            "capture": a.capture,
-        }
-        for a in sorted(site.articles, key=lambda a: a.slug)
-    ]
+def page_address(site: Site, path: str) -> str:
+    """The archive's own address for a page: absolute when base_url is set, else site-relative."""
+    return site.config.base_url + path
+
+
+def article_record(a: Article) -> dict:
+    return {
+        "slug": a.slug,
+        "title": a.title,
+        "url": a.url,
+        "date": a.date.iso,
+        "date_precision": a.date.precision,
+        "date_evidence": a.date.evidence,
+        "publisher": a.publisher,
+        "original": None if a.original is None else {
+            "source": a.original.source,
+            "article": a.original.article,
+            "relation": a.original.relation,
+            "evidence": a.original.evidence,
+        },
+        "people": list(a.people),
+        "claims": sorted({c.id for c in a.claims}),
+        "capture": a.capture,
+    }
+
+
+def article_detail(a: Article, site: Site) -> dict:
+    """Everything known about one article, for the JSON file beside its page."""
+    record = article_record(a)
+    record.update({
+        "page": page_address(site, f"articles/{a.slug}/index.html"),
+        "credit": a.credit,
+        "claims": [{"id": c.id, "speaker": c.speaker, "speaker_label": c.speaker_label, "stance": c.stance,
+                    "statement": c.statement, "quote": c.quote} for c in a.claims],
+        "paragraphs": list(a.paragraphs),
+        "copies": [r.original for r in site.copies_of.get(a.slug, ())],
+        "copied_by": [r.copy for r in site.copied_by.get(a.slug, ())],
+    })
+    return record
 
 
 def reprints_data(site: Site) -> list[dict]:
@@ -57,5 +75,59 @@ def reprints_data(site: Site) -> list[dict]:
 
 
 def data_files(site: Site) -> list[OutputFile]:
-    return [OutputFile("data/articles.json", _json(articles_data(site))),
-            OutputFile("data/reprints.json", _json(reprints_data(site)))]
+    files = [OutputFile("data/articles.json", _json([article_record(a) for a in
+                                                     sorted(site.articles, key=lambda a: a.slug)])),
+             OutputFile("data/reprints.json", _json(reprints_data(site)))]
+    for article in site.articles:
+        files.append(OutputFile(f"articles/{article.slug}/index.json", _json(article_detail(article, site))))
+    return files
+
+
+# --- schema.org JSON-LD ---------------------------------------------------------------------
+
+def _organization(site: Site, source_id: str) -> dict:
+    source = site.source[source_id]
+    return {"@type": "NewsMediaOrganization", "name": source.name,
+            "url": [f"https://{domain}/" for domain in source.domains]}
+
+
+def _work(site: Site, article: Article) -> dict:
+    return {"@type": "NewsArticle", "headline": article.title, "url": article.url,
+            "archivedAt": page_address(site, f"articles/{article.slug}/index.html"),
+            "publisher": _organization(site, article.publisher),
+            **({"datePublished": article.date.iso} if article.date.known else {})}
+
+
+def news_article_jsonld(article: Article, site: Site) -> dict:
+    data = {"@context": "https://schema.org", **_work(site, article)}
+    data["mentions"] = [{"@type": "Person", "name": site.actor[p].name,
+                         "url": page_address(site, f"actors/{p}/index.html")} for p in article.people]
+    # What the article is based on: archived originals its text copies, and the original the
+    # text itself credits (an archived article, or an outside outlet's report).
+    based_on = {}
+    originals = [site.article[r.original] for r in site.copies_of.get(article.slug, ())]
+    if article.original and article.original.article:
+        originals.append(site.article[article.original.article])
+    for original in originals:
+        based_on.setdefault(original.slug, _work(site, original))
+    if article.original and not article.original.article:
+        based_on[""] = {"@type": "CreativeWork", "publisher": _organization(site, article.original.source),
+                        "description": f"{article.original.relation} credited in the text: "
+                                       f"{article.original.evidence}"}
+    based_on = list(based_on.values())
+    if based_on:
+        data["isBasedOn"] = based_on if len(based_on) > 1 else based_on[0]
+    return data
+
+
+def claims_jsonld(site: Site) -> dict:
+    claims = []
+    for group in site.claims:
+        appearances = [_work(site, a.article) for a in group.appearances]
+        first = next((a for a in group.appearances if a.earliest), None)
+        claim = {"@type": "Claim", "name": group.title, "identifier": group.id,
+                 "url": page_address(site, f"claims/index.html#{group.id}"), "appearance": appearances}
+        if first is not None:
+            claim["firstAppearance"] = _work(site, first.article)
+        claims.append(claim)
+    return {"@context": "https://schema.org", "@graph": claims}

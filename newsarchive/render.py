@@ -1,4 +1,5 @@
-"""Turn the Site into output files: HTML pages from Jinja templates, static files, data files.
+"""Turn the Site into output files: HTML pages, feeds and site files from Jinja templates,
+static files, data files and the search index.
 
 Every link is relative (built from `root`, the way back to the site's top from the page) and
 points at index.html explicitly, so the site works from any subfolder and from file://.
@@ -6,11 +7,15 @@ points at index.html explicitly, so the site works from any subfolder and from f
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import os
+import uuid
 from pathlib import Path
 
 import jinja2
 
-from . import export, markup
+from . import export, markup, search, timeline
 from .model import Article, OutputFile, PubDate
 from .sitemodel import Site
 
@@ -30,21 +35,40 @@ def human_date(date: PubDate) -> str:
     return parts[0]
 
 
+def month_name(month: str) -> str:
+    return MONTHS[int(month) - 1]
+
+
 def percent(share: float) -> str:
     return f"{round(share * 100)}%"
+
+
+def json_for_script(value) -> str:
+    """JSON to embed in a <script> element: no character in it can end the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def atom_time(date: PubDate | None, fallback: str) -> str:
+    """RFC 3339 time for Atom: the first day of the known span, or the fallback."""
+    if date is None or not date.known:
+        return fallback
+    return f"{date.bounds()[0]}T00:00:00Z"
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,  # every page is HTML: escape all text that reaches it
+        autoescape=True,  # every output is HTML or XML: escape all text that reaches it
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["human_date"] = human_date
+    env.filters["month_name"] = month_name
     env.filters["percent"] = percent
+    env.filters["json_for_script"] = json_for_script
     return env
 
 
@@ -67,33 +91,79 @@ def _article_view(article: Article, site: Site) -> dict:
         "body_html": markup.to_html(rest),
         "copies": copies,
         "copied_by": copied_by,
+        "jsonld": export.news_article_jsonld(article, site),
     }
 
 
+def _feed_updated(articles) -> str:
+    known = [a.date.bounds()[0] for a in articles if a.date.known]
+    if known:
+        return f"{max(known)}T00:00:00Z"
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _feed(path: str, title: str, articles, site: Site, page: str) -> tuple[str, str, dict]:
+    """An Atom feed of `articles`, newest first; `page` is the HTML page it accompanies."""
+    base = site.config.base_url
+    feed_id = base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsarchive:{site.config.title}:{path}").urn
+    updated = _feed_updated(articles)
+    return (path, "feed.xml", {"feed_title": title, "feed_id": feed_id, "updated": updated,
+                               "entries": articles, "page": page, "atom_time": atom_time})
+
+
 def pages(site: Site) -> list[tuple[str, str, dict]]:
-    """Every HTML page as (output path, template, context)."""
-    result = [("index.html", "index.html", {}),
+    """Every templated output as (output path, template, context)."""
+    years = timeline.by_month(site.articles)
+    result = [("index.html", "index.html", {"timeline": timeline.layout(site, human_date)}),
               ("actors/index.html", "actors.html", {}),
               ("sources/index.html", "sources.html", {}),
-              ("claims/index.html", "claims.html", {})]
+              ("claims/index.html", "claims.html", {"jsonld": export.claims_jsonld(site)}),
+              ("archive/index.html", "archive.html", {"years": years}),
+              ("search/index.html", "search.html", {}),
+              ("404.html", "404.html", {}),
+              ("sitemap.xml", "sitemap.xml", {}),
+              ("robots.txt", "robots.txt", {}),
+              _feed("feed.xml", site.config.title, site.articles, site, "index.html")]
+    for year, months in years.items():
+        result.append((f"archive/{year}/index.html", "period.html",
+                       {"year": year, "month": "", "groups": months}))
+        for month, articles in months.items():
+            if month:
+                result.append((f"archive/{year}/{month}/index.html", "period.html",
+                               {"year": year, "month": month, "groups": {month: articles}}))
+    undated = [a for a in site.articles if not a.date.known]
+    result.append(("archive/undated/index.html", "period.html",
+                   {"year": "", "month": "", "groups": {"": undated}}))
     for article in site.articles:
         result.append((article_url(article.slug), "article.html", _article_view(article, site)))
     for actor in site.actors:
+        named = site.articles_naming.get(actor.id, ())
         result.append((f"actors/{actor.id}/index.html", "actor.html", {"actor": actor}))
+        result.append(_feed(f"actors/{actor.id}/feed.xml", f"{actor.name} · {site.config.title}", named, site,
+                            f"actors/{actor.id}/index.html"))
     for source in site.sources:
+        published = site.published_by.get(source.id, ())
         result.append((f"sources/{source.id}/index.html", "source.html", {"source": source}))
+        result.append(_feed(f"sources/{source.id}/feed.xml", f"{source.name} · {site.config.title}", published,
+                            site, f"sources/{source.id}/index.html"))
     return result
 
 
-def render(site: Site) -> list[OutputFile]:
+def render(site: Site, with_search: bool = True) -> list[OutputFile]:
     env = make_environment(site.config.templates)
     files = []
-    for path, template_name, context in pages(site):
+    items = pages(site)
+    site_paths = [path for path, _, _ in items if path.endswith(".html") and path != "404.html"]
+    for path, template_name, context in items:
         root = "../" * path.count("/")
-        html = env.get_template(template_name).render(site=site, root=root, page_path=path, **context)
-        files.append(OutputFile(path, html.encode("utf-8")))
+        text = env.get_template(template_name).render(
+            site=site, root=root, page_path=path, site_paths=site_paths, **context)
+        files.append(OutputFile(path, text.encode("utf-8")))
     files.extend(static_files(site.config.static))
     files.extend(export.data_files(site))
+    if with_search:
+        files.extend(search.index_pages(files))
     return sorted(files, key=lambda f: f.path)
 
 

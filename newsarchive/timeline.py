@@ -1,0 +1,148 @@
+"""Lay out the home page's timeline: every article on a time axis, one row per publisher.
+
+Pure geometry; templates/_timeline.html draws it as inline SVG. Dates are drawn only as
+precisely as they are known: a day is a dot, a month or a year is a bar across its span, and
+undated articles stand apart in their own column instead of being given a made-up date.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .model import Article
+from .sitemodel import Site
+
+WIDTH = 960
+LABEL_WIDTH = 150  # publisher names
+UNDATED_WIDTH = 120  # the "date unknown" column at the right
+ROW_HEIGHT = 30
+TOP = 34  # room for the year labels
+BOTTOM = 12
+
+
+@dataclass(frozen=True)
+class Mark:
+    slug: str
+    title: str
+    label: str  # what a screen reader hears: title, outlet, date
+    shape: str  # "dot" (day), "bar" (month or year), "undated"
+    x: float
+    x2: float  # end of a bar; equals x for dots
+    y: float
+
+
+@dataclass(frozen=True)
+class Link:
+    copy: str
+    original: str
+    path: str  # SVG path data from the copy to the original
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+    major: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    source_id: str
+    name: str
+    y: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    rows: tuple[Row, ...]
+    marks: tuple[Mark, ...]
+    links: tuple[Link, ...]
+    ticks: tuple[Tick, ...]
+    axis_start: float
+    axis_end: float
+    undated_x: float
+    summary: str
+
+
+def _day(iso: str) -> _dt.date:
+    return _dt.date.fromisoformat(iso)
+
+
+def layout(site: Site, human_date) -> Timeline:
+    publishers = sorted({a.publisher for a in site.articles}, key=lambda s: site.source[s].name.casefold())
+    rows = tuple(Row(s, site.source[s].name, TOP + ROW_HEIGHT * (i + 0.5)) for i, s in enumerate(publishers))
+    row_y = {row.source_id: row.y for row in rows}
+    dated = [a for a in site.articles if a.date.known]
+    axis_start, axis_end = LABEL_WIDTH + 10, WIDTH - UNDATED_WIDTH - 10
+    ticks: list[Tick] = []
+    if dated:
+        first = min(_day(a.date.bounds()[0]) for a in dated)
+        last = max(_clamp_end(a.date.bounds()[1]) for a in dated)
+        start, end = _dt.date(first.year, 1, 1), _dt.date(last.year + 1, 1, 1)
+        span = (end - start).days
+
+        def x_of(day: _dt.date) -> float:
+            return round(axis_start + (axis_end - axis_start) * (day - start).days / span, 1)
+
+        for year in range(start.year, end.year + 1):
+            ticks.append(Tick(x_of(_dt.date(year, 1, 1)), str(year), True))
+            if end.year - start.year <= 3 and year < end.year:
+                for month in (4, 7, 10):
+                    ticks.append(Tick(x_of(_dt.date(year, month, 1)), "", False))
+    undated_x = WIDTH - UNDATED_WIDTH + 10
+    marks = []
+    undated_seen: dict[str, int] = {}
+    for article in sorted(site.articles, key=lambda a: a.slug):
+        y = row_y[article.publisher]
+        label = f"{article.title}, {site.source[article.publisher].name}, {human_date(article.date)}"
+        if article.date.known:
+            low, high = article.date.bounds()
+            if article.date.precision == "day":
+                x = x_of(_day(low))
+                marks.append(Mark(article.slug, article.title, label, "dot", x, x, y))
+            else:
+                marks.append(Mark(article.slug, article.title, label, "bar", x_of(_day(low)),
+                                  x_of(_clamp_end(high) + _dt.timedelta(days=1)), y))
+        else:
+            n = undated_seen.get(article.publisher, 0)
+            undated_seen[article.publisher] = n + 1
+            x = undated_x + 14 + (n % 6) * 16
+            marks.append(Mark(article.slug, article.title, label, "undated", x, x, y))
+    centre = {m.slug: ((m.x + m.x2) / 2, m.y) for m in marks}
+    links = []
+    for relation in site.reprints:
+        (x1, y1), (x2, y2) = centre[relation.copy], centre[relation.original]
+        bend = min(60.0, abs(x2 - x1) / 4 + 12)
+        links.append(Link(relation.copy, relation.original,
+                          f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"))
+    height = int(TOP + ROW_HEIGHT * max(1, len(rows)) + BOTTOM)
+    years = sorted({a.date.iso[:4] for a in dated})
+    undated = len(site.articles) - len(dated)
+    summary = (f"Timeline of {len(site.articles)} articles from {len(rows)} outlets"
+               + (f", {years[0]} to {years[-1]}" if years else "")
+               + f"; {undated} with unknown dates shown apart; {len(links)} reprint link"
+               + ("" if len(links) == 1 else "s") + ". The list below gives every article with its date.")
+    return Timeline(WIDTH, height, rows, tuple(marks), tuple(links), tuple(ticks),
+                    axis_start, axis_end, undated_x, summary)
+
+
+def _clamp_end(iso: str) -> _dt.date:
+    """The last day of a span; month spans are written as day 31, so fold back into the month."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    while True:
+        try:
+            return _dt.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]]]:
+    """Articles grouped by year, then month ("" when only the year is known), oldest first."""
+    grouped: dict[str, dict[str, list[Article]]] = {}
+    for article in sorted((a for a in articles if a.date.known), key=lambda a: (a.date.bounds()[0], a.slug)):
+        year, month = article.date.iso[:4], article.date.iso[5:7]
+        grouped.setdefault(year, {}).setdefault(month, []).append(article)
+    return grouped
