@@ -143,7 +143,10 @@ def publish(files: list[OutputFile], output: Path) -> None:
         for item in files:
             target = staging / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.content)
+            try:
+                target.write_bytes(item.content)
+            except OSError as failure:  # name the file: a full disk fails in write(), which has no name
+                raise OSError(failure.errno, failure.strerror, str(output / item.path)) from failure
         written = sorted(item.path for item in files)
         (staging / MANIFEST).write_text(
             json.dumps({"generator": "newsarchive", "files": written}, indent=1) + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ the same atomic swap.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import hashlib
 import logging
@@ -23,7 +24,10 @@ BUNDLE = "pagefind"  # folder of the search bundle in the output
 
 def index_pages(pages: list[OutputFile]) -> list[OutputFile]:
     """Pagefind's files for the given HTML pages (only those marked data-pagefind-body count)."""
-    return asyncio.run(_index(pages))
+    # Pagefind's API is async; run it on its own thread and loop, so a caller that already
+    # runs an event loop (an embedding program, a test harness) is not disturbed.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _index(pages)).result()
 
 
 async def _index(pages: list[OutputFile]) -> list[OutputFile]:

@@ -161,10 +161,10 @@ def test_full_disk_leaves_previous_site(project, built, monkeypatch):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A real 600 kB file system, where the generator can run out of space for real."""
+    """A real 3 MB file system, where the generator can run out of space for real."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount_point)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)],
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     yield mount_point
@@ -177,7 +177,7 @@ def test_really_full_disk_leaves_previous_site(project, small_disk):
     before = _snapshot(output)
     # Grow the archive until the new site and the old one no longer fit side by side.
     body = ("Padding sentence number {n} that makes this article long enough to fill the disk. " * 40)
-    for n in range(12):
+    for n in range(60):
         write_article(project, f"big-{n}", f"title: Big {n}\nurl: https://www.uawire.org/big-{n}\n"
                       f"capture: captures/big-{n}.txt\ndate_precision: unknown\ndate_evidence: none\n"
                       "publisher: uawire", body=body.format(n=n) + "\n", capture_text=body.format(n=n))

@@ -92,7 +92,13 @@ def test_no_script_from_content_runs_on_any_page(project, browser):  # noqa: F81
                         bad.push(el.tagName + ' ' + attr.name + '=' + attr.value);
                 }
             }
-            for (const s of document.querySelectorAll('script')) if (s.textContent.includes('alert')) bad.push('script');
+            for (const s of document.querySelectorAll('script')) {
+                if (s.type === 'application/ld+json') {
+                    // Data, not code: it must stay valid JSON with no raw "<" that could end the element.
+                    try { JSON.parse(s.textContent); } catch (e) { bad.push('invalid JSON-LD'); }
+                    if (s.textContent.includes('<')) bad.push('raw < in JSON-LD');
+                } else if (s.textContent.includes('alert') || s.textContent.includes('XSS')) bad.push('script');
+            }
             return bad;
         }""")
         assert injected == [], (path, injected)
