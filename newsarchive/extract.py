@@ -772,7 +772,7 @@ def _name_in_text(label: str, text: str) -> str | None:
                 phrase = " ".join(words_[i:j]).strip(".")
                 compact = _compact(phrase)
                 if compact and compact in (target, bare) or re.sub(r"^the", "", compact) == bare and len(bare) > 3:
-                    return phrase
+                    return phrase.title() if phrase.isupper() and len(phrase) > 4 else phrase
     return None
 
 
@@ -783,10 +783,14 @@ def extract_publisher(page: Page, registry: Registry, done: dict) -> Found:
         return Found(source.id, f"the address's domain {host} belongs to {source.name} in sources.yaml")
     domain = _registrable(host)
     label = domain.split(".")[0]
+    named = resolve_outlet(label, registry.sources)
+    if named:
+        return Found(named.id, f"the domain {host} is not in sources.yaml, but its name spells {named.name}'s; "
+                               f"add {domain} to its domains", confident=False)
     name = _name_in_text(label, page.text)
     name_evidence = f"the capture prints its name \"{name}\"" if name else "name made from the domain; check it"
     name = name or " ".join(part.capitalize() for part in re.split(r"[-_]", label) if part)
-    proposal = NewSource(id=_unique_id(slugify(label), registry.sources), name=name, domains=(domain,)
+    proposal = NewSource(id=_unique_id(slugify(name), registry.sources), name=name, domains=(domain,)
                          if domain == host else (domain, host), kind=_guess_kind(name),
                          evidence=f"unknown domain {host}; {name_evidence}")
     return Found(proposal.id, f"the domain {host} is not in sources.yaml: proposed new source "
@@ -795,7 +799,7 @@ def extract_publisher(page: Page, registry: Registry, done: dict) -> Found:
 
 # --- original or attribution --------------------------------------------------------------
 
-_NAME = r"(?P<name>(?:[A-Z][\w&'\u2019.-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al-|el-)?[A-Z][\w&'\u2019.-]*){0,4})"
+_NAME = r"(?P<name>(?:[A-Z][\w&'\u2019-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al-|el-)?[A-Z][\w&'\u2019-]*){0,4})"
 _STRONG = [
     re.compile(r"\b(?i:(?:originally|first)\s+(?:appeared|published|posted|ran)\s+(?:at|in|on|by)\s+(?:the\s+)?)"
                + _NAME),
@@ -944,8 +948,8 @@ _NOT_NAME = {"north", "south", "east", "west", "middle", "eastern", "western", "
              "daily", "journal", "gazette", "tribune", "express", "monitor", "review", "wire"} | set(_MONTHS)
 _PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "la", "le", "di", "da", "du", "dos", "bint",
               "ben"}
-_NAME_RUN = re.compile(r"(?:(?:[A-Z][a-z\u00c0-\u024f]+|[A-Z][a-z]?['\u2019-][A-Z][a-z\u00c0-\u024f]+|"
-                       r"(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s](?=[A-Z]))"
+_NAME_RUN = re.compile(r"(?:(?:\b[A-Z][a-z\u00c0-\u024f]+|\b[A-Z][a-z]?['\u2019-][A-Z][a-z\u00c0-\u024f]+|"
+                       r"\b(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s](?=[A-Z]))"
                        r"(?:[-\s](?=[A-Z]|(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s][A-Z]))?)+")
 
 
@@ -1036,6 +1040,11 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             elif re.match(r"\s*,?\s*(?:also\s+|later\s+|then\s+)?(?:" + _SPEECH + r")\b", after) or \
                     re.search(r"\b(?:" + _SPEECH + r")\s+(?:the\s+|an?\s+)?(?:[a-z]+\s+){0,3}$", before):
                 why = "beside a speech verb"
+            # "Nikolai Zorin, a member of the committee, said": the role follows the name.
+            appositive = re.match(r",\s+(?:a|an|the)\s+([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
+            if appositive and any(w.lower() in _ROLE_WORDS for w in _word_list(appositive.group(1))):
+                role = role or appositive.group(1)[:1].upper() + appositive.group(1)[1:]
+                why = why or "followed by a role phrase"
             surname = parts[-1]
             alone = re.findall(r"\b" + re.escape(surname) + r"\b", joined, re.IGNORECASE)
             if len(alone) > len(re.findall(re.escape(name), joined, re.IGNORECASE)) and not why:
@@ -1132,7 +1141,7 @@ def extract_people(page: Page, registry: Registry, done: dict) -> Found:
 
 _VERB = re.compile(r"\b(?P<verb>" + _SPEECH + r"|[Aa]ccording to|reported|notes|note)\b")
 _INVERTIBLE = {"said", "says", "stated", "added", "adds", "noted", "explained", "wrote", "reported", "continued",
-               "insisted", "warned", "stressed", "told", "believes", "argued", "declared", "according to"}
+               "insisted", "warned", "stressed", "believes", "argued", "declared", "according to"}
 _DENIAL = {"denied", "denies", "rejected", "dismissed"}
 _PASSIVE = re.compile(r"\b(?P<subj>this|that|it)?\s*(?:was|were|has been|have been|is|are)\s+(?:made clear|said|"
                       r"stated|announced|voiced|reported|expressed|confirmed|denied|stressed)\b[^.;\u00a7]*?\bby\s+"
@@ -1144,8 +1153,9 @@ _LEADING = re.compile(r"^(?:(?:however|meanwhile|but|and|so|also|in addition|mor
                       re.IGNORECASE)
 _TRAILING = re.compile(r"(?:\s+(?:also|himself|herself|themselves|itself|later|then|further|previously|earlier|again|"
                        r"reportedly|repeatedly|publicly|recently|has|have|had|once|had also))+$", re.IGNORECASE)
-_ROLE_NOUNS = _ROLE_WORDS - {"by", "mr", "mrs", "ms", "dr"} | {"source", "sources", "officials", "diplomats",
-                                                                  "experts", "analysts", "ministry", "government"}
+_ROLE_NOUNS = _ROLE_WORDS - {"by", "mr", "mrs", "ms", "dr"} | {
+    "source", "sources", "officials", "diplomats", "experts", "analysts", "ministry", "government", "people",
+    "person", "witnesses", "witness", "residents", "insiders", "commanders", "leaders", "spokesmen", "delegates"}
 _FUNCTION = {"the", "a", "an", "of", "for", "to", "in", "on", "at", "and", "with", "from", "by"}
 
 
@@ -1190,7 +1200,8 @@ class _ClaimContext:
             if self.last_speaker:
                 return self.last_speaker
             return _Speaker(self.last_person, "") if self.last_person else _Speaker(None, phrase)
-        if not words_ or words_[0] in ("it", "this", "that", "there", "which", "they", "we", "i", "you", "what") or \
+        if not words_ or words_[0] in ("it", "this", "that", "there", "which", "they", "we", "i", "you", "what",
+                                       "who", "said", "says", "told") or \
                 words_[-1] in ("is", "was", "were", "are", "be", "been", "has", "have", "had"):
             return None
         source = resolve_outlet(phrase, self.sources)
@@ -1215,7 +1226,7 @@ class _ClaimContext:
         if words_[0] in ("a", "an") or not mentions and content:
             label = phrase if len(words_) <= 12 else " ".join(phrase.split()[:12])
             if words_[0] in ("a", "an", "the") or mentions or any(w in _ROLE_NOUNS for w in words_) or \
-                    phrase[:1].isupper():
+                    phrase[:1].isupper() and len(words_) <= 6:
                 if words_[0] in ("a", "an"):
                     self.unnamed.append(label)
                 return _Speaker(None, label)
@@ -1247,11 +1258,14 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             continue  # "said to have been": hearsay with no speaker
         before = masked[:match.start()]
         left = re.split(r"[;:\u00a7]|\s[\u2013\u2014-]\s", before)[-1]
-        inverted = verb == "according to" or not left.strip() or before.rstrip().endswith((",", "\u00a7")) \
-            and verb in _INVERTIBLE
+        right = re.split(r"[;\u00a7]|,\s+[a-z]+ing\b|\s+that\b|\.(?:\s|$)", masked[match.end():])[0]
+        # '..., said Lev Dengov.' names the speaker after the verb; 'X, a spokesman, said the
+        # army had asked ...' names him before it: after the verb then comes a whole clause.
+        inverted = verb == "according to" or not left.strip(" ,") or before.rstrip().endswith("\u00a7") or (
+            before.rstrip().endswith(",") and len(_word_list(right.split(",")[0])) <= 8
+            and not re.search(r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|" + _SPEECH + r")\b",
+                              right.split(",")[0]))
         if inverted and verb in _INVERTIBLE:
-            right = masked[match.end():]
-            right = re.split(r"[;\u00a7]|,\s+[a-z]+ing\b|\s+that\b|\.(?:\s|$)", right)[0]
             segments = [s for s in right.split(",")]
             phrase = segments[0]
             if len(segments) > 1 and context.matcher.find(segments[1]) and \
@@ -1266,11 +1280,16 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             for back in range(1, min(4, len(segments)) + 1):
                 candidate = segments[-back]
                 cleaned = _TRAILING.sub("", _LEADING.sub("", candidate.strip())).strip()
-                if not cleaned:
-                    continue
+                if not cleaned or re.match(r"(?:who|which|whose|whom)\b", cleaned):
+                    continue  # empty, or a relative clause about the speaker named before it
                 speaker = context.resolve(candidate)
                 if speaker is None and back == 1 and len(segments) > 1:
                     continue
+                # "Tarek Mansouri, a spokesman for ..., said": the name before the description.
+                if speaker is not None and speaker.actor is None and back < len(segments):
+                    named = context.matcher.find(segments[-back - 1])
+                    if named and len(_word_list(segments[-back - 1])) <= 5:
+                        speaker = _Speaker(named[-1][2], "")
                 break
             if speaker is None and len(segments) > 1:
                 speaker = context.resolve(",".join(segments[-2:]))
@@ -1306,6 +1325,10 @@ def _existing_claim(quote: str, registry: Registry):
     """An archived claim whose quote holds nearly the same words (the same proposition copied)."""
     mine = _content_words(quote)
     best, best_share = None, 0.0
+    for article in registry.articles:
+        for claim in article.claims:
+            if fold_for_search(claim.quote) == fold_for_search(quote):
+                return claim, article.slug
     if len(mine) < 6:
         return None
     for article in registry.articles:
@@ -1358,8 +1381,8 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
             if not found:
                 done_sentences.extend(group)
                 continue
-            person = [f for f in found if f[0].actor]
-            speaker, verb, kind = (person or found)[0]
+            ranked = sorted(found, key=lambda f: (f[0].actor is None, f[1] in _DENIAL))
+            speaker, verb, kind = ranked[0]
             targets = group
             if kind == "this":
                 targets = done_sentences[-3:] or group
