@@ -275,7 +275,7 @@ def _kind(line: Line) -> str:
     count = len(_word_list(text))
     if count <= 8 and _END_MARKERS.match(text):
         return "end"
-    if count <= 14 and _FURNITURE.search(text):
+    if (count <= 8 or count <= 14 and not _terminal(text)) and _FURNITURE.search(text):
         return "furniture"
     if _DATE_ONLY.match(text) or _BREADCRUMB.search(text):
         return "furniture"
@@ -370,6 +370,10 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
                 if gap >= 2 and kind != "furniture":
                     break
             cursor += 1
+        # A short closing paragraph ("Buisier added.") right after the last prose line belongs to it.
+        while end + 1 < len(lines) and kinds[end + 1] == "short" and end + 1 - start < 10 ** 6 and \
+                _comment_score(lines[end + 1], []) < 1:
+            end += 1
         if total > best_words:
             best, best_words = (start, end), total
         index = max(end + 1, index + 1)
@@ -517,6 +521,7 @@ def find_dates(text: str) -> list[DateMention]:
             parts = match.groupdict()
             month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS.get((parts.get("month") or "").lower())
             year = int(parts["year"])
+            taken.append((match.start(), match.end()))  # an impossible date is no date, nor a month
             if not month or not 1 <= month <= 12:
                 continue
             if parts.get("day"):
@@ -527,7 +532,6 @@ def find_dates(text: str) -> list[DateMention]:
             else:
                 iso, precision = f"{year:04d}-{month:02d}", "month"
             found.append(DateMention(iso, precision, match.group(), match.start(), match.end()))
-            taken.append((match.start(), match.end()))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -557,7 +561,7 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
     match = re.search(r"/((?:19|20)\d\d)[/-](\d\d?)(?=/)", path)
     if match and _valid(int(match.group(1)), int(match.group(2))):
         return [(DateValue(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", "month"), match.group().strip("/"))]
-    match = re.search(r"/((?:19|20)\d\d)(?=/)", path)
+    match = re.search(r"/((?:19|20)\d\d)/(?!\d)", path)
     if match and _valid(int(match.group(1)), 1):
         return [(DateValue(match.group(1), "year"), match.group().strip("/"))]
     return []
@@ -1075,28 +1079,34 @@ _ROLE_MODIFIERS = {"former", "deputy", "special", "senior", "acting", "retired",
                    "presidential", "then", "chief", "the", "of", "for", "and", "to", "s"}
 
 
+_NOT_ROLE = {"the", "a", "an", "by", "with", "to", "of", "for", "and", "was", "is", "were", "are", "said", "told",
+             "met", "from", "in", "on", "at", "that", "who", "which", "as", "when", "while", "after", "before"}
+
+
 def _role_phrase(before: str) -> str:
-    """The role words just before a name ("Deputy Foreign Minister", "spokesman for the army"),
-    read backwards from the name while the words are capitalised, role words or their modifiers."""
-    tokens = re.findall(r"[\w'\u2019-]+|[^\w\s]", before)
-    while tokens and tokens[-1] == ",":
-        tokens.pop()
-    kept: list[str] = []
-    for token in reversed(tokens):
-        bare = re.sub(r"['\u2019]s$", "", token)
-        if bare[:1].isupper() or bare.lower() in _ROLE_WORDS - {"by"} or bare.lower() in _ROLE_MODIFIERS:
-            kept.append(token)
-        else:
-            break
-    while kept and kept[-1].lower() in ("the", "of", "for", "and", "a", "an"):
-        kept.pop()
-    while kept and kept[0].lower() in ("the", "of", "for", "and"):
-        kept.pop(0)
-    if not any(w.lower() in _ROLE_WORDS for w in kept):
+    """The role words just before a name: in the last comma-separated part of the text before
+    it, from the first role word ("Deputy Foreign Minister", "deputy director of the port
+    authority"), with the capitalised or descriptive words just before that role word."""
+    segment = re.split(r"[.;:\u201c\u201d\"()]", before)[-1].rstrip(" ,").split(",")[-1].strip()
+    tokens = segment.split()
+    first = next((i for i, t in enumerate(tokens) if re.sub(r"['\u2019]s$", "", t).lower().strip(".")
+                  in _ROLE_WORDS - {"by"}), None)
+    if first is None:
         if tokens and tokens[-1].lower() == "by" and len(tokens) >= 2:
             return f"named in a credit: {tokens[-2]} by"
         return ""
-    phrase = " ".join(reversed(kept))
+    start, lowercase = first, 0
+    while start > 0:
+        word = tokens[start - 1]
+        bare = re.sub(r"['\u2019]s$", "", word)
+        if bare.lower() in _NOT_ROLE:
+            break
+        if not bare[:1].isupper():
+            lowercase += 1
+            if lowercase > 2:
+                break
+        start -= 1
+    phrase = " ".join(tokens[start:])
     if re.match(r"(?i:according)\b", phrase):
         phrase = phrase.split(" ", 1)[1] if " " in phrase else ""
     return phrase[:1].upper() + phrase[1:]
@@ -1146,7 +1156,8 @@ _DENIAL = {"denied", "denies", "rejected", "dismissed"}
 _PASSIVE = re.compile(r"\b(?P<subj>this|that|it)?\s*(?:was|were|has been|have been|is|are)\s+(?:made clear|said|"
                       r"stated|announced|voiced|reported|expressed|confirmed|denied|stressed)\b[^.;\u00a7]*?\bby\s+"
                       r"(?P<agent>[^;\u00a7]+?)\s*(?:[.;]|$)", re.IGNORECASE)
-_NOMINAL_DENIAL = re.compile(r"\bdenials?\s+(?:on the (?:part|side) of|from|by)\s+(?P<agent>[^,.;\u00a7]+)",
+_NOMINAL_DENIAL = re.compile(r"\bdenials?\s+(?:on the (?:part|side) of|from|by)\s+(?P<agent>[^,.;\u00a7]+?)"
+                             r"(?=\s+(?:within|in|on|at|after|before|during|last|this|yesterday|today)\b|[,.;\u00a7]|$)",
                              re.IGNORECASE)
 _LEADING = re.compile(r"^(?:(?:however|meanwhile|but|and|so|also|in addition|moreover|furthermore|separately|"
                       r"earlier|later|still|yet|now|then|instead|indeed|in fact|at the same time|previously)\b,?\s*)+",
@@ -1223,6 +1234,11 @@ class _ClaimContext:
                 near = {w.lower() for w in _word_list(before)} | {w.lower() for w in _word_list(self.roles.get(actor_id, ""))}
                 if head in near and len(wanted & near) >= max(1, round(0.75 * len(wanted))):
                     return _Speaker(actor_id, "")
+            # "the minister of ports": the one registry actor whose role has every word of it
+            fitting = [a.id for a in self.registry.actors.values()
+                       if wanted <= {w.lower() for w in _word_list(a.role)}]
+            if len(fitting) == 1 and len(wanted) >= 2:
+                return _Speaker(fitting[0], "")
         if words_[0] in ("a", "an") or not mentions and content:
             label = phrase if len(words_) <= 12 else " ".join(phrase.split()[:12])
             if words_[0] in ("a", "an", "the") or mentions or any(w in _ROLE_NOUNS for w in words_) or \
@@ -1350,6 +1366,7 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
     context = _ClaimContext(registry, matcher, new_actors, registry.sources)
     drafts: list[ClaimDraft] = []
     used_ids = {c.id for a in registry.articles for c in a.claims}
+    previous: list[str] = []  # sentences of the paragraph before
     for line in body.paragraphs:
         text = line.text
         # Sentences held together by one quotation share the speaker named anywhere in it.
@@ -1362,7 +1379,8 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
         spans: list[tuple[int, int]] = []
         for start, end in sentences(text):
             # '... in no time.” Buisier added.' is one sentence: a bare attribution joins the quote.
-            if spans and len(_word_list(text[start:end])) <= 6 and _VERB.search(masked[start:end]):
+            if spans and len(_word_list(text[start:end])) <= 6 and not open_before[start] and \
+                    _VERB.search(masked[start:end]):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
@@ -1384,15 +1402,16 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
             ranked = sorted(found, key=lambda f: (f[0].actor is None, f[1] in _DENIAL))
             speaker, verb, kind = ranked[0]
             targets = group
-            if kind == "this":
-                targets = done_sentences[-3:] or group
+            if kind == "this":  # "This was reported by X": the sentences before it
+                targets = done_sentences[-3:] or [(None, s) for s in previous[-2:]] or group
             for start, end in targets:
-                quote = text[start:end].strip()
-                if len(_word_list(quote)) < 5 or any(d.quote == quote for d in drafts):
+                quote = (text[start:end] if start is not None else end).strip()
+                if len(_word_list(quote)) < 3 or any(d.quote == quote for d in drafts):
                     continue
                 drafts.append(_draft(quote, speaker, verb, registry, used_ids))
             context.last_speaker = speaker
             done_sentences.extend(group)
+        previous = [text[a:b] for a, b in spans]
     evidence = f"{len(drafts)} reported statements" + (
         "; ids and statements of new propositions need a reviewer" if any(not d.confident for d in drafts) else "")
     return Found(tuple(drafts), evidence, confident=all(d.confident for d in drafts))
