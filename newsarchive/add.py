@@ -176,37 +176,26 @@ def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _append(existing: str, block: str) -> str:
-    return existing.rstrip("\n") + "\n\n" + block.rstrip("\n") + "\n"
-
-
-def compose_actors(existing: str, actors: tuple[ex.NewActor, ...], slug: str, title: str, publisher: str) -> str:
+def compose_registry(existing: str, entries: list[tuple[str, list[tuple[str, str]]]], slug: str) -> str:
+    """The registry file with new entries appended; each carries a review line (load.REVIEW)."""
     blocks = []
-    for actor in actors:
-        blocks.append("\n".join([
-            f"# Proposed by 'build.py add' for {slug}.md: check it, then delete the review line.",
-            f"{actor.id}:",
-            f"  name: {_scalar(actor.name)}",
-            f"  aliases: {_flow(actor.aliases)}",
-            f"  role: {_scalar(actor.role)}",
-            f"  description: {_scalar(f'Named in “{title}” ({publisher}).')}",
-            f"  {REVIEW}: {_scalar(actor.evidence)}",
-        ]))
-    return _append(existing, "\n\n".join(blocks))
+    for entry_id, fields in entries:
+        lines = [f"# Proposed by 'build.py add' for {slug}.md: check it, then delete the review line.",
+                 f"{entry_id}:"]
+        lines += [f"  {key}: {value}" for key, value in fields]
+        blocks.append("\n".join(lines))
+    return existing.rstrip("\n") + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
-def compose_sources(existing: str, sources: tuple[ex.NewSource, ...], slug: str) -> str:
-    blocks = []
-    for source in sources:
-        blocks.append("\n".join([
-            f"# Proposed by 'build.py add' for {slug}.md: check it, then delete the review line.",
-            f"{source.id}:",
-            f"  name: {_scalar(source.name)}",
-            f"  domains: {_flow(source.domains)}",
-            f"  kind: {source.kind}",
-            f"  {REVIEW}: {_scalar(source.evidence)}",
-        ]))
-    return _append(existing, "\n\n".join(blocks))
+def actor_entries(actors: tuple[ex.NewActor, ...], title: str, publisher: str):
+    return [(a.id, [("name", _scalar(a.name)), ("aliases", _flow(a.aliases)), ("role", _scalar(a.role)),
+                    ("description", _scalar(f"Named in “{title}” ({publisher}).")), (REVIEW, _scalar(a.evidence))])
+            for a in actors]
+
+
+def source_entries(sources: tuple[ex.NewSource, ...]):
+    return [(s.id, [("name", _scalar(s.name)), ("domains", _flow(s.domains)), ("kind", s.kind),
+                    (REVIEW, _scalar(s.evidence))]) for s in sources]
 
 
 def choose_slug(title: str, taken: set[str], publisher: str) -> str:
@@ -245,16 +234,18 @@ def plan(config: Config, capture: Path, url: str) -> tuple[Plan | None, ex.Extra
     taken = {a.slug for a in archive.articles} | {p.stem for p in config.articles.glob("*.md")}
     slug = choose_slug(result["title"].value, taken, result["publisher"].value)
     captures = config.articles / CAPTURES_DIR
-    capture_name = choose_capture_name(captures, data)
+    # A capture the user already saved into captures/ (and no article uses) keeps its name.
+    inside = capture.resolve().parent == captures.resolve()
+    capture_name = capture.name if inside else choose_capture_name(captures, data)
     article_text = compose_article(result, url, capture_name)
     publisher_names = {s.id: s.name for s in (*archive.sources.values(), *result.new_sources)}
     actors_text = sources_text = None
     if result.new_actors:
-        actors_text = compose_actors((config.articles / ACTORS_FILE).read_text(encoding="utf-8"), result.new_actors,
-                                     slug, result["title"].value, publisher_names[result["publisher"].value])
+        entries = actor_entries(result.new_actors, result["title"].value, publisher_names[result["publisher"].value])
+        actors_text = compose_registry((config.articles / ACTORS_FILE).read_text(encoding="utf-8"), entries, slug)
     if result.new_sources:
-        sources_text = compose_sources((config.articles / SOURCES_FILE).read_text(encoding="utf-8"),
-                                       result.new_sources, slug)
+        sources_text = compose_registry((config.articles / SOURCES_FILE).read_text(encoding="utf-8"),
+                                        source_entries(result.new_sources), slug)
     return Plan(slug, capture_name, article_text, actors_text, sources_text), result, "", data
 
 

@@ -160,3 +160,14 @@ def test_quality_command_prints_the_table(project):
     assert "people P/R" in out and "targets" in out
     for slug in SEED_SLUGS.values():
         assert slug[:40] in out
+
+
+def test_a_capture_saved_into_captures_first_keeps_its_name(project):
+    saved = project / "articles" / "captures" / "derna.txt"
+    saved.write_bytes((FIXTURES / "comments.txt").read_bytes())
+    code, out, err = run(project, "add", str(saved), "--url", URL)
+    assert code == 0, err
+    article = (project / "articles" / "militia-commanders-in-derna-reject-russian-mediation-offer.md").read_text()
+    assert "capture: captures/derna.txt" in article
+    assert sorted(p.name for p in (project / "articles" / "captures").iterdir()).count("derna.txt") == 1
+    assert len(list((project / "articles" / "captures").iterdir())) == 6
