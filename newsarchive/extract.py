@@ -1315,19 +1315,34 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
 
 
 def _statement(sentence: str) -> str:
-    """The reported content, in the sentence's own words: the quoted words, or what follows 'that'."""
-    quoted = re.findall(r"[\"\u201c\u201d\u00ab\u00bb]([^\"\u201c\u201d\u00ab\u00bb]{12,})[\"\u201c\u201d\u00ab\u00bb]",
-                        sentence)
-    if quoted:
-        text = " ".join(q.strip(" ,") for q in quoted)
+    """The reported content in the sentence's own words, without the attribution: the quoted
+    words of a sentence that opens a quotation, what follows "said that", or the sentence less
+    its ", X said" or "According to X," part."""
+    text = sentence.strip()
+    speech = r"\b(?:" + _SPEECH + r"|notes|according to)\b"
+    closing = max((text.rfind(q) for q in _QUOTES), default=-1)
+    if text[:1] in _QUOTES:
+        inner = re.match(r"^.([^\"\u201c\u201d\u00ab\u00bb\u201e]{12,})[\"\u201c\u201d\u00ab\u00bb\u201e]", text)
+        text = inner.group(1) if inner else text[1:]
+    elif closing > 0 and re.search(speech, text[closing:], re.IGNORECASE) and \
+            not any(q in text[:closing] for q in _QUOTES):
+        text = text[:closing]  # the last sentence of a longer quotation
     else:
-        match = re.search(r"\b(?:" + _SPEECH + r"|notes)\s+(?:[^,]{0,60}?\s)?that\s+(.+)$", sentence)
-        if match:
-            text = match.group(1)
+        text = re.sub(r"^[A-Z][A-Z .'\-]{2,40}(?:,[^()\u2013\u2014-]{0,30})?(?:\s*\([^)]*\))?\s*[-\u2013\u2014]\s+",
+                      "", text)  # a dateline
+        that = re.search(r"\b(?:" + _SPEECH + r"|notes)\s+(?:[^,]{0,60}?\s)?that\s+(.+)$", text)
+        plain = re.search(r"\s(?:said|says|added|stated|insisted|warned)\s+((?:\S+\s+){3,}\S+)$", text)
+        if that:
+            text = that.group(1)
+        elif plain and not re.match(r"(?:in|at|on|to|during|after|before|by)\b", plain.group(1)) and re.search(
+                r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|should|must|may)\b",
+                " ".join(plain.group(1).split()[:6])):
+            text = plain.group(1)  # "..., said the army had asked only for spare parts"
         else:
-            text = re.sub(r",\s*(?:according to|" + _SPEECH + r")\b[^,]*[.]?$", "", sentence)
-            text = re.sub(r"^(?:according to)\s+[^,]+,\s*", "", text, flags=re.IGNORECASE)
-    text = text.strip(" ,\"\u201c\u201d")
+            text = re.sub(r"^(?i:according to)\s+[^,]+,\s*", "", text)
+            text = re.sub(r",\s*(?:[^,]{0,80}\s)?(?:" + _SPEECH + r"|reported|(?i:according to))\b[^,]*(?:,.*)?$", "",
+                          text)
+    text = text.strip(" ,\"\u201c\u201d\u00ab\u00bb")
     if text and text[-1] not in ".!?\u2026":
         text += "."
     return text[:1].upper() + text[1:]
