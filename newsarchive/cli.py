@@ -62,6 +62,10 @@ def _add(args) -> int:
         _report(failure.diagnostics)
         print("add failed; nothing was written", file=sys.stderr)
         return 1
+    except OSError as failure:  # an unreadable file, a full disk, a read-only archive
+        print(f"{failure.filename or args.capture}: error: {failure.strerror or failure}", file=sys.stderr)
+        print("add failed; the archive was not changed, or only by whole files", file=sys.stderr)
+        return 1
     if result.summary:
         print(result.summary)
     if result.preview:

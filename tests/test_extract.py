@@ -351,3 +351,42 @@ def test_extraction_is_deterministic():
     first = ex.extract(ex.Page(text, "https://x.example/2019/05/03/a"), REGISTRY)
     second = ex.extract(ex.Page(text, "https://x.example/2019/05/03/a"), REGISTRY)
     assert first.fields == second.fields
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from newsarchive import markup  # noqa: E402
+from newsarchive.add import _escape_markdown  # noqa: E402
+from newsarchive.text import fold_for_search  # noqa: E402
+
+_PIECES = ["Jan Kowalski", "said", "told", "\u201c", "\u201d", '"', "according to", "the minister", ",", ".",
+           "Wire Agency", "(Wire Agency) -", "GDANSK,", "May 2", "2019-05-02", "Tuesday,", "he", "a source",
+           "denied", "This was reported by", "Home", "Share", "Comments", "I", "you", "\u00a0", "\u2026",
+           "Originally appeared at", "Daily Star", "reported", "harbour", "tariffs", "were", "voted", "on",
+           "Monday", "Al-Tabbal's", "#", "*", "_", "[", "]", "1.", "<b>", "&amp;", "\\", "`"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=30).map(" ".join), max_size=12),
+       st.sampled_from(["https://dailystar.example/2019/05/02/x/", "https://new.example/a-b-c", "http://h.example"]))
+def test_any_text_extracts_without_error_and_stays_true_to_the_capture(lines, url):
+    text = "\n".join(lines)
+    result = ex.extract(ex.Page(text, url), REGISTRY)
+    folded = fold_for_search(text)
+    paragraphs = [line.text for line in result["body"].value.paragraphs]
+    for paragraph in paragraphs:
+        assert fold_for_search(paragraph) in folded
+    joined = fold_for_search("\n".join(paragraphs))
+    for claim in result["claims"].value:
+        assert fold_for_search(claim.quote) in joined
+        assert claim.speaker in ACTORS or claim.speaker == "unnamed" or \
+            claim.speaker in {a.id for a in result.new_actors}
+
+
+@pytest.mark.parametrize("text", ["# not a heading", "1. not a list", "- not a bullet", "*not emphasis*",
+                                  "a_b_c and [link](http://x) and <b>tag</b> and &amp; and \\ and `code`",
+                                  "> not a quote", "===", "2011. The year began badly."])
+def test_markdown_escaping_renders_the_text_as_written(text):
+    assert [block for _, block in markup.blocks(_escape_markdown(text))] == [text]
