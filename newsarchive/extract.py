@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -371,8 +371,7 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
                     break
             cursor += 1
         # A short closing paragraph ("Buisier added.") right after the last prose line belongs to it.
-        while end + 1 < len(lines) and kinds[end + 1] == "short" and end + 1 - start < 10 ** 6 and \
-                _comment_score(lines[end + 1], []) < 1:
+        while end + 1 < len(lines) and kinds[end + 1] == "short" and _comment_score(lines[end + 1], []) < 1:
             end += 1
         if total > best_words:
             best, best_words = (start, end), total
@@ -593,11 +592,11 @@ def _resolve_relative(body: Body, anchor: str) -> list[str]:
     for line in body.paragraphs:
         for match in _RELATIVE.finditer(_masked(line.text)):  # outside quotations only
             if match.group("word"):
-                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=1)}")
+                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=1)}.")
             else:
                 weekday = list(calendar.day_name).index(match.group("day").capitalize())
                 back = (day0.weekday() - weekday) % 7
-                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=back)} counting back from {anchor}")
+                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=back)}, counting back from {anchor}.")
     return notes
 
 
@@ -891,8 +890,8 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
             source_id = source.id
         if source_id == publisher:
             continue  # the outlet naming itself ("MOSCOW (Sputnik) -" on Sputnik's own page)
-        relation = "translation" if re.search(r"translat", evidence + " " * 0, re.IGNORECASE) or \
-            (strength == 0 and re.search(r"translat", text, re.IGNORECASE)) else "reprint"
+        translated = re.search(r"translat", evidence if strength else text, re.IGNORECASE)
+        relation = "translation" if translated else "reprint"
         article, shared = _best_archived(source_id, done["body"].value, registry) if not proposed else (None, 0)
         how = {0: "credit", 1: "wire dateline", 2: "attribution"}[strength]
         why = f"{how}: \"{evidence}\""
