@@ -179,17 +179,17 @@ def _pr(triple) -> str:
 
 def format_report(report: Report, verbose: bool = False) -> str:
     mark = {True: "ok", False: "--"}
-    header = f"{'article':<52} {'title':>5} {'date':>4} {'publ':>4} {'orig':>4} {'people P/R':>10} " \
+    header = f"{'article':<56} {'title':>5} {'date':>4} {'publ':>4} {'orig':>4} {'people P/R':>10} " \
              f"{'held-out P/R':>12} {'claims P/R':>10} {'speakers':>8}"
     lines = [header, "-" * len(header)]
     for row in report.rows:
         matched, _, checked, right = row.claims
-        lines.append(f"{row.slug[:52]:<52} {mark[row.title]:>5} {mark[row.date]:>4} {mark[row.publisher]:>4} "
+        lines.append(f"{row.slug[:56]:<56} {mark[row.title]:>5} {mark[row.date]:>4} {mark[row.publisher]:>4} "
                      f"{mark[row.original]:>4} {_pr(row.people):>10} {_pr(row.held_out):>12} "
                      f"{_pr(row.claims):>10} {f'{right}/{checked}':>8}")
     s = report.scores
     lines.append("-" * len(header))
-    lines.append(f"{'all':<52} {s['title']:>5.2f} {s['date']:>4.2f} {s['publisher']:>4.2f} {s['original']:>4.2f} "
+    lines.append(f"{'all':<56} {s['title']:>5.2f} {s['date']:>4.2f} {s['publisher']:>4.2f} {s['original']:>4.2f} "
                  f"{s['people_precision']:.2f}/{s['people_recall']:.2f} "
                  f"{s['held_out_precision']:>7.2f}/{s['held_out_recall']:.2f} "
                  f"{s['claims_precision']:>5.2f}/{s['claims_recall']:.2f} {s['claim_speakers']:>8.2f}")
