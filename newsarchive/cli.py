@@ -9,22 +9,80 @@ from pathlib import Path
 
 import jinja2
 
-from . import pipeline
+from . import add as adding
+from . import pipeline, quality
 from .config import load_config
 from .model import BuildError
 
+_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False}
+
 
 def _parser() -> argparse.ArgumentParser:
+    # Options may stand before or after the command; SUPPRESS keeps a subcommand's unset
+    # option from overwriting one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help="config file (default: config.yaml)")
+    building = argparse.ArgumentParser(add_help=False)
+    building.add_argument("--output", metavar="DIR", default=argparse.SUPPRESS,
+                          help="output folder (overrides config.yaml)")
+    building.add_argument("--strict", action="store_true", default=argparse.SUPPRESS,
+                          help="treat warnings as errors")
+    building.add_argument("--force", action="store_true", default=argparse.SUPPRESS,
+                          help="build into a non-empty folder this generator did not make (its files are kept)")
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the news archive into a static site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build"],
-                        help="what to do (default: build)")
-    parser.add_argument("--config", default="config.yaml", help="config file (default: config.yaml)")
-    parser.add_argument("--output", metavar="DIR", help="output folder (overrides config.yaml)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--force", action="store_true",
-                        help="build into a non-empty folder this generator did not make (its files are kept)")
+        prog="build.py", parents=[common, building],
+        description="Build the news archive into a static site (the default command), or add an article.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("build", parents=[common, building], help="build the site (default)")
+    add = commands.add_parser("add", parents=[common], help="add a captured page: extract its metadata, "
+                                                             "write articles/<slug>.md, print what to review")
+    add.add_argument("capture", metavar="CAPTURE.txt", help="the page's text, saved as UTF-8")
+    add.add_argument("--url", required=True, metavar="ADDRESS", help="the address the page was captured from")
+    add.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    measure = commands.add_parser("quality", parents=[common],
+                                  help="measure extraction against the checked articles of the archive")
+    measure.add_argument("--verbose", "-v", action="store_true", help="list every difference")
     return parser
+
+
+def _option(args, name):
+    return getattr(args, name, _DEFAULTS[name])
+
+
+def _report(problems) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def _add(args) -> int:
+    try:
+        config = load_config(Path(_option(args, "config")))
+        result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run)
+    except (BuildError, adding.AddError) as failure:
+        _report(failure.diagnostics)
+        print("add failed; nothing was written", file=sys.stderr)
+        return 1
+    except OSError as failure:  # an unreadable file, a full disk, a read-only archive
+        print(f"{failure.filename or args.capture}: error: {failure.strerror or failure}", file=sys.stderr)
+        print("add failed; the archive was not changed, or only by whole files", file=sys.stderr)
+        return 1
+    if result.summary:
+        print(result.summary)
+    if result.preview:
+        print("\n" + result.preview)
+    print(result.message)
+    return 0
+
+
+def _quality(args) -> int:
+    try:
+        config = load_config(Path(_option(args, "config")))
+        report = quality.measure(config.articles, config.project)
+    except BuildError as failure:
+        _report(failure.diagnostics)
+        return 1
+    print(quality.format_report(report, verbose=args.verbose))
+    return 0
 
 
 def _template_location(failure: jinja2.TemplateError) -> str:
@@ -43,14 +101,18 @@ def _template_location(failure: jinja2.TemplateError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "add":
+        return _add(args)
+    if args.command == "quality":
+        return _quality(args)
+    strict = _option(args, "strict")
     started = time.perf_counter()
     try:
-        config = load_config(Path(args.config), args.output)
-        report = pipeline.build(config, strict=args.strict, force=args.force)
+        config = load_config(Path(_option(args, "config")), _option(args, "output"))
+        report = pipeline.build(config, strict=strict, force=_option(args, "force"))
     except BuildError as failure:
-        for problem in failure.diagnostics:
-            print(problem.format(), file=sys.stderr)
-        errors = sum(1 for p in failure.diagnostics if p.severity == "error" or args.strict)
+        _report(failure.diagnostics)
+        errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
         print(f"build failed: {errors} problem(s); nothing was published", file=sys.stderr)
         return 1
     except jinja2.TemplateError as failure:

@@ -26,6 +26,7 @@ from .text import fold_for_search
 ACTORS_FILE = "actors.yaml"
 SOURCES_FILE = "sources.yaml"
 CAPTURES_DIR = "captures"
+REVIEW = "review"  # registry field marking an entry that `build.py add` proposed
 MAX_FILE_BYTES = 2_000_000  # a long article is ~100 kB; anything far bigger is a mistake
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONTMATTER_HANDLER = frontmatter.YAMLHandler()
@@ -151,6 +152,19 @@ def _text_list(report, entry, key, keypath) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _review_note(report, entry, entry_id) -> None:
+    """An entry proposed by `build.py add` carries `review:` until a person has checked it."""
+    if REVIEW not in entry:
+        return
+    note = entry[REVIEW]
+    if not isinstance(note, str):
+        report.error(f"{entry_id}.{REVIEW}", "expected text saying why the entry was proposed", "",
+                     entry_id, REVIEW)
+        return
+    report.warn(f"{entry_id}.{REVIEW}", f"proposed by 'build.py add', not yet reviewed ({' '.join(note.split())})",
+                "check the entry against the article, then delete its 'review:' line", entry_id, REVIEW)
+
+
 def _read_registry(path: Path, project: Path, problems: list[Diagnostic]):
     shown = _display(path, project)
     text = read_text_file(path, shown, problems, "registry file", project)
@@ -180,8 +194,9 @@ def load_actors(path: Path, project: Path, problems: list[Diagnostic]) -> dict[s
             report.error(actor_id, "expected name, aliases, role, affiliation, description", "", actor_id)
             continue
         keypath = (actor_id,)
-        for unknown in sorted(set(entry) - {"name", "aliases", "role", "affiliation", "description"}):
+        for unknown in sorted(set(entry) - {"name", "aliases", "role", "affiliation", "description", REVIEW}):
             report.warn(f"{actor_id}.{unknown}", "unknown field", "", actor_id, unknown)
+        _review_note(report, entry, actor_id)
         actor = Actor(
             id=actor_id,
             name=_text_field(report, entry, "name", keypath),
@@ -214,8 +229,9 @@ def load_sources(path: Path, project: Path, problems: list[Diagnostic]) -> dict[
             report.error(source_id, "expected name, domains, kind", "", source_id)
             continue
         keypath = (source_id,)
-        for unknown in sorted(set(entry) - {"name", "domains", "kind"}):
+        for unknown in sorted(set(entry) - {"name", "domains", "kind", REVIEW}):
             report.warn(f"{source_id}.{unknown}", "unknown field", "", source_id, unknown)
+        _review_note(report, entry, source_id)
         kind = _text_field(report, entry, "kind", keypath)
         if kind and kind not in SOURCE_KINDS:
             report.error(f"{source_id}.kind", f"unknown kind '{kind}'",

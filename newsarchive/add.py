@@ -1,0 +1,351 @@
+"""`build.py add CAPTURE --url ADDRESS`: keep a capture and write its article.
+
+1. Check the capture (UTF-8 text, not empty, not binary) and the address.
+2. Load the archive; refuse a capture already in it (same bytes) or an address already in it.
+3. Extract the metadata (extract.py), compose the article file, and append any new actor
+   or source to the registries with a `review:` line (the loader accepts it and warns until
+   a person deletes it).
+4. Validate the result by loading a scratch copy of the archive with the new files in it.
+5. Only then write: the capture, the registries, the article, each through a temporary file
+   and os.replace. With --dry-run nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from . import extract as ex
+from .config import Config
+from .load import ACTORS_FILE, CAPTURES_DIR, REVIEW, SOURCES_FILE, load_archive, read_text_file
+from .model import Diagnostic
+
+MAX_SLUG_WORDS = 9
+
+
+class AddError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} problem(s)")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class AddResult:
+    status: str  # "added", "dry-run" or "already-archived"
+    message: str
+    summary: str = ""  # the review summary
+    preview: str = ""  # the article file as it would be written (dry run)
+
+
+@dataclass(frozen=True)
+class Plan:
+    slug: str
+    capture_name: str
+    article_text: str
+    actors_text: str | None  # the new actors.yaml, when actors are added
+    sources_text: str | None
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def _check_url(url: str) -> list[Diagnostic]:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [Diagnostic("--url", None, "url", f"not a web address: {url!r}",
+                           "give the full address the page was captured from, https://...")]
+    return []
+
+
+def _read_capture(path: Path) -> tuple[str, bytes]:
+    problems: list[Diagnostic] = []
+    shown = str(path)
+    text = read_text_file(path, shown, problems, "capture")
+    if text is not None:
+        controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+        if controls > max(2, len(text) // 200):
+            problems.append(Diagnostic(shown, None, None, f"capture holds {controls} control characters; "
+                                       "it looks binary", "save the page as plain text"))
+    if problems:
+        raise AddError([p if p.hint else Diagnostic(p.path, p.line, p.field, p.message,
+                                                    "save the page's text as a UTF-8 .txt file and add that")
+                        for p in problems])
+    return text, path.read_bytes()
+
+
+def normalized_address(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    path = re.sub(r"/+$", "", parts.path) or "/"
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _already_archived(archive, articles_dir: Path, data: bytes, url: str) -> str | None:
+    wanted = normalized_address(url)
+    for article in archive.articles:
+        shown = f"{articles_dir.name}/{article.slug}.md"
+        if normalized_address(article.url) == wanted:
+            return f"the address is already archived as {shown} ({article.url})"
+        kept = articles_dir / article.capture
+        if kept.is_file() and kept.read_bytes() == data:
+            return f"this capture is already archived as {articles_dir.name}/{article.capture} ({shown})"
+    return None
+
+
+# --- composing the files ----------------------------------------------------------------------
+
+def _scalar(value) -> str:
+    """One YAML scalar, quoted when plain text would be read as something else."""
+    if value is None or value == "":
+        return ""
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10 ** 9)
+    return dumped.split("\n...")[0].strip()
+
+
+def _flow(items) -> str:
+    return "[" + ", ".join(_scalar(i) for i in items) + "]"
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that Markdown renders exactly as written (the loader compares quotes with it)."""
+    text = re.sub(r"([\\`*_\[\]<>&])", r"\\\1", text)
+    text = re.sub(r"^(\s*)([#>+\-=~|])", r"\1\\\2", text)
+    text = re.sub(r"^(\s*\d+)([.)])(\s|$)", r"\1\\\2\3", text)
+    return text
+
+
+def _review(found: ex.Found, field: str) -> list[str]:
+    return [] if found.confident else [f"# review {field}: {found.evidence}"[:300]]
+
+
+def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
+    title, date, original = result["title"], result["date"], result["original"]
+    lines = ["---",
+             f"# Written by 'build.py add' from {CAPTURES_DIR}/{capture_name}. Check each field against the",
+             "# capture; the '# review' lines mark what was extracted with low confidence. Delete them when done."]
+    lines += _review(title, "title")
+    lines.append(f"title: {_scalar(title.value)}")
+    lines.append(f"url: {_scalar(url.strip())}")
+    lines.append(f"capture: {CAPTURES_DIR}/{capture_name}")
+    lines += _review(date, "date")
+    lines.append(f"date: {date.value.iso or ''}".rstrip())
+    lines.append(f"date_precision: {date.value.precision}")
+    lines.append(f"date_evidence: {_scalar(date.evidence)}")
+    lines += _review(result["publisher"], "publisher")
+    lines.append(f"publisher: {result['publisher'].value}")
+    if original.value is not None:
+        lines += _review(original, "original")
+        lines.append("original:")
+        lines.append(f"  source: {original.value.source}")
+        if original.value.article:
+            lines.append(f"  article: {original.value.article}")
+        lines.append(f"  relation: {original.value.relation}")
+        lines.append(f"  evidence: {_scalar(original.value.evidence)}")
+    if result["credit"].value:
+        lines.append(f"credit: {_scalar(result['credit'].value)}")
+    lines += _review(result["people"], "people")
+    lines.append(f"people: {_flow(result['people'].value)}")
+    claims = result["claims"].value
+    if claims:
+        lines.append("claims:")
+        for claim in claims:
+            if not claim.confident:
+                lines.append(f"  # review: {claim.evidence}")
+            lines.append(f"  - id: {claim.id}")
+            lines.append(f"    speaker: {claim.speaker}")
+            if claim.speaker_label:
+                lines.append(f"    speaker_label: {_scalar(claim.speaker_label)}")
+            lines.append(f"    stance: {claim.stance}")
+            lines.append(f"    statement: {_scalar(claim.statement)}")
+            lines.append(f"    quote: {_scalar(claim.quote)}")
+    lines.append("---")
+    lines.append("")
+    body: ex.Body = result["body"].value
+    if title.line is not None:
+        lines += [f"# {_escape_markdown(title.line.text)}", ""]
+    for paragraph in body.paragraphs:
+        lines += [_escape_markdown(paragraph.text), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def compose_registry(existing: str, entries: list[tuple[str, list[tuple[str, str]]]], slug: str) -> str:
+    """The registry file with new entries appended; each carries a review line (load.REVIEW)."""
+    blocks = []
+    for entry_id, fields in entries:
+        lines = [f"# Proposed by 'build.py add' for {slug}.md: check it, then delete the review line.",
+                 f"{entry_id}:"]
+        lines += [f"  {key}: {value}" for key, value in fields]
+        blocks.append("\n".join(lines))
+    return existing.rstrip("\n") + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def actor_entries(actors: tuple[ex.NewActor, ...], title: str, publisher: str):
+    return [(a.id, [("name", _scalar(a.name)), ("aliases", _flow(a.aliases)), ("role", _scalar(a.role)),
+                    ("description", _scalar(f"Named in “{title}” ({publisher}).")), (REVIEW, _scalar(a.evidence))])
+            for a in actors]
+
+
+def source_entries(sources: tuple[ex.NewSource, ...]):
+    return [(s.id, [("name", _scalar(s.name)), ("domains", _flow(s.domains)), ("kind", s.kind),
+                    (REVIEW, _scalar(s.evidence))]) for s in sources]
+
+
+def choose_slug(title: str, taken: set[str], publisher: str) -> str:
+    words = ex.slugify(title).split("-")
+    base = "-".join(words[:MAX_SLUG_WORDS]).strip("-") or "article"
+    if base not in taken:
+        return base
+    return ex._unique_id(f"{base}-{publisher}", taken)
+
+
+def choose_capture_name(captures: Path, data: bytes) -> str:
+    numbers = [int(m.group(1)) for p in captures.glob("*.txt") if (m := re.match(r"(\d+)_", p.name))]
+    number = max(numbers) + 1 if numbers else len(list(captures.glob("*.txt")))
+    return f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def plan(config: Config, capture: Path, url: str) -> tuple[Plan | None, ex.Extraction | None, str, bytes]:
+    problems = _check_url(url)
+    if problems:
+        raise AddError(problems)
+    text, data = _read_capture(capture)
+    archive, found = load_archive(config.articles, config.project)
+    if archive is None:
+        raise AddError([p for p in found if p.severity == "error"] + [Diagnostic(
+            str(config.articles), None, None, "the archive has problems; nothing was added",
+            "fix the problems above (python build.py lists them), then add again")])
+    duplicate = _already_archived(archive, config.articles, data, url)
+    if duplicate:
+        return None, None, duplicate, data
+    result = ex.extract(ex.Page(text, url.strip()), ex.Registry(archive.actors, archive.sources, archive.articles))
+    if not result["body"].value.paragraphs:
+        raise AddError([Diagnostic(str(capture), None, None, "no article text found in the capture",
+                                   "is this the saved text of a news page? paragraphs of sentences are looked for")])
+    taken = {a.slug for a in archive.articles} | {p.stem for p in config.articles.glob("*.md")}
+    slug = choose_slug(result["title"].value, taken, result["publisher"].value)
+    captures = config.articles / CAPTURES_DIR
+    # A capture the user already saved into captures/ (and no article uses) keeps its name.
+    inside = capture.resolve().parent == captures.resolve()
+    capture_name = capture.name if inside else choose_capture_name(captures, data)
+    article_text = compose_article(result, url, capture_name)
+    publisher_names = {s.id: s.name for s in (*archive.sources.values(), *result.new_sources)}
+    actors_text = sources_text = None
+    if result.new_actors:
+        entries = actor_entries(result.new_actors, result["title"].value, publisher_names[result["publisher"].value])
+        actors_text = compose_registry((config.articles / ACTORS_FILE).read_text(encoding="utf-8"), entries, slug)
+    if result.new_sources:
+        sources_text = compose_registry((config.articles / SOURCES_FILE).read_text(encoding="utf-8"),
+                                        source_entries(result.new_sources), slug)
+    return Plan(slug, capture_name, article_text, actors_text, sources_text), result, "", data
+
+
+def _validate(config: Config, planned: Plan, data: bytes) -> None:
+    """Load a scratch copy of the archive holding the new files; any error stops the add."""
+    with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as scratch:
+        root = Path(scratch)
+        articles = root / config.articles.name
+        shutil.copytree(config.articles, articles, symlinks=True)
+        _write_all(articles, planned, data)
+        archive, problems = load_archive(articles, root)
+        errors = [p for p in problems if p.severity == "error"]
+        if archive is None or errors:
+            raise AddError(errors + [Diagnostic(
+                f"{config.articles.name}/{planned.slug}.md", None, None,
+                "the extracted article does not pass validation; nothing was written",
+                "please report this capture; meanwhile add the article by hand (see README)")])
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _write_all(articles: Path, planned: Plan, data: bytes) -> list[str]:
+    written = []
+    capture = articles / CAPTURES_DIR / planned.capture_name
+    if not (capture.exists() and capture.read_bytes() == data):
+        _write_atomic(capture, data)
+        written.append(f"{CAPTURES_DIR}/{planned.capture_name}")
+    for name, text in ((SOURCES_FILE, planned.sources_text), (ACTORS_FILE, planned.actors_text)):
+        if text is not None:
+            _write_atomic(articles / name, text.encode("utf-8"))
+            written.append(name)
+    _write_atomic(articles / f"{planned.slug}.md", planned.article_text.encode("utf-8"))
+    written.append(f"{planned.slug}.md")
+    return written
+
+
+def add(config: Config, capture: Path, url: str, dry_run: bool = False) -> AddResult:
+    planned, result, duplicate, data = plan(config, capture, url)
+    if planned is None:
+        return AddResult("already-archived", f"{duplicate}; nothing changed")
+    _validate(config, planned, data)
+    summary = review_summary(result, planned, config.articles.name)
+    if dry_run:
+        return AddResult("dry-run", "dry run: nothing was written", summary, planned.article_text)
+    written = _write_all(config.articles, planned, data)
+    shown = ", ".join(f"{config.articles.name}/{w}" for w in written)
+    return AddResult("added", f"wrote {shown}\nreview the fields above in {config.articles.name}/{planned.slug}.md, "
+                              "then rebuild with: python build.py", summary)
+
+
+# --- the review summary -----------------------------------------------------------------------
+
+def _shorten(text: str, width: int = 90) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def review_summary(result: ex.Extraction, planned: Plan, articles_name: str) -> str:
+    flag = {True: "  ", False: "! "}
+    rows = [f"{articles_name}/{planned.slug}.md  (capture {CAPTURES_DIR}/{planned.capture_name})",
+            "  field       value / evidence   ('!' = low confidence: check it)"]
+
+    def row(name, found, shown):
+        rows.append(f"{flag[found.confident]}{name:<11} {_shorten(shown)}")
+        rows.append(f"  {'':<11}   {_shorten(found.evidence, 110)}")
+
+    body: ex.Body = result["body"].value
+    row("title", result["title"], result["title"].value)
+    date = result["date"].value
+    row("date", result["date"], f"{date.iso or '(unknown)'} ({date.precision})")
+    row("publisher", result["publisher"], result["publisher"].value)
+    original = result["original"].value
+    row("original", result["original"], "(none)" if original is None else
+        f"{original.source} ({original.relation})" + (f" -> {original.article}" if original.article else ""))
+    if result["credit"].value:
+        row("credit", result["credit"], result["credit"].value)
+    row("people", result["people"], ", ".join(result["people"].value) or "(none)")
+    claims = result["claims"].value
+    rows.append(f"{flag[result['claims'].confident]}{'claims':<11} {len(claims)} found")
+    for claim in claims:
+        who = claim.speaker if claim.speaker != "unnamed" else f"unnamed ({claim.speaker_label})"
+        rows.append(f"{flag[claim.confident]}{'':<11} {claim.id}: {who} {claim.stance}: "
+                    f"{_shorten(claim.quote, 60)}")
+    row("body", result["body"], f"{len(body.paragraphs)} paragraphs kept, {len(body.removed)} lines left out")
+    for line, reason in body.removed:
+        rows.append(f"  {'':<11}   left out line {line.number} ({reason}): {_shorten(line.text, 50)}")
+    for source in result.new_sources:
+        rows.append(f"! NEW SOURCE {source.id}: {source.name} ({', '.join(source.domains) or 'no domain'}, "
+                    f"{source.kind}) appended to {SOURCES_FILE} for review; {source.evidence}")
+    for actor in result.new_actors:
+        rows.append(f"! NEW ACTOR  {actor.id}: {actor.name}, {actor.role} - appended to {ACTORS_FILE} "
+                    f"for review; {actor.evidence}")
+    return "\n".join(rows)

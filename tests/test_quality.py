@@ -1,0 +1,16 @@
+"""Extraction measured against the five hand-checked seed articles (issue 3's targets)."""
+
+from conftest import PROJECT
+from newsarchive.quality import format_report, measure
+
+
+def test_extraction_meets_the_targets_on_the_checked_articles(capsys):
+    report = measure(PROJECT / "articles", PROJECT)
+    with capsys.disabled():
+        print("\n" + format_report(report))
+    assert len(report.rows) == 5
+    assert report.meets_targets() == []
+    scores = report.scores
+    assert scores["date"] == scores["publisher"] == scores["original"] == 1.0
+    assert scores["people_precision"] >= 0.9 and scores["people_recall"] >= 0.9
+    assert scores["claim_speakers"] >= 0.8
