@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
+from . import lock
 from .config import Config
 from .load import ACTORS_FILE, CAPTURES_DIR, REVIEW, SOURCES_FILE, load_archive, read_text_file
 from .model import Diagnostic
@@ -67,7 +68,7 @@ def _check_url(url: str) -> list[Diagnostic]:
 def _read_capture(path: Path) -> tuple[str, bytes]:
     problems: list[Diagnostic] = []
     shown = str(path)
-    text = read_text_file(path, shown, problems, "capture")
+    text = read_text_file(path, shown, problems, "capture", project=None)
     if text is not None:
         controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
         if controls > max(2, len(text) // 200):
@@ -293,6 +294,12 @@ def _write_all(articles: Path, planned: Plan, data: bytes) -> list[str]:
 
 
 def add(config: Config, capture: Path, url: str, dry_run: bool = False) -> AddResult:
+    # No build may read the articles while we change them, and no other add may run.
+    with lock.hold(config.articles, "an add"):
+        return _add_locked(config, capture, url, dry_run)
+
+
+def _add_locked(config: Config, capture: Path, url: str, dry_run: bool) -> AddResult:
     planned, result, duplicate, data = plan(config, capture, url)
     if planned is None:
         return AddResult("already-archived", f"{duplicate}; nothing changed")

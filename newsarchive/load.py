@@ -95,9 +95,10 @@ def check_links(folder: Path, project: Path, problems: list[Diagnostic]) -> None
 
 
 def read_text_file(path: Path, shown: str, problems: list[Diagnostic], what: str,
-                   project: Path) -> str | None:
-    """Read a UTF-8 text file that must stay inside the project, or report why not."""
-    outside = link_leaves_project(path, project)
+                   project: Path | None) -> str | None:
+    """Read a UTF-8 text file, or report why not. With a project, a symbolic link leading
+    outside it is refused; a file named on the command line (project None) may be anywhere."""
+    outside = link_leaves_project(path, project) if project is not None else None
     if outside is not None:
         problems.append(Diagnostic(shown, None, None,
                                    f"{what} is a symbolic link leading outside the project ({outside}); "

@@ -36,7 +36,7 @@ def hold(folder: Path, purpose: str, shared: bool = False):
         except BlockingIOError:
             owner = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
             raise BuildError([Diagnostic(
-                str(folder), None, None, f"{folder} is being written by {owner}",
+                str(folder), None, None, f"{folder} is in use by {owner}",
                 "wait for it to finish; only one build or add may write a folder at a time")]) from None
         previous = "" if shared else os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
         if not shared:

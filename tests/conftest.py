@@ -42,11 +42,15 @@ class Result:
     err: str
 
 
-def run_build(project: Path, *args: str) -> Result:
+def run_cli(argv: list[str]) -> Result:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--config", str(project / "config.yaml"), *args])
+        code = main(argv)
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_build(project: Path, *args: str) -> Result:
+    return run_cli(["--config", str(project / "config.yaml"), *args])
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from conftest import PROJECT, run_build
+from conftest import PROJECT, run_build, run_cli
 from newsarchive import lock
 
 
@@ -13,7 +13,7 @@ def test_second_build_is_refused_while_one_runs(project):
     with lock.hold(project / "_site", "a build"):
         result = run_build(project)
     assert result.code == 1
-    assert "is being written by a build (pid" in result.err
+    assert "is in use by a build (pid" in result.err
     assert not (project / "_site").exists()
     assert run_build(project).code == 0
 
@@ -21,7 +21,7 @@ def test_second_build_is_refused_while_one_runs(project):
 def test_writer_of_the_articles_blocks_a_build(project):
     with lock.hold(project / "articles", "an add"):
         result = run_build(project)
-    assert result.code == 1 and "being written by an add" in result.err
+    assert result.code == 1 and "in use by an add" in result.err
 
 
 def test_stale_lock_of_a_killed_process_is_cleared(project):
@@ -45,3 +45,14 @@ def test_readers_share(project):
     with lock.hold(project / "articles", "a build", shared=True):
         with lock.hold(project / "articles", "another build", shared=True):
             pass
+
+
+def test_add_waits_for_no_build(project, tmp_path):
+    capture = tmp_path / "page.txt"
+    capture.write_text("Headline here\n\nA paragraph of the article that is long enough to keep, "
+                       "said the spokesman of the ministry on Monday.\n", encoding="utf-8")
+    with lock.hold(project / "articles", "a build", shared=True):
+        result = run_cli(["add", str(capture), "--url", "https://www.uawire.org/page", "--config",
+                          str(project / "config.yaml")])
+    assert result.code == 1 and "in use by" in result.err
+    assert not (project / "articles" / "captures" / "page.txt").exists()
