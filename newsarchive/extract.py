@@ -1431,6 +1431,9 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
     return Found(tuple(drafts), evidence, confident=all(d.confident for d in drafts))
 
 
+_NEGATIONS = {"no", "not", "never", "none", "nor", "without"}
+
+
 def _draft(quote: str, speaker: _Speaker, verb: str, registry: Registry, used_ids: set[str]) -> ClaimDraft:
     stance = "denies" if verb in _DENIAL else "asserts"
     existing = _existing_claim(quote, registry)
@@ -1441,7 +1444,9 @@ def _draft(quote: str, speaker: _Speaker, verb: str, registry: Registry, used_id
                           stance, claim.statement, quote,
                           f"{who} {verb}; same words as claim '{claim.id}' in {slug}", True)
     statement = _statement(quote)
-    content = [w for w in _word_list(statement) if w.lower() not in _FUNCTION and len(w) > 2][:6]
+    # Negations are short function words, but dropping them turns "no troops" into "troops".
+    content = [w for w in _word_list(statement)
+               if w.lower() in _NEGATIONS or (w.lower() not in _FUNCTION and len(w) > 2)][:6]
     base = slugify(" ".join(content)) or "claim"
     claim_id = base if base not in used_ids else _unique_id(base, used_ids)
     return ClaimDraft(claim_id, speaker.actor or UNNAMED, "" if speaker.actor else speaker.label, stance,

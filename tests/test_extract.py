@@ -390,3 +390,10 @@ def test_any_text_extracts_without_error_and_stays_true_to_the_capture(lines, ur
                                   "> not a quote", "===", "2011. The year began badly."])
 def test_markdown_escaping_renders_the_text_as_written(text):
     assert [block for _, block in markup.blocks(_escape_markdown(text))] == [text]
+
+
+def test_claim_ids_keep_negations():
+    done = run("\n".join([PROSE, '"There are no foreign troops on Egyptian soil and none will be allowed," '
+                                  "the ministry spokesman Lev Dengov told reporters."]))
+    ids = [claim.id for claim in done["claims"].value]
+    assert any("no" in claim_id.split("-") for claim_id in ids), ids
