@@ -91,8 +91,21 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _folders_of(paths: set[str]) -> set[str]:
+    """Every folder that holds one of `paths` ("a/b/c.html" -> {"a", "a/b"})."""
+    folders = set()
+    for path in paths:
+        while "/" in path:
+            path = path.rsplit("/", 1)[0]
+            if path in folders:
+                break
+            folders.add(path)
+    return folders
+
+
 def _keep_user_files(old: Path, staging: Path, owned: set[str], new: set[str]) -> list[str]:
     """Link every entry of `old` the generator did not write into `staging`. Returns clashes."""
+    owned_dirs, new_dirs = _folders_of(owned), _folders_of(new)
     clashes = []
     for current, folders, files in os.walk(old):
         rel_dir = Path(current).relative_to(old)
@@ -100,7 +113,7 @@ def _keep_user_files(old: Path, staging: Path, owned: set[str], new: set[str]) -
             rel = (rel_dir / name).as_posix()
             if rel in owned or rel in (MANIFEST, STAGING_MARK):
                 continue
-            if rel in new or any(p.startswith(rel + "/") for p in new):
+            if rel in new or rel in new_dirs:
                 clashes.append(rel)
                 continue
             target = staging / rel
@@ -111,7 +124,7 @@ def _keep_user_files(old: Path, staging: Path, owned: set[str], new: set[str]) -
             _link_or_copy(Path(current) / name, target)
         for name in sorted(folders):
             rel = (rel_dir / name).as_posix()
-            if not os.path.islink(os.path.join(current, name)) and not any(p.startswith(rel + "/") for p in owned):
+            if not os.path.islink(os.path.join(current, name)) and rel not in owned_dirs:
                 (staging / rel).mkdir(parents=True, exist_ok=True)  # keeps the user's empty folders too
     return clashes
 

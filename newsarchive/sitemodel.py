@@ -81,16 +81,18 @@ def oldest_first_key(article: Article):
     return (0, bounds[0], article.title.casefold()) if bounds else (1, "", article.title.casefold())
 
 
-def claim_title(claim_id: str, texts: list[str]) -> str:
-    """A readable heading from a claim id, with each word cased as the articles write it."""
+def word_casings(texts) -> dict[str, str]:
+    """The most common way the texts write each word ("gna" -> "GNA"), keyed by its lower case."""
     casings: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
         for word in re.findall(r"[A-Za-z]+", text):
             casings[word.lower()][word] += 1
-    words = []
-    for word in claim_id.split("-"):
-        seen = casings.get(word)
-        words.append(seen.most_common(1)[0][0] if seen else word)
+    return {lower: seen.most_common(1)[0][0] for lower, seen in casings.items()}
+
+
+def claim_title(claim_id: str, casings: dict[str, str]) -> str:
+    """A readable heading from a claim id, with each word cased as the articles write it."""
+    words = [casings.get(word, word) for word in claim_id.split("-")]
     if words:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
@@ -105,7 +107,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         for claim in article.claims:
             grouped[claim.id].append((claim, article))
     # Claim headings borrow the casing of words as the whole archive writes them ("GNA", "Russian").
-    vocabulary = [text for article in articles for text in (article.title, *article.paragraphs)]
+    casings = word_casings(text for article in articles for text in (article.title, *article.paragraphs))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     for claim_id in sorted(grouped):
@@ -118,7 +120,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
                        and article.date.bounds()[0] == first_day)
             for claim, article in pairs
         )
-        groups.append(ClaimGroup(claim_id, claim_title(claim_id, vocabulary), appearances))
+        groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), appearances))
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)
 

@@ -6,7 +6,7 @@ from conftest import make_article
 from newsarchive.config import load_config
 from newsarchive.load import Archive
 from newsarchive.model import Actor, Claim, Original, Reprint, Source
-from newsarchive.sitemodel import build_site, claim_title
+from newsarchive.sitemodel import build_site, claim_title, word_casings
 
 
 def _site(articles, relations=()):
@@ -50,5 +50,5 @@ def test_borrowings_join_credits_and_overlap():
 
 
 def test_claim_title_uses_the_archive_casing():
-    assert claim_title("gna-asked-russia-for-arms", ["The GNA asked Russia", "for arms"]) == \
+    assert claim_title("gna-asked-russia-for-arms", word_casings(["The GNA asked Russia", "for arms"])) == \
         "GNA asked Russia for arms"
