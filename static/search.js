@@ -31,9 +31,10 @@ async function start() {
       select.appendChild(option);
     }
   }
+  // Take the query from the address, but never erase what the reader typed while this loaded.
   const params = new URLSearchParams(location.search);
-  form.elements.q.value = params.get("q") || "";
-  for (const [name, select] of Object.entries(selects)) select.value = params.get(name) || "";
+  if (params.has("q")) form.elements.q.value = params.get("q");
+  for (const [name, select] of Object.entries(selects)) if (params.has(name)) select.value = params.get(name);
 
   async function run() {
     const query = form.elements.q.value.trim();
