@@ -88,7 +88,8 @@ def layout(site: Site, human_date) -> Timeline:
             return round(axis_start + (axis_end - axis_start) * (day - start).days / span, 1)
 
         for year in range(start.year, end.year + 1):
-            ticks.append(Tick(x_of(_dt.date(year, 1, 1)), str(year), True))
+            # The last line closes the axis; its year has no articles, so it carries no label.
+            ticks.append(Tick(x_of(_dt.date(year, 1, 1)), str(year) if year < end.year else "", True))
             if end.year - start.year <= 3 and year < end.year:
                 for month in (4, 7, 10):
                     ticks.append(Tick(x_of(_dt.date(year, month, 1)), "", False))

@@ -162,3 +162,70 @@ def test_links_are_relative_for_file_browsing(built):
         for link in _parse(page).links:
             if not re.match(r"^[a-z]+:", link):
                 assert not link.endswith("/"), f"{page}: {link} needs index.html for file://"
+
+
+def _jsonld(page: Path) -> dict:
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def test_news_article_structured_data(built):
+    copy = _jsonld(_article(built, "000"))
+    assert copy["@type"] == "NewsArticle" and copy["publisher"]["name"] == "Libyan Express"
+    assert "datePublished" not in copy  # unknown, so not given
+    assert copy["isBasedOn"]["url"] == "https://sputniknews.com/middleeast/201802201061826555-libya-russia-haftar-military/"
+    assert {m["name"] for m in copy["mentions"]} >= {"Lev Dengov", "Khalifa Haftar"}
+    assert _jsonld(_article(built, "001"))["datePublished"] == "2018-02-20"
+    translation = _jsonld(_article(built, "002"))
+    assert translation["isBasedOn"]["publisher"]["name"] == "Izvestia"
+    for page in built.rglob("*.html"):
+        assert '<link rel="canonical"' not in page.read_text(encoding="utf-8")
+
+
+def test_claims_structured_data(built):
+    graph = _jsonld(_page(built, "claims"))["@graph"]
+    claim = next(c for c in graph if c["identifier"] == "haftar-asked-russia-for-arms")
+    assert claim["@type"] == "Claim" and len(claim["appearance"]) == 5
+    assert claim["firstAppearance"]["datePublished"] == "2018-02-20"
+
+
+def test_feeds_sitemap_robots(built):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(built / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 5 and feed.find(f"{atom}updated").text == "2018-02-20T00:00:00Z"
+    haftar = ET.parse(built / "actors" / "khalifa-haftar" / "feed.xml").getroot()
+    assert len(haftar.findall(f"{atom}entry")) == 5
+    assert len(ET.parse(built / "sources" / "sputnik" / "feed.xml").getroot().findall(f"{atom}entry")) == 1
+    assert 'type="application/atom+xml"' in _page(built, "actors/khalifa-haftar").read_text(encoding="utf-8")
+    assert 'href="../../feed.xml"' in _article(built, "001").read_text(encoding="utf-8")
+    locs = [el.text for el in ET.parse(built / "sitemap.xml").getroot().iter() if el.tag.endswith("loc")]
+    assert "index.html" in locs and f"articles/{SEED_SLUGS['001']}/index.html" in locs
+    assert "User-agent: *" in (built / "robots.txt").read_text(encoding="utf-8")
+    assert (built / "404.html").exists()
+
+
+def test_per_article_json_and_date_archives(built):
+    detail = json.loads((built / "articles" / SEED_SLUGS["000"] / "index.json").read_text(encoding="utf-8"))
+    assert detail["copies"] == [SEED_SLUGS["001"]] and detail["paragraphs"][0].startswith("Russian official")
+    assert any(c["id"] == "russian-base-requested" and c["stance"] == "denies" for c in detail["claims"])
+    december = _page(built, "archive/2016/12").read_text(encoding="utf-8")
+    assert "<h1>December 2016</h1>" in december and SEED_SLUGS["003"] in december
+    undated = _page(built, "archive/undated").read_text(encoding="utf-8")
+    assert all(SEED_SLUGS[k] in undated for k in ("000", "002", "004"))
+    assert "Cite this page" in _article(built, "001").read_text(encoding="utf-8")
+
+
+def test_base_url_makes_addresses_absolute(project):
+    config = project / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "base_url: https://example.org/libya\n", encoding="utf-8")
+    assert run_build(project).code == 0
+    site = project / "_site"
+    assert "<loc>https://example.org/libya/index.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/libya/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    assert '<base href="/libya/">' in (site / "404.html").read_text(encoding="utf-8")
+    cite = _page(site, f"articles/{SEED_SLUGS['001']}").read_text(encoding="utf-8")
+    assert f"https://example.org/libya/articles/{SEED_SLUGS['001']}/" in cite

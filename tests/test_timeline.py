@@ -1,0 +1,49 @@
+"""timeline: dates drawn as precisely as known, undated articles apart, reprints as links."""
+
+from pathlib import Path
+
+from conftest import make_article
+from newsarchive.config import load_config
+from newsarchive.load import Archive
+from newsarchive.model import Reprint, Source
+from newsarchive.render import human_date
+from newsarchive.sitemodel import build_site
+from newsarchive.timeline import UNDATED_WIDTH, WIDTH, by_month, layout
+
+
+def _site(articles, relations=()):
+    sources = {s: Source(s, s.title(), (f"{s}.org",), "website") for s in ("outlet", "agency")}
+    config = load_config(Path("/nonexistent/config.yaml"))
+    return build_site(config, Archive(tuple(articles), {}, sources, ()), tuple(relations))
+
+
+def test_marks_follow_date_precision():
+    site = _site([make_article("day", "t", date="2017-03-15"), make_article("month", "t", date="2017-06"),
+                  make_article("year", "t", date="2016", publisher="agency"), make_article("none", "t")])
+    t = layout(site, human_date)
+    marks = {m.slug: m for m in t.marks}
+    assert marks["day"].shape == "dot" and marks["day"].x == marks["day"].x2
+    assert marks["month"].shape == "bar" and 0 < marks["month"].x2 - marks["month"].x < 40
+    assert marks["year"].shape == "bar" and marks["year"].x2 - marks["year"].x > 5 * (marks["month"].x2 - marks["month"].x)
+    assert marks["none"].shape == "undated" and marks["none"].x > WIDTH - UNDATED_WIDTH
+    assert marks["year"].x < marks["day"].x < marks["month"].x
+    assert [tick.label for tick in t.ticks if tick.major] == ["2016", "2017", ""]
+    assert {row.name for row in t.rows} == {"Outlet", "Agency"}
+    assert "1 with unknown dates" in t.summary and "2016 to 2017" in t.summary
+
+
+def test_reprints_are_drawn_between_their_marks():
+    relation = Reprint("copy", "orig", "copy", 1.0, 1.0, (), "dates")
+    site = _site([make_article("orig", "t", date="2017-01-01"), make_article("copy", "t")], [relation])
+    t = layout(site, human_date)
+    [link] = t.links
+    marks = {m.slug: m for m in t.marks}
+    assert link.path.startswith(f"M{marks['copy'].x:.1f},")
+    assert link.path.endswith(f"{marks['orig'].x:.1f},{marks['orig'].y:.1f}")
+
+
+def test_by_month_groups_oldest_first_and_skips_undated():
+    grouped = by_month((make_article("b", "t", date="2017-03-02"), make_article("a", "t", date="2017-03-01"),
+                        make_article("y", "t", date="2017"), make_article("u", "t")))
+    assert list(grouped) == ["2017"]
+    assert {m: [a.slug for a in arts] for m, arts in grouped["2017"].items()} == {"": ["y"], "03": ["a", "b"]}
