@@ -24,11 +24,15 @@ site: $(VENV)/.installed
 
 # Browser tests use Debian's Chromium. As root (CI, a fresh container) it is installed here;
 # elsewhere the browser tests skip with a message saying how to install it.
+# The HTML checker needs Java, installed the same way.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing:$$missing; browser tests will be skipped (apt-get install$$missing)"; fi; \
 	fi
 
 test: $(VENV)/.installed-test browser
