@@ -181,23 +181,30 @@ def _read_registry(path: Path, project: Path, problems: list[Diagnostic]):
     return data, lines, shown
 
 
-def load_actors(path: Path, project: Path, problems: list[Diagnostic]) -> dict[str, Actor]:
+def _registry_entries(path: Path, project: Path, problems: list[Diagnostic], what: str, fields: tuple[str, ...]):
+    """Each well-formed entry of a registry as (id, entry, report); bad ids and entries are reported."""
     data, lines, shown = _read_registry(path, project, problems)
-    actors: dict[str, Actor] = {}
-    by_name_slug: dict[str, str] = {}
-    for actor_id, entry in data.items():
+    for entry_id, entry in data.items():
         report = _Report(shown, lines, problems)
-        if not isinstance(actor_id, str) or not SLUG.match(actor_id):
-            report.error(str(actor_id), "actor id must be a slug (lowercase letters, digits, hyphens)",
-                         f"try '{slugify(str(actor_id))}'", actor_id)
+        if not isinstance(entry_id, str) or not SLUG.match(entry_id):
+            report.error(str(entry_id), f"{what} id must be a slug (lowercase letters, digits, hyphens)",
+                         f"try '{slugify(str(entry_id))}'", entry_id)
             continue
         if not isinstance(entry, dict):
-            report.error(actor_id, "expected name, aliases, role, affiliation, description", "", actor_id)
+            report.error(entry_id, "expected " + ", ".join(fields), "", entry_id)
             continue
+        for unknown in sorted(set(entry) - set(fields) - {REVIEW}):
+            report.warn(f"{entry_id}.{unknown}", "unknown field", "", entry_id, unknown)
+        _review_note(report, entry, entry_id)
+        yield entry_id, entry, report
+
+
+def load_actors(path: Path, project: Path, problems: list[Diagnostic]) -> dict[str, Actor]:
+    actors: dict[str, Actor] = {}
+    by_name_slug: dict[str, str] = {}
+    fields = ("name", "aliases", "role", "affiliation", "description")
+    for actor_id, entry, report in _registry_entries(path, project, problems, "actor", fields):
         keypath = (actor_id,)
-        for unknown in sorted(set(entry) - {"name", "aliases", "role", "affiliation", "description", REVIEW}):
-            report.warn(f"{actor_id}.{unknown}", "unknown field", "", actor_id, unknown)
-        _review_note(report, entry, actor_id)
         actor = Actor(
             id=actor_id,
             name=_text_field(report, entry, "name", keypath),
@@ -217,22 +224,10 @@ def load_actors(path: Path, project: Path, problems: list[Diagnostic]) -> dict[s
 
 
 def load_sources(path: Path, project: Path, problems: list[Diagnostic]) -> dict[str, Source]:
-    data, lines, shown = _read_registry(path, project, problems)
     sources: dict[str, Source] = {}
     domain_owner: dict[str, str] = {}
-    for source_id, entry in data.items():
-        report = _Report(shown, lines, problems)
-        if not isinstance(source_id, str) or not SLUG.match(source_id):
-            report.error(str(source_id), "source id must be a slug (lowercase letters, digits, hyphens)",
-                         f"try '{slugify(str(source_id))}'", source_id)
-            continue
-        if not isinstance(entry, dict):
-            report.error(source_id, "expected name, domains, kind", "", source_id)
-            continue
+    for source_id, entry, report in _registry_entries(path, project, problems, "source", ("name", "domains", "kind")):
         keypath = (source_id,)
-        for unknown in sorted(set(entry) - {"name", "domains", "kind", REVIEW}):
-            report.warn(f"{source_id}.{unknown}", "unknown field", "", source_id, unknown)
-        _review_note(report, entry, source_id)
         kind = _text_field(report, entry, "kind", keypath)
         if kind and kind not in SOURCE_KINDS:
             report.error(f"{source_id}.kind", f"unknown kind '{kind}'",
