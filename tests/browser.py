@@ -24,14 +24,3 @@ def require_browser():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; make test installs it with apt-get")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()

@@ -114,3 +114,17 @@ from hypothesis import settings as _settings  # noqa: E402
 _settings.register_profile("ci", max_examples=60, deadline=None)
 _settings.register_profile("nightly", max_examples=3000, deadline=None)
 _settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run, driven by Playwright (see tests/browser.py)."""
+    from browser import CHROMIUM, LAUNCH_ARGS, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()

@@ -25,7 +25,6 @@ from urllib.request import urlopen
 
 import pytest
 
-from browser import browser  # noqa: F401  (pytest fixture)
 from conftest import PROJECT, SEED_SLUGS, run_build
 
 sys.path.insert(0, str(PROJECT / "bench"))
@@ -119,7 +118,7 @@ def _page_types(site: Path) -> dict[str, str]:
 
 # --- a reader's walk ---------------------------------------------------------------------
 
-def test_walk_from_home_to_search(seed_site, browser):  # noqa: F811
+def test_walk_from_home_to_search(seed_site, browser):
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -159,7 +158,7 @@ def _axe_source() -> str:
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
-def test_screenshots_and_axe_on_every_page_type(site, browser, request):  # noqa: F811
+def test_screenshots_and_axe_on_every_page_type(site, browser, request):
     name = "seed" if site.parent.parent.name.startswith("seed") else "big"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     axe = _axe_source()
@@ -273,7 +272,7 @@ def test_every_internal_link_and_anchor_resolves_from_a_subfolder(site):
     assert any(u.endswith("/feed.xml") and "/actors/" in u for u in seen)
 
 
-def test_not_found_page_works_at_any_depth(seed_site, browser):  # noqa: F811
+def test_not_found_page_works_at_any_depth(seed_site, browser):
     page = browser.new_page()
     for missing in ("nope.html", "articles/gone/", "a/b/c/d/e"):
         response = page.goto(_url(seed_site) + missing)
@@ -286,7 +285,7 @@ def test_not_found_page_works_at_any_depth(seed_site, browser):  # noqa: F811
 
 # --- browsing from a folder on disk ------------------------------------------------------------
 
-def test_file_browsing_reaches_every_article(site, browser):  # noqa: F811
+def test_file_browsing_reaches_every_article(site, browser):
     reached, queue = set(), [site / "index.html"]
     while queue:
         path = queue.pop()

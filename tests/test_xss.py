@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from browser import browser  # noqa: F401  (pytest fixture)
 from conftest import run_build
 
 MARK = "XSS-MARKER"
@@ -67,7 +66,7 @@ def _poison(project: Path) -> None:
     (project / "config.yaml").write_text(config, encoding="utf-8")
 
 
-def test_no_script_from_content_runs_on_any_page(project, browser):  # noqa: F811
+def test_no_script_from_content_runs_on_any_page(project, browser):
     _poison(project)
     result = run_build(project)
     assert result.code == 0, result.err
