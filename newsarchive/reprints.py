@@ -1,152 +1,455 @@
 """Find which archived articles copy passages of which, from their texts alone.
 
-1. Each body becomes normalized words (text.words) and word 5-gram shingles.
-2. An inverted index from shingle to articles proposes candidate pairs; shingles carried by
-   very many articles (stock phrases) are dropped, and no pair is compared unless it shares
-   several shingles. Comparing every pair would not scale.
-3. Each candidate pair is aligned: runs of shared shingles are found in both texts (so
-   reordered paragraphs still align) and runs close to each other merge into passages,
-   which tolerates light edits inside a copied paragraph.
-4. A pair is a reprint when its passages cover enough words (see Config); the direction
-   comes from hand-set relations, attribution, dates, then containment asymmetry.
+`detect` runs these stages in order:
+
+1. Fingerprint each article (`fingerprint`): its normalized words (text.word_keys: NFKC,
+   quotes folded, no-break spaces plain, case folded) hashed to 32-bit numbers with a fixed
+   hash (never Python's salted hash()), word SHINGLE-grams hashed from those, and winnowing:
+   of every WINDOW consecutive shingles the smallest hash is kept as a mark. Any stretch of
+   SHINGLE + WINDOW - 1 shared words is certain to leave a mark common to both texts, while
+   only about 2 / (WINDOW + 1) of the shingles need indexing. A fingerprint depends on the
+   text alone, so a site build reuses the fingerprints of unchanged articles.
+2. Candidates (`candidate_pairs`): an inverted index from mark to articles proposes the pairs
+   worth aligning; all pairs are never compared. Marks carried by very many articles (stock
+   phrases, an outlet's footer) are dropped, and a pair needs enough shared marks.
+3. Alignment (`align`): runs of shared shingles are found in both texts, so reordered
+   paragraphs still align; runs on nearby words of one paragraph in each text merge into a
+   passage, which bridges edited words. Short passages (names, titles) are not copying.
+4. A pair is a reprint when its passages hold at least `min_shared_words` words covering at
+   least `min_share` of one text (containment: a partial copy holds part of its original).
+5. Direction (`_orient`): front matter, then dates as the ranges their precision allows, then
+   attribution ("reported Sputnik", front matter `original`), then containment asymmetry;
+   with none of these the pair is "same-text".
+6. Earliest witness (`_earliest_witnesses`): when several articles carry the same text, each
+   copy keeps only the relation to the earliest article that carries it.
+
+The thresholds below were set from measurements on the seeds and on the synthetic archive of
+bench/; bench/README.md records those measurements.
 """
 
 from __future__ import annotations
 
 import bisect
+import difflib
+import hashlib
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Iterable, Mapping
 
-from .model import Article, Passage, Reprint
-from .text import words
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
-SHINGLE = 5  # words per shingle: long enough that names and titles rarely fill one alone
-MIN_CANDIDATE_SHINGLES = 3  # shared shingles before a pair is worth aligning
-MERGE_GAP = 12  # words of edits allowed between two runs of one passage
-MIN_PASSAGE_WORDS = 10  # shorter shared stretches are stock phrases, not copying
-ASYMMETRY = 0.15  # containment difference that tells the copy from the original
+from .model import Article, Passage, Reprint, Source
+from .text import word_keys, word_spans, words
+
+SHINGLE = 5  # words per shingle: long enough that most names and titles share few shingles
+WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
+VERSION = f"fp2-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
+
+MIN_SHARED_MARKS = 3  # marks a pair must share before it is aligned at all
+MARK_SHARE = 0.03  # ...and the share of the smaller text's marks they must make up
+ALL_PAIRS_GROUP = 32  # articles sharing a mark: up to this many, every pair is a candidate;
+EARLIEST = 8  # beyond it, each is paired with this many earliest-dated of them only
+MIN_COMMON = 500  # marks in more than max(MIN_COMMON, COMMON_SHARE of the archive) articles
+COMMON_SHARE = 0.005  # are stock phrases or boilerplate and are dropped
+MERGE_GAP = 12  # words of edits bridged between two runs of one passage
+MIN_PASSAGE_WORDS = 12  # matched words a passage needs; names and titles rarely reach it
+ASYMMETRY = 0.15  # containment difference that tells a partial copy from its original
+REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
+
+PARALLEL_MIN = 4000  # below this many articles or pairs, worker processes cost more than they save
+CHUNK = 1000
 
 
-@dataclass(frozen=True)
+# --- 1. Fingerprints -----------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
 class Fingerprint:
-    slug: str
-    text: str  # the plain text the offsets point into
-    words: tuple[tuple[str, int, int], ...]
-    shingles: tuple[tuple[str, ...], ...]  # shingle i starts at word i
-    paragraph: tuple[int, ...]  # paragraph number of each word
+    """What detection needs of one text; arrays so that 100,000 of them fit in memory."""
+
+    key: str  # content_key of the text it was made from
+    words: np.ndarray  # uint32 hash of each normalized word
+    paragraphs: np.ndarray  # int64 index of the first word of each paragraph
+    marks: np.ndarray  # uint64 winnowed shingle hashes, sorted, unique
 
 
 def plain_text(article: Article) -> str:
+    """The text that passage offsets point into: paragraphs joined by a blank line."""
     return "\n\n".join(article.paragraphs)
 
 
+def content_key(text: str) -> str:
+    return hashlib.sha256(f"{VERSION}\n{text}".encode("utf-8")).hexdigest()
+
+
+_WORD_HASHES: dict[bytes, int] = {}  # memo of a pure function: each distinct word hashed once
+
+
+def _word_hashes(keys: list[bytes]) -> np.ndarray:
+    memo = _WORD_HASHES
+    try:
+        return np.array([memo[k] for k in keys], dtype=np.uint32)
+    except KeyError:
+        if len(memo) > 2_000_000:
+            memo.clear()
+        for k in keys:
+            if k not in memo:
+                memo[k] = int.from_bytes(hashlib.blake2b(k, digest_size=4).digest(), "little")
+        return np.array([memo[k] for k in keys], dtype=np.uint32)
+
+
+# Odd 64-bit multipliers, one per word of a shingle, then the splitmix64 finisher so that the
+# smallest hash of a window is a fair pick. Fixed numbers: fingerprints never vary by run.
+_POSITION = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                      0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+                      0x94D049BB133111EB, 0xBF58476D1CE4E5B9][:SHINGLE], dtype=np.uint64)
+_FINISH = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def shingles(word_hashes: np.ndarray) -> np.ndarray:
+    """Hash of each run of SHINGLE words; shingle i starts at word i."""
+    count = len(word_hashes) - SHINGLE + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    wide = word_hashes.astype(np.uint64)
+    h = wide[:count] * _POSITION[0]
+    for j in range(1, SHINGLE):
+        h += wide[j:j + count] * _POSITION[j]
+    h ^= h >> np.uint64(30)
+    h *= _FINISH[0]
+    h ^= h >> np.uint64(27)
+    h *= _FINISH[1]
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def winnow(hashes: np.ndarray) -> np.ndarray:
+    """The smallest hash of every WINDOW consecutive ones, sorted and without repeats."""
+    if len(hashes) <= WINDOW:
+        return np.unique(hashes)
+    windows = sliding_window_view(hashes, WINDOW)
+    picked = windows.argmin(axis=1) + np.arange(len(windows))
+    return np.unique(hashes[picked])
+
+
+def fingerprint_paragraphs(paragraphs: Iterable[str], key: str | None = None) -> Fingerprint:
+    keys: list[bytes] = []
+    starts = []
+    for paragraph in paragraphs:
+        starts.append(len(keys))
+        keys.extend(word_keys(paragraph))
+    hashed = _word_hashes(keys)
+    if key is None:
+        key = content_key("\n\n".join(paragraphs))
+    return Fingerprint(key, hashed, np.array(starts, dtype=np.int64), winnow(shingles(hashed)))
+
+
 def fingerprint(article: Article) -> Fingerprint:
-    text = plain_text(article)
-    found = tuple(words(text))
-    tokens = [w for w, _, _ in found]
-    shingles = tuple(tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
-    breaks = [m.start() for m in re.finditer(r"\n\n", text)]
-    paragraph = tuple(bisect.bisect(breaks, start) for _, start, _ in found)
-    return Fingerprint(article.slug, text, found, shingles, paragraph)
+    return fingerprint_paragraphs(article.paragraphs)
 
 
-def candidate_pairs(prints: list[Fingerprint]) -> list[tuple[int, int]]:
-    """Pairs of indices sharing at least MIN_CANDIDATE_SHINGLES shingles, via an inverted index."""
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for number, fp in enumerate(prints):
-        for shingle in set(fp.shingles):
-            index[shingle].append(number)
-    too_common = max(100, len(prints) // 100)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for holders in index.values():
-        if len(holders) < 2 or len(holders) > too_common:
-            continue
-        for x in range(len(holders)):
-            for y in range(x + 1, len(holders)):
-                shared[(holders[x], holders[y])] += 1
-    return sorted(pair for pair, count in shared.items() if count >= MIN_CANDIDATE_SHINGLES)
+def fingerprints(articles: tuple[Article, ...] | list[Article],
+                 known: Mapping[str, Fingerprint] | None = None,
+                 workers: int | None = None) -> list[Fingerprint]:
+    """One fingerprint per article, taken from `known` (by content key) when the text is unchanged."""
+    if not known:
+        todo = list(range(len(articles)))
+        found: list[Fingerprint | None] = [None] * len(articles)
+    else:
+        keys = [content_key(plain_text(article)) for article in articles]
+        found = [known.get(key) for key in keys]
+        todo = [i for i, fp in enumerate(found) if fp is None]
+    texts = [articles[i].paragraphs for i in todo]
+    for i, fp in zip(todo, _in_workers(_fingerprint_range, texts, len(texts), workers)):
+        found[i] = fp
+    return found  # type: ignore[return-value]
 
 
-@dataclass
-class _Run:
-    a: int  # first word in text A
-    b: int  # first word in text B
-    length: int  # words
+def _fingerprint_range(texts, lo: int, hi: int) -> list[Fingerprint]:
+    return [fingerprint_paragraphs(texts[i]) for i in range(lo, hi)]
 
 
-def _runs(fa: Fingerprint, fb: Fingerprint) -> list[_Run]:
-    """Maximal stretches of consecutive shared shingles, in order of text A."""
-    positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j, shingle in enumerate(fb.shingles):
-        positions[shingle].append(j)
-    runs: list[_Run] = []
-    active: dict[int, _Run] = {}  # next expected position in B -> run being extended
-    for i, shingle in enumerate(fa.shingles):
-        extended: dict[int, _Run] = {}
-        for j in positions.get(shingle, ()):
-            run = active.get(j)
-            if run is None:
-                run = _Run(i, j, SHINGLE)
-                runs.append(run)
-            else:
-                run.length += 1
-            extended[j + 1] = run
-        active = extended
-    # A repeated phrase yields overlapping runs; keep the longest claim on each stretch of A.
-    runs.sort(key=lambda r: (-r.length, r.a, r.b))
-    taken_a, taken_b, kept = set(), set(), []
-    for run in runs:
-        span_a = set(range(run.a, run.a + run.length))
-        span_b = set(range(run.b, run.b + run.length))
-        if span_a & taken_a or span_b & taken_b:
-            continue
-        taken_a |= span_a
-        taken_b |= span_b
-        kept.append(run)
-    return sorted(kept, key=lambda r: (r.a, r.b))
+# --- Worker processes ----------------------------------------------------------------------
+# Both heavy stages are a list of independent jobs. With the "fork" start method the workers
+# inherit the inputs without copying them; only results travel back. Results are merged in
+# job order, so the output never depends on the number of workers.
+
+_STATE = None
 
 
-def _split_at_paragraphs(run: _Run, fa: Fingerprint, fb: Fingerprint) -> list[_Run]:
-    """Cut a run where either text starts a new paragraph, so passages follow paragraphs."""
-    pieces, start = [], 0
-    for k in range(1, run.length):
-        if fa.paragraph[run.a + k] != fa.paragraph[run.a + k - 1] or \
-                fb.paragraph[run.b + k] != fb.paragraph[run.b + k - 1]:
-            pieces.append(_Run(run.a + start, run.b + start, k - start))
-            start = k
-    pieces.append(_Run(run.a + start, run.b + start, run.length - start))
-    return pieces
+def _init_worker(state) -> None:
+    global _STATE
+    _STATE = state
 
 
-def align(fa: Fingerprint, fb: Fingerprint) -> list[tuple[int, int, int, int, int]]:
-    """Shared passages as (a_first_word, a_end_word, b_first_word, b_end_word, matched_words).
+def _run_range(job):
+    function, lo, hi = job
+    return function(_STATE, lo, hi)
 
-    A passage lies within one paragraph of each text; runs separated by a few edited words
-    merge into one passage.
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _in_workers(function, state, count: int, workers: int | None) -> list:
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return function(state, 0, count)
+    size = max(1, min(CHUNK, count // (workers * 4) or 1))
+    jobs = [(function, lo, min(count, lo + size)) for lo in range(0, count, size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
+        parts = pool.map(_run_range, jobs, chunksize=1)
+    return [item for part in parts for item in part]
+
+
+# --- 2. Candidates -------------------------------------------------------------------------
+
+def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
+    """Pairs (x, y, shared marks) with x < y worth aligning, found through an inverted index.
+
+    `prints` must be in order of earliness (oldest first): within a large group of articles
+    sharing a mark, only the earliest are paired with the rest.
     """
+    count = len(prints)
+    if count < 2:
+        return np.empty((0, 3), dtype=np.int64)
+    bits = max(1, (count - 1).bit_length())
+    sizes = np.array([len(fp.marks) for fp in prints], dtype=np.int64)
+    # One sorted array of (mark, article) packed in 64 bits: the mark's high bits and the
+    # article number. Sorting it groups the articles of each mark (the inverted index).
+    keys = np.concatenate([fp.marks for fp in prints]) if sizes.sum() else np.empty(0, np.uint64)
+    keys >>= np.uint64(bits)
+    keys <<= np.uint64(bits)
+    keys |= np.repeat(np.arange(count, dtype=np.uint64), sizes)
+    keys.sort()
+    docs = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
+    keys >>= np.uint64(bits)
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    del keys
+    lengths = np.diff(np.append(starts, len(docs)))
+    too_common = max(MIN_COMMON, int(COMMON_SHARE * count))
+    codes = []
+    for size in np.unique(lengths):
+        if size < 2 or size > too_common:
+            continue
+        first = starts[lengths == size]
+        members = docs[first[:, None] + np.arange(size)]  # one row per mark, oldest first
+        if size <= ALL_PAIRS_GROUP:
+            left, right = np.triu_indices(size, 1)
+        else:  # each of the EARLIEST oldest with every later one: a star, not a clique
+            left, right = np.nonzero(np.arange(size)[None, :] > np.arange(EARLIEST)[:, None])
+        # Rows are sorted by article number, so left < right within each row.
+        codes.append((members[:, left] * count + members[:, right]).ravel())
+    if not codes:
+        return np.empty((0, 3), dtype=np.int64)
+    pairs, shared = np.unique(np.concatenate(codes), return_counts=True)
+    x, y = pairs // count, pairs % count
+    smaller = np.minimum(sizes[x], sizes[y])
+    keep = (shared >= MIN_SHARED_MARKS) & (shared >= MARK_SHARE * smaller)
+    return np.stack([x[keep], y[keep], shared[keep]], axis=1)
+
+
+# --- 3. Alignment --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Match:
+    """A shared passage in word positions: words [a, a_end) of text A and [b, b_end) of B."""
+
+    a: int
+    a_end: int
+    b: int
+    b_end: int
+    words: int  # words of A inside it that belong to shared shingles
+    words_b: int  # the same for B
+
+
+def _shared_shingles(sa: np.ndarray, sb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) with sa[i] == sb[j], each shingle used at most once on each side."""
+    order = np.argsort(sb, kind="stable")
+    sorted_b = sb[order]
+    lo = np.searchsorted(sorted_b, sa, "left")
+    hi = np.searchsorted(sorted_b, sa, "right")
+    hits = hi - lo
+    total = int(hits.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    i = np.repeat(np.arange(len(sa)), hits)
+    j = order[np.repeat(lo, hits) + np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits)]
+    if total > len(np.unique(j)) or hits.max() > 1:
+        i, j = _one_to_one(i, j)
+    return i, j
+
+
+def _one_to_one(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase repeated in a text matches several places: keep the matches on the longest runs."""
+    run_length = _run_lengths(i, j)
+    order = np.lexsort((j, i, -run_length))
+    i, j = i[order], j[order]
+    keep = np.zeros(len(i), dtype=bool)
+    used_i, used_j = set(), set()
+    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist())):
+        if x not in used_i and y not in used_j:
+            used_i.add(x)
+            used_j.add(y)
+            keep[k] = True
+    i, j = i[keep], j[keep]
+    order = np.argsort(i, kind="stable")
+    return i[order], j[order]
+
+
+def _run_lengths(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For each match, the length of the diagonal run of consecutive matches it belongs to."""
+    order = np.lexsort((i, j - i))
+    di, dd = i[order], (j - i)[order]
+    new = np.ones(len(di), dtype=bool)
+    new[1:] = (dd[1:] != dd[:-1]) | (di[1:] != di[:-1] + 1)
+    run = np.cumsum(new) - 1
+    lengths = np.bincount(run)[run]
+    result = np.empty_like(lengths)
+    result[order] = lengths
+    return result
+
+
+def _runs(i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal diagonal runs of matched shingles as (a, b, words), in order of text A."""
+    if len(i) == 0:
+        return []
+    order = np.lexsort((i, j - i))
+    i, j = i[order], j[order]
+    new = np.ones(len(i), dtype=bool)
+    new[1:] = ((j[1:] - i[1:]) != (j[:-1] - i[:-1])) | (i[1:] != i[:-1] + 1)
+    starts = np.flatnonzero(new)
+    lengths = np.diff(np.append(starts, len(i))) + SHINGLE - 1
+    a, b = i[starts], j[starts]
+    order = np.lexsort((b, a))
+    return list(zip(a[order].tolist(), b[order].tolist(), lengths[order].tolist()))
+
+
+def _covered(positions: np.ndarray, size: int) -> np.ndarray:
+    """Running count of words that lie in at least one of the shingles starting at `positions`."""
+    edges = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(edges, positions, 1)
+    np.add.at(edges, positions + SHINGLE, -1)
+    inside = np.cumsum(edges[:size]) > 0
+    return np.concatenate(([0], np.cumsum(inside)))
+
+
+def align(fa: Fingerprint, fb: Fingerprint, sa: np.ndarray | None = None,
+          sb: np.ndarray | None = None) -> list[Match]:
+    """Shared passages of two texts, in order of text A.
+
+    A passage lies within one paragraph of each text; runs separated by at most MERGE_GAP
+    edited words in both texts merge into one passage.
+    """
+    sa = shingles(fa.words) if sa is None else sa
+    sb = shingles(fb.words) if sb is None else sb
+    i, j = _shared_shingles(sa, sb)
+    if len(i) == 0:
+        return []
+    covered_a, covered_b = _covered(i, len(fa.words)), _covered(j, len(fb.words))
+    para_a, para_b = fa.paragraphs.tolist(), fb.paragraphs.tolist()
+    pieces = []
+    for a, b, length in _runs(i, j):
+        # Cut a run where either text starts a new paragraph: passages follow paragraphs.
+        end = a + length
+        while length > 0:
+            pa = bisect.bisect_right(para_a, a) - 1
+            pb = bisect.bisect_right(para_b, b) - 1
+            stop_a = para_a[pa + 1] if pa + 1 < len(para_a) else end
+            stop_b = a + para_b[pb + 1] - b if pb + 1 < len(para_b) else end
+            step = min(length, stop_a - a, stop_b - a)
+            pieces.append((a, b, step, pa, pb))
+            a, b, length = a + step, b + step, length - step
+        del end
     passages: list[list[int]] = []
-    for run in (piece for whole in _runs(fa, fb) for piece in _split_at_paragraphs(whole, fa, fb)):
+    for a, b, length, pa, pb in pieces:
         if passages:
             last = passages[-1]
-            gap_a, gap_b = run.a - last[1], run.b - last[3]
-            same_paragraphs = (fa.paragraph[run.a] == fa.paragraph[last[1] - 1]
-                               and fb.paragraph[run.b] == fb.paragraph[last[3] - 1])
-            if same_paragraphs and 0 <= gap_a <= MERGE_GAP and 0 <= gap_b <= MERGE_GAP:
-                last[1], last[3], last[4] = run.a + run.length, run.b + run.length, last[4] + run.length
+            gap_a, gap_b = a - last[1], b - last[3]
+            if (pa, pb) == (last[4], last[5]) and -SHINGLE < gap_a <= MERGE_GAP \
+                    and -SHINGLE < gap_b <= MERGE_GAP:
+                last[1], last[3] = max(last[1], a + length), max(last[3], b + length)
                 continue
-        passages.append([run.a, run.a + run.length, run.b, run.b + run.length, run.length])
-    return [tuple(p) for p in passages if p[4] >= MIN_PASSAGE_WORDS]
+        passages.append([a, a + length, b, b + length, pa, pb])
+    result = []
+    for a, a_end, b, b_end, _, _ in passages:
+        matched = int(covered_a[a_end] - covered_a[a])
+        if matched >= MIN_PASSAGE_WORDS:
+            result.append(Match(a, a_end, b, b_end, matched, int(covered_b[b_end] - covered_b[b])))
+    return result
 
 
-def _to_passage(copy: Fingerprint, original: Fingerprint, p, copy_is_a: bool) -> Passage:
-    (ca, ce, oa, oe) = (p[0], p[1], p[2], p[3]) if copy_is_a else (p[2], p[3], p[0], p[1])
-    return Passage(copy_start=copy.words[ca][1], copy_end=copy.words[ce - 1][2],
-                   original_start=original.words[oa][1], original_end=original.words[oe - 1][2],
-                   words=p[4])
+@dataclass(frozen=True)
+class _Pair:
+    x: int  # article numbers (in order of earliness)
+    y: int
+    matches: tuple[Match, ...]
+    words_x: int  # words of x in shared passages
+    words_y: int
 
 
-def _orient(a: Article, b: Article, share_a: float, share_b: float) -> tuple[Article, Article, str, str]:
+def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
+    prints, pairs = state
+    cache: dict[int, np.ndarray] = {}
+    results = []
+    for x, y in pairs[lo:hi]:
+        for n in (x, y):
+            if n not in cache:
+                if len(cache) > 256:
+                    cache.pop(next(iter(cache)))
+                cache[n] = shingles(prints[n].words)
+        matches = align(prints[x], prints[y], cache[x], cache[y])
+        if not matches:
+            results.append(None)
+            continue
+        results.append(_Pair(x, y, tuple(matches), sum(m.words for m in matches),
+                             sum(m.words_b for m in matches)))
+    return results
+
+
+# --- 5. Direction --------------------------------------------------------------------------
+
+_CREDIT_BEFORE = (r"(?:reported(?:\s+by)?|according\s+to|originally\s+(?:posted|published|appeared)"
+                  r"\s+(?:at|on|in|by)|first\s+(?:published|appeared)\s+(?:at|on|in|by)|via|source:"
+                  r"|courtesy\s+of|told)\s+(?:the\s+)?")
+_CREDIT_AFTER = r"\s+(?:reported|reports|wrote)\b"
+
+
+class Credits:
+    """Which outlets an article's text credits: "reported Sputnik", "Originally posted at x.org"."""
+
+    def __init__(self, sources: Mapping[str, Source]):
+        names: dict[str, str] = {}
+        for source in sources.values():
+            for name in (source.name, *source.domains):
+                if name.strip():
+                    names.setdefault(name.casefold(), source.id)
+        self._ids = names
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+        self._pattern = re.compile(
+            rf"\b{_CREDIT_BEFORE}({alternatives})\b|\b({alternatives}){_CREDIT_AFTER}",
+            re.IGNORECASE) if names else None
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def of(self, article: Article) -> frozenset[str]:
+        found = set()
+        if article.original is not None:
+            found.add(article.original.source)
+        if self._pattern is not None:
+            if article.slug not in self._memo:
+                text = " ".join(plain_text(article).split())  # no-break spaces, line breaks
+                self._memo[article.slug] = frozenset(
+                    self._ids[(m.group(1) or m.group(2)).casefold()] for m in self._pattern.finditer(text))
+            found |= self._memo[article.slug]
+        return frozenset(found)
+
+
+def _orient(a: Article, b: Article, share_a: float, share_b: float,
+            credits: Credits) -> tuple[Article, Article, str, str]:
     """Return (copy, original, kind, basis). share_x is the share of x's words found in the other."""
     for x, y in ((a, b), (b, a)):
         if y.slug in x.reprint_of:
@@ -155,15 +458,16 @@ def _orient(a: Article, b: Article, share_a: float, share_b: float) -> tuple[Art
         if x.original and x.original.article == y.slug:
             return x, y, "copy", "attribution"
     bounds_a, bounds_b = a.date.bounds(), b.date.bounds()
-    if bounds_a and bounds_b:
+    if bounds_a and bounds_b:  # month and year dates are ranges: only disjoint ranges decide
         if bounds_a[1] < bounds_b[0]:
             return b, a, "copy", "dates"
         if bounds_b[1] < bounds_a[0]:
             return a, b, "copy", "dates"
-    credits_b = bool(a.original and a.original.source == b.publisher)
-    credits_a = bool(b.original and b.original.source == a.publisher)
-    if credits_b != credits_a:
-        return (a, b, "copy", "attribution") if credits_b else (b, a, "copy", "attribution")
+    if a.publisher != b.publisher:
+        credits_b = b.publisher in credits.of(a)
+        credits_a = a.publisher in credits.of(b)
+        if credits_b != credits_a:
+            return (a, b, "copy", "attribution") if credits_b else (b, a, "copy", "attribution")
     if share_a - share_b >= ASYMMETRY:
         return a, b, "copy", "containment"
     if share_b - share_a >= ASYMMETRY:
@@ -172,36 +476,140 @@ def _orient(a: Article, b: Article, share_a: float, share_b: float) -> tuple[Art
     return second, first, "same-text", "no evidence of direction"
 
 
-def detect(articles: tuple[Article, ...], min_shared_words: int, min_share: float) -> tuple[Reprint, ...]:
-    prints = [fingerprint(article) for article in articles]
-    pairs = set(candidate_pairs(prints))
-    by_slug = {article.slug: number for number, article in enumerate(articles)}
+# --- 6. Earliest witness -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Relation:
+    copy: int
+    original: int
+    kind: str
+    basis: str
+    copy_words: int
+    original_words: int
+    spans: tuple[tuple[int, int, int, int, int], ...]  # (copy lo, hi, original lo, hi, words)
+    forced: bool  # set by hand in front matter: never dropped
+
+
+def _earliest_witnesses(relations: list[_Relation], sizes: list[int]) -> list[_Relation]:
+    """Keep, for each copy, the relations to the earliest articles carrying its copied text.
+
+    Articles are numbered oldest first, so a lower number is an earlier witness; a witness
+    that itself copies another witness of the same text comes after it whatever its date.
+    A relation is dropped when the copy's words it explains are already explained by a
+    relation to an earlier witness; a same-text pair is dropped when either side has such a
+    witness, so two outlets carrying one wire text both point at the wire.
+    """
+    copies_of: dict[int, set[int]] = defaultdict(set)
+    for r in relations:
+        if r.kind == "copy":
+            copies_of[r.copy].add(r.original)
+    by_copy: dict[int, list[_Relation]] = defaultdict(list)
+    for r in relations:
+        if r.kind == "copy":
+            by_copy[r.copy].append(r)
+    kept: list[_Relation] = []
+    explained: dict[int, np.ndarray] = {}
+    for copy, group in sorted(by_copy.items()):
+        witnesses = {r.original for r in group}
+        group.sort(key=lambda r: (bool(copies_of[r.original] & witnesses), r.original))
+        mask = np.zeros(sizes[copy], dtype=bool)
+        for r in group:
+            inside = _mask(r.spans, sizes[copy], side=0)
+            new = inside & ~mask
+            if r.forced or not mask.any() or new.sum() > (1 - REDUNDANT) * max(1, inside.sum()):
+                kept.append(r)
+                mask |= inside
+        explained[copy] = mask
+    for r in relations:
+        if r.kind != "same-text":
+            continue
+        sides = ((r.copy, 0), (r.original, 2))
+        redundant = any(
+            side in explained
+            and (_mask(r.spans, sizes[side], at) & explained[side]).sum()
+            >= REDUNDANT * max(1, _mask(r.spans, sizes[side], at).sum())
+            for side, at in sides)
+        if r.forced or not redundant:
+            kept.append(r)
+    return kept
+
+
+def _mask(spans, size: int, side: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    for span in spans:
+        mask[span[side]:span[side + 1]] = True
+    return mask
+
+
+# --- detect: the stages in order ------------------------------------------------------------
+
+def _earliness(article: Article):
+    bounds = article.date.bounds()
+    return (0, bounds[0], bounds[1], article.slug) if bounds else (1, "", "", article.slug)
+
+
+def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
+           min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
+           prints: list[Fingerprint] | None = None, workers: int | None = None) -> tuple[Reprint, ...]:
+    """Every reprint relation among `articles`, sorted by (copy, original)."""
+    if prints is None:
+        prints = fingerprints(articles, workers=workers)
+    # Number the articles oldest first: candidates and witnesses both rely on this order.
+    order = sorted(range(len(articles)), key=lambda n: _earliness(articles[n]))
+    arts = [articles[n] for n in order]
+    prints = [prints[n] for n in order]
+    number = {article.slug: n for n, article in enumerate(arts)}
+
+    found = candidate_pairs(prints)
+    pairs = {(int(x), int(y)) for x, y, _ in found}
     forced = set()
-    for number, article in enumerate(articles):
+    for n, article in enumerate(arts):
         for slug in article.reprint_of:
-            pair = tuple(sorted((number, by_slug[slug])))
-            pairs.add(pair)
-            forced.add(pair)
+            if slug in number:
+                pair = (min(n, number[slug]), max(n, number[slug]))
+                pairs.add(pair)
+                forced.add(pair)
+    rejected = {(min(n, number[s]), max(n, number[s]))
+                for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
+    todo = sorted(pairs - rejected)
+    aligned = _in_workers(_align_range, (prints, todo), len(todo), workers)
+
+    credits = Credits(sources or {})
+    sizes = [len(fp.words) for fp in prints]
     relations = []
-    for x, y in sorted(pairs):
-        a, b = articles[x], articles[y]
-        if b.slug in a.not_reprint_of or a.slug in b.not_reprint_of:
+    for (x, y), pair in zip(todo, aligned):
+        matches = pair.matches if pair else ()
+        words_x = pair.words_x if pair else 0
+        words_y = pair.words_y if pair else 0
+        share_x, share_y = words_x / max(1, sizes[x]), words_y / max(1, sizes[y])
+        is_forced = (x, y) in forced
+        if not is_forced and (min(words_x, words_y) < min_shared_words or max(share_x, share_y) < min_share):
             continue
-        passages = align(prints[x], prints[y])
-        shared = sum(p[4] for p in passages)
-        share_a = shared / max(1, len(prints[x].words))
-        share_b = shared / max(1, len(prints[y].words))
-        if (x, y) not in forced and (shared < min_shared_words or max(share_a, share_b) < min_share):
-            continue
-        copy, original, kind, basis = _orient(a, b, share_a, share_b)
-        copy_is_a = copy is a
-        fp_copy, fp_orig = (prints[x], prints[y]) if copy_is_a else (prints[y], prints[x])
-        relations.append(Reprint(
-            copy=copy.slug, original=original.slug, kind=kind,
-            copy_share=round(share_a if copy_is_a else share_b, 3),
-            original_share=round(share_b if copy_is_a else share_a, 3),
-            passages=tuple(sorted((_to_passage(fp_copy, fp_orig, p, copy_is_a) for p in passages),
-                                  key=lambda p: p.copy_start)),
-            basis=basis,
-        ))
-    return tuple(sorted(relations, key=lambda r: (r.copy, r.original)))
+        copy, original, kind, basis = _orient(arts[x], arts[y], share_x, share_y, credits)
+        flip = copy is arts[y]
+        spans = tuple((m.b, m.b_end, m.a, m.a_end, m.words_b) if flip else (m.a, m.a_end, m.b, m.b_end, m.words)
+                      for m in matches)
+        relations.append(_Relation(
+            copy=y if flip else x, original=x if flip else y, kind=kind, basis=basis,
+            copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
+            spans=spans, forced=is_forced or basis == "front matter"))
+    relations = _earliest_witnesses(relations, sizes)
+    return tuple(sorted((_to_reprint(r, arts) for r in relations), key=lambda r: (r.copy, r.original)))
+
+
+def _to_reprint(r: _Relation, arts: list[Article]) -> Reprint:
+    copy, original = arts[r.copy], arts[r.original]
+    copy_starts, copy_ends = word_spans(plain_text(copy))
+    orig_starts, orig_ends = word_spans(plain_text(original))
+    if r.spans and (r.spans[-1][1] > len(copy_starts) or max(s[3] for s in r.spans) > len(orig_starts)):
+        raise ValueError(f"fingerprints of {copy.slug} or {original.slug} do not match their texts")
+    passages = tuple(sorted(
+        (Passage(copy_start=int(copy_starts[lo]), copy_end=int(copy_ends[hi - 1]),
+                 original_start=int(orig_starts[olo]), original_end=int(orig_ends[ohi - 1]), words=w)
+         for lo, hi, olo, ohi, w in r.spans),
+        key=lambda p: (p.copy_start, p.original_start)))
+    return Reprint(
+        copy=copy.slug, original=original.slug, kind=r.kind,
+        copy_share=round(r.copy_words / max(1, len(copy_starts)), 3),
+        original_share=round(r.original_words / max(1, len(orig_starts)), 3),
+        passages=passages, basis=r.basis)
