@@ -37,26 +37,26 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .model import Article, Passage, Reprint, Source
-from .text import word_keys, word_spans, words
+from .text import paragraph_word_keys, word_spans, words
 
 SHINGLE = 5  # words per shingle: long enough that most names and titles share few shingles
 WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
 VERSION = f"fp2-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
 
-MIN_SHARED_MARKS = 3  # marks a pair must share before it is aligned at all
-MARK_SHARE = 0.03  # ...and the share of the smaller text's marks they must make up
+MIN_SHARED_MARKS = 8  # marks a pair must share before it is aligned at all,
+RARE = 4  # each counted in full when at most RARE articles carry it, else as RARE / carriers,
+MARK_SHARE = 0.06  # ...and the share of the smaller text's marks they must make up
 ALL_PAIRS_GROUP = 32  # articles sharing a mark: up to this many, every pair is a candidate;
 EARLIEST = 8  # beyond it, each is paired with this many earliest-dated of them only
 MIN_COMMON = 500  # marks in more than max(MIN_COMMON, COMMON_SHARE of the archive) articles
 COMMON_SHARE = 0.005  # are stock phrases or boilerplate and are dropped
 MERGE_GAP = 12  # words of edits bridged between two runs of one passage
-MIN_PASSAGE_WORDS = 12  # matched words a passage needs; names and titles rarely reach it
+MIN_PASSAGE_WORDS = 20  # matched words a passage needs; names and titles rarely reach it
 ASYMMETRY = 0.15  # containment difference that tells a partial copy from its original
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
@@ -91,14 +91,14 @@ _WORD_HASHES: dict[bytes, int] = {}  # memo of a pure function: each distinct wo
 def _word_hashes(keys: list[bytes]) -> np.ndarray:
     memo = _WORD_HASHES
     try:
-        return np.array([memo[k] for k in keys], dtype=np.uint32)
+        return np.fromiter(map(memo.__getitem__, keys), dtype=np.uint32, count=len(keys))
     except KeyError:
         if len(memo) > 2_000_000:
             memo.clear()
         for k in keys:
             if k not in memo:
                 memo[k] = int.from_bytes(hashlib.blake2b(k, digest_size=4).digest(), "little")
-        return np.array([memo[k] for k in keys], dtype=np.uint32)
+        return np.fromiter(map(memo.__getitem__, keys), dtype=np.uint32, count=len(keys))
 
 
 # Odd 64-bit multipliers, one per word of a shingle, then the splitmix64 finisher so that the
@@ -128,19 +128,20 @@ def shingles(word_hashes: np.ndarray) -> np.ndarray:
 
 def winnow(hashes: np.ndarray) -> np.ndarray:
     """The smallest hash of every WINDOW consecutive ones, sorted and without repeats."""
-    if len(hashes) <= WINDOW:
+    if len(hashes) <= WINDOW:  # too few to sample: keep them all
         return np.unique(hashes)
-    windows = sliding_window_view(hashes, WINDOW)
-    picked = windows.argmin(axis=1) + np.arange(len(windows))
+    count = len(hashes) - WINDOW + 1
+    smallest = hashes[:count].copy()
+    for k in range(1, WINDOW):
+        np.minimum(smallest, hashes[k:k + count], out=smallest)
+    picked = np.zeros(len(hashes), dtype=bool)
+    for k in range(WINDOW):  # a hash is kept where it is the smallest of a window holding it
+        picked[k:k + count] |= hashes[k:k + count] == smallest
     return np.unique(hashes[picked])
 
 
-def fingerprint_paragraphs(paragraphs: Iterable[str], key: str | None = None) -> Fingerprint:
-    keys: list[bytes] = []
-    starts = []
-    for paragraph in paragraphs:
-        starts.append(len(keys))
-        keys.extend(word_keys(paragraph))
+def fingerprint_paragraphs(paragraphs: Sequence[str], key: str | None = None) -> Fingerprint:
+    keys, starts = paragraph_word_keys(paragraphs)
     hashed = _word_hashes(keys)
     if key is None:
         key = content_key("\n\n".join(paragraphs))
@@ -232,7 +233,7 @@ def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
     del keys
     lengths = np.diff(np.append(starts, len(docs)))
     too_common = max(MIN_COMMON, int(COMMON_SHARE * count))
-    codes = []
+    codes, weights = [], []
     for size in np.unique(lengths):
         if size < 2 or size > too_common:
             continue
@@ -244,13 +245,16 @@ def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
             left, right = np.nonzero(np.arange(size)[None, :] > np.arange(EARLIEST)[:, None])
         # Rows are sorted by article number, so left < right within each row.
         codes.append((members[:, left] * count + members[:, right]).ravel())
+        weights.append(np.full(len(codes[-1]), min(1.0, RARE / size)))
     if not codes:
         return np.empty((0, 3), dtype=np.int64)
-    pairs, shared = np.unique(np.concatenate(codes), return_counts=True)
+    pairs, inverse = np.unique(np.concatenate(codes), return_inverse=True)
+    # A mark shared by many articles (a name, a title) says less about a pair than a rare one.
+    shared = np.bincount(inverse, weights=np.concatenate(weights))
     x, y = pairs // count, pairs % count
     smaller = np.minimum(sizes[x], sizes[y])
     keep = (shared >= MIN_SHARED_MARKS) & (shared >= MARK_SHARE * smaller)
-    return np.stack([x[keep], y[keep], shared[keep]], axis=1)
+    return np.stack([x[keep], y[keep], np.round(shared[keep]).astype(np.int64)], axis=1)
 
 
 # --- 3. Alignment --------------------------------------------------------------------------
@@ -267,114 +271,84 @@ class Match:
     words_b: int  # the same for B
 
 
-def _shared_shingles(sa: np.ndarray, sb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j) with sa[i] == sb[j], each shingle used at most once on each side."""
-    order = np.argsort(sb, kind="stable")
-    sorted_b = sb[order]
-    lo = np.searchsorted(sorted_b, sa, "left")
-    hi = np.searchsorted(sorted_b, sa, "right")
-    hits = hi - lo
-    total = int(hits.sum())
-    if total == 0:
+def anchors(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shingles that occur once in a text: (their hashes sorted, their positions).
+
+    Only these anchor an alignment (as in patience diff): a name repeated through both texts
+    matches in many places and proves nothing, and one-to-one anchors make runs plain.
+    """
+    hashes = shingles(word_hashes)
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    single = np.ones(len(ordered), dtype=bool)
+    if len(ordered) > 1:
+        repeated = ordered[1:] == ordered[:-1]
+        single[1:] &= ~repeated
+        single[:-1] &= ~repeated
+    return ordered[single], order[single]
+
+
+def _shared_anchors(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), in order of i, where text A's anchor i equals text B's anchor j."""
+    (hashes_a, at_a), (hashes_b, at_b) = a, b
+    if len(hashes_a) == 0 or len(hashes_b) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    i = np.repeat(np.arange(len(sa)), hits)
-    j = order[np.repeat(lo, hits) + np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits)]
-    if total > len(np.unique(j)) or hits.max() > 1:
-        i, j = _one_to_one(i, j)
-    return i, j
-
-
-def _one_to_one(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A phrase repeated in a text matches several places: keep the matches on the longest runs."""
-    run_length = _run_lengths(i, j)
-    order = np.lexsort((j, i, -run_length))
-    i, j = i[order], j[order]
-    keep = np.zeros(len(i), dtype=bool)
-    used_i, used_j = set(), set()
-    for k, (x, y) in enumerate(zip(i.tolist(), j.tolist())):
-        if x not in used_i and y not in used_j:
-            used_i.add(x)
-            used_j.add(y)
-            keep[k] = True
-    i, j = i[keep], j[keep]
-    order = np.argsort(i, kind="stable")
+    where = np.minimum(np.searchsorted(hashes_b, hashes_a), len(hashes_b) - 1)
+    hit = hashes_b[where] == hashes_a
+    i, j = at_a[hit], at_b[where[hit]]
+    order = np.argsort(i)
     return i[order], j[order]
 
 
-def _run_lengths(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """For each match, the length of the diagonal run of consecutive matches it belongs to."""
-    order = np.lexsort((i, j - i))
-    di, dd = i[order], (j - i)[order]
-    new = np.ones(len(di), dtype=bool)
-    new[1:] = (dd[1:] != dd[:-1]) | (di[1:] != di[:-1] + 1)
-    run = np.cumsum(new) - 1
-    lengths = np.bincount(run)[run]
-    result = np.empty_like(lengths)
-    result[order] = lengths
-    return result
-
-
 def _runs(i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, int]]:
-    """Maximal diagonal runs of matched shingles as (a, b, words), in order of text A."""
+    """Maximal runs of consecutive shared shingles as (a, b, words), in order of text A."""
     if len(i) == 0:
         return []
-    order = np.lexsort((i, j - i))
-    i, j = i[order], j[order]
     new = np.ones(len(i), dtype=bool)
-    new[1:] = ((j[1:] - i[1:]) != (j[:-1] - i[:-1])) | (i[1:] != i[:-1] + 1)
+    new[1:] = (np.diff(i) != 1) | (np.diff(j) != 1)
     starts = np.flatnonzero(new)
     lengths = np.diff(np.append(starts, len(i))) + SHINGLE - 1
-    a, b = i[starts], j[starts]
-    order = np.lexsort((b, a))
-    return list(zip(a[order].tolist(), b[order].tolist(), lengths[order].tolist()))
+    return list(zip(i[starts].tolist(), j[starts].tolist(), lengths.tolist()))
 
 
 def _covered(positions: np.ndarray, size: int) -> np.ndarray:
-    """Running count of words that lie in at least one of the shingles starting at `positions`."""
-    edges = np.zeros(size + 1, dtype=np.int64)
-    np.add.at(edges, positions, 1)
-    np.add.at(edges, positions + SHINGLE, -1)
-    inside = np.cumsum(edges[:size]) > 0
+    """Running count of the words that lie in a shared shingle (shingles start at `positions`)."""
+    last_start = np.full(size, -SHINGLE, dtype=np.int64)
+    last_start[positions] = positions
+    np.maximum.accumulate(last_start, out=last_start)
+    inside = last_start > np.arange(size) - SHINGLE
     return np.concatenate(([0], np.cumsum(inside)))
 
 
-def align(fa: Fingerprint, fb: Fingerprint, sa: np.ndarray | None = None,
-          sb: np.ndarray | None = None) -> list[Match]:
+def align(fa: Fingerprint, fb: Fingerprint, anchors_a=None, anchors_b=None) -> list[Match]:
     """Shared passages of two texts, in order of text A.
 
     A passage lies within one paragraph of each text; runs separated by at most MERGE_GAP
     edited words in both texts merge into one passage.
     """
-    sa = shingles(fa.words) if sa is None else sa
-    sb = shingles(fb.words) if sb is None else sb
-    i, j = _shared_shingles(sa, sb)
+    i, j = _shared_anchors(anchors_a or anchors(fa.words), anchors_b or anchors(fb.words))
     if len(i) == 0:
         return []
     covered_a, covered_b = _covered(i, len(fa.words)), _covered(j, len(fb.words))
     para_a, para_b = fa.paragraphs.tolist(), fb.paragraphs.tolist()
-    pieces = []
+    passages: list[list[int]] = []
     for a, b, length in _runs(i, j):
         # Cut a run where either text starts a new paragraph: passages follow paragraphs.
-        end = a + length
         while length > 0:
             pa = bisect.bisect_right(para_a, a) - 1
             pb = bisect.bisect_right(para_b, b) - 1
-            stop_a = para_a[pa + 1] if pa + 1 < len(para_a) else end
-            stop_b = a + para_b[pb + 1] - b if pb + 1 < len(para_b) else end
-            step = min(length, stop_a - a, stop_b - a)
-            pieces.append((a, b, step, pa, pb))
+            step = length
+            if pa + 1 < len(para_a):
+                step = min(step, para_a[pa + 1] - a)
+            if pb + 1 < len(para_b):
+                step = min(step, para_b[pb + 1] - b)
+            last = passages[-1] if passages else None
+            if last and (pa, pb) == (last[4], last[5]) and -SHINGLE < a - last[1] <= MERGE_GAP \
+                    and -SHINGLE < b - last[3] <= MERGE_GAP:
+                last[1], last[3] = max(last[1], a + step), max(last[3], b + step)
+            else:
+                passages.append([a, a + step, b, b + step, pa, pb])
             a, b, length = a + step, b + step, length - step
-        del end
-    passages: list[list[int]] = []
-    for a, b, length, pa, pb in pieces:
-        if passages:
-            last = passages[-1]
-            gap_a, gap_b = a - last[1], b - last[3]
-            if (pa, pb) == (last[4], last[5]) and -SHINGLE < gap_a <= MERGE_GAP \
-                    and -SHINGLE < gap_b <= MERGE_GAP:
-                last[1], last[3] = max(last[1], a + length), max(last[3], b + length)
-                continue
-        passages.append([a, a + length, b, b + length, pa, pb])
     result = []
     for a, a_end, b, b_end, _, _ in passages:
         matched = int(covered_a[a_end] - covered_a[a])
@@ -394,20 +368,19 @@ class _Pair:
 
 def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
     prints, pairs = state
-    cache: dict[int, np.ndarray] = {}
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # pairs come sorted: x repeats
     results = []
     for x, y in pairs[lo:hi]:
+        found = []
         for n in (x, y):
             if n not in cache:
                 if len(cache) > 256:
                     cache.pop(next(iter(cache)))
-                cache[n] = shingles(prints[n].words)
-        matches = align(prints[x], prints[y], cache[x], cache[y])
-        if not matches:
-            results.append(None)
-            continue
+                cache[n] = anchors(prints[n].words)
+            found.append(cache[n])
+        matches = align(prints[x], prints[y], *found)
         results.append(_Pair(x, y, tuple(matches), sum(m.words for m in matches),
-                             sum(m.words_b for m in matches)))
+                             sum(m.words_b for m in matches)) if matches else None)
     return results
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Sequence
 
 import numpy as np
 
@@ -68,17 +69,24 @@ _ASCII_WORD_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789_"
 # Bytes to lower case word characters and apostrophes; everything else to a space.
 _TO_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if c in _ASCII_WORD_CHARS + b"'" else 32
                   for c in range(256))
-_ASCII_WORD = re.compile(rb"[a-z0-9_]+(?:'[a-z0-9_]+)*")
+_TO_WORDS_KEEPING_NUL = b"\x00" + _TO_WORDS[1:]
+_WORD_BYTES = frozenset(_ASCII_WORD_CHARS)
 _IS_WORD_BYTE = np.zeros(256, dtype=bool)
 _IS_WORD_BYTE[list(_ASCII_WORD_CHARS + b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _ascii_form(text: str) -> bytes | None:
     """`text` as ASCII bytes of the same length with only non-word typography replaced, or None."""
     if not text.isascii():
-        text = text.translate(_TYPOGRAPHY)
-        if not text.isascii():
-            return None
+        # str.translate looks every character up; replacing the few distinct ones is faster.
+        for char in set(_NON_ASCII.findall(text)):
+            plain = _TYPOGRAPHY.get(ord(char))
+            if plain is None:
+                return None
+            text = text.replace(char, plain)
     return text.encode("ascii")
 
 
@@ -87,17 +95,43 @@ def word_keys(text: str) -> list[bytes]:
     raw = _ascii_form(text)
     if raw is None:
         return [_normalize_word(w).encode("utf-8") for w in _WORD.findall(text)]
-    chunks = raw.translate(_TO_WORDS).split()
-    if b"'" not in raw:
-        return chunks
-    # An apostrophe joins two words only between word characters; elsewhere it separates.
-    keys: list[bytes] = []
-    for chunk in chunks:
-        if b"'" in chunk:
-            keys.extend(w.replace(b"'", b"") for w in _ASCII_WORD.findall(chunk))
-        else:
-            keys.append(chunk)
-    return keys
+    return _split_ascii(raw.translate(_TO_WORDS))
+
+
+def paragraph_word_keys(paragraphs: Sequence[str]) -> tuple[list[bytes], list[int]]:
+    """The word_keys of all paragraphs in one list, and the index of each paragraph's first word."""
+    # Read as one text, with a NUL byte (never part of a word, so dropping any is harmless)
+    # marking each paragraph break: one pass instead of one per paragraph.
+    joined = " \x00 ".join(p.replace("\x00", " ") for p in paragraphs)
+    raw = _ascii_form(joined)
+    if raw is None:
+        keys: list[bytes] = []
+        starts = []
+        for paragraph in paragraphs:
+            starts.append(len(keys))
+            keys.extend(word_keys(paragraph))
+        return keys, starts
+    marked = _split_ascii(raw.translate(_TO_WORDS_KEEPING_NUL))
+    keys, starts, at = [], [], 0
+    for _ in paragraphs:
+        starts.append(len(keys))
+        end = marked.index(b"\x00", at) if len(starts) < len(paragraphs) else len(marked)
+        keys += marked[at:end]
+        at = end + 1
+    return keys, starts
+
+
+def _split_ascii(lowered: bytes) -> list[bytes]:
+    if b"'" in lowered:
+        # An apostrophe joins two words only between word characters; elsewhere it separates.
+        parts = lowered.split(b"'")
+        joined = [parts[0]]
+        for part in parts[1:]:
+            before = joined[-1]
+            inside = before and part and before[-1] in _WORD_BYTES and part[0] in _WORD_BYTES
+            joined += [b"" if inside else b" ", part]
+        lowered = b"".join(joined)
+    return lowered.split()
 
 
 def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
