@@ -45,7 +45,7 @@ def watch(pid: int) -> None:
     peak = 0
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    while not stop:
+    while not stop and os.path.exists(f"/proc/{pid}"):  # ends with the process it watches
         peak = max(peak, _memory_kb(pid))
         time.sleep(0.1)
     peak = max(peak, _memory_kb(pid))
@@ -64,12 +64,14 @@ def run(articles: int, seed: int = 1, workers: int | None = None) -> dict:
     # A separate process samples memory, so that no thread runs in this one while it forks.
     watcher = subprocess.Popen([sys.executable, __file__, "--watch", str(os.getpid())],
                                stdout=subprocess.PIPE, text=True)
-    time.sleep(0.3)
-    started = time.perf_counter()
-    found = reprints.detect(archive.articles, sources=archive.sources, workers=workers)
-    seconds = time.perf_counter() - started
-    watcher.send_signal(signal.SIGTERM)
-    peak_kb = int(watcher.communicate()[0].strip() or 0)
+    try:
+        time.sleep(0.3)
+        started = time.perf_counter()
+        found = reprints.detect(archive.articles, sources=archive.sources, workers=workers)
+        seconds = time.perf_counter() - started
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        peak_kb = int(watcher.communicate()[0].strip() or 0)
     precision, recall, right = score(found, archive.truth)
     return {"articles": len(archive.articles), "seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024),
             "precision": round(precision, 4), "recall": round(recall, 4),

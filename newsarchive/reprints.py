@@ -233,11 +233,15 @@ def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
     del keys
     lengths = np.diff(np.append(starts, len(docs)))
     too_common = max(MIN_COMMON, int(COMMON_SHARE * count))
+    by_size = np.argsort(lengths, kind="stable")
+    sorted_sizes = lengths[by_size]
+    bounds = np.flatnonzero(np.diff(sorted_sizes)) + 1
     codes, weights = [], []
-    for size in np.unique(lengths):
+    for group in np.split(by_size, bounds):
+        size = int(lengths[group[0]])
         if size < 2 or size > too_common:
             continue
-        first = starts[lengths == size]
+        first = starts[group]
         members = docs[first[:, None] + np.arange(size)]  # one row per mark, oldest first
         if size <= ALL_PAIRS_GROUP:
             left, right = np.triu_indices(size, 1)
@@ -386,39 +390,44 @@ def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
 
 # --- 5. Direction --------------------------------------------------------------------------
 
-_CREDIT_BEFORE = (r"(?:reported(?:\s+by)?|according\s+to|originally\s+(?:posted|published|appeared)"
-                  r"\s+(?:at|on|in|by)|first\s+(?:published|appeared)\s+(?:at|on|in|by)|via|source:"
-                  r"|courtesy\s+of|told)\s+(?:the\s+)?")
-_CREDIT_AFTER = r"\s+(?:reported|reports|wrote)\b"
+# Words that credit an outlet named right after them ("reported Sputnik", "Originally posted
+# at example.org") or right before them ("Sputnik reported").
+_CREDIT = re.compile(
+    r"\b(?:(?:reported(?:\s+by)?|according\s+to|(?:originally|first)\s+(?:posted|published|appeared)"
+    r"\s+(?:at|on|in|by)|via|source:|courtesy\s+of|told)\s+(?:the\s+)?|(?P<after>reported|reports|wrote)\b)",
+    re.IGNORECASE)
+_TRIM = ".,;:!?()[]\"'\u2018\u2019\u201c\u201d"
 
 
 class Credits:
-    """Which outlets an article's text credits: "reported Sputnik", "Originally posted at x.org"."""
+    """Which outlets an article credits: front matter `original`, or its text ("reported X")."""
 
     def __init__(self, sources: Mapping[str, Source]):
-        names: dict[str, str] = {}
+        self._ids: dict[str, str] = {}  # outlet name or domain, case folded -> source id
         for source in sources.values():
             for name in (source.name, *source.domains):
                 if name.strip():
-                    names.setdefault(name.casefold(), source.id)
-        self._ids = names
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-        self._pattern = re.compile(
-            rf"\b{_CREDIT_BEFORE}({alternatives})\b|\b({alternatives}){_CREDIT_AFTER}",
-            re.IGNORECASE) if names else None
+                    self._ids.setdefault(" ".join(name.casefold().split()), source.id)
+        self._longest = max((len(name.split()) for name in self._ids), default=0)
         self._memo: dict[str, frozenset[str]] = {}
 
     def of(self, article: Article) -> frozenset[str]:
-        found = set()
-        if article.original is not None:
-            found.add(article.original.source)
-        if self._pattern is not None:
-            if article.slug not in self._memo:
-                text = " ".join(plain_text(article).split())  # no-break spaces, line breaks
-                self._memo[article.slug] = frozenset(
-                    self._ids[(m.group(1) or m.group(2)).casefold()] for m in self._pattern.finditer(text))
-            found |= self._memo[article.slug]
-        return frozenset(found)
+        if article.slug not in self._memo:
+            found = {article.original.source} if article.original is not None else set()
+            text = plain_text(article)
+            for cue in _CREDIT.finditer(text) if self._ids else ():
+                if cue.group("after"):
+                    names = text[max(0, cue.start() - 200):cue.start()].split()[-self._longest:]
+                    tries = (names[-k:] for k in range(1, len(names) + 1))
+                else:
+                    names = text[cue.end():cue.end() + 200].split()[:self._longest]
+                    tries = (names[:k] for k in range(1, len(names) + 1))
+                for words_ in tries:
+                    source = self._ids.get(" ".join(words_).strip(_TRIM).casefold())
+                    if source:
+                        found.add(source)
+            self._memo[article.slug] = frozenset(found)
+        return self._memo[article.slug]
 
 
 def _orient(a: Article, b: Article, share_a: float, share_b: float,
@@ -566,15 +575,29 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
             copy=y if flip else x, original=x if flip else y, kind=kind, basis=basis,
             copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
             spans=spans, forced=is_forced or basis == "front matter"))
-    relations = _earliest_witnesses(relations, sizes)
-    return tuple(sorted((_to_reprint(r, arts) for r in relations), key=lambda r: (r.copy, r.original)))
+    relations = sorted(_earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
+    return tuple(_in_workers(_reprints_range, (relations, arts), len(relations), workers))
 
 
-def _to_reprint(r: _Relation, arts: list[Article]) -> Reprint:
+def _reprints_range(state, lo: int, hi: int) -> list[Reprint]:
+    """Word positions to character offsets: each text is read once more, for its relations only."""
+    relations, arts = state
+    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    result = []
+    for r in relations[lo:hi]:
+        for n in (r.copy, r.original):
+            if n not in spans:
+                if len(spans) > 64:
+                    spans.pop(next(iter(spans)))
+                spans[n] = word_spans(plain_text(arts[n]))
+        result.append(_to_reprint(r, arts, spans[r.copy], spans[r.original]))
+    return result
+
+
+def _to_reprint(r: _Relation, arts: list[Article], copy_spans, original_spans) -> Reprint:
     copy, original = arts[r.copy], arts[r.original]
-    copy_starts, copy_ends = word_spans(plain_text(copy))
-    orig_starts, orig_ends = word_spans(plain_text(original))
-    if r.spans and (r.spans[-1][1] > len(copy_starts) or max(s[3] for s in r.spans) > len(orig_starts)):
+    (copy_starts, copy_ends), (orig_starts, orig_ends) = copy_spans, original_spans
+    if r.spans and (max(s[1] for s in r.spans) > len(copy_starts) or max(s[3] for s in r.spans) > len(orig_starts)):
         raise ValueError(f"fingerprints of {copy.slug} or {original.slug} do not match their texts")
     passages = tuple(sorted(
         (Passage(copy_start=int(copy_starts[lo]), copy_end=int(copy_ends[hi - 1]),

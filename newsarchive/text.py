@@ -142,9 +142,10 @@ def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
         return (np.array([s for _, s, _ in found], dtype=np.int64),
                 np.array([e for _, _, e in found], dtype=np.int64))
     data = np.frombuffer(raw, dtype=np.uint8)
-    inside = _IS_WORD_BYTE[data]
-    joining = inside.copy()
-    if len(data) > 2:
-        joining[1:-1] |= (data[1:-1] == ord("'")) & inside[:-2] & inside[2:]
-    edges = np.diff(joining.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    inside = np.zeros(len(data) + 2, dtype=np.int8)  # padded with a non-word byte each side
+    inside[1:-1] = _IS_WORD_BYTE[data]
+    if b"'" in raw:  # an apostrophe between word characters is part of the word
+        apostrophes = np.flatnonzero(data == ord("'")) + 1
+        inside[apostrophes] = inside[apostrophes - 1] & inside[apostrophes + 1]
+    edges = np.flatnonzero(inside[1:] != inside[:-1])  # alternately a word's start and its end
+    return edges[0::2], edges[1::2]
