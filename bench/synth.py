@@ -9,7 +9,8 @@ made from it by other outlets:
   "Originally posted at", front matter `original`) when dates do not tell, same-day partial
   copies (their direction shows in containment), and same-day full copies with nothing to
   tell them apart from the original (the truth is then "same text");
-- copies change typography: curly quotes become straight, spaces become no-break spaces.
+- typography is the outlet's: half of them set straight quotes where the text had curly
+  ones, and some copies put no-break spaces where the original had plain ones.
 
 Every original is on a topic shared with about 40 other originals, and articles on a topic
 use the same names and titles ("the Government of National Accord (GNA)"-like phrases of 2 to
@@ -160,12 +161,15 @@ def make_archive(count: int, seed: int = 1) -> Synthetic:
     outlets = max(20, count // 300)
     sources = {}
     footers = {}
+    straight = set()  # outlets that typeset straight quotes
     for k in range(outlets):
         name = f"{m.name()} {SUFFIXES[k % len(SUFFIXES)]}"
         sid = f"outlet-{k}"
         sources[sid] = Source(sid, name, (f"outlet{k}.example",), "website")
         if rng.random() < 0.5:
             footers[sid] = f"Follow {name} for more news on the region and beyond, every day of the week."
+        if rng.random() < 0.5:
+            straight.add(sid)
     ids = sorted(sources)
     stock = [m.sentence(int(rng.integers(6, 9)), [[]], [[]])[:-1] for _ in range(150)]
     topics = [[m.entity() for _ in range(8)] for _ in range(max(1, count // (TOPIC_SIZE * 2)))]
@@ -188,7 +192,8 @@ def make_archive(count: int, seed: int = 1) -> Synthetic:
         else:
             date = PubDate(None, "unknown", "synthetic")
         slug = f"s{story}-original"
-        articles.append(_article(slug, body, date, publisher, footers.get(publisher)))
+        articles.append(_article(slug, body, date, publisher, footers.get(publisher),
+                                 straight=publisher in straight))
         copies = int(rng.choice([0, 1, 2, 3, 4], p=[0.55, 0.2, 0.13, 0.08, 0.04]))
         copies = min(copies, count - len(articles))
         for c in range(copies):
@@ -242,7 +247,7 @@ def make_archive(count: int, seed: int = 1) -> Synthetic:
             else:
                 when = date
             articles.append(_article(copy_slug, tokens, when, copier, footers.get(copier), original,
-                                     straight=bool(rng.random() < 0.5), nbsp=bool(rng.random() < 0.2)))
+                                     straight=copier in straight, nbsp=bool(rng.random() < 0.2)))
             truth.add(same_text_key(copy_slug, slug) if scenario == "same-day-full"
                       else (copy_slug, slug, "copy"))
     return Synthetic(articles, sources, truth)

@@ -61,19 +61,20 @@ ASYMMETRY = 0.15  # containment difference that tells a partial copy from its or
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
 PARALLEL_MIN = 4000  # below this many articles or pairs, worker processes cost more than they save
-CHUNK = 1000
+CHUNK = 1000  # jobs handed to a worker at a time
+BATCH = 128  # texts fingerprinted together
 
 
 # --- 1. Fingerprints -----------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Fingerprint:
     """What detection needs of one text; arrays so that 100,000 of them fit in memory."""
 
     key: str  # content_key of the text it was made from
     words: np.ndarray  # uint32 hash of each normalized word
-    paragraphs: np.ndarray  # int64 index of the first word of each paragraph
-    marks: np.ndarray  # uint64 winnowed shingle hashes, sorted, unique
+    paragraphs: np.ndarray  # int32 index of the first word of each paragraph
+    marks: np.ndarray  # uint32 winnowed shingle hashes (their high half), sorted, unique
 
 
 def plain_text(article: Article) -> str:
@@ -126,30 +127,51 @@ def shingles(word_hashes: np.ndarray) -> np.ndarray:
     return h
 
 
-def winnow(hashes: np.ndarray) -> np.ndarray:
-    """The smallest hash of every WINDOW consecutive ones, sorted and without repeats."""
-    if len(hashes) <= WINDOW:  # too few to sample: keep them all
-        return np.unique(hashes)
-    count = len(hashes) - WINDOW + 1
-    smallest = hashes[:count].copy()
-    for k in range(1, WINDOW):
-        np.minimum(smallest, hashes[k:k + count], out=smallest)
-    picked = np.zeros(len(hashes), dtype=bool)
-    for k in range(WINDOW):  # a hash is kept where it is the smallest of a window holding it
-        picked[k:k + count] |= hashes[k:k + count] == smallest
-    return np.unique(hashes[picked])
+def fingerprint_texts(texts: Sequence[Sequence[str]]) -> list[Fingerprint]:
+    """The fingerprints of many texts (each a sequence of paragraphs), made in one pass.
 
-
-def fingerprint_paragraphs(paragraphs: Sequence[str], key: str | None = None) -> Fingerprint:
-    keys, starts = paragraph_word_keys(paragraphs)
-    hashed = _word_hashes(keys)
-    if key is None:
-        key = content_key("\n\n".join(paragraphs))
-    return Fingerprint(key, hashed, np.array(starts, dtype=np.int64), winnow(shingles(hashed)))
+    Numpy works on all the texts at once; every step keeps within one text (no shingle and no
+    winnowing window crosses from one text into the next), so a fingerprint is the same
+    whether its text is read alone or among others.
+    """
+    keys, paragraph_starts = paragraph_word_keys(texts)
+    hashes = _word_hashes(keys)
+    bounds = np.empty(len(texts) + 1, dtype=np.int64)
+    bounds[-1] = len(keys)
+    for n in range(len(texts) - 1, -1, -1):
+        bounds[n] = paragraph_starts[n][0] if paragraph_starts[n] else bounds[n + 1]
+    lengths = np.diff(bounds)
+    owner = np.repeat(np.arange(len(texts)), lengths)  # the text each word belongs to
+    hashed = shingles(hashes)
+    total = len(hashed)
+    picked = np.zeros(total, dtype=bool)
+    windows = total - WINDOW + 1
+    if windows > 0:  # winnowing: keep the smallest hash of each window of WINDOW shingles
+        reach = WINDOW + SHINGLE - 2  # from a window's first word to its last
+        inside = owner[:windows] == owner[reach:reach + windows]
+        smallest = hashed[:windows].copy()
+        for k in range(1, WINDOW):
+            np.minimum(smallest, hashed[k:k + windows], out=smallest)
+        for k in range(WINDOW):
+            picked[k:k + windows] |= (hashed[k:k + windows] == smallest) & inside
+    if total:  # a text with too few shingles for one window keeps them all
+        too_short = (lengths - SHINGLE + 1) <= WINDOW
+        picked |= too_short[owner[:total]] & (owner[:total] == owner[SHINGLE - 1:])
+    at = np.flatnonzero(picked)
+    # Sorted by (text, mark): each text's marks come out sorted and without repeats.
+    packed = np.unique((owner[at].astype(np.uint64) << np.uint64(32)) | (hashed[at] >> np.uint64(32)))
+    cuts = np.searchsorted(packed >> np.uint64(32), np.arange(len(texts) + 1, dtype=np.uint64))
+    marks = packed.astype(np.uint32)
+    return [
+        Fingerprint(content_key("\n\n".join(paragraphs)), hashes[bounds[n]:bounds[n + 1]],
+                    np.array(paragraph_starts[n], dtype=np.int32) - np.int32(bounds[n]),
+                    marks[cuts[n]:cuts[n + 1]])
+        for n, paragraphs in enumerate(texts)
+    ]
 
 
 def fingerprint(article: Article) -> Fingerprint:
-    return fingerprint_paragraphs(article.paragraphs)
+    return fingerprint_texts([article.paragraphs])[0]
 
 
 def fingerprints(articles: tuple[Article, ...] | list[Article],
@@ -170,7 +192,8 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
 
 
 def _fingerprint_range(texts, lo: int, hi: int) -> list[Fingerprint]:
-    return [fingerprint_paragraphs(texts[i]) for i in range(lo, hi)]
+    # A few hundred texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
+    return [fp for at in range(lo, hi, BATCH) for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)])]
 
 
 # --- Worker processes ----------------------------------------------------------------------
@@ -216,45 +239,49 @@ def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
     sharing a mark, only the earliest are paired with the rest.
     """
     count = len(prints)
-    if count < 2:
+    sizes = np.fromiter((len(fp.marks) for fp in prints), dtype=np.int64, count=count)
+    if count < 2 or not sizes.any():
         return np.empty((0, 3), dtype=np.int64)
-    bits = max(1, (count - 1).bit_length())
-    sizes = np.array([len(fp.marks) for fp in prints], dtype=np.int64)
-    # One sorted array of (mark, article) packed in 64 bits: the mark's high bits and the
-    # article number. Sorting it groups the articles of each mark (the inverted index).
-    keys = np.concatenate([fp.marks for fp in prints]) if sizes.sum() else np.empty(0, np.uint64)
-    keys >>= np.uint64(bits)
-    keys <<= np.uint64(bits)
-    keys |= np.repeat(np.arange(count, dtype=np.uint64), sizes)
-    keys.sort()
-    docs = (keys & np.uint64((1 << bits) - 1)).astype(np.int64)
-    keys >>= np.uint64(bits)
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    del keys
+    # The inverted index is one sorted array of (mark, article) packed in 64 bits: sorting it
+    # brings together the articles carrying each mark.
+    index = np.concatenate([fp.marks for fp in prints]).astype(np.uint64)
+    index <<= np.uint64(32)
+    index |= np.repeat(np.arange(count, dtype=np.uint64), sizes)
+    index.sort()
+    mark = index >> np.uint64(32)
+    repeated = mark[1:] == mark[:-1]
+    shared = np.zeros(len(index), dtype=bool)  # marks carried by one article pair nothing
+    shared[1:] |= repeated
+    shared[:-1] |= repeated
+    del repeated
+    mark, docs = mark[shared], (index[shared] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del index, shared
+    if len(docs) == 0:
+        return np.empty((0, 3), dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], mark[1:] != mark[:-1])))
+    del mark
     lengths = np.diff(np.append(starts, len(docs)))
     too_common = max(MIN_COMMON, int(COMMON_SHARE * count))
     by_size = np.argsort(lengths, kind="stable")
-    sorted_sizes = lengths[by_size]
-    bounds = np.flatnonzero(np.diff(sorted_sizes)) + 1
-    codes, weights = [], []
-    for group in np.split(by_size, bounds):
+    found_pairs, found_weights = [], []
+    for group in np.split(by_size, np.flatnonzero(np.diff(lengths[by_size])) + 1):
         size = int(lengths[group[0]])
-        if size < 2 or size > too_common:
-            continue
-        first = starts[group]
-        members = docs[first[:, None] + np.arange(size)]  # one row per mark, oldest first
+        if size > too_common:
+            continue  # a stock phrase, a footer: says nothing about who copied whom
+        members = docs[starts[group][:, None] + np.arange(size)]  # a row per mark, oldest first
         if size <= ALL_PAIRS_GROUP:
             left, right = np.triu_indices(size, 1)
         else:  # each of the EARLIEST oldest with every later one: a star, not a clique
             left, right = np.nonzero(np.arange(size)[None, :] > np.arange(EARLIEST)[:, None])
         # Rows are sorted by article number, so left < right within each row.
-        codes.append((members[:, left] * count + members[:, right]).ravel())
-        weights.append(np.full(len(codes[-1]), min(1.0, RARE / size)))
-    if not codes:
+        pairs, times = np.unique((members[:, left] * count + members[:, right]).ravel(), return_counts=True)
+        found_pairs.append(pairs)
+        # A mark many articles carry (a name, a title) says less about a pair than a rare one.
+        found_weights.append(times * min(1.0, RARE / size))
+    if not found_pairs:
         return np.empty((0, 3), dtype=np.int64)
-    pairs, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-    # A mark shared by many articles (a name, a title) says less about a pair than a rare one.
-    shared = np.bincount(inverse, weights=np.concatenate(weights))
+    pairs, inverse = np.unique(np.concatenate(found_pairs), return_inverse=True)
+    shared = np.bincount(inverse, weights=np.concatenate(found_weights))
     x, y = pairs // count, pairs % count
     smaller = np.minimum(sizes[x], sizes[y])
     keep = (shared >= MIN_SHARED_MARKS) & (shared >= MARK_SHARE * smaller)
@@ -275,11 +302,11 @@ class Match:
     words_b: int  # the same for B
 
 
-def anchors(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The shingles that occur once in a text: (their hashes sorted, their positions).
+def anchors(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A text's shingles, and those that occur once in it: (all, unique sorted, their positions).
 
-    Only these anchor an alignment (as in patience diff): a name repeated through both texts
-    matches in many places and proves nothing, and one-to-one anchors make runs plain.
+    Only unique shingles anchor an alignment (as in patience diff): a name repeated through
+    both texts matches in many places and proves nothing.
     """
     hashes = shingles(word_hashes)
     order = np.argsort(hashes)
@@ -289,18 +316,44 @@ def anchors(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         repeated = ordered[1:] == ordered[:-1]
         single[1:] &= ~repeated
         single[:-1] &= ~repeated
-    return ordered[single], order[single]
+    return hashes, ordered[single], order[single]
 
 
-def _shared_anchors(a, b) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j), in order of i, where text A's anchor i equals text B's anchor j."""
-    (hashes_a, at_a), (hashes_b, at_b) = a, b
+def _shared_shingles(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), in order of i, where shingle i of text A equals shingle j of text B.
+
+    First the anchors: shingles unique in each text that are equal. Then the holes between
+    anchors are filled along the anchors' diagonals, so that a repeated phrase inside a
+    copied stretch still counts as copied.
+    """
+    (all_a, hashes_a, at_a), (all_b, hashes_b, at_b) = a, b
     if len(hashes_a) == 0 or len(hashes_b) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     where = np.minimum(np.searchsorted(hashes_b, hashes_a), len(hashes_b) - 1)
     hit = hashes_b[where] == hashes_a
     i, j = at_a[hit], at_b[where[hit]]
+    if len(i) == 0:
+        return i, j
     order = np.argsort(i)
+    i, j = i[order], j[order]
+    # Every position of A without an anchor, with the diagonals (j - i) of the anchors
+    # before and after it; at either end of A only one anchor is near.
+    diagonal = j - i
+    edges = np.concatenate(([-1], i, [len(all_a)]))
+    holes = np.diff(edges) - 1
+    position = np.repeat(edges[:-1] + 1 - np.cumsum(np.concatenate(([0], holes[:-1]))), holes) + np.arange(holes.sum())
+    before = np.repeat(np.concatenate((diagonal[:1], diagonal)), holes)
+    after = np.repeat(np.concatenate((diagonal, diagonal[-1:])), holes)
+    found = np.full(len(position), -1)
+    for shift in (after, before):  # the later wins where both fit
+        other = position + shift
+        fits = (other >= 0) & (other < len(all_b))
+        fits[fits] &= all_b[other[fits]] == all_a[position[fits]]
+        found[fits] = other[fits]
+    filled = found >= 0
+    i = np.concatenate((i, position[filled]))
+    j = np.concatenate((j, found[filled]))
+    order = np.argsort(i, kind="stable")
     return i[order], j[order]
 
 
@@ -330,7 +383,7 @@ def align(fa: Fingerprint, fb: Fingerprint, anchors_a=None, anchors_b=None) -> l
     A passage lies within one paragraph of each text; runs separated by at most MERGE_GAP
     edited words in both texts merge into one passage.
     """
-    i, j = _shared_anchors(anchors_a or anchors(fa.words), anchors_b or anchors(fb.words))
+    i, j = _shared_shingles(anchors_a or anchors(fa.words), anchors_b or anchors(fb.words))
     if len(i) == 0:
         return []
     covered_a, covered_b = _covered(i, len(fa.words)), _covered(j, len(fb.words))
@@ -372,7 +425,7 @@ class _Pair:
 
 def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
     prints, pairs = state
-    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # pairs come sorted: x repeats
+    cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pairs come sorted: x repeats
     results = []
     for x, y in pairs[lo:hi]:
         found = []

@@ -98,26 +98,46 @@ def word_keys(text: str) -> list[bytes]:
     return _split_ascii(raw.translate(_TO_WORDS))
 
 
-def paragraph_word_keys(paragraphs: Sequence[str]) -> tuple[list[bytes], list[int]]:
-    """The word_keys of all paragraphs in one list, and the index of each paragraph's first word."""
-    # Read as one text, with a NUL byte (never part of a word, so dropping any is harmless)
-    # marking each paragraph break: one pass instead of one per paragraph.
-    joined = " \x00 ".join(p.replace("\x00", " ") for p in paragraphs)
-    raw = _ascii_form(joined)
-    if raw is None:
-        keys: list[bytes] = []
-        starts = []
+def paragraph_word_keys(articles: Sequence[Sequence[str]]) -> tuple[list[bytes], list[list[int]]]:
+    """The word_keys of many articles' paragraphs in one list, and for each article the index
+    (in that list) of each of its paragraphs' first word. An article's words end where the
+    next article's begin."""
+    keys: list[bytes] = []
+    starts: list[list[int]] = []
+    pending: list[tuple[bytes, int]] = []  # ASCII articles not split yet: (text, paragraphs)
+
+    def split_pending() -> None:
+        # All pending articles are read in one pass, a NUL byte (never part of a word, and
+        # dropped from the paragraphs beforehand) standing between any two paragraphs.
+        marked = _split_ascii(b" \x00 ".join(text for text, _ in pending).translate(_TO_WORDS_KEEPING_NUL))
+        at = 0
+        for _, paragraphs in pending:
+            article = []
+            for _ in range(max(1, paragraphs)):
+                article.append(len(keys))
+                try:
+                    end = marked.index(b"\x00", at)
+                except ValueError:
+                    end = len(marked)
+                keys.extend(marked[at:end])
+                at = end + 1
+            starts.append(article[:paragraphs])
+        pending.clear()
+
+    for paragraphs in articles:
+        raw = _ascii_form(" \x00 ".join(p.replace("\x00", " ") for p in paragraphs))
+        if raw is not None:
+            pending.append((raw, len(paragraphs)))
+            continue
+        if pending:
+            split_pending()
+        article = []
         for paragraph in paragraphs:
-            starts.append(len(keys))
+            article.append(len(keys))
             keys.extend(word_keys(paragraph))
-        return keys, starts
-    marked = _split_ascii(raw.translate(_TO_WORDS_KEEPING_NUL))
-    keys, starts, at = [], [], 0
-    for _ in paragraphs:
-        starts.append(len(keys))
-        end = marked.index(b"\x00", at) if len(starts) < len(paragraphs) else len(marked)
-        keys += marked[at:end]
-        at = end + 1
+        starts.append(article)
+    if pending:
+        split_pending()
     return keys, starts
 
 
