@@ -10,8 +10,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import export, markup
-from .model import Article, OutputFile, PubDate
+from . import export, markup, reprints
+from .model import Article, OutputFile, PubDate, Reprint
 from .sitemodel import Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -45,11 +45,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["human_date"] = human_date
     env.filters["percent"] = percent
+    env.filters["reprint_url"] = reprint_url
     return env
 
 
 def article_url(slug: str) -> str:
     return f"articles/{slug}/index.html"
+
+
+def reprint_url(relation: Reprint) -> str:
+    # Slugs never hold two hyphens in a row, so "--" parts the two unambiguously.
+    return f"reprints/{relation.copy}--{relation.original}/index.html"
 
 
 def _article_view(article: Article, site: Site) -> dict:
@@ -70,14 +76,28 @@ def _article_view(article: Article, site: Site) -> dict:
     }
 
 
+def _comparison_view(relation: Reprint, site: Site) -> dict:
+    copy, original = site.article[relation.copy], site.article[relation.original]
+    return {
+        "relation": relation,
+        "copy": copy,
+        "original": original,
+        "comparison": reprints.compare(reprints.plain_text(copy), reprints.plain_text(original),
+                                       relation.passages),
+    }
+
+
 def pages(site: Site) -> list[tuple[str, str, dict]]:
     """Every HTML page as (output path, template, context)."""
     result = [("index.html", "index.html", {}),
               ("actors/index.html", "actors.html", {}),
               ("sources/index.html", "sources.html", {}),
-              ("claims/index.html", "claims.html", {})]
+              ("claims/index.html", "claims.html", {}),
+              ("reprints/index.html", "reprints.html", {})]
     for article in site.articles:
         result.append((article_url(article.slug), "article.html", _article_view(article, site)))
+    for relation in site.reprints:
+        result.append((reprint_url(relation), "reprint.html", _comparison_view(relation, site)))
     for actor in site.actors:
         result.append((f"actors/{actor.id}/index.html", "actor.html", {"actor": actor}))
     for source in site.sources:
