@@ -35,6 +35,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -46,7 +47,7 @@ from .text import paragraph_word_keys, word_spans, words
 
 SHINGLE = 5  # words per shingle: long enough that most names and titles share few shingles
 WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
-VERSION = f"fp2-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
+VERSION = f"fp3-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
 
 MIN_SHARED_MARKS = 8  # marks a pair must share before it is aligned at all,
 RARE = 4  # each counted in full when at most RARE articles carry it, else as RARE / carriers,
@@ -71,10 +72,10 @@ BATCH = 128  # texts fingerprinted together
 class Fingerprint:
     """What detection needs of one text; arrays so that 100,000 of them fit in memory."""
 
-    key: str  # content_key of the text it was made from
+    key: str  # content_key of the text it was made from ("" when made without, for detection only)
     words: np.ndarray  # uint32 hash of each normalized word
     paragraphs: np.ndarray  # int32 index of the first word of each paragraph
-    marks: np.ndarray  # uint32 winnowed shingle hashes (their high half), sorted, unique
+    marks: np.ndarray  # uint32 winnowed shingle hashes, sorted, unique
 
 
 def plain_text(article: Article) -> str:
@@ -102,42 +103,43 @@ def _word_hashes(keys: list[bytes]) -> np.ndarray:
         return np.fromiter(map(memo.__getitem__, keys), dtype=np.uint32, count=len(keys))
 
 
-# Odd 64-bit multipliers, one per word of a shingle, then the splitmix64 finisher so that the
-# smallest hash of a window is a fair pick. Fixed numbers: fingerprints never vary by run.
-_POSITION = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
-                      0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
-                      0x94D049BB133111EB, 0xBF58476D1CE4E5B9][:SHINGLE], dtype=np.uint64)
-_FINISH = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+# Odd multipliers, one per word of a shingle, then murmur3's finisher so that the smallest hash
+# of a window is a fair pick. Fixed numbers: fingerprints never vary between runs. 32 bits are
+# plenty: hashes are compared within a pair of texts or, as marks, only counted.
+_POSITION = [np.uint32(c) for c in (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1,
+                                     0xD3A2646C | 1, 0xFD7046C5, 0xB55A4F09)[:SHINGLE]]
+_FINISH = (np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
 
 
 def shingles(word_hashes: np.ndarray) -> np.ndarray:
-    """Hash of each run of SHINGLE words; shingle i starts at word i."""
+    """Hash (uint32) of each run of SHINGLE words; shingle i starts at word i."""
     count = len(word_hashes) - SHINGLE + 1
     if count <= 0:
-        return np.empty(0, dtype=np.uint64)
-    wide = word_hashes.astype(np.uint64)
-    h = wide[:count] * _POSITION[0]
+        return np.empty(0, dtype=np.uint32)
+    h = word_hashes[:count] * _POSITION[0]
+    term = np.empty_like(h)
     for j in range(1, SHINGLE):
-        h += wide[j:j + count] * _POSITION[j]
-    h ^= h >> np.uint64(30)
-    h *= _FINISH[0]
-    h ^= h >> np.uint64(27)
-    h *= _FINISH[1]
-    h ^= h >> np.uint64(31)
+        np.multiply(word_hashes[j:j + count], _POSITION[j], out=term)
+        h += term
+    for shift, factor in ((16, _FINISH[0]), (13, _FINISH[1]), (16, None)):
+        np.right_shift(h, shift, out=term)
+        h ^= term
+        if factor is not None:
+            h *= factor
     return h
 
 
-def fingerprint_texts(texts: Sequence[Sequence[str]]) -> list[Fingerprint]:
+def fingerprint_texts(texts: Sequence[Sequence[str]], keys: Sequence[str] | None = None) -> list[Fingerprint]:
     """The fingerprints of many texts (each a sequence of paragraphs), made in one pass.
 
     Numpy works on all the texts at once; every step keeps within one text (no shingle and no
     winnowing window crosses from one text into the next), so a fingerprint is the same
     whether its text is read alone or among others.
     """
-    keys, paragraph_starts = paragraph_word_keys(texts)
-    hashes = _word_hashes(keys)
+    words_, paragraph_starts = paragraph_word_keys(texts)
+    hashes = _word_hashes(words_)
     bounds = np.empty(len(texts) + 1, dtype=np.int64)
-    bounds[-1] = len(keys)
+    bounds[-1] = len(words_)
     for n in range(len(texts) - 1, -1, -1):
         bounds[n] = paragraph_starts[n][0] if paragraph_starts[n] else bounds[n + 1]
     lengths = np.diff(bounds)
@@ -159,11 +161,11 @@ def fingerprint_texts(texts: Sequence[Sequence[str]]) -> list[Fingerprint]:
         picked |= too_short[owner[:total]] & (owner[:total] == owner[SHINGLE - 1:])
     at = np.flatnonzero(picked)
     # Sorted by (text, mark): each text's marks come out sorted and without repeats.
-    packed = np.unique((owner[at].astype(np.uint64) << np.uint64(32)) | (hashed[at] >> np.uint64(32)))
+    packed = np.unique((owner[at].astype(np.uint64) << np.uint64(32)) | hashed[at])
     cuts = np.searchsorted(packed >> np.uint64(32), np.arange(len(texts) + 1, dtype=np.uint64))
     marks = packed.astype(np.uint32)
     return [
-        Fingerprint(content_key("\n\n".join(paragraphs)), hashes[bounds[n]:bounds[n + 1]],
+        Fingerprint(keys[n] if keys is not None else "", hashes[bounds[n]:bounds[n + 1]],
                     np.array(paragraph_starts[n], dtype=np.int32) - np.int32(bounds[n]),
                     marks[cuts[n]:cuts[n + 1]])
         for n, paragraphs in enumerate(texts)
@@ -171,29 +173,37 @@ def fingerprint_texts(texts: Sequence[Sequence[str]]) -> list[Fingerprint]:
 
 
 def fingerprint(article: Article) -> Fingerprint:
-    return fingerprint_texts([article.paragraphs])[0]
+    return fingerprint_texts([article.paragraphs], [content_key(plain_text(article))])[0]
 
 
 def fingerprints(articles: tuple[Article, ...] | list[Article],
                  known: Mapping[str, Fingerprint] | None = None,
                  workers: int | None = None) -> list[Fingerprint]:
-    """One fingerprint per article, taken from `known` (by content key) when the text is unchanged."""
-    if not known:
+    """One fingerprint per article.
+
+    With `known` (fingerprints by content key, say from a cache, possibly empty) every
+    fingerprint carries its key and those of unchanged texts are reused; without it, keys are
+    not computed at all (detection alone does not need them).
+    """
+    if known is None:
+        keys, found = None, [None] * len(articles)
         todo = list(range(len(articles)))
-        found: list[Fingerprint | None] = [None] * len(articles)
     else:
         keys = [content_key(plain_text(article)) for article in articles]
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
-    texts = [articles[i].paragraphs for i in todo]
-    for i, fp in zip(todo, _in_workers(_fingerprint_range, texts, len(texts), workers)):
+    state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
+    for i, fp in zip(todo, _in_workers(_fingerprint_range, state, len(todo), workers)):
         found[i] = fp
     return found  # type: ignore[return-value]
 
 
-def _fingerprint_range(texts, lo: int, hi: int) -> list[Fingerprint]:
-    # A few hundred texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
-    return [fp for at in range(lo, hi, BATCH) for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)])]
+def _fingerprint_range(state, lo: int, hi: int) -> list[Fingerprint]:
+    # A hundred-odd texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
+    texts, keys = state
+    return [fp for at in range(lo, hi, BATCH)
+            for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)],
+                                        None if keys is None else keys[at:min(hi, at + BATCH)])]
 
 
 # --- Worker processes ----------------------------------------------------------------------
@@ -246,16 +256,19 @@ def candidate_pairs(prints: list[Fingerprint]) -> np.ndarray:
     # brings together the articles carrying each mark.
     index = np.concatenate([fp.marks for fp in prints]).astype(np.uint64)
     index <<= np.uint64(32)
-    index |= np.repeat(np.arange(count, dtype=np.uint64), sizes)
+    index |= np.repeat(np.arange(count, dtype=np.uint32), sizes)
     index.sort()
-    mark = index >> np.uint64(32)
+    # The two halves of each entry, as views rather than copies (memory matters at scale).
+    halves = index.view(np.uint32).reshape(-1, 2)
+    low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+    mark, docs = halves[:, high], halves[:, low]
     repeated = mark[1:] == mark[:-1]
     shared = np.zeros(len(index), dtype=bool)  # marks carried by one article pair nothing
     shared[1:] |= repeated
     shared[:-1] |= repeated
     del repeated
-    mark, docs = mark[shared], (index[shared] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    del index, shared
+    mark, docs = mark[shared], docs[shared].astype(np.int64)
+    del index, halves, shared
     if len(docs) == 0:
         return np.empty((0, 3), dtype=np.int64)
     starts = np.flatnonzero(np.concatenate(([True], mark[1:] != mark[:-1])))
