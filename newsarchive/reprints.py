@@ -329,7 +329,7 @@ def anchors(word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
         repeated = ordered[1:] == ordered[:-1]
         single[1:] &= ~repeated
         single[:-1] &= ~repeated
-    return hashes, ordered[single], order[single]
+    return hashes, ordered[single], order[single]  # all unique when len(single) == len(hashes)
 
 
 def _shared_shingles(a, b) -> tuple[np.ndarray, np.ndarray]:
@@ -345,10 +345,10 @@ def _shared_shingles(a, b) -> tuple[np.ndarray, np.ndarray]:
     where = np.minimum(np.searchsorted(hashes_b, hashes_a), len(hashes_b) - 1)
     hit = hashes_b[where] == hashes_a
     i, j = at_a[hit], at_b[where[hit]]
-    if len(i) == 0:
-        return i, j
     order = np.argsort(i)
     i, j = i[order], j[order]
+    if len(i) == 0 or (len(hashes_a) == len(all_a) and len(hashes_b) == len(all_b)):
+        return i, j  # nothing repeats: every equal shingle is an anchor already
     # Every position of A without an anchor, with the diagonals (j - i) of the anchors
     # before and after it; at either end of A only one anchor is near.
     diagonal = j - i
@@ -381,15 +381,6 @@ def _runs(i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, int]]:
     return list(zip(i[starts].tolist(), j[starts].tolist(), lengths.tolist()))
 
 
-def _covered(positions: np.ndarray, size: int) -> np.ndarray:
-    """Running count of the words that lie in a shared shingle (shingles start at `positions`)."""
-    last_start = np.full(size, -SHINGLE, dtype=np.int64)
-    last_start[positions] = positions
-    np.maximum.accumulate(last_start, out=last_start)
-    inside = last_start > np.arange(size) - SHINGLE
-    return np.concatenate(([0], np.cumsum(inside)))
-
-
 def align(fa: Fingerprint, fb: Fingerprint, anchors_a=None, anchors_b=None) -> list[Match]:
     """Shared passages of two texts, in order of text A.
 
@@ -399,8 +390,9 @@ def align(fa: Fingerprint, fb: Fingerprint, anchors_a=None, anchors_b=None) -> l
     i, j = _shared_shingles(anchors_a or anchors(fa.words), anchors_b or anchors(fb.words))
     if len(i) == 0:
         return []
-    covered_a, covered_b = _covered(i, len(fa.words)), _covered(j, len(fb.words))
     para_a, para_b = fa.paragraphs.tolist(), fb.paragraphs.tolist()
+    # [a, a_end, b, b_end, paragraph in A, in B, matched words of A, of B]: runs seldom
+    # overlap, and then by a few words, which the matched counts leave out.
     passages: list[list[int]] = []
     for a, b, length in _runs(i, j):
         # Cut a run where either text starts a new paragraph: passages follow paragraphs.
@@ -415,16 +407,14 @@ def align(fa: Fingerprint, fb: Fingerprint, anchors_a=None, anchors_b=None) -> l
             last = passages[-1] if passages else None
             if last and (pa, pb) == (last[4], last[5]) and -SHINGLE < a - last[1] <= MERGE_GAP \
                     and -SHINGLE < b - last[3] <= MERGE_GAP:
+                last[6] += max(0, a + step - max(a, last[1]))
+                last[7] += max(0, b + step - max(b, last[3]))
                 last[1], last[3] = max(last[1], a + step), max(last[3], b + step)
             else:
-                passages.append([a, a + step, b, b + step, pa, pb])
+                passages.append([a, a + step, b, b + step, pa, pb, step, step])
             a, b, length = a + step, b + step, length - step
-    result = []
-    for a, a_end, b, b_end, _, _ in passages:
-        matched = int(covered_a[a_end] - covered_a[a])
-        if matched >= MIN_PASSAGE_WORDS:
-            result.append(Match(a, a_end, b, b_end, matched, int(covered_b[b_end] - covered_b[b])))
-    return result
+    return [Match(a, a_end, b, b_end, words_a, words_b)
+            for a, a_end, b, b_end, _, _, words_a, words_b in passages if words_a >= MIN_PASSAGE_WORDS]
 
 
 @dataclass(frozen=True)
@@ -460,8 +450,10 @@ def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
 # at example.org") or right before them ("Sputnik reported").
 _CREDIT = re.compile(
     r"\b(?:(?:reported(?:\s+by)?|according\s+to|(?:originally|first)\s+(?:posted|published|appeared)"
-    r"\s+(?:at|on|in|by)|via|source:|courtesy\s+of|told)\s+(?:the\s+)?|(?P<after>reported|reports|wrote)\b)",
-    re.IGNORECASE)
+    r"\s+(?:at|on|in|by)|via|source:|courtesy\s+of|told)\s+(?:the\s+)?|(?P<after>reported|reports|wrote)\b)")
+# Cheap first look: most texts hold none of the cue words at all.
+_CUE_WORDS = ("reported", "according", "originally", "first", "via", "source:", "courtesy", "told",
+              "reports", "wrote")
 _TRIM = ".,;:!?()[]\"'\u2018\u2019\u201c\u201d"
 
 
@@ -480,8 +472,9 @@ class Credits:
     def of(self, article: Article) -> frozenset[str]:
         if article.slug not in self._memo:
             found = {article.original.source} if article.original is not None else set()
-            text = plain_text(article)
-            for cue in _CREDIT.finditer(text) if self._ids else ():
+            text = plain_text(article).casefold()
+            cues = _CREDIT.finditer(text) if self._ids and any(w in text for w in _CUE_WORDS) else ()
+            for cue in cues:
                 if cue.group("after"):
                     names = text[max(0, cue.start() - 200):cue.start()].split()[-self._longest:]
                     tries = (names[-k:] for k in range(1, len(names) + 1))
@@ -489,7 +482,7 @@ class Credits:
                     names = text[cue.end():cue.end() + 200].split()[:self._longest]
                     tries = (names[:k] for k in range(1, len(names) + 1))
                 for words_ in tries:
-                    source = self._ids.get(" ".join(words_).strip(_TRIM).casefold())
+                    source = self._ids.get(" ".join(words_).strip(_TRIM))
                     if source:
                         found.add(source)
             self._memo[article.slug] = frozenset(found)
@@ -671,21 +664,26 @@ def _to_paragraph_edges(spans, copy: Fingerprint, original: Fingerprint):
         at = bisect.bisect_right(starts, word) - 1
         return starts[at], starts[at + 1] if at + 1 < len(starts) else len(fp.words)
 
-    taken_copy = [(lo, hi) for lo, hi, _, _, _ in spans]
-    taken_original = [(olo, ohi) for _, _, olo, ohi, _ in spans]
+    # For each passage, where the nearest other passage ends before it and starts after it,
+    # in each text: a passage only grows into words no other passage holds.
+    def neighbours(side: int) -> tuple[list[int], list[int]]:
+        order = sorted(range(len(spans)), key=lambda k: spans[k][side])
+        ends_before, starts_after = [0] * len(spans), [0] * len(spans)
+        for rank, k in enumerate(order):
+            ends_before[k] = spans[order[rank - 1]][side + 1] if rank else 0
+            starts_after[k] = spans[order[rank + 1]][side] if rank + 1 < len(order) else 1 << 62
+        return ends_before, starts_after
 
-    def free(taken, lo: int, hi: int, own: tuple[int, int]) -> bool:
-        return all(t == own or t[1] <= lo or t[0] >= hi for t in taken)
-
+    (copy_before, copy_after), (original_before, original_after) = neighbours(0), neighbours(2)
     result = []
-    for lo, hi, olo, ohi, matched in spans:
+    for k, (lo, hi, olo, ohi, matched) in enumerate(spans):
         (p_lo, p_hi), (q_lo, q_hi) = paragraph(copy, lo), paragraph(original, olo)
         new_lo, new_olo, new_hi, new_ohi = lo, olo, hi, ohi
-        if lo - p_lo <= MERGE_GAP and olo - q_lo <= MERGE_GAP and free(taken_copy, p_lo, lo, (lo, hi)) \
-                and free(taken_original, q_lo, olo, (olo, ohi)):
+        if lo - p_lo <= MERGE_GAP and olo - q_lo <= MERGE_GAP and copy_before[k] <= p_lo \
+                and original_before[k] <= q_lo:
             new_lo, new_olo = p_lo, q_lo
-        if p_hi - hi <= MERGE_GAP and q_hi - ohi <= MERGE_GAP and free(taken_copy, hi, p_hi, (lo, hi)) \
-                and free(taken_original, ohi, q_hi, (olo, ohi)):
+        if p_hi - hi <= MERGE_GAP and q_hi - ohi <= MERGE_GAP and copy_after[k] >= p_hi \
+                and original_after[k] >= q_hi:
             new_hi, new_ohi = p_hi, q_hi
         result.append((new_lo, new_hi, new_olo, new_ohi, matched))
     return result
