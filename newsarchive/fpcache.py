@@ -9,7 +9,7 @@ site built is the same with or without it.
 
 Layout: MAGIC, the header's length (8 bytes, little-endian), the header (JSON: version and one
 [key, words, paragraphs, marks] entry per text), the arrays of every entry in that order
-(uint32 words, int32 paragraph starts, uint32 marks, little-endian), then the SHA-256 of all
+(uint16 words, int32 paragraph starts, uint32 marks, little-endian), then the SHA-256 of all
 that precedes it.
 """
 
@@ -29,7 +29,7 @@ from .reprints import Fingerprint
 
 MAGIC = b"newsarchive reprint fingerprints\n"
 _KEY = re.compile(r"^[0-9a-f]{64}$")
-_DTYPES = (np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u4"))  # words, paragraphs, marks
+_DTYPES = (np.dtype("<u2"), np.dtype("<i4"), np.dtype("<u4"))  # words, paragraphs, marks
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
