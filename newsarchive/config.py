@@ -22,6 +22,7 @@ class Config:
     articles: Path
     templates: Path
     static: Path
+    cache: Path  # reprint fingerprints kept between builds (newsarchive/fpcache.py)
     # Reprint detection: a pair is a reprint when it shares at least `min_shared_words` words
     # in aligned passages and those cover at least `min_share` of the shorter text.
     reprint_min_shared_words: int
@@ -36,6 +37,7 @@ _DEFAULTS = {
     "articles": "articles",
     "templates": "templates",
     "static": "static",
+    "cache": ".cache",
     "reprint_min_shared_words": 40,
     "reprint_min_share": 0.15,
 }
@@ -48,6 +50,7 @@ _TYPES = {
     "articles": str,
     "templates": str,
     "static": str,
+    "cache": str,
     "reprint_min_shared_words": int,
     "reprint_min_share": float,
 }
@@ -119,6 +122,7 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
         articles=resolve("articles"),
         templates=resolve("templates"),
         static=resolve("static"),
+        cache=resolve("cache") / "reprint-fingerprints.bin",
         reprint_min_shared_words=values["reprint_min_shared_words"],
         reprint_min_share=values["reprint_min_share"],
     )

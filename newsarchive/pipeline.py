@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import lock, publish, reprints, sitemodel
+from . import fpcache, lock, publish, reprints, sitemodel
 from .config import Config
 from .load import check_links, load_archive
 from .model import BuildError, Diagnostic
@@ -38,9 +38,14 @@ def build(config: Config, strict: bool = False, force: bool = False) -> BuildRep
         errors = [p for p in problems if p.severity == "error" or strict]
         if archive is None or errors:
             raise BuildError(problems)
-        # 2. Find which articles copy which, from their texts.
-        relations = reprints.detect(archive.articles, config.reprint_min_shared_words,
-                                    config.reprint_min_share)
+        # 2. Find which articles copy which, from their texts; fingerprints of articles whose
+        #    text has not changed since the last build come from the cache.
+        cached = fpcache.load(config.cache)
+        prints = reprints.fingerprints(archive.articles, known=cached)
+        if {fp.key for fp in prints} != set(cached):
+            fpcache.save(config.cache, prints)
+        relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
+                                    sources=archive.sources, prints=prints)
         # 3. Join it all into the model the templates read.
         site = sitemodel.build_site(config, archive, relations)
         # 4. Render every page in memory, then 5. swap the finished site into place.

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import export, markup, search, timeline
-from .model import Article, OutputFile, PubDate
+from . import export, markup, reprints, search, timeline
+from .model import Article, OutputFile, PubDate, Reprint
 from .sitemodel import Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -69,11 +69,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["month_name"] = month_name
     env.filters["percent"] = percent
     env.filters["json_for_script"] = json_for_script
+    env.filters["reprint_url"] = reprint_url
     return env
 
 
 def article_url(slug: str) -> str:
     return f"articles/{slug}/index.html"
+
+
+def reprint_url(relation: Reprint) -> str:
+    # Slugs never hold two hyphens in a row, so "--" parts the two unambiguously.
+    return f"reprints/{relation.copy}--{relation.original}/index.html"
 
 
 def _article_view(article: Article, site: Site) -> dict:
@@ -112,6 +118,17 @@ def _feed(path: str, title: str, articles, site: Site, page: str) -> tuple[str, 
                                "entries": articles, "page": page, "atom_time": atom_time})
 
 
+def _comparison_view(relation: Reprint, site: Site) -> dict:
+    copy, original = site.article[relation.copy], site.article[relation.original]
+    return {
+        "relation": relation,
+        "copy": copy,
+        "original": original,
+        "comparison": reprints.compare(reprints.plain_text(copy), reprints.plain_text(original),
+                                       relation.passages),
+    }
+
+
 def pages(site: Site) -> list[tuple[str, str, dict]]:
     """Every templated output as (output path, template, context)."""
     years = timeline.by_month(site.articles)
@@ -121,6 +138,7 @@ def pages(site: Site) -> list[tuple[str, str, dict]]:
               ("claims/index.html", "claims.html", {"jsonld": export.claims_jsonld(site)}),
               ("archive/index.html", "archive.html", {"years": years}),
               ("search/index.html", "search.html", {}),
+              ("reprints/index.html", "reprints.html", {}),
               ("404.html", "404.html", {}),
               ("sitemap.xml", "sitemap.xml", {}),
               ("robots.txt", "robots.txt", {}),
@@ -137,6 +155,8 @@ def pages(site: Site) -> list[tuple[str, str, dict]]:
                    {"year": "", "month": "", "groups": {"": undated}}))
     for article in site.articles:
         result.append((article_url(article.slug), "article.html", _article_view(article, site)))
+    for relation in site.reprints:
+        result.append((reprint_url(relation), "reprint.html", _comparison_view(relation, site)))
     for actor in site.actors:
         named = site.articles_naming.get(actor.id, ())
         result.append((f"actors/{actor.id}/index.html", "actor.html", {"actor": actor}))

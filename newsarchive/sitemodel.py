@@ -47,6 +47,18 @@ class Borrowing:
 
 
 @dataclass(frozen=True)
+class TextReuse:
+    """How often an outlet's archived articles copy others' text, and are copied (detected reuse)."""
+
+    articles: int  # its archived articles
+    copying: int  # of those, how many take text from an archived article
+    copied: int  # of those, how many others take text from
+    copies: int  # relations in which it is the copy
+    originals: int  # relations in which it is the original
+    same_text: int  # articles carrying the same text as another, with no telling who was first
+
+
+@dataclass(frozen=True)
 class Site:
     config: Config
     articles: tuple[Article, ...]  # newest first, undated last
@@ -64,6 +76,7 @@ class Site:
     published_by: dict[str, tuple[Article, ...]]  # source id -> its articles
     borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
+    reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
 
 
 def newest_first_key(article: Article):
@@ -140,6 +153,17 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         borrowed_from[borrowing.source].append(borrowing)
         borrowings_of[borrowing.copy.publisher].append(borrowing)
 
+    reuse = {}
+    for source_id in archive.sources:
+        own = published.get(source_id, [])
+        copies = [r for a in own for r in copies_of.get(a.slug, ()) if r.kind == "copy"]
+        originals = [r for a in own for r in copied_by.get(a.slug, ()) if r.kind == "copy"]
+        same = {a.slug for a in own for r in (*copies_of.get(a.slug, ()), *copied_by.get(a.slug, ()))
+                if r.kind == "same-text"}
+        reuse[source_id] = TextReuse(
+            articles=len(own), copying=len({r.copy for r in copies}), copied=len({r.original for r in originals}),
+            copies=len(copies), originals=len(originals), same_text=len(same))
+
     def frozen(mapping):
         return {key: tuple(value) for key, value in mapping.items()}
 
@@ -160,6 +184,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         published_by=frozen(published),
         borrowed_from=frozen(borrowed_from),
         borrowings_of=frozen(borrowings_of),
+        reuse=reuse,
     )
 
 

@@ -229,3 +229,79 @@ def test_base_url_makes_addresses_absolute(project):
     assert '<base href="/libya/">' in (site / "404.html").read_text(encoding="utf-8")
     cite = _page(site, f"articles/{SEED_SLUGS['001']}").read_text(encoding="utf-8")
     assert f"https://example.org/libya/articles/{SEED_SLUGS['001']}/" in cite
+
+
+COMPARISON = f"reprints/{SEED_SLUGS['000']}--{SEED_SLUGS['001']}"
+
+
+def test_comparison_page_is_linked_from_both_articles_and_the_index(built):
+    assert _page(built, COMPARISON).is_file()
+    link = f"../../{COMPARISON}/index.html"
+    for key in ("000", "001"):
+        assert link in _parse(_article(built, key)).links, key
+    index = _parse(_page(built, "reprints"))
+    assert f"../{COMPARISON}/index.html" in index.links
+    # The index is in every page's navigation.
+    assert "reprints/index.html" in _parse(built / "index.html").links
+    assert sum(l.startswith(f"../{COMPARISON}") for l in index.links) == 1  # the only relation
+
+
+def test_comparison_page_shows_the_edits(built):
+    page = _page(built, COMPARISON).read_text(encoding="utf-8")
+    inserted = re.findall(r"<ins class=\"edit[^\"]*\"[^>]*>(.*?)</ins>", page)
+    deleted = re.findall(r"<del class=\"edit[^\"]*\"[^>]*>(.*?)</del>", page)
+    assert any("self-proclaimed" in i for i in inserted) and any("National" in d for d in deleted)
+    assert any("reported Sputnik" in i and "added" in i for i in inserted)
+    assert any("MOSCOW (Sputnik) - Both" in d and "left out" in d for d in deleted)
+    assert page.count('class="passage-head"') == 4
+    # Text only one side has is shown as such: 000's reaction paragraphs, 001's background.
+    assert "Only in the copy:" in page and "Only in the original:" in page
+    assert "Buisier added" in page and "overthrow and murder of Muammar Gaddafi" in page
+    for figure in ("Share of the copy found in the original", "Share of the original reused", "Edits inside them"):
+        assert figure in page
+
+
+def test_source_pages_say_how_often_an_outlet_copies_and_is_copied(built):
+    express = " ".join(_parse(_page(built, "sources/libyan-express")).text)
+    assert "1 (100%) copies text from an earlier article" in " ".join(express.split())
+    sputnik = " ".join(" ".join(_parse(_page(built, "sources/sputnik")).text).split())
+    assert "1 (100%) is copied by later articles" in sputnik
+
+
+def test_reprints_json_passages_point_into_both_texts(built):
+    relations = json.loads((built / "data" / "reprints.json").read_text(encoding="utf-8"))
+    [relation] = relations
+    assert (relation["copy"], relation["original"], relation["kind"]) == (SEED_SLUGS["000"], SEED_SLUGS["001"], "copy")
+    assert len(relation["passages"]) == 4
+    from newsarchive.load import load_archive
+    from newsarchive.reprints import plain_text
+    from conftest import PROJECT
+    archive, _ = load_archive(PROJECT / "articles", PROJECT)
+    by = {a.slug: plain_text(a) for a in archive.articles}
+    for passage in relation["passages"]:
+        copied = by[relation["copy"]][slice(*passage["copy"])]
+        source = by[relation["original"]][slice(*passage["original"])]
+        assert copied.split()[-3:] == source.split()[-3:] or "reported Sputnik" in copied
+
+
+def test_second_build_reuses_the_cache_and_a_damaged_cache_changes_nothing(project, tmp_path, monkeypatch):
+    from newsarchive import reprints
+
+    first, second, third = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    assert run_build(project, "--output", str(first)).code == 0
+    cache = project / ".cache" / "reprint-fingerprints.bin"
+    assert cache.is_file()
+    calls = []
+    real = reprints.fingerprint_texts
+    monkeypatch.setattr(reprints, "fingerprint_texts", lambda *a: calls.append(a) or real(*a))
+    assert run_build(project, "--output", str(second)).code == 0
+    assert calls == []  # every article came from the cache
+    data = bytearray(cache.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache.write_bytes(bytes(data))
+    assert run_build(project, "--output", str(third)).code == 0
+    assert len(calls) == 1 and len(calls[0][0]) == 5  # the damaged cache was not trusted
+    for folder in (second, third):
+        for path in first.rglob("*"):
+            if path.is_file():
+                assert (folder / path.relative_to(first)).read_bytes() == path.read_bytes(), path
