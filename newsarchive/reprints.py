@@ -456,46 +456,37 @@ def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
 # --- 5. Direction --------------------------------------------------------------------------
 
 # Words that credit an outlet named right after them ("reported Sputnik", "Originally posted
-# at example.org") or right before them ("Sputnik reported").
-_CREDIT = re.compile(
-    r"\b(?:(?:reported(?:\s+by)?|according\s+to|(?:originally|first)\s+(?:posted|published|appeared)"
-    r"\s+(?:at|on|in|by)|via|source:|courtesy\s+of|told)\s+(?:the\s+)?|(?P<after>reported|reports|wrote)\b)")
-# Cheap first look: most texts hold none of the cue words at all.
-_CUE_WORDS = ("reported", "according", "originally", "first", "via", "source:", "courtesy", "told",
-              "reports", "wrote")
-_TRIM = ".,;:!?()[]\"'\u2018\u2019\u201c\u201d"
+# at example.org") or right before them ("Sputnik reported"), in case-folded text.
+_CREDIT_BEFORE = re.compile(
+    r"\b(?:reported(?:\s+by)?|according\s+to|(?:originally|first)\s+(?:posted|published|appeared)"
+    r"\s+(?:at|on|in|by)|via|source:|courtesy\s+of|told)\s+(?:the\s+)?$")
+_CREDIT_AFTER = re.compile(r"[\s,]+(?:reported|reports|wrote)\b")
 
 
 class Credits:
-    """Which outlets an article credits: front matter `original`, or its text ("reported X")."""
+    """Whether an article credits an outlet: front matter `original`, or its text ("reported X")."""
 
     def __init__(self, sources: Mapping[str, Source]):
-        self._ids: dict[str, str] = {}  # outlet name or domain, case folded -> source id
-        for source in sources.values():
-            for name in (source.name, *source.domains):
-                if name.strip():
-                    self._ids.setdefault(" ".join(name.casefold().split()), source.id)
-        self._longest = max((len(name.split()) for name in self._ids), default=0)
-        self._memo: dict[str, frozenset[str]] = {}
+        self._names = {source.id: sorted({" ".join(n.casefold().split()) for n in (source.name, *source.domains)
+                                          if n.strip()}, key=lambda n: (-len(n), n))
+                       for source in sources.values()}
 
-    def of(self, article: Article) -> frozenset[str]:
-        if article.slug not in self._memo:
-            found = {article.original.source} if article.original is not None else set()
-            text = plain_text(article).casefold()
-            cues = _CREDIT.finditer(text) if self._ids and any(w in text for w in _CUE_WORDS) else ()
-            for cue in cues:
-                if cue.group("after"):
-                    names = text[max(0, cue.start() - 200):cue.start()].split()[-self._longest:]
-                    tries = (names[-k:] for k in range(1, len(names) + 1))
-                else:
-                    names = text[cue.end():cue.end() + 200].split()[:self._longest]
-                    tries = (names[:k] for k in range(1, len(names) + 1))
-                for words_ in tries:
-                    source = self._ids.get(" ".join(words_).strip(_TRIM))
-                    if source:
-                        found.add(source)
-            self._memo[article.slug] = frozenset(found)
-        return self._memo[article.slug]
+    def gives(self, article: Article, source_id: str) -> bool:
+        if article.original is not None and article.original.source == source_id:
+            return True
+        names = self._names.get(source_id)
+        if not names:
+            return False
+        text = " ".join(plain_text(article).split()).casefold()
+        for name in names:  # most texts never name the other outlet: one search each
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                whole = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+                if whole and (_CREDIT_BEFORE.search(text, max(0, at - 60), at) or _CREDIT_AFTER.match(text, end)):
+                    return True
+                at = text.find(name, at + 1)
+        return False
 
 
 def _orient(a: Article, b: Article, share_a: float, share_b: float,
@@ -514,8 +505,8 @@ def _orient(a: Article, b: Article, share_a: float, share_b: float,
         if bounds_b[1] < bounds_a[0]:
             return a, b, "copy", "dates"
     if a.publisher != b.publisher:
-        credits_b = b.publisher in credits.of(a)
-        credits_a = a.publisher in credits.of(b)
+        credits_b = credits.gives(a, b.publisher)
+        credits_a = credits.gives(b, a.publisher)
         if credits_b != credits_a:
             return (a, b, "copy", "attribution") if credits_b else (b, a, "copy", "attribution")
     if share_a - share_b >= ASYMMETRY:
