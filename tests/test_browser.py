@@ -109,6 +109,8 @@ def _page_types(site: Path) -> dict[str, str]:
         "sources": "sources/index.html",
         "source": f"sources/{sources[0].name}/index.html",
         "claims": "claims/index.html",
+        "reprints": "reprints/index.html",
+        "comparison": next(p.relative_to(site).as_posix() for p in sorted((site / "reprints").glob("*/index.html"))),
         "dates": "archive/index.html",
         "year": f"archive/{years[0].name}/index.html",
         "search": "search/index.html?q=the",
@@ -128,6 +130,10 @@ def test_walk_from_home_to_search(seed_site, browser):
     assert page.locator("h1").inner_text().startswith("Russian official")
     page.click("section.reprints a[href$='" + SEED_SLUGS["001"] + "/index.html']")
     assert "Libya Prompts Russia" in page.locator("h1").inner_text()
+    page.click("section.reprints a.compare-link")
+    assert page.locator("h1").inner_text() == "Libyan Express copies Sputnik"
+    assert any("self-proclaimed" in text for text in page.locator("ins").all_inner_texts())
+    page.go_back()
     page.click("aside a.person >> text=Lev Dengov")
     assert page.locator("h1").inner_text() == "Lev Dengov"
     page.click("ol.article-list a.outlet >> nth=0")
