@@ -49,20 +49,15 @@ SHINGLE = 5  # words per shingle: long enough that most names and titles share f
 WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
 VERSION = f"fp4-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
 
-# Measured on the synthetic archive of 10,000 articles (bench/thresholds.py, bench/README.md):
-# true copies share at least 21 weighted marks (0.1% share fewer than 25), at least 17% of
-# the smaller text's marks, a longest passage of 52+ matched words; pairs that only share
-# names, titles, stock phrases and footers share at most 2 weighted marks in 99% of cases and
-# no stretch longer than 16 words.
-MIN_SHARED_MARKS = 8  # weighted marks a pair must share before it is aligned at all,
-RARE = 4  # a mark counting in full when at most RARE articles carry it, else as RARE / carriers,
+MIN_SHARED_MARKS = 8  # marks a pair must share before it is aligned at all,
+RARE = 4  # each counted in full when at most RARE articles carry it, else as RARE / carriers,
 MARK_SHARE = 0.06  # ...and the share of the smaller text's marks they must make up
 ALL_PAIRS_GROUP = 32  # articles sharing a mark: up to this many, every pair is a candidate;
 EARLIEST = 8  # beyond it, each is paired with this many earliest-dated of them only
 MIN_COMMON = 500  # marks in more than max(MIN_COMMON, COMMON_SHARE of the archive) articles
 COMMON_SHARE = 0.005  # are stock phrases or boilerplate and are dropped
 MERGE_GAP = 12  # words of edits bridged between two runs of one passage
-MIN_PASSAGE_WORDS = 20  # matched words a passage needs: above the 16 that titles reached
+MIN_PASSAGE_WORDS = 20  # matched words a passage needs; names and titles rarely reach it
 ASYMMETRY = 0.15  # containment difference that tells a partial copy from its original
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
@@ -200,57 +195,52 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
         keys = [content_key(plain_text(article)) for article in articles]
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
-
-    def part(lo: int, hi: int):
-        return ([articles[i].paragraphs for i in todo[lo:hi]],
-                None if keys is None else [keys[i] for i in todo[lo:hi]])
-
-    for i, fp in zip(todo, _in_workers(_fingerprint_part, None, part, len(todo), workers)):
+    state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
+    for i, fp in zip(todo, _in_workers(_fingerprint_range, state, len(todo), workers)):
         found[i] = fp
     return found  # type: ignore[return-value]
 
 
-def _fingerprint_part(_, part) -> list[Fingerprint]:
+def _fingerprint_range(state, lo: int, hi: int) -> list[Fingerprint]:
     # A hundred-odd texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
-    texts, keys = part
-    return [fp for at in range(0, len(texts), BATCH)
-            for fp in fingerprint_texts(texts[at:at + BATCH], None if keys is None else keys[at:at + BATCH])]
+    texts, keys = state
+    return [fp for at in range(lo, hi, BATCH)
+            for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)],
+                                        None if keys is None else keys[at:min(hi, at + BATCH)])]
 
 
 # --- Worker processes ----------------------------------------------------------------------
-# The heavy stages are lists of independent jobs. Workers are forked: what they only read and
-# what touching costs little (the fingerprints: a few objects over big arrays) they inherit
-# whole as `shared`; article texts, whose pages a worker would copy just by touching them
-# (Python counts references inside each object), travel to them one part at a time. Results
-# come back in job order, so the output never depends on the number of workers.
+# Both heavy stages are a list of independent jobs. With the "fork" start method the workers
+# inherit the inputs without copying them; only results travel back. Results are merged in
+# job order, so the output never depends on the number of workers.
 
-_SHARED = None
+_STATE = None
 
 
-def _init_worker(shared) -> None:
-    global _SHARED
-    _SHARED = shared
+def _init_worker(state) -> None:
+    global _STATE
+    _STATE = state
 
 
-def _run_part(job):
-    function, part = job
-    return function(_SHARED, part)
+def _run_range(job):
+    function, lo, hi = job
+    return function(_STATE, lo, hi)
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _in_workers(function, shared, part, count: int, workers: int | None) -> list:
-    """function(shared, part(lo, hi)) over ranges of `count` jobs, concatenated in order."""
+def _in_workers(function, state, count: int, workers: int | None) -> list:
     workers = default_workers() if workers is None else workers
     if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return function(shared, part(0, count))
+        return function(state, 0, count)
     size = max(1, min(CHUNK, count // (workers * 4) or 1))
-    jobs = ((function, part(lo, min(count, lo + size))) for lo in range(0, count, size))
+    jobs = [(function, lo, min(count, lo + size)) for lo in range(0, count, size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(shared,)) as pool:
-        return [item for result in pool.imap(_run_part, jobs) for item in result]
+    with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
+        parts = pool.map(_run_range, jobs, chunksize=1)
+    return [item for part in parts for item in part]
 
 
 # --- 2. Candidates -------------------------------------------------------------------------
@@ -445,10 +435,11 @@ class _Pair:
     words_y: int
 
 
-def _align_part(prints, pairs) -> list[_Pair | None]:
+def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
+    prints, pairs = state
     cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pairs come sorted: x repeats
     results = []
-    for x, y in pairs:
+    for x, y in pairs[lo:hi]:
         found = []
         for n in (x, y):
             if n not in cache:
@@ -622,7 +613,7 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
     rejected = {(min(n, number[s]), max(n, number[s]))
                 for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
     todo = sorted(pairs - rejected)
-    aligned = _in_workers(_align_part, prints, lambda lo, hi: todo[lo:hi], len(todo), workers)
+    aligned = _in_workers(_align_range, (prints, todo), len(todo), workers)
 
     credits = Credits(sources or {})
     sizes = [len(fp.words) for fp in prints]
@@ -644,22 +635,23 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
             copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
             spans=spans, forced=is_forced or basis == "front matter"))
     relations = sorted(_earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
-
-    def part(lo: int, hi: int):
-        texts = {n: (arts[n].slug, "\n\n".join(arts[n].paragraphs))
-                 for r in relations[lo:hi] for n in (r.copy, r.original)}
-        return relations[lo:hi], texts
-
-    return tuple(_in_workers(_reprints_part, prints, part, len(relations), workers))
+    return tuple(_in_workers(_reprints_range, (relations, arts, prints), len(relations), workers))
 
 
-def _reprints_part(prints, part) -> list[Reprint]:
+def _reprints_range(state, lo: int, hi: int) -> list[Reprint]:
     """Word positions to character offsets: each text is read once more, for its relations only."""
-    relations, texts = part
-    spans = {n: word_spans(text) for n, (_, text) in texts.items()}
-    return [_to_reprint(r, _to_paragraph_edges(r.spans, prints[r.copy], prints[r.original]),
-                        texts[r.copy][0], texts[r.original][0], spans[r.copy], spans[r.original])
-            for r in relations]
+    relations, arts, prints = state
+    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    result = []
+    for r in relations[lo:hi]:
+        for n in (r.copy, r.original):
+            if n not in spans:
+                if len(spans) > 64:
+                    spans.pop(next(iter(spans)))
+                spans[n] = word_spans(plain_text(arts[n]))
+        spans_ = _to_paragraph_edges(r.spans, prints[r.copy], prints[r.original])
+        result.append(_to_reprint(r, spans_, arts, spans[r.copy], spans[r.original]))
+    return result
 
 
 def _to_paragraph_edges(spans, copy: Fingerprint, original: Fingerprint):
@@ -697,17 +689,18 @@ def _to_paragraph_edges(spans, copy: Fingerprint, original: Fingerprint):
     return result
 
 
-def _to_reprint(r: _Relation, spans, copy: str, original: str, copy_spans, original_spans) -> Reprint:
+def _to_reprint(r: _Relation, spans, arts: list[Article], copy_spans, original_spans) -> Reprint:
+    copy, original = arts[r.copy], arts[r.original]
     (copy_starts, copy_ends), (orig_starts, orig_ends) = copy_spans, original_spans
     if spans and (max(s[1] for s in spans) > len(copy_starts) or max(s[3] for s in spans) > len(orig_starts)):
-        raise ValueError(f"fingerprints of {copy} or {original} do not match their texts")
+        raise ValueError(f"fingerprints of {copy.slug} or {original.slug} do not match their texts")
     passages = tuple(sorted(
         (Passage(copy_start=int(copy_starts[lo]), copy_end=int(copy_ends[hi - 1]),
                  original_start=int(orig_starts[olo]), original_end=int(orig_ends[ohi - 1]), words=w)
          for lo, hi, olo, ohi, w in spans),
         key=lambda p: (p.copy_start, p.original_start)))
     return Reprint(
-        copy=copy, original=original, kind=r.kind,
+        copy=copy.slug, original=original.slug, kind=r.kind,
         copy_share=round(r.copy_words / max(1, len(copy_starts)), 3),
         original_share=round(r.original_words / max(1, len(orig_starts)), 3),
         passages=passages, basis=r.basis)
