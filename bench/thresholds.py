@@ -82,6 +82,7 @@ def main() -> None:
     # Aligning every weak pair would take long: those sharing little are sampled.
     rng = np.random.default_rng(0)
     for name, members in groups.items():
+        print(json.dumps({"archive": f"synthetic {args.articles}", "pairs": name, "all pairs": len(members)}))
         if len(members) > 20_000:
             members = [members[k] for k in rng.choice(len(members), 20_000, replace=False)]
         measures = pair_measures(prints, members)

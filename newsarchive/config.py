@@ -24,7 +24,7 @@ class Config:
     static: Path
     cache: Path  # reprint fingerprints kept between builds (newsarchive/fpcache.py)
     # Reprint detection: a pair is a reprint when it shares at least `min_shared_words` words
-    # in aligned passages and those cover at least `min_share` of the shorter text.
+    # in aligned passages and those cover at least `min_share` of one of the two texts.
     reprint_min_shared_words: int
     reprint_min_share: float
 

@@ -49,15 +49,20 @@ SHINGLE = 5  # words per shingle: long enough that most names and titles share f
 WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
 VERSION = f"fp4-{SHINGLE}-{WINDOW}"  # changes whenever fingerprints would change
 
-MIN_SHARED_MARKS = 8  # marks a pair must share before it is aligned at all,
-RARE = 4  # each counted in full when at most RARE articles carry it, else as RARE / carriers,
+# Measured on the synthetic archive of 10,000 articles (bench/thresholds.py, bench/README.md):
+# true copies share at least 21 weighted marks (0.1% share fewer than 25), at least 17% of
+# the smaller text's marks, a longest passage of 52+ matched words; pairs that only share
+# names, titles, stock phrases and footers share at most 2 weighted marks in 99% of cases and
+# no stretch longer than 16 words.
+MIN_SHARED_MARKS = 8  # weighted marks a pair must share before it is aligned at all,
+RARE = 4  # a mark counting in full when at most RARE articles carry it, else as RARE / carriers,
 MARK_SHARE = 0.06  # ...and the share of the smaller text's marks they must make up
 ALL_PAIRS_GROUP = 32  # articles sharing a mark: up to this many, every pair is a candidate;
 EARLIEST = 8  # beyond it, each is paired with this many earliest-dated of them only
 MIN_COMMON = 500  # marks in more than max(MIN_COMMON, COMMON_SHARE of the archive) articles
 COMMON_SHARE = 0.005  # are stock phrases or boilerplate and are dropped
 MERGE_GAP = 12  # words of edits bridged between two runs of one passage
-MIN_PASSAGE_WORDS = 20  # matched words a passage needs; names and titles rarely reach it
+MIN_PASSAGE_WORDS = 20  # matched words a passage needs: above the 16 that titles reached
 ASYMMETRY = 0.15  # containment difference that tells a partial copy from its original
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
