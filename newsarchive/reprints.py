@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -243,8 +244,14 @@ def _in_workers(function, state, count: int, workers: int | None) -> list:
     size = max(1, min(CHUNK, count // (workers * 4) or 1))
     jobs = [(function, lo, min(count, lo + size)) for lo in range(0, count, size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
-        parts = pool.map(_run_range, jobs, chunksize=1)
+    # Frozen objects are left alone by the garbage collector: a worker's collections then do not
+    # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).
+    gc.freeze()
+    try:
+        with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
+            parts = pool.map(_run_range, jobs, chunksize=1)
+    finally:
+        gc.unfreeze()
     return [item for part in parts for item in part]
 
 
