@@ -2,26 +2,33 @@
 
 `detect` runs these stages in order:
 
-1. Fingerprint each article (`fingerprint`): its normalized words (text.word_keys: NFKC,
-   quotes folded, no-break spaces plain, case folded) hashed to 32-bit numbers with a fixed
-   hash (never Python's salted hash()), word SHINGLE-grams hashed from those, and winnowing:
-   of every WINDOW consecutive shingles the smallest hash is kept as a mark. Any stretch of
+1. Fingerprint each article (`fingerprint_texts`): its normalized words (text.word_keys:
+   NFKC, quotes folded, no-break spaces plain, case folded) hashed with a fixed hash (never
+   Python's salted hash()), word SHINGLE-grams hashed from those, and winnowing: of every
+   WINDOW consecutive shingles the smallest hash is kept as a mark. Any stretch of
    SHINGLE + WINDOW - 1 shared words is certain to leave a mark common to both texts, while
    only about 2 / (WINDOW + 1) of the shingles need indexing. A fingerprint depends on the
-   text alone, so a site build reuses the fingerprints of unchanged articles.
+   text alone, so a site build reuses the fingerprints of unchanged articles (fpcache.py).
 2. Candidates (`candidate_pairs`): an inverted index from mark to articles proposes the pairs
    worth aligning; all pairs are never compared. Marks carried by very many articles (stock
-   phrases, an outlet's footer) are dropped, and a pair needs enough shared marks.
-3. Alignment (`align`): runs of shared shingles are found in both texts, so reordered
-   paragraphs still align; runs on nearby words of one paragraph in each text merge into a
-   passage, which bridges edited words. Short passages (names, titles) are not copying.
+   phrases, an outlet's footer) are dropped, marks carried by a few dozen (names, titles)
+   count for little, and a pair needs enough shared marks.
+3. Alignment (`align`): shingles that occur once in each text anchor it (patience-diff
+   style), the holes between anchors are filled along their diagonals, runs of shared
+   shingles are cut at paragraph breaks (so reordered paragraphs still align) and runs close
+   together in one paragraph of each text merge into a passage, bridging edited words.
+   Passages shorter than MIN_PASSAGE_WORDS (names, titles) are not copying.
 4. A pair is a reprint when its passages hold at least `min_shared_words` words covering at
    least `min_share` of one text (containment: a partial copy holds part of its original).
 5. Direction (`_orient`): front matter, then dates as the ranges their precision allows, then
    attribution ("reported Sputnik", front matter `original`), then containment asymmetry;
    with none of these the pair is "same-text".
 6. Earliest witness (`_earliest_witnesses`): when several articles carry the same text, each
-   copy keeps only the relation to the earliest article that carries it.
+   copy keeps only the relations to the earliest articles carrying the text it copied.
+7. Passages become character offsets into each article's plain text (`plain_text`).
+
+`compare` gives the word-by-word view of one relation that the comparison page shows.
+Fingerprinting, alignment and step 7 run in worker processes when there is enough work.
 
 The thresholds below were set from measurements on the seeds and on the synthetic archive of
 bench/; bench/README.md records those measurements.
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -243,8 +251,14 @@ def _in_workers(function, state, count: int, workers: int | None) -> list:
     size = max(1, min(CHUNK, count // (workers * 4) or 1))
     jobs = [(function, lo, min(count, lo + size)) for lo in range(0, count, size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
-        parts = pool.map(_run_range, jobs, chunksize=1)
+    # Frozen objects are left alone by the garbage collector: a worker's collections then do not
+    # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).
+    gc.freeze()
+    try:
+        with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
+            parts = pool.map(_run_range, jobs, chunksize=1)
+    finally:
+        gc.unfreeze()
     return [item for part in parts for item in part]
 
 
