@@ -138,7 +138,8 @@ def _text_field(report, entry, key, keypath, required=True) -> str:
             report.error(key, "missing or empty", f"add '{key}: ...'", *keypath)
         return ""
     if not isinstance(value, str):
-        report.error(key, f"expected text, got {value!r}", "put the value in quotes", *(keypath + (key,)))
+        report.error(key, f"expected text, got {value!r}", _type_hint(value) or "put the value in quotes",
+                     *(keypath + (key,)))
         return ""
     return value.strip()
 
@@ -316,7 +317,7 @@ def _f_text(name, required=True):
                 report.error(name, "missing or empty")
             return ""
         if not isinstance(value, str):
-            report.error(name, f"expected text, got {value!r}", "put the value in quotes")
+            report.error(name, f"expected text, got {value!r}", _type_hint(value) or "put the value in quotes")
             return ""
         return " ".join(value.split())
     return parse

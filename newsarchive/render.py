@@ -170,7 +170,7 @@ def pages(site: Site) -> list[tuple[str, str, dict]]:
     return result
 
 
-def render(site: Site, with_search: bool = True) -> list[OutputFile]:
+def render(site: Site) -> list[OutputFile]:
     env = make_environment(site.config.templates)
     files = []
     items = pages(site)
@@ -182,8 +182,7 @@ def render(site: Site, with_search: bool = True) -> list[OutputFile]:
         files.append(OutputFile(path, text.encode("utf-8")))
     files.extend(static_files(site.config.static))
     files.extend(export.data_files(site))
-    if with_search:
-        files.extend(search.index_pages(files))
+    files.extend(search.index_pages(files))
     return sorted(files, key=lambda f: f.path)
 
 
