@@ -10,11 +10,11 @@ from pathlib import Path
 import jinja2
 
 from . import add as adding
-from . import pipeline, quality
+from . import pipeline, progress, quality
 from .config import load_config
 from .model import BuildError
 
-_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False}
+_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="treat warnings as errors")
     building.add_argument("--force", action="store_true", default=argparse.SUPPRESS,
                           help="build into a non-empty folder this generator did not make (its files are kept)")
+    building.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
+                          help="make every page again, ignoring what the previous build left in .cache/")
     parser = argparse.ArgumentParser(
         prog="build.py", parents=[common, building],
         description="Build the news archive into a static site (the default command), or add an article.")
@@ -109,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         config = load_config(Path(_option(args, "config")), _option(args, "output"))
-        report = pipeline.build(config, strict=strict, force=_option(args, "force"))
+        with progress.Reporter() as reporter:
+            report = pipeline.build(config, strict=strict, force=_option(args, "force"), full=_option(args, "full"),
+                                    progress=reporter.update)
     except BuildError as failure:
         _report(failure.diagnostics)
         errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
@@ -135,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"built {report.pages} pages ({report.files} files, {report.reprints} reprint relations) "
-          f"into {config.output} in {seconds:.2f}s")
+    print(f"built {report.pages} pages ({report.files} files: {report.made} made, "
+          f"{report.files - report.made} unchanged, {report.written} written, {report.removed} removed; "
+          f"{report.reprints} reprint relations) into {config.output} in {seconds:.2f}s")
     return 0

@@ -74,13 +74,16 @@ def reprints_data(site: Site) -> list[dict]:
     ]
 
 
-def data_files(site: Site) -> list[OutputFile]:
-    files = [OutputFile("data/articles.json", _json([article_record(a) for a in
-                                                     sorted(site.articles, key=lambda a: a.slug)])),
-             OutputFile("data/reprints.json", _json(reprints_data(site)))]
-    for article in site.articles:
-        files.append(OutputFile(f"articles/{article.slug}/index.json", _json(article_detail(article, site))))
-    return files
+def articles_json(site: Site) -> bytes:
+    return _json([article_record(a) for a in sorted(site.articles, key=lambda a: a.slug)])
+
+
+def reprints_json(site: Site) -> bytes:
+    return _json(reprints_data(site))
+
+
+def article_json(article: Article, site: Site) -> bytes:
+    return _json(article_detail(article, site))
 
 
 # --- schema.org JSON-LD ---------------------------------------------------------------------

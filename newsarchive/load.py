@@ -10,7 +10,8 @@ import datetime as _dt
 import difflib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,9 @@ class Archive:
     actors: dict[str, Actor]
     sources: dict[str, Source]
     warnings: tuple[Diagnostic, ...]
+    # path -> (digest of everything the article was parsed from, article, its diagnostics,
+    # its line map): what the next build may reuse (see incremental.py)
+    parsed: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 class _Report:
@@ -570,8 +574,27 @@ def _check_quotes_in_body(claims, paragraphs, report) -> None:
                          "copy the sentence verbatim from the body", "claims", index, "quote")
 
 
-def load_archive(articles_dir: Path, project: Path) -> tuple[Archive | None, list[Diagnostic]]:
-    """Load everything; returns (archive, diagnostics). archive is None when any error was found."""
+def _parsed_again(path: Path, known, inputs, registries: bytes):
+    """The digest of what an article is parsed from, and its earlier parse when that still holds."""
+    try:
+        digest = inputs.of(path)
+        capture = known[1].capture if known and known[1] is not None else None
+        parts = [str(path).encode(), digest, registries, b"link" if path.is_symlink() else b"file"]
+        if capture:
+            parts.append(inputs.of(path.parent / capture))
+    except OSError:
+        return None, None  # gone or unreadable: load_article says what is wrong
+    key = blake2b(b"\0".join(parts), digest_size=16).digest()
+    return key, (known if known and known[0] == key else None)
+
+
+def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
+                 ) -> tuple[Archive | None, list[Diagnostic]]:
+    """Load everything; returns (archive, diagnostics). archive is None when any error was found.
+
+    With `inputs` (incremental.FileDigests) and `parsed` (Archive.parsed of the previous build),
+    an article whose file, capture and registries have the same content as then is not parsed
+    again."""
     problems: list[Diagnostic] = []
     if not articles_dir.is_dir():
         problems.append(Diagnostic(_display(articles_dir, project), None, None, "articles folder is missing",
@@ -582,8 +605,28 @@ def load_archive(articles_dir: Path, project: Path) -> tuple[Archive | None, lis
     ctx = {"actors": actors, "sources": sources, "articles_dir": articles_dir, "project": project}
     ctx["lines"] = {}
     articles: dict[str, Article] = {}
+    now_parsed = {}
+    registries = b""
+    if inputs is not None:
+        registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
+                              for name in (ACTORS_FILE, SOURCES_FILE))
     for path in sorted(articles_dir.glob("*.md")):
-        article = load_article(path, ctx, problems)
+        key, known = _parsed_again(path, (parsed or {}).get(str(path)), inputs, registries) \
+            if inputs is not None else (None, None)
+        if known is not None:
+            _, article, found, lines = known
+            problems.extend(found)
+            if article is not None:
+                ctx["lines"][article.slug] = lines
+        else:
+            before = len(problems)
+            article = load_article(path, ctx, problems)
+            found = tuple(problems[before:])
+            lines = ctx["lines"].get(article.slug) if article is not None else None
+            if key is not None and not any(p.severity == "error" for p in found):
+                key, _ = _parsed_again(path, (key, article), inputs, registries)  # now knowing its capture
+        if key is not None and article is not None:
+            now_parsed[str(path)] = (key, article, found, lines)
         if article is None:
             continue
         if article.slug in articles:
@@ -599,7 +642,7 @@ def load_archive(articles_dir: Path, project: Path) -> tuple[Archive | None, lis
     if errors:
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
-    return Archive(ordered, actors, sources, warnings), problems
+    return Archive(ordered, actors, sources, warnings, now_parsed), problems
 
 
 def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:

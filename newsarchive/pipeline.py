@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import fpcache, lock, publish, reprints, sitemodel
+from . import fpcache, incremental, lock, publish, reprints, search, sitemodel
 from .config import Config
 from .load import check_links, load_archive
-from .model import BuildError, Diagnostic
-from .render import render
+from .model import BuildError, Diagnostic, OutputFile
+from .render import Made, render
+
+STATE_FILE = "build-state.bin"
 
 
 @dataclass(frozen=True)
 class BuildReport:
     pages: int
     files: int
+    made: int  # outputs made anew; the others were kept from the previous build
+    written: int  # files written (made outputs whose bytes changed)
+    removed: int
     reprints: int
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
 
 
-def build(config: Config, strict: bool = False, force: bool = False) -> BuildReport:
+def build(config: Config, strict: bool = False, force: bool = False, full: bool = False,
+          workers: int | None = None, progress=None) -> BuildReport:
+    """Build the site into config.output. `full` ignores what the previous build left;
+    `progress(stage, done, total)` hears how the build goes."""
     # 0. Refuse a dangerous output folder before doing any work.
     refusals = publish.check_output_folder(
         config.output, config.project, [config.articles, config.templates, config.static], force)
     if refusals:
         raise BuildError(refusals)
     notes = []
+    report = progress or (lambda stage, done=0, total=0: None)
     # One writer per output folder; `add` may not change the articles while we read them.
     with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
         if stale:
             notes.append(f"cleared a stale lock left by {stale}")
-        # 1. Load and validate everything; nothing is written unless all of it passes.
-        archive, problems = load_archive(config.articles, config.project)
+        state_path = config.cache.parent / STATE_FILE
+        state = None if full else incremental.load_state(state_path, incremental.code_digest())
+        if state is None and not full and state_path.exists():
+            notes.append(f"{state_path} was damaged or made by another version; building everything")
+        inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0)
+        started = incremental.now_ns()
+        # 1. Load and validate everything; nothing is written unless all of it passes. Articles
+        #    whose file, capture and registries are unchanged come parsed from the state.
+        report("load")
+        archive, problems = load_archive(config.articles, config.project, inputs=inputs,
+                                         parsed=state["articles"] if state else None)
         for folder in (config.templates, config.static):
             check_links(folder, config.project, problems)
         errors = [p for p in problems if p.severity == "error" or strict]
@@ -40,6 +60,7 @@ def build(config: Config, strict: bool = False, force: bool = False) -> BuildRep
             raise BuildError(problems)
         # 2. Find which articles copy which, from their texts; fingerprints of articles whose
         #    text has not changed since the last build come from the cache.
+        report("reprints")
         cached = fpcache.load(config.cache)
         prints = reprints.fingerprints(archive.articles, known=cached)
         if {fp.key for fp in prints} != set(cached):
@@ -48,13 +69,87 @@ def build(config: Config, strict: bool = False, force: bool = False) -> BuildRep
                                     sources=archive.sources, prints=prints)
         # 3. Join it all into the model the templates read.
         site = sitemodel.build_site(config, archive, relations)
-        # 4. Render every page in memory, then 5. swap the finished site into place.
-        files = render(site)
-        publish.publish(files, config.output)
+        digester = incremental.Digester({slug: parsed[0] for slug, parsed in archive.parsed.items()})
+        # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
+        #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
+        previous = _still_on_disk(state, config.output) if state else {}
+        stage = publish.PatchStage(config.output) if previous else publish.FullStage(config.output)
+        try:
+            count = [0]
+
+            def made_some(n: int, total: int) -> None:
+                count[0] += n
+                report("render", count[0], total)
+
+            records, made = render(site, previous, digester, stage, incremental.folder_digest(config.templates),
+                                   workers=workers, progress=made_some)
+            report("search")
+            search_key, indexed = _index_for_search(records, previous, state, stage)
+            made += indexed
+            written = {path for path, record in records.items()
+                       if path not in previous or previous[path].digest != record.digest}
+            report("publish")
+            if isinstance(stage, publish.PatchStage):
+                stage.commit(set(records), written)
+            else:
+                stage.commit(set(records))
+        except BaseException:
+            stage.abort()
+            raise
+        removed = len(set(state["outputs"] if state else ()) - set(records))
+        stats = state["stats"] if previous else {}
+        incremental.save_state(state_path, {
+            "code": incremental.code_digest(),
+            "time": started,
+            "inputs": inputs.now,
+            "articles": archive.parsed,
+            "outputs": records,
+            "search_key": search_key,
+            "search_files": sorted(path for path, record in records.items() if record.recipe == "search"),
+            "stats": {path: stats[path] if path not in written and path in stats
+                      else _stat(config.output / path) for path in records},
+        })
     return BuildReport(
-        pages=sum(1 for f in files if f.path.endswith(".html")),
-        files=len(files),
+        pages=sum(1 for path in records if path.endswith(".html")),
+        files=len(records),
+        made=made,
+        written=len(written),
+        removed=removed,
         reprints=len(relations),
         warnings=archive.warnings,
         notes=tuple(notes),
     )
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _still_on_disk(state: dict, output: Path) -> dict[str, Made]:
+    """The previous outputs whose files are still as that build left them; the rest are made again."""
+    if publish.read_manifest(output) != set(state["outputs"]):
+        return {}
+    kept = {}
+    for path, record in state["outputs"].items():
+        try:
+            if _stat(output / path) == state["stats"].get(path):
+                kept[path] = record
+        except OSError:
+            pass
+    return kept
+
+
+def _index_for_search(records: dict[str, Made], previous: dict[str, Made], state, stage) -> tuple[bytes, int]:
+    """Pagefind's index, made again only when a page it indexes changed (it cannot add a page)."""
+    pages = sorted(path for path, record in records.items() if record.searchable)
+    key = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}" for path in pages).encode())
+    old = {path: record for path, record in previous.items() if record.recipe == "search"}
+    if state and state.get("search_key") == key and set(old) == set(state.get("search_files", ())):
+        records.update(old)
+        return key, 0
+    made = search.index_pages([OutputFile(path, stage.read(path)) for path in pages])
+    for item in made:
+        stage.write(item.path, item.content)
+        records[item.path] = Made("search", (), incremental.blake(item.content), False)
+    return key, len(made)

@@ -76,7 +76,8 @@ def recover(output: Path) -> None:
     aside = sorted(p for p in parent.glob(f".{name}.old-*") if _ours(p))
     if aside and not output.exists():
         os.replace(aside.pop(), output)  # the swap was cut between its two renames
-    for leftover in [*parent.glob(f".{name}.staging-*"), *aside]:
+    inside = [*output.glob(f"{PATCH_PREFIX}*")] if output.is_dir() and not output.is_symlink() else []
+    for leftover in [*parent.glob(f".{name}.staging-*"), *aside, *inside]:
         if _ours(leftover):
             shutil.rmtree(leftover)
 
@@ -145,22 +146,11 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def publish(files: list[OutputFile], output: Path) -> None:
+def _swap_in(staging: Path, output: Path, files: set[str]) -> None:
+    """Put a fully written staging folder in the place of `output`, keeping the user's files."""
     parent, name = output.parent, output.name
-    parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
-    staging = parent / f".{name}.staging-{os.getpid()}"
-    staging.mkdir()
-    (staging / STAGING_MARK).touch()
     try:
-        for item in files:
-            target = staging / item.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                target.write_bytes(item.content)
-            except OSError as failure:  # name the file: a full disk fails in write(), which has no name
-                raise OSError(failure.errno, failure.strerror, str(output / item.path)) from failure
-        written = sorted(item.path for item in files)
+        written = sorted(files)
         (staging / MANIFEST).write_text(
             json.dumps({"generator": "newsarchive", "files": written}, indent=1) + "\n", encoding="utf-8")
         if output.exists():
@@ -184,3 +174,119 @@ def publish(files: list[OutputFile], output: Path) -> None:
         if staging.exists() and _ours(staging):
             shutil.rmtree(staging)
         raise
+
+
+def publish(files: list[OutputFile], output: Path) -> None:
+    """Publish a whole site given in memory (used where no incremental state is involved)."""
+    stage = FullStage(output)
+    try:
+        for item in files:
+            stage.write(item.path, item.content)
+    except BaseException:
+        stage.abort()
+        raise
+    stage.commit({item.path for item in files})
+
+
+# --- staging: where a build writes, before anything is put in place ---------------------------
+
+PATCH_PREFIX = ".newsarchive-staging-"
+
+
+def _write(root: Path, shown: Path, path: str, content: bytes) -> None:
+    target = root / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as failure:  # name the file: a full disk fails in write(), which has no name
+        raise OSError(failure.errno, failure.strerror, str(shown / path)) from failure
+
+
+class FullStage:
+    """A whole new site, written beside the output folder and swapped in at the end."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        recover(output)
+        self.root = output.parent / f".{output.name}.staging-{os.getpid()}"
+        self.root.mkdir()
+        (self.root / STAGING_MARK).touch()
+
+    def write(self, path: str, content: bytes) -> None:
+        _write(self.root, self.output, path, content)
+
+    def read(self, path: str) -> bytes:
+        return (self.root / path).read_bytes()
+
+    def commit(self, files: set[str]) -> None:
+        _swap_in(self.root, self.output, files)
+
+    def abort(self) -> None:
+        if self.root.exists() and _ours(self.root):
+            shutil.rmtree(self.root)
+
+
+class PatchStage:
+    """Only the changed files of a site, written in a hidden folder inside it, then renamed
+    into place one by one. A reader sees each page whole, old or new; a build killed while
+    renaming leaves pages of both builds, and the next build, finding them not as its state
+    says, makes them again."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        recover(output)
+        self.root = output / f"{PATCH_PREFIX}{os.getpid()}"
+        self.root.mkdir()
+        (self.root / STAGING_MARK).touch()
+        self.written: set[str] = set()
+
+    def write(self, path: str, content: bytes) -> None:
+        _write(self.root, self.output, path, content)
+
+    def read(self, path: str) -> bytes:
+        staged = self.root / path
+        return staged.read_bytes() if staged.exists() else (self.output / path).read_bytes()
+
+    def commit(self, files: set[str], written: set[str]) -> None:
+        output = self.output
+        owned = read_manifest(output)
+        clashes = sorted(p for p in written - owned
+                         if (output / p).exists() or (output / p).is_symlink())
+        clashes += sorted(d for d in _folders_of(written) - _folders_of(owned)
+                          if (output / d).exists() and not (output / d).is_dir())
+        if clashes:
+            raise BuildError([Diagnostic(str(output / clash), None, None,
+                                         "a file the generator did not write stands where the site needs one",
+                                         "move or rename it; it was left untouched") for clash in clashes])
+        # The manifest names old and new files while both may be present, so that whatever
+        # happens next, no file of ours is taken for the user's.
+        _write_manifest(output, owned | files)
+        for path in sorted(written):
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / path, output / path)
+        gone = sorted(owned - files)
+        for path in gone:
+            try:
+                (output / path).unlink()
+            except FileNotFoundError:
+                pass
+        keep_dirs = _folders_of(files)
+        for folder in sorted(_folders_of(set(gone)) - keep_dirs, key=lambda d: -d.count("/")):
+            try:
+                (output / folder).rmdir()  # only when empty: a user's file in it keeps it
+            except OSError:
+                pass
+        _write_manifest(output, files)
+        shutil.rmtree(self.root)
+
+    def abort(self) -> None:
+        if self.root.exists() and _ours(self.root):
+            shutil.rmtree(self.root)
+
+
+def _write_manifest(folder: Path, files: set[str]) -> None:
+    temporary = folder / f"{MANIFEST}.{os.getpid()}"
+    temporary.write_text(json.dumps({"generator": "newsarchive", "files": sorted(files)}, indent=1) + "\n",
+                         encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)

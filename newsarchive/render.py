@@ -7,16 +7,21 @@ points at index.html explicitly, so the site works from any subfolder and from f
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as _dt
+import gc
 import json
+import multiprocessing
 import os
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import export, markup, reprints, search, timeline
-from .model import Article, OutputFile, PubDate, Reprint
+from . import export, incremental, markup, reprints, timeline
+from .model import Article, PubDate, Reprint
 from .sitemodel import Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -109,13 +114,13 @@ def _feed_updated(articles) -> str:
     return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _feed(path: str, title: str, articles, site: Site, page: str) -> tuple[str, str, dict]:
+def _feed(path: str, title: str, articles, site: Site, page: str) -> dict:
     """An Atom feed of `articles`, newest first; `page` is the HTML page it accompanies."""
     base = site.config.base_url
     feed_id = base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsarchive:{site.config.title}:{path}").urn
     updated = _feed_updated(articles)
-    return (path, "feed.xml", {"feed_title": title, "feed_id": feed_id, "updated": updated,
-                               "entries": articles, "page": page, "atom_time": atom_time})
+    return {"feed_title": title, "feed_id": feed_id, "updated": updated,
+            "entries": articles, "page": page, "atom_time": atom_time}
 
 
 def _comparison_view(relation: Reprint, site: Site) -> dict:
@@ -129,68 +134,203 @@ def _comparison_view(relation: Reprint, site: Site) -> dict:
     }
 
 
-def pages(site: Site) -> list[tuple[str, str, dict]]:
-    """Every templated output as (output path, template, context)."""
+FEED_ENTRIES = 50  # a feed carries the newest entries; the archive pages list all
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file and how to make it: `make` reads the site (through a Tracker) and
+    returns the bytes; `recipe` names what else decides them (the template)."""
+
+    path: str
+    recipe: str
+    make: Callable
+
+
+def _page(path: str, template: str, context=lambda site: {}) -> Output:
+    def make(site, env):
+        site.templates  # noted as read: a change to any template makes every page again
+        text = env.get_template(template).render(
+            site=site, root="../" * path.count("/"), page_path=path, site_paths=site.site_paths,
+            **context(site))
+        return text.encode("utf-8")
+    return Output(path, "template:" + template, make)
+
+
+def _feed_output(path: str, title: str, entries, page: str) -> Output:
+    return _page(path, "feed.xml", lambda site: _feed(path, title(site), entries(site)[:FEED_ENTRIES], site, page))
+
+
+def _period(year: str, month: str):
+    def context(site):
+        months = timeline.by_month(site.articles).get(year, {})
+        return {"year": year, "month": month, "groups": {month: months.get(month, [])} if month else months}
+    return context
+
+
+def outputs(site: Site) -> list[Output]:
+    """Every templated output and data file; nothing is made until its `make` is called."""
     years = timeline.by_month(site.articles)
-    result = [("index.html", "index.html", {"timeline": timeline.layout(site, human_date)}),
-              ("actors/index.html", "actors.html", {}),
-              ("sources/index.html", "sources.html", {}),
-              ("claims/index.html", "claims.html", {"jsonld": export.claims_jsonld(site)}),
-              ("archive/index.html", "archive.html", {"years": years}),
-              ("search/index.html", "search.html", {}),
-              ("reprints/index.html", "reprints.html", {}),
-              ("404.html", "404.html", {}),
-              ("sitemap.xml", "sitemap.xml", {}),
-              ("robots.txt", "robots.txt", {}),
-              _feed("feed.xml", site.config.title, site.articles, site, "index.html")]
+    result = [_page("index.html", "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
+              _page("actors/index.html", "actors.html"),
+              _page("sources/index.html", "sources.html"),
+              _page("claims/index.html", "claims.html", lambda s: {"jsonld": export.claims_jsonld(s)}),
+              _page("archive/index.html", "archive.html", lambda s: {"years": timeline.by_month(s.articles)}),
+              _page("search/index.html", "search.html"),
+              _page("reprints/index.html", "reprints.html"),
+              _page("404.html", "404.html"),
+              _page("sitemap.xml", "sitemap.xml"),
+              _page("robots.txt", "robots.txt"),
+              _feed_output("feed.xml", lambda s: s.config.title, lambda s: s.articles, "index.html")]
     for year, months in years.items():
-        result.append((f"archive/{year}/index.html", "period.html",
-                       {"year": year, "month": "", "groups": months}))
-        for month, articles in months.items():
+        result.append(_page(f"archive/{year}/index.html", "period.html", _period(year, "")))
+        for month in months:
             if month:
-                result.append((f"archive/{year}/{month}/index.html", "period.html",
-                               {"year": year, "month": month, "groups": {month: articles}}))
-    undated = [a for a in site.articles if not a.date.known]
-    result.append(("archive/undated/index.html", "period.html",
-                   {"year": "", "month": "", "groups": {"": undated}}))
+                result.append(_page(f"archive/{year}/{month}/index.html", "period.html", _period(year, month)))
+    result.append(_page("archive/undated/index.html", "period.html", lambda s: {
+        "year": "", "month": "", "groups": {"": [a for a in s.articles if not a.date.known]}}))
     for article in site.articles:
-        result.append((article_url(article.slug), "article.html", _article_view(article, site)))
+        slug = article.slug
+        result.append(_page(article_url(slug), "article.html",
+                            lambda s, slug=slug: _article_view(s.article[slug], s)))
+        result.append(Output(f"articles/{slug}/index.json", "data:article",
+                             lambda s, env, slug=slug: export.article_json(s.article[slug], s)))
     for relation in site.reprints:
-        result.append((reprint_url(relation), "reprint.html", _comparison_view(relation, site)))
+        pair = (relation.copy, relation.original)
+        result.append(_page(reprint_url(relation), "reprint.html",
+                            lambda s, pair=pair: _comparison_view(_relation(s, *pair), s)))
     for actor in site.actors:
-        named = site.articles_naming.get(actor.id, ())
-        result.append((f"actors/{actor.id}/index.html", "actor.html", {"actor": actor}))
-        result.append(_feed(f"actors/{actor.id}/feed.xml", f"{actor.name} · {site.config.title}", named, site,
-                            f"actors/{actor.id}/index.html"))
+        actor_id, path = actor.id, f"actors/{actor.id}/index.html"
+        result.append(_page(path, "actor.html", lambda s, actor_id=actor_id: {"actor": s.actor[actor_id]}))
+        result.append(_feed_output(f"actors/{actor_id}/feed.xml",
+                                   lambda s, actor_id=actor_id: f"{s.actor[actor_id].name} · {s.config.title}",
+                                   lambda s, actor_id=actor_id: s.articles_naming.get(actor_id, ()), path))
     for source in site.sources:
-        published = site.published_by.get(source.id, ())
-        result.append((f"sources/{source.id}/index.html", "source.html", {"source": source}))
-        result.append(_feed(f"sources/{source.id}/feed.xml", f"{source.name} · {site.config.title}", published,
-                            site, f"sources/{source.id}/index.html"))
-    return result
+        source_id, path = source.id, f"sources/{source.id}/index.html"
+        result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
+        result.append(_feed_output(f"sources/{source_id}/feed.xml",
+                                   lambda s, source_id=source_id: f"{s.source[source_id].name} · {s.config.title}",
+                                   lambda s, source_id=source_id: s.published_by.get(source_id, ()), path))
+    result.append(Output("data/articles.json", "data:articles", lambda s, env: export.articles_json(s)))
+    result.append(Output("data/reprints.json", "data:reprints", lambda s, env: export.reprints_json(s)))
+    return sorted(result, key=lambda o: o.path)
 
 
-def render(site: Site) -> list[OutputFile]:
-    env = make_environment(site.config.templates)
-    files = []
-    items = pages(site)
-    site_paths = [path for path, _, _ in items if path.endswith(".html") and path != "404.html"]
-    for path, template_name, context in items:
-        root = "../" * path.count("/")
-        text = env.get_template(template_name).render(
-            site=site, root=root, page_path=path, site_paths=site_paths, **context)
-        files.append(OutputFile(path, text.encode("utf-8")))
-    files.extend(static_files(site.config.static))
-    files.extend(export.data_files(site))
-    files.extend(search.index_pages(files))
-    return sorted(files, key=lambda f: f.path)
+def _relation(site, copy: str, original: str) -> Reprint:
+    return next(r for r in site.copies_of[copy] if r.original == original)
 
 
-def static_files(static: Path) -> list[OutputFile]:
+@dataclass(frozen=True)
+class Made:
+    """What the build knows of an output it wrote: how it was made and what came out."""
+
+    recipe: str
+    reads: tuple  # ((part of the site, digest of its value), ...)
+    digest: bytes  # of the file's bytes
+    searchable: bool  # a page Pagefind indexes
+
+
+PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost more than they save
+
+
+def render(site: Site, previous: dict[str, Made], digester, stage, templates_digest: bytes,
+           workers: int | None = None, progress=None) -> tuple[dict[str, Made], int]:
+    """Make every output whose inputs changed since `previous`, writing it through `stage`.
+
+    Returns the record of every output of the new site (made now or kept from before) and how
+    many were made.
+    """
+    specs = outputs(site) + static_outputs(site.config.static)
+    extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
+                                 and o.recipe.startswith("template:")),
+             "templates": templates_digest,
+             "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
+    records, todo = {}, []
+    for spec in specs:
+        old = previous.get(spec.path)
+        if old is not None and old.recipe == spec.recipe and all(
+                digester.of(incremental.read_value(site, extra, part)) == digest for part, digest in old.reads):
+            records[spec.path] = old
+        else:
+            todo.append(spec)
+    job = _Job(site, extra, make_environment(site.config.templates), todo, digester, stage)
+    for path, made in _make_all(job, workers, progress):
+        records[path] = made
+    return records, len(todo)
+
+
+class _Job:
+    def __init__(self, site, extra, env, todo, digester, stage):
+        self.site, self.extra, self.env, self.todo = site, extra, env, todo
+        self.digester, self.stage = digester, stage
+
+    def make(self, lo: int, hi: int) -> list[tuple[str, Made]]:
+        done = []
+        for spec in self.todo[lo:hi]:
+            reads: set = set()
+            content = spec.make(incremental.Tracker(self.site, self.extra, reads), self.env)
+            self.stage.write(spec.path, content)
+            recorded = tuple(sorted(((part, self.digester.of(incremental.read_value(self.site, self.extra, part)))
+                                     for part in reads), key=repr))
+            done.append((spec.path, Made(spec.recipe, recorded, incremental.blake(content),
+                                         spec.path.endswith(".html") and b"data-pagefind-body" in content)))
+        return done
+
+
+_JOB: _Job | None = None
+
+
+def _make_range(bounds: tuple[int, int]) -> list[tuple[str, Made]]:
+    return _JOB.make(*bounds)
+
+
+def _make_all(job: _Job, workers: int | None, progress) -> list[tuple[str, Made]]:
+    """Make the outputs in `job`, in worker processes when there are many (both cores pay)."""
+    global _JOB
+    count = len(job.todo)
+    workers = reprints.default_workers() if workers is None else workers
+    chunk = 100
+    bounds = [(lo, min(count, lo + chunk)) for lo in range(0, count, chunk)]
+    if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        result = []
+        for lo, hi in bounds:
+            result.extend(job.make(lo, hi))
+            if progress:
+                progress(hi - lo, count)
+        return result
+    _JOB = job
+    gc.freeze()  # forked workers then do not copy every inherited object when they collect
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            result = []
+            for part, (lo, hi) in zip(pool.map(_make_range, bounds), bounds):
+                result.extend(part)
+                if progress:
+                    progress(hi - lo, count)
+            return result
+    finally:
+        gc.unfreeze()
+        _JOB = None
+
+
+class _StaticFile:
+    """make() of a static file: its bytes, read once; reading it notes its digest."""
+
+    def __init__(self, path: str, content: bytes):
+        self.path, self.content = path, content
+
+    def __call__(self, site, env) -> bytes:
+        site.static_files.get(self.path)
+        return self.content
+
+
+def static_outputs(static: Path) -> list[Output]:
     files = []
     if static.is_dir():
         for path in sorted(static.rglob("*")):
             # Links leading outside the project were refused by load.check_links before this.
             if path.is_file() and not path.name.startswith("."):
-                files.append(OutputFile("static/" + path.relative_to(static).as_posix(), path.read_bytes()))
+                name = "static/" + path.relative_to(static).as_posix()
+                files.append(Output(name, "static", _StaticFile(name, path.read_bytes())))
     return files

@@ -139,8 +139,15 @@ def test_sigkill_at_any_point_leaves_old_or_new_site_and_next_build_cleans_up(pr
     assert _snapshot(built) == new
 
 
-def test_full_disk_leaves_previous_site(project, built, monkeypatch):
+@pytest.mark.parametrize("change", ["full rebuild", "one article edited"])
+def test_full_disk_leaves_previous_site(project, built, monkeypatch, change):
     before = _snapshot(built)
+    args = ["--full"]
+    if change == "one article edited":  # an incremental build: only changed files are written
+        args = []
+        article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            "title: Putin asked to intervene in the war in Libya", "title: Putin asked (edited)"), encoding="utf-8")
     original, count = Path.write_bytes, [0]
 
     def write_until_full(self, data):
@@ -150,7 +157,7 @@ def test_full_disk_leaves_previous_site(project, built, monkeypatch):
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", write_until_full)
-    result = run_build(project)
+    result = run_build(project, *args)
     monkeypatch.undo()
     assert result.code == 1
     assert "No space left on device" in result.err and "previous site is unchanged" in result.err
