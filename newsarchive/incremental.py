@@ -117,11 +117,21 @@ class FileDigests:
 
 # --- recording what an output reads -----------------------------------------------------------
 
+# An article's text is read by few outputs (its page, its JSON file, comparisons): an article's
+# digest leaves the text out, and reading the text is noted apart, as ("body", slug).
+BODY_FIELDS = ("body", "paragraphs")
+
+
+def article_digest(article) -> bytes:
+    """Digest of an article's fields but its text."""
+    return blake(repr(dataclasses.replace(article, body="", paragraphs=())).encode())
+
+
 class Digester:
     """Digests of values of the Site, memoised for one build (values live as long as the Site)."""
 
     def __init__(self, article_digests: dict[str, bytes]):
-        self.article_digests = article_digests
+        self.article_digests = article_digests  # slug -> article_digest(), known from the parse
         self.memo: dict[int, bytes] = {}
         self.keep: list = []  # holds every digested value, so no id() is reused during the build
 
@@ -135,9 +145,9 @@ class Digester:
             return known
         h = hashlib.blake2b(digest_size=16)
         h.update(type(value).__name__.encode())
-        slug = getattr(value, "slug", None) if type(value).__name__ == "Article" else None
-        if slug is not None and slug in self.article_digests:
-            h.update(self.article_digests[slug])
+        if type(value).__name__ == "Article":
+            known = self.article_digests.get(value.slug)
+            h.update(known if known is not None else article_digest(value))
         elif dataclasses.is_dataclass(value):
             for field in dataclasses.fields(value):
                 h.update(self.of(getattr(value, field.name)))
@@ -179,6 +189,25 @@ class Tracker:
 
     def __setattr__(self, name, value):
         raise AttributeError("the site is read-only while outputs are made")
+
+    def text_of(self, article):
+        """The article, noting that its text (body, paragraphs) is read."""
+        self._reads.add(("body", article.slug))
+        return article
+
+
+_reading: set | None = None  # the reads of the output being made, for templates' attribute access
+
+
+def reading(reads: set | None) -> None:
+    global _reading
+    _reading = reads
+
+
+def note_text_read(article) -> None:
+    """Called by the template environment when a template reads an article's text."""
+    if _reading is not None:
+        _reading.add(("body", article.slug))
 
 
 class TrackedMapping:
@@ -224,6 +253,9 @@ class TrackedMapping:
 
 def read_value(site, extra: dict, read: tuple):
     """The current value of a part of the site noted by a Tracker."""
+    if read[0] == "body":
+        article = site.article.get(read[1])
+        return MISSING if article is None else article.body
     value = extra[read[0]] if read[0] in extra else getattr(site, read[0], MISSING)
     if len(read) == 1 or value is MISSING:
         return value

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import frontmatter
 
 from . import markup, safeyaml
+from .incremental import article_digest
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source,
@@ -40,7 +41,7 @@ class Archive:
     sources: dict[str, Source]
     warnings: tuple[Diagnostic, ...]
     # path -> (digest of everything the article was parsed from, article, its diagnostics,
-    # its line map): what the next build may reuse (see incremental.py)
+    # its line map, incremental.article_digest): what the next build may reuse
     parsed: dict = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -614,7 +615,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         key, known = _parsed_again(path, (parsed or {}).get(str(path)), inputs, registries) \
             if inputs is not None else (None, None)
         if known is not None:
-            _, article, found, lines = known
+            _, article, found, lines, _ = known
             problems.extend(found)
             if article is not None:
                 ctx["lines"][article.slug] = lines
@@ -626,7 +627,8 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
             if key is not None and not any(p.severity == "error" for p in found):
                 key, _ = _parsed_again(path, (key, article), inputs, registries)  # now knowing its capture
         if key is not None and article is not None:
-            now_parsed[str(path)] = (key, article, found, lines)
+            summary = known[4] if known is not None else article_digest(article)
+            now_parsed[str(path)] = (key, article, found, lines, summary)
         if article is None:
             continue
         if article.slug in articles:

@@ -69,7 +69,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                                     sources=archive.sources, prints=prints)
         # 3. Join it all into the model the templates read.
         site = sitemodel.build_site(config, archive, relations)
-        digester = incremental.Digester({slug: parsed[0] for slug, parsed in archive.parsed.items()})
+        digester = incremental.Digester({entry[1].slug: entry[4] for entry in archive.parsed.values()})
         # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
         #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
         previous = _still_on_disk(state, config.output) if state else {}

@@ -61,8 +61,22 @@ def atom_time(date: PubDate | None, fallback: str) -> str:
     return f"{date.bounds()[0]}T00:00:00Z"
 
 
+class _Environment(jinja2.Environment):
+    """Notes when a template reads an article's text, which its digest leaves out."""
+
+    def getattr(self, obj, attribute):
+        if attribute in incremental.BODY_FIELDS and isinstance(obj, Article):
+            incremental.note_text_read(obj)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if argument in incremental.BODY_FIELDS and isinstance(obj, Article):
+            incremental.note_text_read(obj)
+        return super().getitem(obj, argument)
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # every output is HTML or XML: escape all text that reaches it
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
@@ -88,6 +102,7 @@ def reprint_url(relation: Reprint) -> str:
 
 
 def _article_view(article: Article, site: Site) -> dict:
+    site.text_of(article)
     headline, rest = markup.split_headline(article.body)
     text = "\n\n".join(article.paragraphs)
     copies = [
@@ -124,7 +139,7 @@ def _feed(path: str, title: str, articles, site: Site, page: str) -> dict:
 
 
 def _comparison_view(relation: Reprint, site: Site) -> dict:
-    copy, original = site.article[relation.copy], site.article[relation.original]
+    copy, original = site.text_of(site.article[relation.copy]), site.text_of(site.article[relation.original])
     return {
         "relation": relation,
         "copy": copy,
@@ -194,7 +209,7 @@ def outputs(site: Site) -> list[Output]:
         result.append(_page(article_url(slug), "article.html",
                             lambda s, slug=slug: _article_view(s.article[slug], s)))
         result.append(Output(f"articles/{slug}/index.json", "data:article",
-                             lambda s, env, slug=slug: export.article_json(s.article[slug], s)))
+                             lambda s, env, slug=slug: export.article_json(s.text_of(s.article[slug]), s)))
     for relation in site.reprints:
         pair = (relation.copy, relation.original)
         result.append(_page(reprint_url(relation), "reprint.html",
@@ -268,7 +283,9 @@ class _Job:
         done = []
         for spec in self.todo[lo:hi]:
             reads: set = set()
+            incremental.reading(reads)
             content = spec.make(incremental.Tracker(self.site, self.extra, reads), self.env)
+            incremental.reading(None)
             self.stage.write(spec.path, content)
             recorded = tuple(sorted(((part, self.digester.of(incremental.read_value(self.site, self.extra, part)))
                                      for part in reads), key=repr))
