@@ -81,13 +81,15 @@ font:14px/1.5 ui-monospace,Menlo,Consolas,monospace">%s</pre>
 background:#eee;border:2px solid #111;padding:.1rem .6rem">Hide</button>
 </div>
 """
+_BANNER_TITLE = ("The last build failed; this is the last site that built. "
+                 "Fix these problems and save: the page reloads by itself.")
 _ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Build failed · build.py serve</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;margin:0;padding:60vh 1rem 1rem">
 <main><h1>The site could not be built</h1>
-<p>Fix the problems listed above and save: this page reloads by itself when a build succeeds.</p></main>
+<p>The problems are listed above. This page reloads by itself when a build succeeds.</p></main>
 </body>
 </html>
 """
@@ -143,11 +145,10 @@ class _Site:
                 listener.put(None)
 
 
-def _inject(page: bytes, problems: list[str], token: str) -> bytes:
+def _inject(page: bytes, problems: list[str], token: str, title: str = _BANNER_TITLE) -> bytes:
     added = ""
     if problems:
-        added += _BANNER % ("The last build failed; this is the last site that built. Fix these problems "
-                            "and save: the page reloads by itself.", html.escape("\n".join(problems)))
+        added += _BANNER % (html.escape(title), html.escape("\n".join(problems)))
     added += _SCRIPT % (token, EVENTS)
     at = page.lower().rfind(b"</body>")
     at = len(page) if at < 0 else at
@@ -190,7 +191,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "newsarchive-serve"
     site: _Site  # set on the subclass made by run()
 
-    def log_message(self, format, *args):  # noqa: A002 - quiet: the terminal is for build messages
+    def log_message(self, format, *args):  # quiet: the terminal is for build messages
         pass
 
     def do_HEAD(self):
@@ -217,7 +218,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._events(head)
         output, has_site, problems, token = self.site.snapshot()
         if not has_site and _looks_like_page(url.path):
-            page = _inject(_ERROR_PAGE.encode("utf-8"), problems or ["the first build is still running"], token)
+            page = _inject(_ERROR_PAGE.encode("utf-8"), problems, token,
+                           "The site could not be built. Fix these problems and save: the page reloads by itself.")
             return self._send(500, page, _TYPES[".html"], head)
         status, found = _locate(output, url.path)
         if status == 301:
