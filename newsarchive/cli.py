@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("capture", metavar="CAPTURE.txt", help="the page's text, saved as UTF-8")
     add.add_argument("--url", required=True, metavar="ADDRESS", help="the address the page was captured from")
     add.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    serve = commands.add_parser("serve", parents=[common, building],
+                                help="build, serve the site on 127.0.0.1 and rebuild it whenever a source file changes")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     measure = commands.add_parser("quality", parents=[common],
                                   help="measure extraction against the checked articles of the archive")
     measure.add_argument("--verbose", "-v", action="store_true", help="list every difference")
@@ -101,12 +104,41 @@ def _template_location(failure: jinja2.TemplateError) -> str:
     return where
 
 
+def summary_line(report, output: Path, seconds: float) -> str:
+    """The one line a finished build prints."""
+    return (f"built {report.pages} pages ({report.files} files: {report.made} made, "
+            f"{report.files - report.made} unchanged, {report.written} written, {report.removed} removed; "
+            f"{report.reprints} reprint relations) into {output} in {seconds:.2f}s")
+
+
+def describe_failure(failure: Exception, strict: bool = False) -> tuple[list[str], str, int]:
+    """What the user is told about a failed build: each problem, a summary line, the exit status."""
+    if isinstance(failure, BuildError):
+        errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
+        return ([p.format() for p in failure.diagnostics],
+                f"build failed: {errors} problem(s); nothing was published", 1)
+    if isinstance(failure, jinja2.TemplateError):
+        return ([f"{_template_location(failure)}: error: template: {failure}"],
+                "build failed; nothing was published", 1)
+    if isinstance(failure, OSError):
+        # A full disk, a read-only folder, a permission problem: say which file, not a traceback.
+        where = failure.filename or "the output folder"
+        return ([f"{where}: error: {failure.strerror or failure}"],
+                "build failed; nothing was published and the previous site is unchanged", 1)
+    return ([f"internal error: {type(failure).__name__}: {failure}"],
+            "build failed; nothing was published. Please report this with the input that caused it.", 2)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "add":
         return _add(args)
     if args.command == "quality":
         return _quality(args)
+    if args.command == "serve":
+        from . import serve  # only this command needs watchfiles
+        return serve.run(Path(_option(args, "config")), _option(args, "output"), port=args.port,
+                         strict=_option(args, "strict"), force=_option(args, "force"))
     strict = _option(args, "strict")
     started = time.perf_counter()
     try:
@@ -114,32 +146,15 @@ def main(argv: list[str] | None = None) -> int:
         with progress.Reporter() as reporter:
             report = pipeline.build(config, strict=strict, force=_option(args, "force"), full=_option(args, "full"),
                                     progress=reporter.update)
-    except BuildError as failure:
-        _report(failure.diagnostics)
-        errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
-        print(f"build failed: {errors} problem(s); nothing was published", file=sys.stderr)
-        return 1
-    except jinja2.TemplateError as failure:
-        print(f"{_template_location(failure)}: error: template: {failure}", file=sys.stderr)
-        print("build failed; nothing was published", file=sys.stderr)
-        return 1
-    except OSError as failure:
-        # A full disk, a read-only folder, a permission problem: say which file, not a traceback.
-        where = failure.filename or "the output folder"
-        print(f"{where}: error: {failure.strerror or failure}", file=sys.stderr)
-        print("build failed; nothing was published and the previous site is unchanged", file=sys.stderr)
-        return 1
-    except Exception as failure:  # a bug of ours: still no traceback for the user
-        print(f"internal error: {type(failure).__name__}: {failure}", file=sys.stderr)
-        print("build failed; nothing was published. Please report this with the input that caused it.",
-              file=sys.stderr)
-        return 2
+    except Exception as failure:  # a bug of ours included: still no traceback for the user
+        problems, summary, status = describe_failure(failure, strict)
+        for line in (*problems, summary):
+            print(line, file=sys.stderr)
+        return status
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"built {report.pages} pages ({report.files} files: {report.made} made, "
-          f"{report.files - report.made} unchanged, {report.written} written, {report.removed} removed; "
-          f"{report.reprints} reprint relations) into {config.output} in {seconds:.2f}s")
+    print(summary_line(report, config.output, seconds))
     return 0
