@@ -7,10 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-import jinja2
-
-from . import add as adding
-from . import pipeline, progress, quality
+from . import pipeline, progress
 from .config import load_config
 from .model import BuildError
 
@@ -60,6 +57,7 @@ def _report(problems) -> None:
 
 
 def _add(args) -> int:
+    from . import add as adding  # the extraction rules load only for this command
     try:
         config = load_config(Path(_option(args, "config")))
         result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run)
@@ -80,6 +78,7 @@ def _add(args) -> int:
 
 
 def _quality(args) -> int:
+    from . import quality
     try:
         config = load_config(Path(_option(args, "config")))
         report = quality.measure(config.articles, config.project)
@@ -90,7 +89,7 @@ def _quality(args) -> int:
     return 0
 
 
-def _template_location(failure: jinja2.TemplateError) -> str:
+def _template_location(failure) -> str:
     """file:line of a template error: syntax errors carry it, runtime errors only in the traceback."""
     if getattr(failure, "filename", None):
         return f"{failure.filename}:{failure.lineno}"
@@ -117,6 +116,8 @@ def describe_failure(failure: Exception, strict: bool = False) -> tuple[list[str
         errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
         return ([p.format() for p in failure.diagnostics],
                 f"build failed: {errors} problem(s); nothing was published", 1)
+    import jinja2
+
     if isinstance(failure, jinja2.TemplateError):
         return ([f"{_template_location(failure)}: error: template: {failure}"],
                 "build failed; nothing was published", 1)

@@ -27,6 +27,7 @@ class Config:
     # in aligned passages and those cover at least `min_share` of one of the two texts.
     reprint_min_shared_words: int
     reprint_min_share: float
+    file: Path | None = None  # the config file itself, an input of the build like the articles
 
 
 _DEFAULTS = {
@@ -125,4 +126,5 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
         cache=resolve("cache") / "reprint-fingerprints.bin",
         reprint_min_shared_words=values["reprint_min_shared_words"],
         reprint_min_share=values["reprint_min_share"],
+        file=path.resolve(),
     )

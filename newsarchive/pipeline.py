@@ -6,13 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fpcache, incremental, lock, publish, reprints, search, sitemodel
+from . import incremental, lock, publish
 from .config import Config
-from .load import check_links, load_archive
 from .model import BuildError, Diagnostic, OutputFile
-from .render import Made, render
 
 STATE_FILE = "build-state.bin"
+QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
 
 
 @dataclass(frozen=True)
@@ -42,83 +41,100 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
     with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
         if stale:
             notes.append(f"cleared a stale lock left by {stale}")
-        state_path = config.cache.parent / STATE_FILE
-        state = None if full else incremental.load_state(state_path, incremental.code_digest())
-        if state is None and not full and state_path.exists():
-            notes.append(f"{state_path} was damaged or made by another version; building everything")
-        inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0)
+        # When no input file changed and the last site is as it was written, there is nothing to do:
+        # this check reads no article and imports none of the stages.
         started = incremental.now_ns()
-        # 1. Load and validate everything; nothing is written unless all of it passes. Articles
-        #    whose file, capture and registries are unchanged come parsed from the state.
-        report("load")
-        archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                         parsed=state["articles"] if state else None)
-        for folder in (config.templates, config.static):
-            check_links(folder, config.project, problems)
-        errors = [p for p in problems if p.severity == "error" or strict]
-        if archive is None or errors:
-            raise BuildError(problems)
-        # 2. Find which articles copy which, from their texts; fingerprints of articles whose
-        #    text has not changed since the last build come from the cache.
-        report("reprints")
-        cached = fpcache.load(config.cache)
-        prints = reprints.fingerprints(archive.articles, known=cached)
-        if {fp.key for fp in prints} != set(cached):
-            fpcache.save(config.cache, prints)
-        relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                    sources=archive.sources, prints=prints)
-        # 3. Join it all into the model the templates read.
-        site = sitemodel.build_site(config, archive, relations)
-        digester = incremental.Digester({entry[1].slug: entry[4] for entry in archive.parsed.values()})
-        # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
-        #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
-        previous = _still_on_disk(state, config.output) if state else {}
-        stage = publish.PatchStage(config.output) if previous else publish.FullStage(config.output)
-        try:
-            count = [0]
+        code = incremental.code_digest()
+        listing, newest = incremental.input_listing(
+            [config.articles, config.templates, config.static], [config.file])
+        quick_path = config.cache.parent / QUICK_FILE
+        quick = None if full else incremental.load_state(quick_path, code)
+        if quick and quick["listing"] == listing and newest < quick["time"] - incremental.RACY_NS \
+                and not (strict and quick["report"]["warnings"]) \
+                and incremental.outputs_unchanged(config.output, quick["stats"]):
+            return BuildReport(**quick["report"], made=0, written=0, removed=0, notes=tuple(notes))
+        return _build(config, strict, full, workers, report, notes, code, listing, started)
 
-            def made_some(n: int, total: int) -> None:
-                count[0] += n
-                report("render", count[0], total)
 
-            records, made = render(site, previous, digester, stage, incremental.folder_digest(config.templates),
-                                   workers=workers, progress=made_some)
-            report("search")
-            search_key, indexed = _index_for_search(records, previous, state, stage)
-            made += indexed
-            written = {path for path, record in records.items()
-                       if path not in previous or previous[path].digest != record.digest}
-            report("publish")
-            if isinstance(stage, publish.PatchStage):
-                stage.commit(set(records), written)
-            else:
-                stage.commit(set(records))
-        except BaseException:
-            stage.abort()
-            raise
-        removed = len(set(state["outputs"] if state else ()) - set(records))
-        stats = state["stats"] if previous else {}
-        incremental.save_state(state_path, {
-            "code": incremental.code_digest(),
-            "time": started,
-            "inputs": inputs.now,
-            "articles": archive.parsed,
-            "outputs": records,
-            "search_key": search_key,
-            "search_files": sorted(path for path, record in records.items() if record.recipe == "search"),
-            "stats": {path: stats[path] if path not in written and path in stats
-                      else _stat(config.output / path) for path in records},
-        })
-    return BuildReport(
-        pages=sum(1 for path in records if path.endswith(".html")),
-        files=len(records),
-        made=made,
-        written=len(written),
-        removed=removed,
-        reprints=len(relations),
-        warnings=archive.warnings,
-        notes=tuple(notes),
-    )
+def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
+           listing: bytes, started: int) -> BuildReport:
+    # The stages, imported only when there is work for them.
+    from . import fpcache, reprints, sitemodel
+    from .load import check_links, load_archive
+    from .render import render
+
+    state_path = config.cache.parent / STATE_FILE
+    state = None if full else incremental.load_state(state_path, code)
+    if state is None and not full and state_path.exists():
+        notes.append(f"{state_path} was damaged or made by another version; building everything")
+    inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0)
+    # 1. Load and validate everything; nothing is written unless all of it passes. Articles
+    #    whose file, capture and registries are unchanged come parsed from the state.
+    report("load")
+    archive, problems = load_archive(config.articles, config.project, inputs=inputs,
+                                     parsed=state["articles"] if state else None)
+    for folder in (config.templates, config.static):
+        check_links(folder, config.project, problems)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if archive is None or errors:
+        raise BuildError(problems)
+    # 2. Find which articles copy which, from their texts; fingerprints of articles whose
+    #    text has not changed since the last build come from the cache.
+    report("reprints")
+    cached = fpcache.load(config.cache)
+    prints = reprints.fingerprints(archive.articles, known=cached)
+    if {fp.key for fp in prints} != set(cached):
+        fpcache.save(config.cache, prints)
+    relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
+                                sources=archive.sources, prints=prints)
+    # 3. Join it all into the model the templates read.
+    site = sitemodel.build_site(config, archive, relations)
+    digester = incremental.Digester({entry[1].slug: entry[4] for entry in archive.parsed.values()})
+    # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
+    #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
+    previous = _still_on_disk(state, config.output) if state else {}
+    stage = publish.PatchStage(config.output) if previous else publish.FullStage(config.output)
+    try:
+        count = [0]
+
+        def made_some(n: int, total: int) -> None:
+            count[0] += n
+            report("render", count[0], total)
+
+        records, made = render(site, previous, digester, stage, incremental.folder_digest(config.templates),
+                               workers=workers, progress=made_some)
+        report("search")
+        search_key, indexed = _index_for_search(records, previous, state, stage)
+        made += indexed
+        written = {path for path, record in records.items()
+                   if path not in previous or previous[path].digest != record.digest}
+        report("publish")
+        if isinstance(stage, publish.PatchStage):
+            stage.commit(set(records), written)
+        else:
+            stage.commit(set(records))
+    except BaseException:
+        stage.abort()
+        raise
+    removed = len(set(state["outputs"] if state else ()) - set(records))
+    stats = state["stats"] if previous else {}
+    output_stats = {path: stats[path] if path not in written and path in stats
+                    else _stat(config.output / path) for path in records}
+    summary = {"pages": sum(1 for path in records if path.endswith(".html")), "files": len(records),
+               "reprints": len(relations), "warnings": archive.warnings}
+    incremental.save_state(state_path, {
+        "code": code,
+        "time": started,
+        "inputs": inputs.now,
+        "articles": archive.parsed,
+        "outputs": records,
+        "search_key": search_key,
+        "search_files": sorted(path for path, record in records.items() if record.recipe == "search"),
+        "stats": output_stats,
+    })
+    incremental.save_state(config.cache.parent / QUICK_FILE, {
+        "code": code, "listing": listing, "time": started, "stats": output_stats, "report": summary})
+    return BuildReport(**summary, made=made, written=len(written), removed=removed, notes=tuple(notes))
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -126,7 +142,7 @@ def _stat(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _still_on_disk(state: dict, output: Path) -> dict[str, Made]:
+def _still_on_disk(state: dict, output: Path) -> dict:
     """The previous outputs whose files are still as that build left them; the rest are made again."""
     if publish.read_manifest(output) != set(state["outputs"]):
         return {}
@@ -140,8 +156,11 @@ def _still_on_disk(state: dict, output: Path) -> dict[str, Made]:
     return kept
 
 
-def _index_for_search(records: dict[str, Made], previous: dict[str, Made], state, stage) -> tuple[bytes, int]:
+def _index_for_search(records: dict, previous: dict, state, stage) -> tuple[bytes, int]:
     """Pagefind's index, made again only when a page it indexes changed (it cannot add a page)."""
+    from . import search
+    from .render import Made
+
     pages = sorted(path for path, record in records.items() if record.searchable)
     key = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}" for path in pages).encode())
     old = {path: record for path, record in previous.items() if record.recipe == "search"}
