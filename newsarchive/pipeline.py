@@ -101,8 +101,9 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
             count[0] += n
             report("render", count[0], total)
 
-        records, made = render(site, previous, digester, stage, incremental.folder_digest(config.templates),
-                               workers=workers, progress=made_some)
+        records, made, parts = render(site, previous, state["parts"] if previous else {}, digester, stage,
+                                      incremental.folder_digest(config.templates), workers=workers,
+                                      progress=made_some)
         report("search")
         search_key, indexed = _index_for_search(records, previous, state, stage)
         made += indexed
@@ -128,6 +129,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "inputs": inputs.now,
         "articles": archive.parsed,
         "outputs": records,
+        "parts": parts,
         "search_key": search_key,
         "search_files": sorted(path for path, record in records.items() if record.recipe == "search"),
         "stats": output_stats,

@@ -248,30 +248,35 @@ class Made:
 PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost more than they save
 
 
-def render(site: Site, previous: dict[str, Made], digester, stage, templates_digest: bytes,
-           workers: int | None = None, progress=None) -> tuple[dict[str, Made], int]:
+def render(site: Site, previous: dict[str, Made], previous_parts: dict, digester, stage,
+           templates_digest: bytes, workers: int | None = None, progress=None) -> tuple[dict[str, Made], int, dict]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
-    Returns the record of every output of the new site (made now or kept from before) and how
-    many were made.
+    Returns the record of every output of the new site (made now or kept from before), how
+    many were made, and the digest of every part of the site read (for the next build).
     """
     specs = outputs(site) + static_outputs(site.config.static)
     extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
                                  and o.recipe.startswith("template:")),
              "templates": templates_digest,
              "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
+    # Each part of the site read by the previous outputs is digested once; an output is made
+    # again only when one of the parts it read changed.
+    parts = {part: digester.of(incremental.read_value(site, extra, part)) for part in previous_parts}
+    changed = {part for part, digest in parts.items() if digest != previous_parts[part]}
     records, todo = {}, []
     for spec in specs:
         old = previous.get(spec.path)
-        if old is not None and old.recipe == spec.recipe and all(
-                digester.of(incremental.read_value(site, extra, part)) == digest for part, digest in old.reads):
+        if old is not None and old.recipe == spec.recipe and (
+                not changed or changed.isdisjoint(part for part, _ in old.reads)):
             records[spec.path] = old
         else:
             todo.append(spec)
     job = _Job(site, extra, make_environment(site.config.templates), todo, digester, stage)
     for path, made in _make_all(job, workers, progress):
         records[path] = made
-    return records, len(todo)
+        parts.update(made.reads)
+    return records, len(todo), parts
 
 
 class _Job:

@@ -119,8 +119,12 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
     for article in sorted(articles, key=oldest_first_key):
         for claim in article.claims:
             grouped[claim.id].append((claim, article))
-    # Claim headings borrow the casing of words as the whole archive writes them ("GNA", "Russian").
-    casings = word_casings(text for article in articles for text in (article.title, *article.paragraphs))
+    # Claim headings borrow the casing of words as the articles write them ("GNA", "Russian"):
+    # in titles and in the claims' own statements and quotes, which are sentences of the body.
+    # (Not the whole bodies: a heading would then change with any edit anywhere.)
+    casings = word_casings(text for article in articles
+                           for text in (article.title, *(part for claim in article.claims
+                                                          for part in (claim.statement, claim.quote))))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     for claim_id in sorted(grouped):
