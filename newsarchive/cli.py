@@ -105,8 +105,8 @@ def _template_location(failure) -> str:
 
 def summary_line(report, output: Path, seconds: float) -> str:
     """The one line a finished build prints."""
-    return (f"built {report.pages} pages ({report.files} files: {report.made} made, "
-            f"{report.files - report.made} unchanged, {report.written} written, {report.removed} removed; "
+    return (f"built {report.pages} pages ({report.files} files: {report.made} made, {report.written} written, "
+            f"{report.removed} removed; search index: {report.search_redone} of {report.search_parts} parts redone; "
             f"{report.reprints} reprint relations) into {output} in {seconds:.2f}s")
 
 

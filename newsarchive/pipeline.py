@@ -22,6 +22,8 @@ class BuildReport:
     written: int  # files written (made outputs whose bytes changed)
     removed: int
     reprints: int
+    search_parts: int  # the search index is made of this many Pagefind indexes
+    search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
 
@@ -52,14 +54,15 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         if quick and quick["listing"] == listing and newest < quick["time"] - incremental.RACY_NS \
                 and not (strict and quick["report"]["warnings"]) \
                 and incremental.outputs_unchanged(config.output, quick["stats"]):
-            return BuildReport(**quick["report"], made=0, written=0, removed=0, notes=tuple(notes))
+            return BuildReport(**quick["report"], made=0, written=0, removed=0, search_redone=0,
+                               notes=tuple(notes))
         return _build(config, strict, full, workers, report, notes, code, listing, started)
 
 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
            listing: bytes, started: int) -> BuildReport:
     # The stages, imported only when there is work for them.
-    from . import fpcache, reprints, sitemodel
+    from . import fpcache, reprints, search, sitemodel
     from .load import check_links, load_archive
     from .render import render
 
@@ -105,8 +108,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
                                       incremental.folder_digest(config.templates), workers=workers,
                                       progress=made_some)
         report("search")
-        search_key, indexed = _index_for_search(records, previous, state, stage)
-        made += indexed
+        search_keys, shards_redone = _index_for_search(records, previous, state, stage,
+                                                         [a.slug for a in site.articles])
         written = {path for path, record in records.items()
                    if path not in previous or previous[path].digest != record.digest}
         report("publish")
@@ -122,7 +125,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     output_stats = {path: stats[path] if path not in written and path in stats
                     else _stat(config.output / path) for path in records}
     summary = {"pages": sum(1 for path in records if path.endswith(".html")), "files": len(records),
-               "reprints": len(relations), "warnings": archive.warnings}
+               "reprints": len(relations), "warnings": archive.warnings,
+               "search_parts": len(search_keys)}
     incremental.save_state(state_path, {
         "code": code,
         "time": started,
@@ -130,13 +134,22 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "articles": archive.parsed,
         "outputs": records,
         "parts": parts,
-        "search_key": search_key,
-        "search_files": sorted(path for path, record in records.items() if record.recipe == "search"),
+        "search_keys": search_keys,
+        "search_files": _by_recipe(records, "search"),
         "stats": output_stats,
     })
     incremental.save_state(config.cache.parent / QUICK_FILE, {
         "code": code, "listing": listing, "time": started, "stats": output_stats, "report": summary})
-    return BuildReport(**summary, made=made, written=len(written), removed=removed, notes=tuple(notes))
+    return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
+                       notes=tuple(notes))
+
+
+def _by_recipe(records: dict, prefix: str) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for path, record in records.items():
+        if record.recipe.startswith(prefix):
+            grouped.setdefault(record.recipe, []).append(path)
+    return grouped
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -158,19 +171,29 @@ def _still_on_disk(state: dict, output: Path) -> dict:
     return kept
 
 
-def _index_for_search(records: dict, previous: dict, state, stage) -> tuple[bytes, int]:
-    """Pagefind's index, made again only when a page it indexes changed (it cannot add a page)."""
+def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[str]) -> tuple[dict, int]:
+    """Pagefind's index, in parts: a part is made again only when one of its pages changed."""
     from . import search
-    from .render import Made
+    from .render import Made, article_url
 
-    pages = sorted(path for path, record in records.items() if record.searchable)
-    key = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}" for path in pages).encode())
-    old = {path: record for path, record in previous.items() if record.recipe == "search"}
-    if state and state.get("search_key") == key and set(old) == set(state.get("search_files", ())):
-        records.update(old)
-        return key, 0
-    made = search.index_pages([OutputFile(path, stage.read(path)) for path in pages])
-    for item in made:
-        stage.write(item.path, item.content)
-        records[item.path] = Made("search", (), incremental.blake(item.content), False)
-    return key, len(made)
+    searchable = {path for path, record in records.items() if record.searchable}
+    groups = search.parts([article_url(slug) for slug in slugs])
+    shards = len(groups)
+    old_keys = state.get("search_keys", {}) if state else {}
+    old_files = {path: record for path, record in previous.items() if record.recipe.startswith("search")}
+    keys, redone = {}, 0
+    for shard, part in enumerate(groups):
+        members = [path for path in part if path in searchable]
+        recipe = f"search:{shard}/{shards}"
+        keys[recipe] = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}"
+                                                   for path in members).encode())
+        kept = {path: record for path, record in old_files.items() if record.recipe == recipe}
+        if old_keys.get(recipe) == keys[recipe] and kept and all(
+                path in previous for path in state["search_files"].get(recipe, ())):
+            records.update(kept)
+            continue
+        redone += 1
+        for item in search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard):
+            stage.write(item.path, item.content)
+            records[item.path] = Made(recipe, (), incremental.blake(item.content), False)
+    return keys, redone

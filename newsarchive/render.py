@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import export, incremental, markup, reprints, timeline
+from . import export, incremental, markup, reprints, search, timeline
 from .model import Article, PubDate, Reprint
 from .sitemodel import Site
 
@@ -259,6 +259,7 @@ def render(site: Site, previous: dict[str, Made], previous_parts: dict, digester
     extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
                                  and o.recipe.startswith("template:")),
              "templates": templates_digest,
+             "search_shards": len(search.parts([article_url(a.slug) for a in site.articles])),
              "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
     # Each part of the site read by the previous outputs is digested once; an output is made
     # again only when one of the parts it read changed.

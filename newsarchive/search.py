@@ -147,3 +147,44 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
             out[f"{BUNDLE}/pagefind.{new}.pf_meta"] = data
     out[entry_path] = entry.encode("utf-8")
     return out
+
+
+# --- the index in parts ------------------------------------------------------------------------
+# Pagefind cannot add one page to an index: it indexes everything again. The articles are
+# therefore split into parts of about SHARD_SIZE pages, each its own Pagefind index; a rebuild
+# indexes again only the parts whose pages changed, and the search page merges the parts
+# (Pagefind's mergeIndex). A page's part depends on its address alone, so it never moves
+# unless the number of parts changes. The parts are made from the article pages (the pages
+# templates/article.html marks data-pagefind-body), so the search page knows their number
+# before any page is made.
+
+SHARD_SIZE = 1000
+
+
+def shard_count(pages: int) -> int:
+    return max(1, -(-pages // SHARD_SIZE))
+
+
+def parts(paths: list[str]) -> list[list[str]]:
+    """The article pages split into parts, each non-empty (Pagefind cannot load an empty index)."""
+    shards = shard_count(len(paths))
+    groups: list[list[str]] = [[] for _ in range(shards)]
+    for path in sorted(paths):
+        groups[int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % shards].append(path)
+    return [group for group in groups if group] or [[]]
+
+
+def bundle(shard: int) -> str:
+    """The folder of a part: the first is Pagefind's usual one, which holds the search code."""
+    return BUNDLE if shard == 0 else f"{BUNDLE}-{shard}"
+
+
+def index_shard(pages: list[OutputFile], shard: int) -> list[OutputFile]:
+    """The index of one part, in its own folder; later parts carry no copy of the user interface."""
+    files = []
+    for item in index_pages(pages):
+        name = item.path[len(BUNDLE) + 1:]
+        if shard and (name.endswith(".css") or "-ui." in name or name == "pagefind-highlight.js"):
+            continue
+        files.append(OutputFile(f"{bundle(shard)}/{name}", item.content))
+    return files

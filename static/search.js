@@ -17,6 +17,11 @@ async function start() {
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
+    // A large archive's index comes in parts (pagefind/, pagefind-1/, ...): search them all.
+    const parts = Number(form.dataset.parts || 1);
+    for (let part = 1; part < parts; part++) {
+      await pagefind.mergeIndex(new URL(`pagefind-${part}/`, siteRoot).pathname, { baseUrl: siteRoot.pathname });
+    }
   } catch (error) {
     status.textContent = "Search needs the site to be served by a web server. From a folder on disk, browse by date, people or outlets instead.";
     return;

@@ -26,6 +26,7 @@ from urllib.request import urlopen
 import pytest
 
 from conftest import PROJECT, SEED_SLUGS, run_build
+from newsarchive import search
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from archive import Generator  # noqa: E402
@@ -150,6 +151,31 @@ def test_walk_from_home_to_search(seed_site, browser):
     assert "Moscow wants Hafter" in page.locator("#search-results").inner_text()
     assert "year=2016" in page.url and "q=Haftar" in page.url
     page.select_option("#filter-year", "")
+    page.select_option("#filter-actor", "Lev Dengov")
+    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('2 articles')")
+    assert errors == []
+    page.close()
+
+
+def test_search_merges_the_parts_of_a_large_index(tmp_path, browser, monkeypatch):
+    # A large archive's index is split into parts (pagefind/, pagefind-1/, ...); here the
+    # five seeds are split into parts of about two so that the search page must merge them.
+    monkeypatch.setattr(search, "SHARD_SIZE", 2)
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("articles", "templates", "static"):
+        shutil.copytree(PROJECT / name, project / name)
+    shutil.copy(PROJECT / "config.yaml", project / "config.yaml")
+    site = _build_site(project, tmp_path / "host")
+    assert (site / "pagefind-1").is_dir()  # at least two parts (empty ones are left out)
+    assert not list((site / "pagefind-1").glob("*-ui.js"))  # one copy of the interface is enough
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(_url(site) + "search/index.html?q=Haftar")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length >= 5", timeout=10000)
+    assert "5 articles found" in page.locator("#search-status").inner_text()
+    assert page.locator("#filter-year option").count() >= 3  # filters of every part
     page.select_option("#filter-actor", "Lev Dengov")
     page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('2 articles')")
     assert errors == []
