@@ -14,6 +14,13 @@ STATE_FILE = "build-state.bin"
 QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
 
 
+def state_files(config: Config) -> tuple[Path, Path]:
+    """The state and quick-check files of builds into config.output (each output has its own)."""
+    folder = config.cache.parent
+    tag = incremental.blake(str(config.output).encode()).hex()[:12]
+    return folder / f"{tag}-{STATE_FILE}", folder / f"{tag}-{QUICK_FILE}"
+
+
 @dataclass(frozen=True)
 class BuildReport:
     pages: int
@@ -49,24 +56,23 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         code = incremental.code_digest()
         listing, newest = incremental.input_listing(
             [config.articles, config.templates, config.static], [config.file])
-        quick_path = config.cache.parent / QUICK_FILE
+        state_path, quick_path = state_files(config)
         quick = None if full else incremental.load_state(quick_path, code)
         if quick and quick["listing"] == listing and newest < quick["time"] - incremental.RACY_NS \
                 and not (strict and quick["report"]["warnings"]) \
                 and incremental.outputs_unchanged(config.output, quick["stats"]):
             return BuildReport(**quick["report"], made=0, written=0, removed=0, search_redone=0,
                                notes=tuple(notes))
-        return _build(config, strict, full, workers, report, notes, code, listing, started)
+        return _build(config, strict, full, workers, report, notes, code, listing, started, state_path, quick_path)
 
 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
-           listing: bytes, started: int) -> BuildReport:
+           listing: bytes, started: int, state_path: Path, quick_path: Path) -> BuildReport:
     # The stages, imported only when there is work for them.
     from . import fpcache, reprints, search, sitemodel
     from .load import check_links, load_archive
     from .render import render
 
-    state_path = config.cache.parent / STATE_FILE
     state = None if full else incremental.load_state(state_path, code)
     if state is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
@@ -138,7 +144,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "search_files": _by_recipe(records, "search"),
         "stats": output_stats,
     })
-    incremental.save_state(config.cache.parent / QUICK_FILE, {
+    incremental.save_state(quick_path, {
         "code": code, "listing": listing, "time": started, "stats": output_stats, "report": summary})
     return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
                        notes=tuple(notes))

@@ -1,6 +1,6 @@
 """Run a build that SIGKILLs itself at a chosen point of publishing (used by test_publish.py).
 
-Usage: python killpoint.py POINT CONFIG. The patches live here, in the test's helper, so the
+Usage: python killpoint.py POINT CONFIG [BUILD OPTIONS]. The patches live here, in the test's helper, so the
 production code carries no test hooks.
 """
 
@@ -16,7 +16,7 @@ def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def main(point: str, config: str) -> None:
+def main(point: str, config: str, *options: str) -> None:
     if point == "writing":
         original, written = Path.write_bytes, [0]
 
@@ -42,10 +42,20 @@ def main(point: str, config: str) -> None:
             return original_replace(a, b)
 
         publish.os.replace = replace_then_die
+    elif point == "patch-renaming":  # an incremental build, cut after its first file is renamed into place
+        original_replace, calls = os.replace, [0]
+
+        def replace_then_die(a, b):
+            calls[0] += 1
+            if calls[0] == 3:  # the first call puts the manifest in place, the second the first page
+                die()
+            return original_replace(a, b)
+
+        publish.os.replace = replace_then_die
     else:
         raise SystemExit(f"unknown point {point}")
-    sys.exit(cli.main(["--config", config]))
+    sys.exit(cli.main(["--config", config, *options]))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

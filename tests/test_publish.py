@@ -2,6 +2,7 @@
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -125,8 +126,9 @@ def test_sigkill_at_any_point_leaves_old_or_new_site_and_next_build_cleans_up(pr
     assert new != old
 
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    # --full: the whole new site is written aside and swapped in (incremental builds: below).
     killed = subprocess.run([sys.executable, str(Path(__file__).parent / "killpoint.py"), point,
-                             str(project / "config.yaml")], env=env, capture_output=True)
+                             str(project / "config.yaml"), "--full"], env=env, capture_output=True)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     after_kill = _snapshot(built) if built.exists() else {}
     if point == "between-renames":
@@ -137,6 +139,43 @@ def test_sigkill_at_any_point_leaves_old_or_new_site_and_next_build_cleans_up(pr
     assert run_build(project).code == 0
     assert _debris(project) == []
     assert _snapshot(built) == new
+
+
+@pytest.mark.parametrize("point", ["writing", "patch-renaming"])
+def test_sigkill_during_an_incremental_build_leaves_whole_files_and_the_next_build_finishes(
+        project, built, tmp_path, point):
+    (built / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    old = _snapshot(built)
+    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "title: Putin asked to intervene in the war in Libya", "title: Putin asked to intervene (edited)"),
+        encoding="utf-8")
+    # The expected site, from a copy of the project (its own cache, its own output).
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("articles", "templates", "static"):
+        shutil.copytree(project / name, copy / name)
+    shutil.copy(project / "config.yaml", copy / "config.yaml")
+    assert run_build(copy).code == 0
+    new = {**_snapshot(copy / "_site"), "CNAME": old["CNAME"]}
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    killed = subprocess.run([sys.executable, str(Path(__file__).parent / "killpoint.py"), point,
+                             str(project / "config.yaml")], env=env, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    after_kill = {path: data for path, data in _snapshot(built).items()
+                  if not path.startswith(publish.PATCH_PREFIX) and path != publish.MANIFEST}
+    if point == "writing":
+        assert after_kill == {p: d for p, d in old.items() if p != publish.MANIFEST}  # nothing was put in place
+    else:  # every page is whole: the old one or the new one
+        assert after_kill["CNAME"] == old["CNAME"]
+        for path, data in after_kill.items():
+            assert data in (old.get(path), new.get(path)), path
+        assert after_kill != {p: d for p, d in old.items() if p != publish.MANIFEST}
+
+    assert run_build(project).code == 0
+    assert _snapshot(built) == new
+    assert not list(built.glob(f"{publish.PATCH_PREFIX}*"))
 
 
 @pytest.mark.parametrize("change", ["full rebuild", "one article edited"])
