@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +188,7 @@ def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[s
     shards = len(groups)
     old_keys = state.get("search_keys", {}) if state else {}
     old_files = {path: record for path, record in previous.items() if record.recipe.startswith("search")}
-    keys, redone = {}, 0
+    keys, todo = {}, []
     for shard, part in enumerate(groups):
         members = [path for path in part if path in searchable]
         recipe = f"search:{shard}/{shards}"
@@ -197,9 +198,17 @@ def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[s
         if old_keys.get(recipe) == keys[recipe] and kept and all(
                 path in previous for path in state["search_files"].get(recipe, ())):
             records.update(kept)
-            continue
-        redone += 1
-        for item in search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard):
-            stage.write(item.path, item.content)
-            records[item.path] = Made(recipe, (), incremental.blake(item.content), False)
-    return keys, redone
+        else:
+            todo.append((shard, recipe, members))
+
+    def index(job):
+        shard, recipe, members = job
+        return recipe, search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard)
+
+    # Each part is indexed by its own Pagefind process: with two cores, two parts at a time.
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+        for recipe, files in pool.map(index, todo):
+            for item in files:
+                stage.write(item.path, item.content)
+                records[item.path] = Made(recipe, (), incremental.blake(item.content), False)
+    return keys, len(todo)
