@@ -61,7 +61,11 @@ class _Service:
         self.process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.next_id = 0
-        self.pending = b""
+        # Answers not read yet. The last answer (the whole index, base64) runs to many MB and
+        # arrives in pipe-sized chunks: a bytearray grows in place, the search for the ending
+        # comma resumes where it stopped, and taking a message off the front does not copy the rest.
+        self.pending = bytearray()
+        self.searched = 0  # no comma in pending[:searched]
 
     def call(self, payload: dict) -> dict:
         return self.call_many([payload])[0]
@@ -69,8 +73,9 @@ class _Service:
     def call_many(self, payloads: list[dict]) -> list[dict]:
         first = self.next_id
         self.next_id += len(payloads)
-        messages = [base64.b64encode(json.dumps({"message_id": first + n, "payload": payload}).encode()) + b","
-                    for n, payload in enumerate(payloads)]
+        # Encoded one at a time as they are sent, so only one page's message is held at once.
+        messages = (base64.b64encode(json.dumps({"message_id": first + n, "payload": payload}).encode()) + b","
+                    for n, payload in enumerate(payloads))
         writer = threading.Thread(target=self._send, args=(messages,), daemon=True)
         writer.start()
         answers: dict[int, dict] = {}
@@ -83,19 +88,24 @@ class _Service:
         writer.join()
         return [answers[first + n] for n in range(len(payloads))]
 
-    def _send(self, messages: list[bytes]) -> None:
+    def _send(self, messages) -> None:
         for message in messages:
             self.process.stdin.write(message)
         self.process.stdin.flush()
 
     def _receive(self) -> dict:
-        while b"," not in self.pending:
+        pending = self.pending
+        while (end := pending.find(b",", self.searched)) < 0:
+            self.searched = len(pending)
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise RuntimeError("Pagefind stopped unexpectedly")
-            self.pending += chunk
-        message, self.pending = self.pending.split(b",", 1)
-        return json.loads(base64.b64decode(message))
+            pending += chunk
+        with memoryview(pending) as view:
+            message = base64.b64decode(view[:end])
+        del pending[:end + 1]  # cheap: a bytearray drops its head by moving its start
+        self.searched = 0
+        return json.loads(message)
 
     def close(self) -> None:
         if self.process.stdin:
