@@ -25,14 +25,16 @@ _QUOTE_FOLD = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2026": "...",
 })
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
 def fold(text: str) -> str:
     """Fold Unicode compatibility forms, quote styles, dashes and whitespace runs."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)
-    return _SPACES.sub(" ", text).strip()
+    # Splitting on whitespace (str.isspace, the same characters as the regular expression \s)
+    # and joining with single spaces is re.sub(r"\s+", " ", text).strip(),
+    # several times faster.
+    return " ".join(text.split())
 
 
 def fold_for_search(text: str) -> str:
