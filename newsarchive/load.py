@@ -568,6 +568,8 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
 
 
 def _check_quotes_in_body(claims, paragraphs, report) -> None:
+    if not any(claim.quote for claim in claims):
+        return
     folded = fold_for_search("\n".join(paragraphs))
     for index, claim in enumerate(claims):
         if claim.quote and fold_for_search(claim.quote) not in folded:

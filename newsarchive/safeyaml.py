@@ -20,6 +20,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_NODES = 20_000  # far above any real front matter; stops alias bombs ("billion laughs")
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -88,20 +89,25 @@ def parse(text: str, path: str, first_line: int = 1) -> tuple[object, Lines, lis
     return value, lines, problems
 
 
+def _field(keypath) -> str | None:
+    return ".".join(str(p) for p in keypath) or None
+
+
 def _build(node, keypath, loader, lines, problems, path, offset, budget):
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooBig
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # what the str constructor returns, without construct_object's bookkeeping
     line = node.start_mark.line + 1 + offset
-    field = ".".join(str(p) for p in keypath) or None
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            problems.append(_bad_tag(path, line, field, node.tag))
+            problems.append(_bad_tag(path, line, _field(keypath), node.tag))
             return None
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Diagnostic(path, key_node.start_mark.line + 1 + offset, field,
+                problems.append(Diagnostic(path, key_node.start_mark.line + 1 + offset, _field(keypath),
                                            "a key must be plain text", "write the key as a word"))
                 continue
             key = key_node.value
@@ -119,7 +125,7 @@ def _build(node, keypath, loader, lines, problems, path, offset, budget):
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            problems.append(_bad_tag(path, line, field, node.tag))
+            problems.append(_bad_tag(path, line, _field(keypath), node.tag))
             return None
         items = []
         for index, item in enumerate(node.value):
@@ -127,12 +133,12 @@ def _build(node, keypath, loader, lines, problems, path, offset, budget):
             items.append(_build(item, keypath + (index,), loader, lines, problems, path, offset, budget))
         return items
     if node.tag not in _PLAIN_TAGS:
-        problems.append(_bad_tag(path, line, field, node.tag))
+        problems.append(_bad_tag(path, line, _field(keypath), node.tag))
         return None
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as err:
-        problems.append(Diagnostic(path, line, field, f"unreadable value {node.value!r}: {err}"))
+        problems.append(Diagnostic(path, line, _field(keypath), f"unreadable value {node.value!r}: {err}"))
         return None
     if isinstance(value, _dt.datetime):
         value = value.date() if value.time() == _dt.time() else value

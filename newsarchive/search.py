@@ -14,6 +14,7 @@ import errno
 import gzip
 import hashlib
 import json
+import queue
 import subprocess
 import threading
 
@@ -27,31 +28,69 @@ BUNDLE = "pagefind"  # folder of the search bundle in the output
 
 def index_pages(pages: list[OutputFile]) -> list[OutputFile]:
     """Pagefind's files for the given HTML pages (only those marked data-pagefind-body count)."""
-    service = _Service()
-    try:
-        index_id = service.call({"type": "NewIndex", "config": {"force_language": "en", "keep_index_url": True}})[
-            "index_id"]
-        articles = [page for page in pages
-                    if page.path.endswith(".html") and b"data-pagefind-body" in page.content]
-        # Send every page before reading the answers: the service indexes while we send.
-        answers = service.call_many([{"type": "AddFile", "index_id": index_id, "url": "/" + page.path,
-                                      "file_contents": page.content.decode("utf-8"), "file_path": None}
-                                     for page in articles] + [{"type": "GetFiles", "index_id": index_id}])
-    finally:
-        service.close()
-    result = {}
-    for item in answers[-1]["files"]:
-        path = f"{BUNDLE}/{str(item['path']).lstrip('/')}"
-        if "/playground/" not in path:
-            result[path] = base64.b64decode(item["content"])
-    return [OutputFile(path, content) for path, content in sorted(_canonical(result).items())]
+    with Indexer() as indexer:
+        for page in pages:
+            indexer.add(page)
+        return indexer.finish()
+
+
+class Indexer:
+    """A Pagefind index fed page by page, for building the search index while pages render.
+
+    Pagefind runs in its own process, so pages handed to `add` as they are rendered are
+    indexed on another core meanwhile; `finish` then only waits for what is left and fetches
+    the files. The bundle depends on the order pages are added: add them in the order
+    `index_pages` would see them. Use as a context manager, or call `close`.
+    """
+
+    def __init__(self):
+        self._service = _Service()
+        try:
+            self._index_id = self._service.call(
+                {"type": "NewIndex", "config": {"force_language": "en", "keep_index_url": True}})["index_id"]
+        except BaseException:
+            self._service.close()
+            raise
+        self._sent: list[int] = []
+
+    def add(self, page: OutputFile) -> None:
+        """Send a page to Pagefind if it is an HTML page marked data-pagefind-body; returns at once."""
+        if page.path.endswith(".html") and b"data-pagefind-body" in page.content:
+            self._sent.append(self._service.send(
+                {"type": "AddFile", "index_id": self._index_id, "url": "/" + page.path,
+                 "file_contents": page.content.decode("utf-8"), "file_path": None}))
+
+    def finish(self) -> list[OutputFile]:
+        """The search bundle's files, byte-identical for the same pages in the same order."""
+        try:
+            for message_id in self._sent:
+                self._service.wait(message_id)
+            answer = self._service.call({"type": "GetFiles", "index_id": self._index_id})
+        finally:
+            self.close()
+        result = {}
+        for item in answer["files"]:
+            path = f"{BUNDLE}/{str(item['path']).lstrip('/')}"
+            if "/playground/" not in path:
+                result[path] = base64.b64decode(item["content"])
+        return [OutputFile(path, content) for path, content in sorted(_canonical(result).items())]
+
+    def close(self) -> None:
+        self._service.close()
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class _Service:
     """A client of `pagefind --service`: base64 JSON messages, each ended by a comma.
 
-    The pagefind package's own async client waits 0.1 s before reading each answer, which
-    costs minutes on a large archive; this one reads answers as soon as they come.
+    A writer thread encodes and sends messages in order, a reader thread collects answers
+    as soon as they come (the pagefind package's own async client waits 0.1 s before reading
+    each answer, which costs minutes on a large archive), so callers send without waiting.
     """
 
     def __init__(self):
@@ -61,47 +100,96 @@ class _Service:
         self.process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.next_id = 0
-        self.pending = b""
+        # Answers not read yet. The last answer (the whole index, base64) runs to many MB and
+        # arrives in pipe-sized chunks: a bytearray grows in place, the search for the ending
+        # comma resumes where it stopped, and taking a message off the front does not copy the rest.
+        self.pending = bytearray()
+        self.searched = 0  # no comma in pending[:searched]
+        self.answers: dict[int, dict] = {}
+        self.failure: BaseException | None = None
+        self.ready = threading.Condition()
+        self.outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.closed = False
+        for loop in (self._write_loop, self._read_loop):
+            threading.Thread(target=loop, daemon=True).start()
+
+    def send(self, payload: dict) -> int:
+        """Queue a message for the writer; returns its id."""
+        message_id = self.next_id
+        self.next_id += 1
+        self.outbox.put((message_id, payload))
+        return message_id
+
+    def wait(self, message_id: int) -> dict:
+        with self.ready:
+            while message_id not in self.answers:
+                if isinstance(self.failure, RuntimeError):
+                    raise self.failure
+                if self.failure is not None:
+                    raise RuntimeError(f"Pagefind: {self.failure}") from self.failure
+                self.ready.wait()
+            payload = self.answers.pop(message_id)
+        if payload.get("type") == "Error":
+            raise RuntimeError(f"Pagefind: {payload.get('message')}")
+        return payload
 
     def call(self, payload: dict) -> dict:
-        return self.call_many([payload])[0]
+        return self.wait(self.send(payload))
 
-    def call_many(self, payloads: list[dict]) -> list[dict]:
-        first = self.next_id
-        self.next_id += len(payloads)
-        messages = [base64.b64encode(json.dumps({"message_id": first + n, "payload": payload}).encode()) + b","
-                    for n, payload in enumerate(payloads)]
-        writer = threading.Thread(target=self._send, args=(messages,), daemon=True)
-        writer.start()
-        answers: dict[int, dict] = {}
-        while len(answers) < len(payloads):
-            answer = self._receive()
-            payload = answer.get("payload", {})
-            if payload.get("type") == "Error":
-                raise RuntimeError(f"Pagefind: {payload.get('message')}")
-            answers[answer["message_id"]] = payload
-        writer.join()
-        return [answers[first + n] for n in range(len(payloads))]
+    def _fail(self, failure: BaseException) -> None:
+        with self.ready:
+            if self.failure is None:
+                self.failure = failure
+            self.ready.notify_all()
 
-    def _send(self, messages: list[bytes]) -> None:
-        for message in messages:
-            self.process.stdin.write(message)
-        self.process.stdin.flush()
+    def _write_loop(self) -> None:
+        stdin = self.process.stdin
+        try:
+            while (item := self.outbox.get()) is not None:
+                message_id, payload = item
+                stdin.write(base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode())
+                            + b",")
+                if self.outbox.empty():
+                    stdin.flush()
+        except BaseException as failure:  # a broken pipe
+            self._fail(failure)
+
+    def _read_loop(self) -> None:
+        try:
+            while True:
+                answer = self._receive()
+                with self.ready:
+                    self.answers[answer["message_id"]] = answer.get("payload", {})
+                    self.ready.notify_all()
+        except BaseException as failure:
+            self._fail(failure)
 
     def _receive(self) -> dict:
-        while b"," not in self.pending:
+        pending = self.pending
+        while (end := pending.find(b",", self.searched)) < 0:
+            self.searched = len(pending)
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise RuntimeError("Pagefind stopped unexpectedly")
-            self.pending += chunk
-        message, self.pending = self.pending.split(b",", 1)
-        return json.loads(base64.b64decode(message))
+            pending += chunk
+        with memoryview(pending) as view:
+            message = base64.b64decode(view[:end])
+        del pending[:end + 1]  # cheap: a bytearray drops its head by moving its start
+        self.searched = 0
+        return json.loads(message)
 
     def close(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
+        if self.closed:
+            return
+        self.closed = True
+        self.outbox.put(None)
         self.process.kill()
         self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):  # unsent bytes to a process that is gone
+                pass
 
 
 # Pagefind writes its filter lists in hash-map order, which changes from run to run, and the

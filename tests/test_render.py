@@ -52,3 +52,52 @@ def test_split_headline():
 
 def test_blocks_are_plain_text():
     assert markup.blocks("# Title\n\nA *b* [c](https://x.org) `d`.\n") == [("heading", "Title"), ("paragraph", "A b c d.")]
+
+
+# The fast path for plain bodies (markup._plain_blocks) must give exactly what markdown-it gives.
+
+def _full_parse(body):
+    """blocks, to_html and split_headline through markdown-it only."""
+    saved = markup._plain_blocks
+    markup._plain_blocks = lambda body: None
+    try:
+        return markup.blocks(body), markup.to_html(body), markup.split_headline(body)
+    finally:
+        markup._plain_blocks = saved
+
+
+def _fast_parse(body):
+    return markup.blocks(body), markup.to_html(body), markup.split_headline(body)
+
+
+PLAIN_BODIES = [
+    "", "\n", "   \n", "# Title\n\nOne line.\nTwo \"quoted\" lines.\n\n\nThird paragraph.",
+    "#  Title with spaces\nParagraph right after.\n## Sub\nText", "No heading, just text",
+    "Text\n# Heading interrupts\nmore", "\u00a0lead and trail\u00a0\n\nx\u2028y\n\n# T\u2028U\nz",
+    "\n\n# After blank lines\n\nbody", "#hashtag is text\n\nx", "2016. was a year\n\n2016 was a year",
+    "Line with # inside and 1. inside\n+ not a list?", "a\n\u00a0\nb", "\u00a0\n\nz", "#\n", "####### seven",
+    "x\n===\n", "x\n---\n", "x  \ny", "x\\\ny", "> quote", "    code", "- item", "1) item", "Caf\u00e9 \u201cquotes\u201d",
+    "# T #\n", "tab\there", "a\r\nb", "\ufeff# BOM\n\ntext", "x\x85y\n\n# H\x85I\n\nz", "line\x0cfeed",
+]
+
+
+@pytest.mark.parametrize("body", PLAIN_BODIES)
+def test_plain_fast_path_matches_markdown_it(body):
+    assert _fast_parse(body) == _full_parse(body)
+
+
+def test_plain_fast_path_is_taken_for_plain_text():
+    assert markup._plain_blocks("# Title\n\nA plain, \"quoted\" paragraph.\nSecond line.\n") is not None
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["# ", "## ", "#", "\n", "\n\n", " ", "  ", "word", "Word.", "word ", "word ", "word ", "\n", "1.", "2)", "-", "=", "*",
+                           "_", "`", "[", "]", "(", ")", "<", ">", "&", "\\", "~", "\t", "\r", "\u00a0", "\u2028",
+                           "\x85", "\x0c", "\ufeff", "\"", "'", "!", "|", "+", ":", "é", "\u3000", "\u2003"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_plain_fast_path_matches_markdown_it_generated(body):
+    assert _fast_parse(body) == _full_parse(body)
