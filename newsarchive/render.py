@@ -83,6 +83,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build reads each template once; no need to stat it per page
     )
     env.filters["human_date"] = human_date
     env.filters["month_name"] = month_name
