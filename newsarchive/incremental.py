@@ -136,8 +136,12 @@ class Digester:
         self.keep: list = []  # holds every digested value, so no id() is reused during the build
 
     def of(self, value) -> bytes:
-        if value is None or isinstance(value, (str, int, float, bool, Path)):
+        if type(value) is str:
+            return blake(b"s" + value.encode("utf-8", "surrogatepass"))
+        if value is None or isinstance(value, (int, float, bool, Path)):
             return blake(repr(value).encode())
+        if type(value).__name__ == "Article" and value.slug in self.article_digests:
+            return self.article_digests[value.slug]
         if value is MISSING:
             return b"missing"
         known = self.memo.get(id(value))

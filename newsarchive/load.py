@@ -591,6 +591,27 @@ def _parsed_again(path: Path, known, inputs, registries: bytes):
     return key, (known if known and known[0] == key else None)
 
 
+REGISTRY_KEY = "registry:"  # how registries are told apart from articles in Archive.parsed
+
+
+def _registry(loader, path: Path, project: Path, problems: list[Diagnostic], inputs, parsed, now_parsed):
+    """A registry, read again only when its content changed since the previous build."""
+    if inputs is None or not path.is_file():
+        return loader(path, project, problems)
+    key = REGISTRY_KEY + str(path)
+    digest = inputs.of(path)
+    known = (parsed or {}).get(key)
+    if known is not None and known[0] == digest:
+        result, found = known[1], known[2]
+        problems.extend(found)
+    else:
+        before = len(problems)
+        result = loader(path, project, problems)
+        found = tuple(problems[before:])
+    now_parsed[key] = (digest, result, found)
+    return result
+
+
 def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
                  ) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
@@ -603,12 +624,12 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         problems.append(Diagnostic(_display(articles_dir, project), None, None, "articles folder is missing",
                                    "create it, or set 'articles:' in config.yaml"))
         return None, problems
-    actors = load_actors(articles_dir / ACTORS_FILE, project, problems)
-    sources = load_sources(articles_dir / SOURCES_FILE, project, problems)
+    now_parsed = {}
+    actors = _registry(load_actors, articles_dir / ACTORS_FILE, project, problems, inputs, parsed, now_parsed)
+    sources = _registry(load_sources, articles_dir / SOURCES_FILE, project, problems, inputs, parsed, now_parsed)
     ctx = {"actors": actors, "sources": sources, "articles_dir": articles_dir, "project": project}
     ctx["lines"] = {}
     articles: dict[str, Article] = {}
-    now_parsed = {}
     registries = b""
     if inputs is not None:
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"

@@ -71,7 +71,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
            listing: bytes, started: int, state_path: Path, quick_path: Path) -> BuildReport:
     # The stages, imported only when there is work for them.
     from . import fpcache, reprints, search, sitemodel
-    from .load import check_links, load_archive
+    from .load import REGISTRY_KEY, check_links, load_archive
     from .render import render
 
     state = None if full else incremental.load_state(state_path, code)
@@ -99,7 +99,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
                                 sources=archive.sources, prints=prints)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
-    digester = incremental.Digester({entry[1].slug: entry[4] for entry in archive.parsed.values()})
+    digester = incremental.Digester({entry[1].slug: entry[4] for key, entry in archive.parsed.items()
+                                     if not key.startswith(REGISTRY_KEY)})
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
     previous = _still_on_disk(state, config.output) if state else {}
@@ -169,12 +170,14 @@ def _still_on_disk(state: dict, output: Path) -> dict:
     if publish.read_manifest(output) != set(state["outputs"]):
         return {}
     kept = {}
+    root, stats = str(output) + os.sep, state["stats"]
     for path, record in state["outputs"].items():
         try:
-            if _stat(output / path) == state["stats"].get(path):
-                kept[path] = record
+            stat = os.stat(root + path)
         except OSError:
-            pass
+            continue
+        if (stat.st_size, stat.st_mtime_ns) == stats.get(path):
+            kept[path] = record
     return kept
 
 
