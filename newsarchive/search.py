@@ -239,7 +239,7 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
 
 # --- the index in parts ------------------------------------------------------------------------
 # Pagefind cannot add one page to an index: it indexes everything again. The articles are
-# therefore split into parts of about SHARD_SIZE pages, each its own Pagefind index; a rebuild
+# therefore split into parts of at most about SHARD_SIZE pages, each its own Pagefind index; a rebuild
 # indexes again only the parts whose pages changed, and the search page merges the parts
 # (Pagefind's mergeIndex). A page's part depends on its address alone, so it never moves
 # unless the number of parts changes. The parts are made from the article pages (the pages
@@ -250,7 +250,12 @@ SHARD_SIZE = 1000
 
 
 def shard_count(pages: int) -> int:
-    return max(1, -(-pages // SHARD_SIZE))
+    """A power of two, so that the parts are split anew (and all indexed again) only when the
+    archive doubles: 1 part up to SHARD_SIZE pages, 2 up to twice that, 4, 8..."""
+    count = 1
+    while pages > count * SHARD_SIZE:
+        count *= 2
+    return count
 
 
 def parts(paths: list[str]) -> list[list[str]]:
