@@ -123,14 +123,23 @@ def news_article_jsonld(article: Article, site: Site) -> dict:
     return data
 
 
+def claim_url(claim_id: str) -> str:
+    return f"claims/{claim_id}/index.html"
+
+
+def claim_jsonld(group, site: Site) -> dict:
+    """A schema.org Claim with every article that carries it."""
+    claim = {"@context": "https://schema.org", "@type": "Claim", "name": group.title, "identifier": group.id,
+             "url": page_address(site, claim_url(group.id)),
+             "appearance": [_work(site, a.article) for a in group.appearances]}
+    first = next((a for a in group.appearances if a.earliest), None)
+    if first is not None:
+        claim["firstAppearance"] = _work(site, first.article)
+    return claim
+
+
 def claims_jsonld(site: Site) -> dict:
-    claims = []
-    for group in site.claims:
-        appearances = [_work(site, a.article) for a in group.appearances]
-        first = next((a for a in group.appearances if a.earliest), None)
-        claim = {"@type": "Claim", "name": group.title, "identifier": group.id,
-                 "url": page_address(site, f"claims/index.html#{group.id}"), "appearance": appearances}
-        if first is not None:
-            claim["firstAppearance"] = _work(site, first.article)
-        claims.append(claim)
-    return {"@context": "https://schema.org", "@graph": claims}
+    """The list of claims on the claims index, each pointing to its own page."""
+    return {"@context": "https://schema.org", "@graph": [
+        {"@type": "Claim", "name": group.title, "identifier": group.id, "url": page_address(site, claim_url(group.id))}
+        for group in site.claims]}

@@ -177,9 +177,18 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
     return _page(path, "feed.xml", lambda site: _feed(path, title(site), entries(site)[:FEED_ENTRIES], site, page))
 
 
+_grouped: list = [None, None]  # (articles, by_month of them): the grouping is made once per build
+
+
+def _by_month(articles) -> dict:
+    if _grouped[0] is not articles:
+        _grouped[:] = [articles, timeline.by_month(articles)]
+    return _grouped[1]
+
+
 def _period(year: str, month: str):
     def context(site):
-        months = timeline.by_month(site.articles).get(year, {})
+        months = _by_month(site.articles).get(year, {})
         return {"year": year, "month": month, "groups": {month: months.get(month, [])} if month else months}
     return context
 
@@ -191,7 +200,7 @@ def outputs(site: Site) -> list[Output]:
               _page("actors/index.html", "actors.html"),
               _page("sources/index.html", "sources.html"),
               _page("claims/index.html", "claims.html", lambda s: {"jsonld": export.claims_jsonld(s)}),
-              _page("archive/index.html", "archive.html", lambda s: {"years": timeline.by_month(s.articles)}),
+              _page("archive/index.html", "archive.html", lambda s: {"years": _by_month(s.articles)}),
               _page("search/index.html", "search.html"),
               _page("reprints/index.html", "reprints.html"),
               _page("404.html", "404.html"),
@@ -211,6 +220,10 @@ def outputs(site: Site) -> list[Output]:
                             lambda s, slug=slug: _article_view(s.article[slug], s)))
         result.append(Output(f"articles/{slug}/index.json", "data:article",
                              lambda s, env, slug=slug: export.article_json(s.text_of(s.article[slug]), s)))
+    for group in site.claims:
+        claim_id = group.id
+        result.append(_page(export.claim_url(claim_id), "claim.html", lambda s, claim_id=claim_id: {
+            "group": s.claim[claim_id], "jsonld": export.claim_jsonld(s.claim[claim_id], s)}))
     for relation in site.reprints:
         pair = (relation.copy, relation.original)
         result.append(_page(reprint_url(relation), "reprint.html",

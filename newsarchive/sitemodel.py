@@ -65,6 +65,7 @@ class Site:
     sources: tuple[Source, ...]  # by name
     reprints: tuple[Reprint, ...]
     claims: tuple[ClaimGroup, ...]
+    claim: dict[str, ClaimGroup]  # claim id -> its group
     article: dict[str, Article]
     actor: dict[str, Actor]
     source: dict[str, Source]
@@ -203,6 +204,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         sources=tuple(sorted(archive.sources.values(), key=lambda s: (s.name.casefold(), s.id))),
         reprints=reprints,
         claims=tuple(groups),
+        claim={group.id: group for group in groups},
         article=by_slug,
         actor=dict(archive.actors),
         source=dict(archive.sources),

@@ -110,6 +110,7 @@ def _page_types(site: Path) -> dict[str, str]:
         "sources": "sources/index.html",
         "source": f"sources/{sources[0].name}/index.html",
         "claims": "claims/index.html",
+        "claim": next(p.relative_to(site).as_posix() for p in sorted((site / "claims").glob("*/index.html"))),
         "reprints": "reprints/index.html",
         "comparison": next(p.relative_to(site).as_posix() for p in sorted((site / "reprints").glob("*/index.html"))),
         "dates": "archive/index.html",
@@ -140,6 +141,7 @@ def test_walk_from_home_to_search(seed_site, browser):
     page.click("ol.article-list a.outlet >> nth=0")
     assert page.locator("h1").inner_text() in ("Sputnik", "Libyan Express")
     page.click("nav >> text=Claims")
+    page.click("table.claims-index a[href$='claims/haftar-asked-russia-for-arms/index.html']")
     assert page.locator("#haftar-asked-russia-for-arms tr.earliest").count() == 1
     page.click("nav >> text=Search")
     page.fill("#search-q", "Haftar")
@@ -204,7 +206,7 @@ def test_screenshots_and_axe_on_every_page_type(site, browser, request):
             # Whole pages for the small archive; the first screenful for the big one, whose
             # index pages are tens of thousands of pixels tall.
             page.screenshot(path=str(ARTIFACTS / f"{name}-{kind}-{width}.png"), full_page=name == "seed")
-            if width == 1280 or (name == "seed" and kind in ("home", "article", "claims")):
+            if width == 1280 or (name == "seed" and kind in ("home", "article", "claims", "claim")):
                 page.add_script_tag(content=axe)
                 result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
                 found = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]

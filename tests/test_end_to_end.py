@@ -123,7 +123,9 @@ def test_home_lists_newest_first_with_date_publisher_people(built):
 
 
 def test_claims_page_marks_earliest(built):
-    page = _page(built, "claims").read_text(encoding="utf-8")
+    index = _page(built, "claims").read_text(encoding="utf-8")
+    assert 'href="../claims/haftar-asked-russia-for-arms/index.html"' in index
+    page = _page(built, "claims/haftar-asked-russia-for-arms").read_text(encoding="utf-8")
     group = page[page.index('id="haftar-asked-russia-for-arms"'):]
     group = group[:group.index("</section>")]
     assert group.count('class="earliest"') == 1
@@ -185,7 +187,9 @@ def test_news_article_structured_data(built):
 
 def test_claims_structured_data(built):
     graph = _jsonld(_page(built, "claims"))["@graph"]
-    claim = next(c for c in graph if c["identifier"] == "haftar-asked-russia-for-arms")
+    listed = next(c for c in graph if c["identifier"] == "haftar-asked-russia-for-arms")
+    assert listed["url"] == "claims/haftar-asked-russia-for-arms/index.html"
+    claim = _jsonld(_page(built, "claims/haftar-asked-russia-for-arms"))
     assert claim["@type"] == "Claim" and len(claim["appearance"]) == 5
     assert claim["firstAppearance"]["datePublished"] == "2018-02-20"
 
