@@ -2,7 +2,8 @@
 
     python bench/reprints.py --articles 10000
 
-prints one JSON line: articles, seconds (detection only: making the archive is not timed),
+prints one JSON line: articles, seconds (detection only: making the archive is not timed; with
+--runs N, the median of N detections on the same archive, each run listed in runs_s),
 peak_mb (the most memory the process and its worker processes held together while detecting,
 archive included), precision and recall against the generator's truth, and the counts behind
 them. See bench/README.md for the runs and how to read them.
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -59,8 +61,7 @@ def score(found, truth) -> tuple[float, float, int]:
     return right / max(1, len(predicted)), right / max(1, len(truth)), right
 
 
-def run(articles: int, seed: int = 1, workers: int | None = None) -> dict:
-    archive = make_archive(articles, seed)
+def _detect_once(archive, workers):
     # A separate process samples memory, so that no thread runs in this one while it forks.
     watcher = subprocess.Popen([sys.executable, __file__, "--watch", str(os.getpid())],
                                stdout=subprocess.PIPE, text=True)
@@ -72,11 +73,26 @@ def run(articles: int, seed: int = 1, workers: int | None = None) -> dict:
     finally:
         watcher.send_signal(signal.SIGTERM)
         peak_kb = int(watcher.communicate()[0].strip() or 0)
+    return found, seconds, peak_kb
+
+
+def run(articles: int, seed: int = 1, workers: int | None = None, runs: int = 1) -> dict:
+    """Detection on one archive, `runs` times: `seconds` is the median run, `peak_mb` that of the first
+    (later runs also hold what the earlier ones left for the garbage collector: `peak_mb_max`)."""
+    archive = make_archive(articles, seed)
+    load = os.getloadavg()[0]
+    times, peaks = [], []
+    for _ in range(runs):
+        found, seconds, peak_kb = _detect_once(archive, workers)
+        times.append(round(seconds, 2))
+        peaks.append(peak_kb)
     precision, recall, right = score(found, archive.truth)
-    return {"articles": len(archive.articles), "seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024),
+    return {"articles": len(archive.articles), "seconds": statistics.median(times), "peak_mb": round(peaks[0] / 1024),
+            "peak_mb_max": round(max(peaks) / 1024),
             "precision": round(precision, 4), "recall": round(recall, 4),
             "relations_true": len(archive.truth), "relations_found": len(found), "relations_right": right,
-            "workers": reprints.default_workers() if workers is None else workers, "seed": seed}
+            "workers": reprints.default_workers() if workers is None else workers, "seed": seed,
+            "runs_s": times, "load_avg": round(load, 2)}
 
 
 def main() -> None:
@@ -84,12 +100,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, help="worker processes (default: one per core, up to 8)")
+    parser.add_argument("--runs", type=int, default=1, help="time detection this many times; report the median")
     parser.add_argument("--watch", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.watch:
         watch(args.watch)
         return
-    print(json.dumps(run(args.articles, args.seed, args.workers)))
+    print(json.dumps(run(args.articles, args.seed, args.workers, args.runs)))
 
 
 if __name__ == "__main__":
