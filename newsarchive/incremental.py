@@ -298,19 +298,19 @@ class TrackedSequence:
 
 # --- the quick check: nothing changed at all -----------------------------------------------------
 
-def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, int]:
-    """A digest of the name and stat of every input file, and the newest mtime or ctime among them.
+def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[str, int]]:
+    """A digest of the name and stat of every input file, and each file's latest mtime or ctime.
 
-    When the listing equals the last build's, and every file is older than that build by more
-    than the racy window, no input can have changed: the build has nothing to do.
+    When the listing equals the last build's, no file was added, removed or touched since; the
+    files changed so shortly before that build that their stat cannot be trusted (the racy
+    window) are compared by content too. Then the build has nothing to do.
     """
     h = hashlib.blake2b(digest_size=16)
-    newest = 0
+    times: dict[str, int] = {}
 
     def add(path: str, stat: os.stat_result) -> None:
-        nonlocal newest
         h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode())
-        newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+        times[path] = max(stat.st_mtime_ns, stat.st_ctime_ns)
 
     def walk(folder: str) -> None:
         try:
@@ -336,7 +336,19 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, int]:
             add(str(path), os.stat(path))
         except OSError:
             h.update(f"{path}\0missing\n".encode())
-    return h.digest(), newest
+    return h.digest(), times
+
+
+def racy_files(times: dict[str, int], build_time_ns: int) -> list[str]:
+    """Inputs changed within the racy window before a build started: their stat proves nothing."""
+    return [path for path, changed in times.items() if changed >= build_time_ns - RACY_NS]
+
+
+def same_content(path: str, digest: bytes | None) -> bool:
+    try:
+        return digest is not None and blake(Path(path).read_bytes()) == digest
+    except OSError:
+        return False
 
 
 def outputs_unchanged(output: Path, stats: dict[str, tuple[int, int]]) -> bool:

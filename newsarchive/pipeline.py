@@ -55,20 +55,22 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         # this check reads no article and imports none of the stages.
         started = incremental.now_ns()
         code = incremental.code_digest()
-        listing, newest = incremental.input_listing(
+        listing, times = incremental.input_listing(
             [config.articles, config.templates, config.static], [config.file])
         state_path, quick_path = state_files(config)
         quick = None if full else incremental.load_state(quick_path, code)
-        if quick and quick["listing"] == listing and newest < quick["time"] - incremental.RACY_NS \
-                and not (strict and quick["report"]["warnings"]) \
+        if quick and quick["listing"] == listing and not (strict and quick["report"]["warnings"]) \
+                and all(incremental.same_content(path, quick["racy"].get(path))
+                        for path in incremental.racy_files(times, quick["time"])) \
                 and incremental.outputs_unchanged(config.output, quick["stats"]):
             return BuildReport(**quick["report"], made=0, written=0, removed=0, search_redone=0,
                                notes=tuple(notes))
-        return _build(config, strict, full, workers, report, notes, code, listing, started, state_path, quick_path)
+        return _build(config, strict, full, workers, report, notes, code, (listing, times), started, state_path,
+                      quick_path)
 
 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
-           listing: bytes, started: int, state_path: Path, quick_path: Path) -> BuildReport:
+           listing: tuple, started: int, state_path: Path, quick_path: Path) -> BuildReport:
     # The stages, imported only when there is work for them.
     from . import fpcache, reprints, search, sitemodel
     from .load import REGISTRY_KEY, check_links, load_archive
@@ -146,8 +148,12 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "search_files": _by_recipe(records, "search"),
         "stats": output_stats,
     })
+    # Files changed just before this build are known by content for the next quick check (a
+    # template or static file among them is not: the next build then takes the long way).
+    listing, times = listing
+    racy = {path: inputs.now[path][1] for path in incremental.racy_files(times, started) if path in inputs.now}
     incremental.save_state(quick_path, {
-        "code": code, "listing": listing, "time": started, "stats": output_stats, "report": summary})
+        "code": code, "listing": listing, "time": started, "racy": racy, "stats": output_stats, "report": summary})
     return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
                        notes=tuple(notes))
 

@@ -259,3 +259,20 @@ def test_source_date_epoch_is_honoured(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     assert run_build(project).code == 0
     assert "<updated>2027-01-15T08:00:00Z</updated>" in (project / "_site" / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_no_change_after_a_fresh_edit_is_seen_at_once(project, built):
+    # The edited file is within the racy window of the build that follows it; the next build
+    # still knows it by content and has nothing to do.
+    path = project / "articles" / f"{SEED_SLUGS['004']}.md"
+    with open(path, "a", encoding="utf-8") as article:
+        article.write("\nA fresh paragraph.\n")
+    first = run_build(project)
+    assert first.code == 0 and " 0 made" not in first.out
+    again = run_build(project)
+    assert again.code == 0 and " 0 made, 0 written, 0 removed" in again.out
+    # A change after that, even within the same second, is seen.
+    with open(path, "a", encoding="utf-8") as article:
+        article.write("\nAnother paragraph.\n")
+    assert "Another paragraph." in (run_build(project), (built / "articles" / SEED_SLUGS["004"] / "index.html")
+                                    .read_text(encoding="utf-8"))[1]
