@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .model import Article, OutputFile
+from .model import Article
 from .sitemodel import Site
 
 

@@ -678,12 +678,12 @@ def _check_cross_references(articles: dict[str, Article], lines, problems, proje
         refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
         if article.original and article.original.article:
             refs.append(("original.article", article.original.article))
-        for field, slug in refs:
-            line = lines[article.slug].of(*field.split("."))
+        for name, slug in refs:
+            line = lines[article.slug].of(*name.split("."))
             if slug == article.slug:
-                problems.append(Diagnostic(shown, line, field, "an article cannot reprint itself"))
+                problems.append(Diagnostic(shown, line, name, "an article cannot reprint itself"))
             elif slug not in articles:
-                problems.append(Diagnostic(shown, line, field, f"no archived article has the slug '{slug}'",
+                problems.append(Diagnostic(shown, line, name, f"no archived article has the slug '{slug}'",
                                            _did_you_mean(slug, articles) or "use the file name without .md"))
         if article.capture in capture_owner:
             problems.append(Diagnostic(shown, lines[article.slug].of("capture"), "capture",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             notes.append(f"cleared a stale lock left by {stale}")
         # When no input file changed and the last site is as it was written, there is nothing to do:
         # this check reads no article and imports none of the stages.
-        started = incremental.now_ns()
+        started = time.time_ns()
         code = incremental.code_digest()
         listing, times = incremental.input_listing(
             [config.articles, config.templates, config.static], [config.file])
@@ -72,7 +73,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
            listing: tuple, started: int, state_path: Path, quick_path: Path) -> BuildReport:
     # The stages, imported only when there is work for them.
-    from . import fpcache, reprints, search, sitemodel
+    from . import fpcache, reprints, sitemodel
     from .load import REGISTRY_KEY, check_links, load_archive
     from .render import render
 

@@ -45,6 +45,7 @@ import os
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 

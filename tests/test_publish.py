@@ -105,6 +105,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def _edit_an_article(project: Path) -> None:
+    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "title: Putin asked to intervene in the war in Libya", "title: Putin asked to intervene (edited)"),
+        encoding="utf-8")
+
+
 def _debris(project: Path) -> list[str]:
     return sorted(p.name for p in project.glob("._site.*") if not p.name.endswith(".lock"))
 
@@ -115,10 +122,7 @@ def test_sigkill_at_any_point_leaves_old_or_new_site_and_next_build_cleans_up(pr
     (built / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     (built / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
     old = _snapshot(built)
-    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "title: Putin asked to intervene in the war in Libya", "title: Putin asked to intervene (edited)"),
-        encoding="utf-8")
+    _edit_an_article(project)
     reference = tmp_path / "reference"
     assert run_build(project, "--output", str(reference)).code == 0
     new = _snapshot(reference)
@@ -146,10 +150,7 @@ def test_sigkill_during_an_incremental_build_leaves_whole_files_and_the_next_bui
         project, built, tmp_path, point):
     (built / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
     old = _snapshot(built)
-    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "title: Putin asked to intervene in the war in Libya", "title: Putin asked to intervene (edited)"),
-        encoding="utf-8")
+    _edit_an_article(project)
     # The expected site, from a copy of the project (its own cache, its own output).
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -184,9 +185,7 @@ def test_full_disk_leaves_previous_site(project, built, monkeypatch, change):
     args = ["--full"]
     if change == "one article edited":  # an incremental build: only changed files are written
         args = []
-        article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
-        article.write_text(article.read_text(encoding="utf-8").replace(
-            "title: Putin asked to intervene in the war in Libya", "title: Putin asked (edited)"), encoding="utf-8")
+        _edit_an_article(project)
     original, count = Path.write_bytes, [0]
 
     def write_until_full(self, data):
