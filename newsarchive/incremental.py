@@ -21,10 +21,12 @@ import dataclasses
 import hashlib
 import os
 import pickle
+from array import array
 from pathlib import Path
+from typing import NamedTuple
 
 MAGIC = b"newsarchive-build-state\n"
-FORMAT = 1
+FORMAT = 2
 MISSING = object()  # the value of a key a mapping does not hold
 RACY_NS = 2_000_000_000  # files changed this close to the last build are read again
 
@@ -65,24 +67,48 @@ def load_state(path: Path, code: bytes) -> dict | None:
     if len(data) < head or not data.startswith(MAGIC):
         return None
     version = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
-    checksum, body = data[len(MAGIC) + 4:head], data[head:]
-    if version != FORMAT or hashlib.sha256(body).digest() != checksum:
-        return None
-    try:
-        state = pickle.loads(body)
-    except Exception:  # a checksum collision is not a reason to crash: start afresh
-        return None
+    with memoryview(data) as view:  # a slice of the view does not copy the body
+        body = view[head:]
+        if version != FORMAT or hashlib.sha256(body).digest() != data[len(MAGIC) + 4:head]:
+            return None
+        try:
+            state = pickle.loads(body)
+        except Exception:  # a checksum collision is not a reason to crash: start afresh
+            return None
+        finally:
+            body.release()
     if not isinstance(state, dict) or state.get("code") != code:
         return None
     return state
 
 
+class _HashingWriter:
+    """A file that hashes what is written to it, so the state is checksummed as it is pickled."""
+
+    def __init__(self, file):
+        self.file, self.hash = file, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return self.file.write(data)
+
+
 def save_state(path: Path, state: dict) -> None:
-    body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    """Write the state beside its final name and rename it into place; the pickle is streamed
+    to the file (never held whole in memory) and its checksum filled in at the end."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(MAGIC + FORMAT.to_bytes(4, "big") + hashlib.sha256(body).digest() + body)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as file:
+            file.write(MAGIC + FORMAT.to_bytes(4, "big") + bytes(32))
+            writer = _HashingWriter(file)
+            pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            file.seek(len(MAGIC) + 4)
+            file.write(writer.hash.digest())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # --- input fingerprints -----------------------------------------------------------------------
@@ -129,8 +155,24 @@ def article_digest(article) -> bytes:
     return blake(repr(dataclasses.replace(article, body="", paragraphs=())).encode())
 
 
+MISSING_DIGEST = blake(b"missing")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return names
+
+
 class Digester:
-    """Digests of values of the Site, memoised for one build (values live as long as the Site)."""
+    """Digests of values of the Site, memoised for one build (values live as long as the Site).
+
+    A value is written out as one unambiguous byte string (type tags and lengths before
+    contents) and hashed once: hashing every small string and tuple on its own cost more
+    than the rest of a rebuild's bookkeeping. Articles are not written out: the digest the
+    parse made of each stands in for it."""
 
     def __init__(self, article_digests: dict[str, bytes]):
         self.article_digests = article_digests  # slug -> article_digest(), known from the parse
@@ -138,38 +180,69 @@ class Digester:
         self.keep: list = []  # holds every digested value, so no id() is reused during the build
 
     def of(self, value) -> bytes:
-        if type(value) is str:
-            return blake(b"s" + value.encode("utf-8", "surrogatepass"))
-        if value is None or isinstance(value, (int, float, bool, Path)):
-            return blake(repr(value).encode())
-        if type(value).__name__ == "Article" and value.slug in self.article_digests:
-            return self.article_digests[value.slug]
         if value is MISSING:
-            return b"missing"
+            return MISSING_DIGEST
         known = self.memo.get(id(value))
         if known is not None:
             return known
-        h = hashlib.blake2b(digest_size=16)
-        h.update(type(value).__name__.encode())
-        if type(value).__name__ == "Article":  # one the parse did not digest (made in a test)
-            h.update(article_digest(value))
-        elif dataclasses.is_dataclass(value):
-            for field in dataclasses.fields(value):
-                h.update(self.of(getattr(value, field.name)))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                h.update(self.of(key))
-                h.update(self.of(item))
-        elif isinstance(value, (tuple, list, set, frozenset)):
-            items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-            for item in items:
-                h.update(self.of(item))
+        out: list[bytes] = []
+        if dataclasses.is_dataclass(value) and type(value).__name__ != "Article":
+            self._write_fields(value, out)
         else:
-            h.update(repr(value).encode())
-        digest = h.digest()
+            self._write(value, out)
+        digest = blake(b"".join(out))
         self.memo[id(value)] = digest
         self.keep.append(value)
         return digest
+
+    def _write(self, value, out: list) -> None:
+        kind = type(value)
+        if kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            out.append(b"s%d:" % len(data))
+            out.append(data)
+        elif kind is tuple or kind is list:
+            out.append(b"l%d:" % len(value))
+            for item in value:
+                self._write(item, out)
+        elif kind is dict:
+            out.append(b"d%d:" % len(value))
+            for key, item in value.items():
+                self._write(key, out)
+                self._write(item, out)
+        elif value is None or kind is int or kind is bool or kind is float or isinstance(value, Path):
+            text = repr(value).encode()
+            out.append(b"r%d:" % len(text))
+            out.append(text)
+        elif kind.__name__ == "Article":
+            known = self.article_digests.get(value.slug)
+            out.append(b"A")  # one the parse did not digest (made in a test) is digested here
+            out.append(known if known is not None else article_digest(value))
+        elif dataclasses.is_dataclass(value):
+            # Records such as an Appearance are shared by several parts: digested once.
+            out.append(b"D")
+            out.append(self.of(value))
+        elif isinstance(value, (set, frozenset)):
+            items = sorted(value, key=repr)
+            out.append(b"S%d:" % len(items))
+            for item in items:
+                self._write(item, out)
+        elif isinstance(value, dict):
+            self._write(dict(value), out)
+        elif isinstance(value, (tuple, list)):
+            self._write(list(value), out)
+        elif value is MISSING:
+            out.append(b"M")
+        else:
+            text = repr(value).encode()
+            out.append(b"x%d:%s:" % (len(text), kind.__name__.encode()))
+            out.append(text)
+
+    def _write_fields(self, value, out: list) -> None:
+        names = _field_names(type(value))
+        out.append(b"D%d:%s:" % (len(names), type(value).__name__.encode()))
+        for name in names:
+            self._write(getattr(value, name), out)
 
 
 class Tracker:
@@ -279,6 +352,132 @@ def read_value(site, extra: dict, read: tuple):
     if len(read) == 1 or value is MISSING:
         return value
     return value.get(read[1], MISSING)
+
+
+# --- what the state keeps of outputs and parsed articles ----------------------------------------
+# Pickling costs per object far more than per byte. The state holds tens of thousands of
+# outputs reading hundreds of thousands of parts, and ten thousand parsed articles; both are
+# stored in columns of a few large objects, and put back together when the state is read.
+
+class Made(NamedTuple):
+    """What the build knows of an output it wrote: how it was made and what came out."""
+
+    recipe: str
+    reads: bytes  # the parts of the site it read, as numbers into the build's Parts (uint32)
+    digest: bytes  # of the file's bytes
+    searchable: bool  # a page Pagefind indexes
+
+
+DIGEST_SIZE = 16
+
+
+def numbers(reads: bytes):
+    """The part numbers of a Made record."""
+    return memoryview(reads).cast("I")
+
+
+class Parts:
+    """Every part of the site that outputs read, numbered, with the digest of its value.
+
+    Records hold the numbers of the parts they read. The numbers stay the same from build to
+    build, so a record kept from an earlier build is stored again as it was read; parts that
+    no output reads any more are dropped when they make up a quarter of the table."""
+
+    def __init__(self, keys: list | None = None, digests: bytes = b""):
+        self.keys = keys or []
+        self.number = {key: n for n, key in enumerate(self.keys)}
+        self.digests = [digests[DIGEST_SIZE * n:DIGEST_SIZE * (n + 1)] for n in range(len(self.keys))]
+
+    def numbered(self, reads, digests: dict) -> bytes:
+        """The numbers of parts read by an output just made, given their digests now."""
+        result = array("I")
+        for key in reads:
+            n = self.number.get(key)
+            if n is None:
+                n = self.number[key] = len(self.keys)
+                self.keys.append(key)
+                self.digests.append(digests[key])
+            result.append(n)
+        return result.tobytes()
+
+    def packed(self, records: dict[str, Made]) -> tuple[dict, dict[str, Made]]:
+        """The table for the state, and the records renumbered when it was compacted."""
+        used: set[int] = set()
+        for made in records.values():
+            used.update(numbers(made.reads))
+        if len(used) < len(self.keys) * 3 // 4:
+            kept = sorted(used)
+            new_number = {old: new for new, old in enumerate(kept)}
+            records = {path: made._replace(reads=array("I", [new_number[n] for n in numbers(made.reads)]).tobytes())
+                       for path, made in records.items()}
+            self.keys = [self.keys[n] for n in kept]
+            self.digests = [self.digests[n] for n in kept]
+            self.number = {key: n for n, key in enumerate(self.keys)}
+        digests = b"".join(self.digests)
+        if len(digests) != DIGEST_SIZE * len(self.keys):
+            raise ValueError("a part's digest has the wrong size")
+        return {"keys": self.keys, "digests": digests}, records
+
+
+def pack_outputs(records: dict[str, Made]) -> dict:
+    """The records in columns: a few large objects pickle far faster than many small ones."""
+    return {"paths": list(records), "recipes": [made.recipe for made in records.values()],
+            "reads": [made.reads for made in records.values()],
+            "digests": b"".join(made.digest for made in records.values()),
+            "searchable": bytes(made.searchable for made in records.values())}
+
+
+def unpack_outputs(packed: dict) -> dict[str, Made]:
+    digests = packed["digests"]
+    return {path: Made(recipe, reads, digests[DIGEST_SIZE * n:DIGEST_SIZE * (n + 1)], bool(searchable))
+            for n, (path, recipe, reads, searchable) in enumerate(
+                zip(packed["paths"], packed["recipes"], packed["reads"], packed["searchable"]))}
+
+
+def pack_parsed(parsed: dict) -> dict:
+    """Parsed articles as plain tuples: the path as text, the paragraphs joined into one
+    string with their lengths beside it. Registries are kept as they are."""
+    packed = {}
+    for key, entry in parsed.items():
+        article = entry[1]
+        if dataclasses.is_dataclass(article) and type(article).__name__ == "Article":
+            fields = [getattr(article, name) for name in _field_names(type(article))]
+            fields[_ARTICLE_PATH] = str(article.path)
+            fields[_ARTICLE_PARAGRAPHS] = ("".join(article.paragraphs),
+                                           array("I", map(len, article.paragraphs)).tobytes())
+            entry = (*entry[:1], ("article", tuple(fields)), *entry[2:])
+        packed[key] = entry
+    return packed
+
+
+def unpack_parsed(packed: dict) -> dict:
+    from .model import Article
+
+    parsed = {}
+    for key, entry in packed.items():
+        article = entry[1]
+        if type(article) is tuple and article and article[0] == "article":
+            fields = list(article[1])
+            fields[_ARTICLE_PATH] = Path(fields[_ARTICLE_PATH])
+            text, lengths = fields[_ARTICLE_PARAGRAPHS]
+            sizes, paragraphs, at = array("I"), [], 0
+            sizes.frombytes(lengths)
+            for size in sizes:
+                paragraphs.append(text[at:at + size])
+                at += size
+            fields[_ARTICLE_PARAGRAPHS] = tuple(paragraphs)
+            entry = (*entry[:1], Article(*fields), *entry[2:])
+        parsed[key] = entry
+    return parsed
+
+
+def _article_field(name: str) -> int:
+    from .model import Article
+
+    return _field_names(Article).index(name)
+
+
+_ARTICLE_PATH, _ARTICLE_PARAGRAPHS = _article_field("path"), _article_field("paragraphs")
 
 
 # --- the quick check: nothing changed at all -----------------------------------------------------

@@ -77,7 +77,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     from .load import REGISTRY_KEY, check_links, load_archive
     from .render import render
 
-    state = None if full else incremental.load_state(state_path, code)
+    state = None if full else _read_state(state_path, code)
     if state is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
     inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0)
@@ -115,9 +115,9 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
             count[0] += n
             report("render", count[0], total)
 
-        records, made, parts = render(site, previous, state["parts"] if previous else {}, digester, stage,
-                                      incremental.folder_digest(config.templates), workers=workers,
-                                      progress=made_some)
+        parts = state["parts"] if previous else incremental.Parts()
+        records, made = render(site, previous, parts, digester, stage, incremental.folder_digest(config.templates),
+                               workers=workers, progress=made_some)
         report("search")
         search_keys, shards_redone = _index_for_search(records, previous, state, stage,
                                                          [a.slug for a in site.articles])
@@ -138,13 +138,14 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     summary = {"pages": sum(1 for path in records if path.endswith(".html")), "files": len(records),
                "reprints": len(relations), "warnings": archive.warnings,
                "search_parts": len(search_keys)}
+    part_table, records = parts.packed(records)
     incremental.save_state(state_path, {
         "code": code,
         "time": started,
         "inputs": inputs.now,
-        "articles": archive.parsed,
-        "outputs": records,
-        "parts": parts,
+        "articles": incremental.pack_parsed(archive.parsed),
+        "outputs": incremental.pack_outputs(records),
+        "parts": part_table,
         "search_keys": search_keys,
         "search_files": _by_recipe(records, "search"),
         "stats": output_stats,
@@ -157,6 +158,17 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "code": code, "listing": listing, "time": started, "racy": racy, "stats": output_stats, "report": summary})
     return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
                        notes=tuple(notes))
+
+
+def _read_state(path: Path, code: bytes) -> dict | None:
+    """The previous build's state with its outputs and parsed articles unpacked (see
+    incremental.pack_outputs), or None when there is none to trust."""
+    state = incremental.load_state(path, code)
+    if state is not None:
+        state["outputs"] = incremental.unpack_outputs(state["outputs"])
+        state["parts"] = incremental.Parts(state["parts"]["keys"], state["parts"]["digests"])
+        state["articles"] = incremental.unpack_parsed(state["articles"])
+    return state
 
 
 def _by_recipe(records: dict, prefix: str) -> dict[str, list[str]]:
@@ -220,5 +232,5 @@ def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[s
         for recipe, files in pool.map(index, todo):
             for item in files:
                 stage.write(item.path, item.content)
-                records[item.path] = Made(recipe, (), incremental.blake(item.content), False)
+                records[item.path] = Made(recipe, b"", incremental.blake(item.content), False)
     return keys, len(todo)

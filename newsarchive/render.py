@@ -249,25 +249,19 @@ def _relation(site, copy: str, original: str) -> Reprint:
     return next(r for r in site.copies_of[copy] if r.original == original)
 
 
-@dataclass(frozen=True)
-class Made:
-    """What the build knows of an output it wrote: how it was made and what came out."""
-
-    recipe: str
-    reads: tuple  # ((part of the site, digest of its value), ...)
-    digest: bytes  # of the file's bytes
-    searchable: bool  # a page Pagefind indexes
+Made = incremental.Made  # what the build knows of an output it wrote
 
 
 PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost more than they save
 
 
-def render(site: Site, previous: dict[str, Made], previous_parts: dict, digester, stage,
-           templates_digest: bytes, workers: int | None = None, progress=None) -> tuple[dict[str, Made], int, dict]:
+def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, digester, stage,
+           templates_digest: bytes, workers: int | None = None, progress=None) -> tuple[dict[str, Made], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
-    Returns the record of every output of the new site (made now or kept from before), how
-    many were made, and the digest of every part of the site read (for the next build).
+    `parts` holds the digest of every part of the site the previous outputs read; it is
+    brought up to date. Returns the record of every output of the new site (made now or kept
+    from before) and how many were made.
     """
     specs = outputs(site) + static_outputs(site.config.static)
     extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
@@ -277,21 +271,21 @@ def render(site: Site, previous: dict[str, Made], previous_parts: dict, digester
              "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
     # Each part of the site read by the previous outputs is digested once; an output is made
     # again only when one of the parts it read changed.
-    parts = {part: digester.of(incremental.read_value(site, extra, part)) for part in previous_parts}
-    changed = {part for part, digest in parts.items() if digest != previous_parts[part]}
+    now = [digester.of(incremental.read_value(site, extra, part)) for part in parts.keys]
+    changed = {n for n, (new, old) in enumerate(zip(now, parts.digests)) if new != old}
+    parts.digests = now
     records, todo = {}, []
     for spec in specs:
         old = previous.get(spec.path)
         if old is not None and old.recipe == spec.recipe and (
-                not changed or changed.isdisjoint(part for part, _ in old.reads)):
+                not changed or changed.isdisjoint(incremental.numbers(old.reads))):
             records[spec.path] = old
         else:
             todo.append(spec)
     job = _Job(site, extra, make_environment(site.config.templates), todo, digester, stage)
-    for path, made in _make_all(job, workers, progress):
-        records[path] = made
-        parts.update(made.reads)
-    return records, len(todo), parts
+    for path, made, read_digests in _make_all(job, workers, progress):
+        records[path] = made._replace(reads=parts.numbered(made.reads, read_digests))
+    return records, len(todo)
 
 
 class _Job:
@@ -299,7 +293,9 @@ class _Job:
         self.site, self.extra, self.env, self.todo = site, extra, env, todo
         self.digester, self.stage = digester, stage
 
-    def make(self, lo: int, hi: int) -> list[tuple[str, Made]]:
+    def make(self, lo: int, hi: int) -> list[tuple[str, Made, dict]]:
+        """Make outputs lo..hi: each with its record, whose reads are still the parts' keys (render
+        numbers them), and the digests of the parts it read."""
         done = []
         for spec in self.todo[lo:hi]:
             reads: set = set()
@@ -307,21 +303,22 @@ class _Job:
             content = spec.make(incremental.Tracker(self.site, self.extra, reads), self.env)
             incremental.reading(None)
             self.stage.write(spec.path, content)
-            recorded = tuple(sorted(((part, self.digester.of(incremental.read_value(self.site, self.extra, part)))
-                                     for part in reads), key=repr))
+            recorded = tuple(sorted(reads, key=repr))
+            digests = {part: self.digester.of(incremental.read_value(self.site, self.extra, part))
+                       for part in recorded}
             done.append((spec.path, Made(spec.recipe, recorded, incremental.blake(content),
-                                         spec.path.endswith(".html") and b"data-pagefind-body" in content)))
+                                         spec.path.endswith(".html") and b"data-pagefind-body" in content), digests))
         return done
 
 
 _JOB: _Job | None = None
 
 
-def _make_range(bounds: tuple[int, int]) -> list[tuple[str, Made]]:
+def _make_range(bounds: tuple[int, int]) -> list[tuple[str, Made, dict]]:
     return _JOB.make(*bounds)
 
 
-def _make_all(job: _Job, workers: int | None, progress) -> list[tuple[str, Made]]:
+def _make_all(job: _Job, workers: int | None, progress) -> list[tuple[str, Made, dict]]:
     """Make the outputs in `job`, in worker processes when there are many (both cores pay)."""
     global _JOB
     count = len(job.todo)

@@ -9,6 +9,7 @@ archive made from nothing in another folder.
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import shutil
 import tempfile
@@ -276,3 +277,33 @@ def test_no_change_after_a_fresh_edit_is_seen_at_once(project, built):
         article.write("\nAnother paragraph.\n")
     assert "Another paragraph." in (run_build(project), (built / "articles" / SEED_SLUGS["004"] / "index.html")
                                     .read_text(encoding="utf-8"))[1]
+
+
+def test_parts_keep_their_numbers_and_are_compacted_when_many_are_unused():
+    parts = incremental.Parts()
+    digest = {("actor", name): incremental.blake(name.encode()) for name in "abcdefgh"}
+    records = {f"{name}.html": incremental.Made("template:x", parts.numbered([("actor", name)], digest), b"d" * 16, False)
+               for name in "abcdefgh"}
+    assert list(incremental.numbers(records["c.html"].reads)) == [2]
+    table, same = parts.packed(records)
+    assert same is records and len(table["keys"]) == 8
+    # Outputs reading six of the eight parts are gone: the table shrinks and the rest are renumbered.
+    kept = {path: records[path] for path in ("c.html", "h.html")}
+    table, renumbered = parts.packed(kept)
+    assert table["keys"] == [("actor", "c"), ("actor", "h")]
+    assert table["digests"] == digest[("actor", "c")] + digest[("actor", "h")]
+    assert [list(incremental.numbers(made.reads)) for made in renumbered.values()] == [[0], [1]]
+    again = incremental.Parts(table["keys"], table["digests"])
+    assert again.number[("actor", "h")] == 1 and again.digests[1] == digest[("actor", "h")]
+    assert incremental.unpack_outputs(incremental.pack_outputs(renumbered)) == renumbered
+
+
+def test_parsed_articles_come_back_from_the_state_whole(project, built):
+    from newsarchive.config import load_config
+    from newsarchive.load import load_archive
+
+    archive, _ = load_archive(load_config(project / "config.yaml").articles, project)
+    assert any(len(article.paragraphs) > 1 for article in archive.articles)
+    parsed = {str(article.path): (b"key", article, (), None, b"summary") for article in archive.articles}
+    parsed["registry:x"] = (b"digest", {"a": 1}, ())
+    assert incremental.unpack_parsed(pickle.loads(pickle.dumps(incremental.pack_parsed(parsed)))) == parsed
