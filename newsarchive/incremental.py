@@ -58,27 +58,59 @@ def folder_digest(folder: Path) -> bytes:
 # --- the state file ---------------------------------------------------------------------------
 
 def load_state(path: Path, code: bytes) -> dict | None:
-    """The previous build's state, or None when there is none, it is damaged, or it is another version's."""
+    """The previous build's state, or None when there is none, it is damaged, or it is another version's.
+
+    The whole file is checked against its checksum first, then unpickled from the file (read
+    twice from the page cache, never held whole in memory)."""
+    head = len(MAGIC) + 4 + 32
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            header = file.read(head)
+            if len(header) < head or not header.startswith(MAGIC) \
+                    or int.from_bytes(header[len(MAGIC):len(MAGIC) + 4], "big") != FORMAT:
+                return None
+            checksum = hashlib.sha256()
+            while chunk := file.read(1 << 20):
+                checksum.update(chunk)
+            if checksum.digest() != header[len(MAGIC) + 4:]:
+                return None
+            end = file.tell()
+            file.seek(head)
+            try:
+                state = _read_pieces(file, end)
+            except Exception:  # a checksum collision is not a reason to crash: start afresh
+                return None
     except OSError:
         return None
-    head = len(MAGIC) + 4 + 32
-    if len(data) < head or not data.startswith(MAGIC):
-        return None
-    version = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
-    with memoryview(data) as view:  # a slice of the view does not copy the body
-        body = view[head:]
-        if version != FORMAT or hashlib.sha256(body).digest() != data[len(MAGIC) + 4:head]:
-            return None
-        try:
-            state = pickle.loads(body)
-        except Exception:  # a checksum collision is not a reason to crash: start afresh
-            return None
-        finally:
-            body.release()
     if not isinstance(state, dict) or state.get("code") != code:
         return None
+    return state
+
+
+# The state is a series of pickles, each of one entry or of a thousand entries of a large
+# mapping: a pickler remembers every object it wrote until it is done, which for the whole
+# state at once was tens of megabytes at the build's peak.
+PIECE = 1000
+
+
+def _write_pieces(state: dict, file) -> None:
+    for name, value in state.items():
+        if isinstance(value, dict) and len(value) > PIECE:
+            items = list(value.items())
+            for start in range(0, len(items), PIECE):
+                pickle.dump((name, dict(items[start:start + PIECE])), file, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            pickle.dump((name, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_pieces(file, end: int) -> dict:
+    state: dict = {}
+    while file.tell() < end:
+        name, value = pickle.load(file)
+        if isinstance(value, dict) and isinstance(state.get(name), dict):
+            state[name].update(value)
+        else:
+            state[name] = value
     return state
 
 
@@ -102,7 +134,7 @@ def save_state(path: Path, state: dict) -> None:
         with open(temporary, "wb") as file:
             file.write(MAGIC + FORMAT.to_bytes(4, "big") + bytes(32))
             writer = _HashingWriter(file)
-            pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_pieces(state, writer)
             file.seek(len(MAGIC) + 4)
             file.write(writer.hash.digest())
         os.replace(temporary, path)

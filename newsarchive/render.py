@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -283,8 +283,9 @@ def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, dige
         else:
             todo.append(spec)
     job = _Job(site, extra, make_environment(site.config.templates), todo, digester, stage)
-    for path, made, read_digests in _make_all(job, workers, progress):
-        records[path] = made._replace(reads=parts.numbered(made.reads, read_digests))
+    for done, digests in _make_all(job, workers, progress):
+        for path, made in done:
+            records[path] = made._replace(reads=parts.numbered(made.reads, digests))
     return records, len(todo)
 
 
@@ -293,56 +294,57 @@ class _Job:
         self.site, self.extra, self.env, self.todo = site, extra, env, todo
         self.digester, self.stage = digester, stage
 
-    def make(self, lo: int, hi: int) -> list[tuple[str, Made, dict]]:
-        """Make outputs lo..hi: each with its record, whose reads are still the parts' keys (render
-        numbers them), and the digests of the parts it read."""
-        done = []
+    def make(self, lo: int, hi: int) -> tuple[list[tuple[str, Made]], dict]:
+        """Make outputs lo..hi. Returns their records, whose reads are still the parts' keys
+        (render numbers them), and the digest of every part they read; each key is one object,
+        so that a worker's answer carries it once."""
+        done, digests, keys = [], {}, {}
         for spec in self.todo[lo:hi]:
             reads: set = set()
             incremental.reading(reads)
             content = spec.make(incremental.Tracker(self.site, self.extra, reads), self.env)
             incremental.reading(None)
             self.stage.write(spec.path, content)
-            recorded = tuple(sorted(reads, key=repr))
-            digests = {part: self.digester.of(incremental.read_value(self.site, self.extra, part))
-                       for part in recorded}
-            done.append((spec.path, Made(spec.recipe, recorded, incremental.blake(content),
-                                         spec.path.endswith(".html") and b"data-pagefind-body" in content), digests))
-        return done
+            for part in reads:
+                if part not in keys:
+                    keys[part] = part
+                    digests[part] = self.digester.of(incremental.read_value(self.site, self.extra, part))
+            done.append((spec.path, Made(spec.recipe, tuple(keys[part] for part in reads),
+                                         incremental.blake(content),
+                                         spec.path.endswith(".html") and b"data-pagefind-body" in content)))
+        return done, digests
 
 
 _JOB: _Job | None = None
 
 
-def _make_range(bounds: tuple[int, int]) -> list[tuple[str, Made, dict]]:
+def _make_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Made]], dict]:
     return _JOB.make(*bounds)
 
 
-def _make_all(job: _Job, workers: int | None, progress) -> list[tuple[str, Made, dict]]:
-    """Make the outputs in `job`, in worker processes when there are many (both cores pay)."""
+def _make_all(job: _Job, workers: int | None, progress) -> Iterator[tuple[list[tuple[str, Made]], dict]]:
+    """Make the outputs in `job`, in worker processes when there are many (both cores pay).
+    Yields each hundred outputs' records as they come, so the parent never holds them all."""
     global _JOB
     count = len(job.todo)
     workers = reprints.default_workers() if workers is None else workers
     chunk = 100
     bounds = [(lo, min(count, lo + chunk)) for lo in range(0, count, chunk)]
     if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        result = []
         for lo, hi in bounds:
-            result.extend(job.make(lo, hi))
+            yield job.make(lo, hi)
             if progress:
                 progress(hi - lo, count)
-        return result
+        return
     _JOB = job
     gc.freeze()  # forked workers then do not copy every inherited object when they collect
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            result = []
             for part, (lo, hi) in zip(pool.map(_make_range, bounds), bounds):
-                result.extend(part)
+                yield part
                 if progress:
                     progress(hi - lo, count)
-            return result
     finally:
         gc.unfreeze()
         _JOB = None

@@ -307,3 +307,16 @@ def test_parsed_articles_come_back_from_the_state_whole(project, built):
     parsed = {str(article.path): (b"key", article, (), None, b"summary") for article in archive.articles}
     parsed["registry:x"] = (b"digest", {"a": 1}, ())
     assert incremental.unpack_parsed(pickle.loads(pickle.dumps(incremental.pack_parsed(parsed)))) == parsed
+
+
+def test_state_round_trip_in_pieces(tmp_path):
+    state = {"code": b"c", "big": {f"k{n}": (n, b"x" * n) for n in range(2 * incremental.PIECE + 7)},
+             "small": {"a": 1}, "list": list(range(5))}
+    path = tmp_path / "state.bin"
+    incremental.save_state(path, state)
+    assert incremental.load_state(path, b"c") == state
+    assert incremental.load_state(path, b"other code") is None
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 1
+    path.write_bytes(bytes(data))
+    assert incremental.load_state(path, b"c") is None
