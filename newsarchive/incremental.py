@@ -467,49 +467,68 @@ def unpack_outputs(packed: dict) -> dict[str, Made]:
 
 
 def pack_parsed(parsed: dict) -> dict:
-    """Parsed articles as plain tuples: the path as text, the paragraphs joined into one
-    string with their lengths beside it. Registries are kept as they are."""
+    """Parsed articles as plain tuples: the path as text; the date, origin and claims as tuples
+    of their fields; the paragraphs joined into one string with their lengths beside it; the
+    line numbers of the front matter as JSON text, read only if a diagnostic needs one.
+    Registries are kept as they are."""
+    from .model import Article
+    from .safeyaml import StoredLines
+
     packed = {}
     for key, entry in parsed.items():
         article = entry[1]
-        if dataclasses.is_dataclass(article) and type(article).__name__ == "Article":
-            fields = [getattr(article, name) for name in _field_names(type(article))]
-            fields[_ARTICLE_PATH] = str(article.path)
-            fields[_ARTICLE_PARAGRAPHS] = ("".join(article.paragraphs),
-                                           array("I", map(len, article.paragraphs)).tobytes())
-            entry = (*entry[:1], ("article", tuple(fields)), *entry[2:])
+        if type(article) is Article:
+            fields = [getattr(article, name) for name in _field_names(Article)]
+            fields[_FIELD["path"]] = str(article.path)
+            fields[_FIELD["date"]] = _fields_of(article.date)
+            fields[_FIELD["original"]] = article.original and _fields_of(article.original)
+            fields[_FIELD["claims"]] = tuple(_fields_of(claim) for claim in article.claims)
+            fields[_FIELD["paragraphs"]] = ("".join(article.paragraphs),
+                                            array("I", map(len, article.paragraphs)).tobytes())
+            key_, _, found, lines, summary = entry
+            entry = (key_, ("article", tuple(fields)), found, StoredLines.text_of(lines), summary)
         packed[key] = entry
     return packed
 
 
 def unpack_parsed(packed: dict) -> dict:
-    from .model import Article
+    from .model import Article, Claim, Original, PubDate
+    from .safeyaml import StoredLines
 
     parsed = {}
     for key, entry in packed.items():
         article = entry[1]
         if type(article) is tuple and article and article[0] == "article":
             fields = list(article[1])
-            fields[_ARTICLE_PATH] = Path(fields[_ARTICLE_PATH])
-            text, lengths = fields[_ARTICLE_PARAGRAPHS]
+            fields[_FIELD["path"]] = Path(fields[_FIELD["path"]])
+            fields[_FIELD["date"]] = PubDate(*fields[_FIELD["date"]])
+            if fields[_FIELD["original"]] is not None:
+                fields[_FIELD["original"]] = Original(*fields[_FIELD["original"]])
+            fields[_FIELD["claims"]] = tuple(Claim(*claim) for claim in fields[_FIELD["claims"]])
+            text, lengths = fields[_FIELD["paragraphs"]]
             sizes, paragraphs, at = array("I"), [], 0
             sizes.frombytes(lengths)
             for size in sizes:
                 paragraphs.append(text[at:at + size])
                 at += size
-            fields[_ARTICLE_PARAGRAPHS] = tuple(paragraphs)
-            entry = (*entry[:1], Article(*fields), *entry[2:])
+            fields[_FIELD["paragraphs"]] = tuple(paragraphs)
+            key_, _, found, lines, summary = entry
+            entry = (key_, Article(*fields), found, StoredLines(lines) if lines is not None else None, summary)
         parsed[key] = entry
     return parsed
 
 
-def _article_field(name: str) -> int:
+def _fields_of(record) -> tuple:
+    return tuple(getattr(record, name) for name in _field_names(type(record)))
+
+
+def _article_fields() -> dict[str, int]:
     from .model import Article
 
-    return _field_names(Article).index(name)
+    return {name: n for n, name in enumerate(_field_names(Article))}
 
 
-_ARTICLE_PATH, _ARTICLE_PARAGRAPHS = _article_field("path"), _article_field("paragraphs")
+_FIELD = _article_fields()
 
 
 # --- the quick check: nothing changed at all -----------------------------------------------------

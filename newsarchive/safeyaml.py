@@ -8,6 +8,7 @@ in the YAML block) and so that no tag can run code.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 
 import yaml
@@ -40,6 +41,29 @@ class Lines(dict):
                 return self[path]
             path = path[:-1]
         return self.get((), default)
+
+
+class StoredLines(Lines):
+    """Lines kept as JSON text (in the build state): decoded only when a diagnostic asks for
+    a line, which for an article unchanged since the last build is almost never."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text: str | None = text
+
+    def of(self, *path, default: int | None = None) -> int | None:
+        if self.text is not None:
+            self.update((tuple(key), line) for key, line in json.loads(self.text))
+            self.text = None
+        return super().of(*path, default=default)
+
+    @staticmethod
+    def text_of(lines: Lines | None) -> str | None:
+        if lines is None:
+            return None
+        if isinstance(lines, StoredLines) and lines.text is not None:
+            return lines.text
+        return json.dumps([[list(key), line] for key, line in lines.items()])
 
 
 class _TooBig(Exception):

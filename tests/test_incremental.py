@@ -302,11 +302,22 @@ def test_parsed_articles_come_back_from_the_state_whole(project, built):
     from newsarchive.config import load_config
     from newsarchive.load import load_archive
 
-    archive, _ = load_archive(load_config(project / "config.yaml").articles, project)
+    config = load_config(project / "config.yaml")
+    archive, _ = load_archive(config.articles, project, inputs=incremental.FileDigests(None, 0), parsed={})
     assert any(len(article.paragraphs) > 1 for article in archive.articles)
-    parsed = {str(article.path): (b"key", article, (), None, b"summary") for article in archive.articles}
-    parsed["registry:x"] = (b"digest", {"a": 1}, ())
-    assert incremental.unpack_parsed(pickle.loads(pickle.dumps(incremental.pack_parsed(parsed)))) == parsed
+    assert any(article.original for article in archive.articles) and any(a.claims for a in archive.articles)
+    back = incremental.unpack_parsed(pickle.loads(pickle.dumps(incremental.pack_parsed(archive.parsed))))
+    assert back.keys() == archive.parsed.keys()
+    for key, entry in archive.parsed.items():
+        if key.startswith("registry:"):
+            assert back[key] == entry
+            continue
+        lines = entry[3]
+        # Packed again before any line was asked for, the lines are kept as they came.
+        again = incremental.unpack_parsed(incremental.pack_parsed({key: back[key]}))[key]
+        assert back[key][:3] == entry[:3] and back[key][4] == entry[4]
+        assert all(back[key][3].of(*path) == line for path, line in lines.items()) and len(lines) > 5
+        assert all(again[3].of(*path) == line for path, line in lines.items())
 
 
 def test_state_round_trip_in_pieces(tmp_path):
@@ -320,3 +331,17 @@ def test_state_round_trip_in_pieces(tmp_path):
     data[-3] ^= 1
     path.write_bytes(bytes(data))
     assert incremental.load_state(path, b"c") is None
+
+
+def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project, built):
+    from conftest import minimal_front
+
+    naming = write_article(project, "names-another", minimal_front("names-another", reprint_of="[named-one]"))
+    write_article(project, "named-one", minimal_front("named-one"), body="Other text.\n", capture_text="Other text.\n")
+    assert run_build(project).code == 0
+    (project / "articles" / "named-one.md").unlink()
+    (project / "articles" / "captures" / "named-one.txt").unlink()
+    # names-another.md comes from the state unchanged: its line numbers too.
+    result = run_build(project)
+    line = next(n for n, text in enumerate(naming.read_text().splitlines(), 1) if text.startswith("reprint_of"))
+    assert result.code != 0 and f"names-another.md:{line}" in result.err and "named-one" in result.err
