@@ -260,8 +260,10 @@ class PatchStage:
                                          "a file the generator did not write stands where the site needs one",
                                          "move or rename it; it was left untouched") for clash in clashes])
         # The manifest names old and new files while both may be present, so that whatever
-        # happens next, no file of ours is taken for the user's.
-        _write_manifest(output, owned | files)
+        # happens next, no file of ours is taken for the user's (unchanged: not written again).
+        both = owned | files
+        if both != owned:
+            _write_manifest(output, both)
         for path in sorted(written):
             (output / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.root / path, output / path)
@@ -277,7 +279,8 @@ class PatchStage:
                 (output / folder).rmdir()  # only when empty: a user's file in it keeps it
             except OSError:
                 pass
-        _write_manifest(output, files)
+        if files != both:
+            _write_manifest(output, files)
         shutil.rmtree(self.root)
 
     def abort(self) -> None:

@@ -177,30 +177,21 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
     return _page(path, "feed.xml", lambda site: _feed(path, title(site), entries(site)[:FEED_ENTRIES], site, page))
 
 
-_grouped: list = [None, None]  # (articles, by_month of them): the grouping is made once per build
-
-
-def _by_month(articles) -> dict:
-    if _grouped[0] is not articles:
-        _grouped[:] = [articles, timeline.by_month(articles)]
-    return _grouped[1]
-
-
 def _period(year: str, month: str):
     def context(site):
-        months = _by_month(site.articles).get(year, {})
-        return {"year": year, "month": month, "groups": {month: months.get(month, [])} if month else months}
+        groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
+        return {"year": year, "month": month, "groups": groups}
     return context
 
 
 def outputs(site: Site) -> list[Output]:
     """Every templated output and data file; nothing is made until its `make` is called."""
-    years = timeline.by_month(site.articles)
+    years = site.by_year
     result = [_page("index.html", "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page("actors/index.html", "actors.html"),
               _page("sources/index.html", "sources.html"),
               _page("claims/index.html", "claims.html", lambda s: {"jsonld": export.claims_jsonld(s)}),
-              _page("archive/index.html", "archive.html", lambda s: {"years": _by_month(s.articles)}),
+              _page("archive/index.html", "archive.html", lambda s: {"years": s.by_year}),
               _page("search/index.html", "search.html"),
               _page("reprints/index.html", "reprints.html"),
               _page("404.html", "404.html"),
@@ -213,7 +204,7 @@ def outputs(site: Site) -> list[Output]:
             if month:
                 result.append(_page(f"archive/{year}/{month}/index.html", "period.html", _period(year, month)))
     result.append(_page("archive/undated/index.html", "period.html", lambda s: {
-        "year": "", "month": "", "groups": {"": [a for a in s.articles if not a.date.known]}}))
+        "year": "", "month": "", "groups": {"": s.undated}}))
     for article in site.articles:
         slug = article.slug
         result.append(_page(article_url(slug), "article.html",

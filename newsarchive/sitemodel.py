@@ -77,6 +77,11 @@ class Site:
     borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
     reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
+    # The pages by date, each reading only its own period: an article added in May 2017
+    # changes by_year["2017"] and by_month["2017-05"], and no other period's page.
+    by_year: dict[str, dict[str, tuple[Article, ...]]]  # year -> month ("" if unknown) -> articles, oldest first
+    by_month: dict[str, tuple[Article, ...]]  # "2017-05" -> its articles, oldest first
+    undated: tuple[Article, ...]  # newest-first order of `articles`
 
 
 def newest_first_key(article: Article):
@@ -197,6 +202,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
     def frozen(mapping):
         return {key: tuple(value) for key, value in mapping.items()}
 
+    by_year = {year: frozen(months) for year, months in by_month(articles).items()}
+
     return Site(
         config=config,
         articles=articles,
@@ -216,7 +223,20 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         borrowed_from=frozen(borrowed_from),
         borrowings_of=frozen(borrowings_of),
         reuse=reuse,
+        by_year=by_year,
+        by_month={f"{year}-{month}": group for year, months in by_year.items()
+                  for month, group in months.items() if month},
+        undated=tuple(article for article in articles if not article.date.known),
     )
+
+
+def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]]]:
+    """Articles grouped by year, then month ("" when only the year is known), oldest first."""
+    grouped: dict[str, dict[str, list[Article]]] = {}
+    for article in sorted((a for a in articles if a.date.known), key=lambda a: (a.date.bounds()[0], a.slug)):
+        year, month = article.date.iso[:4], article.date.iso[5:7]
+        grouped.setdefault(year, {}).setdefault(month, []).append(article)
+    return grouped
 
 
 def _borrowings(articles, by_slug, reprints) -> list[Borrowing]:

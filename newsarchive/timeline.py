@@ -138,12 +138,3 @@ def _clamp_end(iso: str) -> _dt.date:
             return _dt.date(year, month, day)
         except ValueError:
             day -= 1
-
-
-def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]]]:
-    """Articles grouped by year, then month ("" when only the year is known), oldest first."""
-    grouped: dict[str, dict[str, list[Article]]] = {}
-    for article in sorted((a for a in articles if a.date.known), key=lambda a: (a.date.bounds()[0], a.slug)):
-        year, month = article.date.iso[:4], article.date.iso[5:7]
-        grouped.setdefault(year, {}).setdefault(month, []).append(article)
-    return grouped

@@ -345,3 +345,16 @@ def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project,
     result = run_build(project)
     line = next(n for n, text in enumerate(naming.read_text().splitlines(), 1) if text.startswith("reprint_of"))
     assert result.code != 0 and f"names-another.md:{line}" in result.err and "named-one" in result.err
+
+
+def test_an_added_article_remakes_only_its_own_periods_pages(project, built):
+    from conftest import minimal_front
+
+    before = {path: path.stat().st_mtime_ns for path in (built / "archive").rglob("index.html")}
+    write_article(project, "a-new-one", minimal_front("a-new-one", date="2017-05-01"))
+    result = run_build(project)
+    assert result.code == 0, result.err
+    remade = sorted(str(path.relative_to(built)) for path in (built / "archive").rglob("index.html")
+                    if before.get(path) != path.stat().st_mtime_ns)
+    # The archive's own index counts the articles of each period; the year and month list it.
+    assert remade == ["archive/2017/05/index.html", "archive/2017/index.html", "archive/index.html"]

@@ -6,7 +6,7 @@ from conftest import make_article
 from newsarchive.config import load_config
 from newsarchive.load import Archive
 from newsarchive.model import Actor, Claim, Original, Reprint, Source
-from newsarchive.sitemodel import build_site, claim_title, word_casings
+from newsarchive.sitemodel import build_site, by_month, claim_title, word_casings
 
 
 def _site(articles, relations=()):
@@ -52,3 +52,10 @@ def test_borrowings_join_credits_and_overlap():
 def test_claim_title_uses_the_archive_casing():
     assert claim_title("gna-asked-russia-for-arms", word_casings(["The GNA asked Russia", "for arms"])) == \
         "GNA asked Russia for arms"
+
+
+def test_by_month_groups_oldest_first_and_skips_undated():
+    grouped = by_month((make_article("b", "t", date="2017-03-02"), make_article("a", "t", date="2017-03-01"),
+                        make_article("y", "t", date="2017"), make_article("u", "t")))
+    assert list(grouped) == ["2017"]
+    assert {m: [a.slug for a in arts] for m, arts in grouped["2017"].items()} == {"": ["y"], "03": ["a", "b"]}

@@ -8,7 +8,7 @@ from newsarchive.load import Archive
 from newsarchive.model import Reprint, Source
 from newsarchive.render import human_date
 from newsarchive.sitemodel import build_site
-from newsarchive.timeline import UNDATED_WIDTH, WIDTH, by_month, layout
+from newsarchive.timeline import UNDATED_WIDTH, WIDTH, layout
 
 
 def _site(articles, relations=()):
@@ -40,10 +40,3 @@ def test_reprints_are_drawn_between_their_marks():
     marks = {m.slug: m for m in t.marks}
     assert link.path.startswith(f"M{marks['copy'].x:.1f},")
     assert link.path.endswith(f"{marks['orig'].x:.1f},{marks['orig'].y:.1f}")
-
-
-def test_by_month_groups_oldest_first_and_skips_undated():
-    grouped = by_month((make_article("b", "t", date="2017-03-02"), make_article("a", "t", date="2017-03-01"),
-                        make_article("y", "t", date="2017"), make_article("u", "t")))
-    assert list(grouped) == ["2017"]
-    assert {m: [a.slug for a in arts] for m, arts in grouped["2017"].items()} == {"": ["y"], "03": ["a", "b"]}
