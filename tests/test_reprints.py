@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, make_article
-from newsarchive import fpcache, reprints
+from newsarchive import reprints
 from newsarchive.load import load_archive
 from newsarchive.model import Original, Source
 from newsarchive.text import _words_by_regex, paragraph_word_keys, word_keys, word_spans, words
@@ -294,24 +294,7 @@ def test_fast_word_reading_matches_words(paragraphs):
     assert keys == expected_keys and len(starts) == 2
 
 
-# --- The fingerprint cache ------------------------------------------------------------------
-
-def test_cache_round_trip_and_damage_is_ignored(tmp_path):
-    prints = reprints.fingerprints([make_article("a", text(*WIRE)), make_article("b", OTHER[0])], known={})
-    path = tmp_path / "cache.bin"
-    fpcache.save(path, prints)
-    loaded = fpcache.load(path)
-    assert set(loaded) == {fp.key for fp in prints}
-    for fp in prints:
-        assert np.array_equal(loaded[fp.key].words, fp.words) and np.array_equal(loaded[fp.key].marks, fp.marks)
-    data = path.read_bytes()
-    for damaged in (data[:-1], data[:40], b"", b"garbage" * 10,
-                    data[:100] + bytes([data[100] ^ 1]) + data[101:],  # a flipped bit
-                    data.replace(reprints.VERSION.encode(), b"fp0-5-4")):
-        path.write_bytes(damaged)
-        assert fpcache.load(path) == {}
-    assert fpcache.load(tmp_path / "missing.bin") == {}
-
+# --- Fingerprints reused from the cache (fpcache: tests/test_fpcache.py) ----------------------
 
 def test_reused_fingerprints_give_the_same_relations(monkeypatch):
     articles = (make_article("wire", text(*WIRE), date="2019-03-01"),
