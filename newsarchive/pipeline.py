@@ -56,18 +56,18 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         # this check reads no article and imports none of the stages.
         started = time.time_ns()
         code = incremental.code_digest()
-        listing, times = incremental.input_listing(
+        listing, input_stats = incremental.input_listing(
             [config.articles, config.templates, config.static], [config.file])
         state_path, quick_path = state_files(config)
         quick = None if full else incremental.load_state(quick_path, code)
         if quick and quick["listing"] == listing and not (strict and quick["report"]["warnings"]) \
                 and all(incremental.same_content(path, quick["racy"].get(path))
-                        for path in incremental.racy_files(times, quick["time"])) \
+                        for path in incremental.racy_files(input_stats, quick["time"])) \
                 and incremental.outputs_unchanged(config.output, quick["stats"]):
             return BuildReport(**quick["report"], made=0, written=0, removed=0, search_redone=0,
                                notes=tuple(notes))
-        return _build(config, strict, full, workers, report, notes, code, (listing, times), started, state_path,
-                      quick_path)
+        return _build(config, strict, full, workers, report, notes, code, (listing, input_stats), started,
+                      state_path, quick_path)
 
 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
@@ -80,7 +80,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     state = None if full else incremental.load_state(state_path, code)
     if state is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
-    inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0)
+    # Files are digested again only when their stat, taken by the listing, changed.
+    inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0, stats=listing[1])
     # 1. Load and validate everything; nothing is written unless all of it passes. Articles
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
@@ -151,8 +152,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     })
     # Files changed just before this build are known by content for the next quick check (a
     # template or static file among them is not: the next build then takes the long way).
-    listing, times = listing
-    racy = {path: inputs.now[path][1] for path in incremental.racy_files(times, started) if path in inputs.now}
+    listing, input_stats = listing
+    racy = {path: inputs.now[path][1] for path in incremental.racy_files(input_stats, started) if path in inputs.now}
     incremental.save_state(quick_path, {
         "code": code, "listing": listing, "time": started, "racy": racy, "stats": output_stats, "report": summary})
     return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
