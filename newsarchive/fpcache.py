@@ -1,7 +1,8 @@
-"""Reprint fingerprints kept between builds, so that unchanged articles are not read again.
+"""Reprint fingerprints kept between builds, so that unchanged articles are not read again, and
+the passages pairs of texts share, so that they are not aligned again.
 
-The cache is one file in the project's `.cache/` folder (git-ignored), written whole into a
-temporary file and moved into place. It is only ever a shortcut: each fingerprint is stored
+The cache is two files in the project's `.cache/` folder (git-ignored), each written whole into
+a temporary file and moved into place. It is only ever a shortcut: each fingerprint is stored
 under the content key of the text it was made from, so an edited article simply misses; and a
 file with any sign of damage (another format or fingerprint version, a checksum that does not
 match, sizes or offsets that do not add up, paragraphs or marks out of order) is ignored whole
@@ -23,11 +24,19 @@ Layout, every number little-endian, each array starting at a multiple of its ite
 The arrays are read as they lie in the file: each fingerprint is a view into them, so loading
 10,000 fingerprints is a few numpy calls, not a loop over their entries; checking them is
 likewise done on all texts at once.
+
+Beside it, ALIGNMENTS_FILE keeps the passages found in each pair of texts compared (by both
+texts' content keys; see reprints._aligned), so that a rebuild aligns only the pairs with a new
+text. Alignment code may change without a change to the fingerprints' version: these are kept
+for one version of the generator's code only (incremental.code_digest). Layout: ALIGNMENTS_MAGIC,
+JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256
+of both.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -37,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from . import reprints
-from .reprints import Fingerprint
+from .reprints import Fingerprint, Match
 
 MAGIC = b"newsarchive reprint fingerprints, format 2\n"
 KEY_BYTES = 32  # a content key is a SHA-256, stored as its bytes rather than its 64 hex digits
@@ -45,6 +54,8 @@ OFFSET = np.dtype("<i8")
 MARKS, PARAGRAPHS, WORDS = np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u2")
 _KEY = re.compile(r"[0-9a-f]{64}")  # reprints.content_key: a SHA-256 in lowercase hex
 _HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
+ALIGNMENTS_FILE = "reprint-alignments.bin"
+ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -158,6 +169,11 @@ def save(path: Path, prints: list[Fingerprint]) -> None:
     parts = [MAGIC, len(header).to_bytes(8, "little"), header,
              b"".join(bytes.fromhex(fp.key) for fp in ordered),
              np.concatenate((mark_offsets, paragraph_offsets, word_offsets)), marks, paragraphs, words]
+    _write(path, parts)
+
+
+def _write(path: Path, parts: list) -> None:
+    """`parts` then their SHA-256, written to a temporary file moved into place; skipped if that fails."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -175,4 +191,37 @@ def save(path: Path, prints: list[Fingerprint]) -> None:
             os.unlink(temporary)
             raise
     except OSError:
-        pass  # a read-only project still builds; it only reads every article each time
+        pass  # a read-only project still builds; it only does again each time what the cache spares
+
+
+def load_alignments(path: Path, code: bytes) -> dict[tuple[str, str], tuple[Match, ...]]:
+    """The alignments stored at `path` by this version of the code; empty if missing, damaged or another's."""
+    try:
+        data = path.read_bytes()
+        body = data[len(ALIGNMENTS_MAGIC):-32]
+        if not data.startswith(ALIGNMENTS_MAGIC) or len(data) < len(ALIGNMENTS_MAGIC) + 32 \
+                or hashlib.sha256(data[:-32]).digest() != data[-32:]:
+            return {}
+        stored = json.loads(body.decode("utf-8"))
+        if not isinstance(stored, dict) or set(stored) != {"code", "pairs"} or stored["code"] != code.hex():
+            return {}
+        found, numbers = {}, []
+        for first, second, matches in stored["pairs"]:
+            if not (isinstance(first, str) and _KEY.fullmatch(first) and isinstance(second, str)
+                    and _KEY.fullmatch(second)) or (first, second) in found:
+                return {}
+            found[first, second] = tuple(Match(*match) for match in matches)  # six numbers, or TypeError
+            numbers.extend(itertools.chain.from_iterable(matches))
+        if not set(map(type, numbers)) <= {int} or min(numbers, default=0) < 0:
+            return {}  # word positions and counts are whole numbers from 0
+        return found
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+        return {}
+
+
+def save_alignments(path: Path, alignments: dict[tuple[str, str], tuple[Match, ...]], code: bytes) -> None:
+    """Store `alignments` at `path`, for this version of the code; a cache that cannot be written is skipped."""
+    pairs = [[first, second, [[m.a, m.a_end, m.b, m.b_end, m.words, m.words_b] for m in matches]]
+             for (first, second), matches in sorted(alignments.items())]
+    body = json.dumps({"code": code.hex(), "pairs": pairs}, separators=(",", ":")).encode()
+    _write(path, [ALIGNMENTS_MAGIC, body])

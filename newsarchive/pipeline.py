@@ -96,14 +96,20 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     if archive is None or errors:
         raise BuildError(problems)
     # 2. Find which articles copy which, from their texts; fingerprints of articles whose
-    #    text has not changed since the last build come from the cache.
+    #    text has not changed since the last build come from the cache, and so do the passages
+    #    shared by pairs of such texts.
     report("reprints")
     cached = fpcache.load(config.cache)
     prints = reprints.fingerprints(archive.articles, known=cached)
     if {fp.key for fp in prints} != set(cached):
         fpcache.save(config.cache, prints)
+    alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
+    alignments = fpcache.load_alignments(alignments_path, code)
+    aligned_before = set(alignments)
     relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                sources=archive.sources, prints=prints)
+                                sources=archive.sources, prints=prints, alignments=alignments)
+    if set(alignments) != aligned_before:
+        fpcache.save_alignments(alignments_path, alignments, code)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = incremental.Digester({entry[1].slug: entry[4] for key, entry in archive.parsed.items()

@@ -185,3 +185,54 @@ def test_marks_may_restart_from_one_text_to_the_next(tmp_path):
     path = tmp_path / "cache.bin"
     write(path, parts)
     assert_same(fpcache.load(path), prints)
+
+
+# --- alignments --------------------------------------------------------------------------------
+
+CODE = b"0123456789abcdef"  # what incremental.code_digest gives: 16 bytes
+
+
+def some_alignments() -> dict:
+    keys = sorted(fp.key for fp in some_prints())
+    return {(keys[0], keys[1]): (reprints.Match(0, 30, 2, 33, 28, 29), reprints.Match(40, 70, 45, 75, 30, 30)),
+            (keys[1], keys[0]): (), (keys[2], keys[0]): (reprints.Match(1, 25, 0, 24, 24, 24),)}
+
+
+def test_alignments_round_trip_for_the_same_code_only(tmp_path):
+    path = tmp_path / fpcache.ALIGNMENTS_FILE
+    fpcache.save_alignments(path, some_alignments(), CODE)
+    assert fpcache.load_alignments(path, CODE) == some_alignments()
+    assert fpcache.load_alignments(path, b"another version!") == {}
+    assert fpcache.load_alignments(tmp_path / "missing.bin", CODE) == {}
+    fpcache.save_alignments(path, {}, CODE)
+    assert fpcache.load_alignments(path, CODE) == {}
+
+
+def _signed(body) -> bytes:
+    body = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    return fpcache.ALIGNMENTS_MAGIC + body + hashlib.sha256(fpcache.ALIGNMENTS_MAGIC + body).digest()
+
+
+def test_damaged_alignments_are_ignored(tmp_path):
+    path = tmp_path / fpcache.ALIGNMENTS_FILE
+    fpcache.save_alignments(path, some_alignments(), CODE)
+    data = path.read_bytes()
+    key = sorted(fp.key for fp in some_prints())[0]
+    good = [key, key, [[0, 30, 2, 33, 28, 29]]]
+    for damaged in (data[:-1], data[:20], b"", data + b"\0",
+                    data[:60] + bytes([data[60] ^ 1]) + data[61:],  # the checksum catches these
+                    _signed(b"not json"), _signed([good]), _signed({"code": CODE.hex()}),
+                    _signed({"code": CODE.hex(), "pairs": [good], "more": 1}),
+                    _signed({"code": CODE.hex(), "pairs": [good, good]}),  # a pair twice
+                    _signed({"code": CODE.hex(), "pairs": [[key[:-1], key, []]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key.upper(), key, []]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key, key, [[0, 30, 2, 33, 28]]]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key, key, [[0, -30, 2, 33, 28, 29]]]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key, key, [[0, 30.0, 2, 33, 28, 29]]]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key, key, [[0, True, 2, 33, 28, 29]]]]}),
+                    _signed({"code": CODE.hex(), "pairs": [[key, key]]}),
+                    _signed({"code": CODE.hex(), "pairs": 7})):
+        path.write_bytes(damaged)
+        assert fpcache.load_alignments(path, CODE) == {}, damaged[-80:]
+    path.write_bytes(_signed({"code": CODE.hex(), "pairs": [good]}))  # the hand-made file is sound
+    assert fpcache.load_alignments(path, CODE) == {(key, key): (reprints.Match(0, 30, 2, 33, 28, 29),)}

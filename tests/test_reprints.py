@@ -307,3 +307,55 @@ def test_reused_fingerprints_give_the_same_relations(monkeypatch):
     monkeypatch.setattr(reprints, "fingerprint_texts", no_reading)
     prints = reprints.fingerprints(articles, known=known)
     assert detect(*articles, prints=prints) == detect(*articles, prints=list(known.values()))
+
+
+def _archive_with_reprints():
+    return [make_article("wire", text(*WIRE), date="2019-03-01", publisher="agency"),
+            make_article("copy", text(*WIRE[:3]), date="2019-03-02", publisher="site"),
+            make_article("edited", text(WIRE[0].replace("Tuesday", "Monday"), *WIRE[1:]), publisher="paper"),
+            make_article("farm", text(*OTHER), date="2019-03-01", publisher="paper"),
+            make_article("forced", text(OTHER[0], WIRE[3]), publisher="site", reprint_of=("farm",))]
+
+
+def test_known_alignments_give_the_same_relations_and_spare_aligning_again(monkeypatch):
+    articles = _archive_with_reprints()
+    prints = reprints.fingerprints(articles, known={})
+    fresh = detect(*articles, prints=prints)
+    alignments = {}
+    assert detect(*articles, prints=prints, alignments=alignments) == fresh
+    assert len(alignments) >= 4 and all(len(key) == 2 for key in alignments)
+    real_align, calls = reprints.align, []
+    monkeypatch.setattr(reprints, "align", lambda *a: calls.append(a) or real_align(*a))
+    assert detect(*articles, prints=prints, alignments=alignments) == fresh
+    assert calls == []  # every pair's passages came from the cache
+    # One text edited: only the pairs with it are aligned again, and the result is a full detection's.
+    copy_key = prints[1].key
+    articles[1] = make_article("copy", text(*WIRE[:2], "A paragraph of its own about other matters entirely."),
+                               date="2019-03-02", publisher="site")
+    prints = reprints.fingerprints(articles, known={fp.key: fp for fp in prints})
+    full = detect(*articles, prints=prints)
+    before = set(alignments)
+    calls.clear()
+    assert detect(*articles, prints=prints, alignments=alignments) == full
+    assert calls and all(prints[1] in call[:2] for call in calls)
+    assert not any(prints[1].key in key for key in before)
+    assert all(key in before or prints[1].key in key for key in alignments)  # new pairs: the edited text's
+    assert all(key in alignments for key in before if copy_key not in key)  # the others are kept
+
+
+def test_alignments_are_keyed_by_order_of_earliness_and_checked_against_the_texts():
+    articles = _archive_with_reprints()
+    prints = reprints.fingerprints(articles, known={})
+    fresh = detect(*articles, prints=prints)
+    alignments = {}
+    detect(*articles, prints=prints, alignments=alignments)
+    wire, copy = prints[0].key, prints[1].key
+    assert (wire, copy) in alignments and (copy, wire) not in alignments  # the earlier text first
+    # A stored alignment that does not fit its texts is not used.
+    damaged = dict(alignments)
+    damaged[wire, copy] = (reprints.Match(0, 10 ** 6, 0, 10 ** 6, 30, 30),)
+    assert detect(*articles, prints=prints, alignments=damaged) == fresh
+    assert damaged == alignments
+    # Fingerprints made without keys (detection alone) cannot use it.
+    keyless = reprints.fingerprints(articles)
+    assert detect(*articles, prints=keyless, alignments={}) == fresh
