@@ -1,21 +1,42 @@
-"""Reprint fingerprints kept between builds, so that unchanged articles are not read again.
+"""Reprint fingerprints kept between builds, so that unchanged articles are not read again, and
+the passages pairs of texts share, so that they are not aligned again.
 
-The cache is one file in the project's `.cache/` folder (git-ignored), written whole into a
-temporary file and moved into place. It is only ever a shortcut: each fingerprint is stored
+The cache is two files in the project's `.cache/` folder (git-ignored), each written whole into
+a temporary file and moved into place. It is only ever a shortcut: each fingerprint is stored
 under the content key of the text it was made from, so an edited article simply misses; and a
 file with any sign of damage (another format or fingerprint version, a checksum that does not
-match, sizes that do not add up) is ignored whole and the fingerprints are made afresh. The
-site built is the same with or without it.
+match, sizes or offsets that do not add up, paragraphs or marks out of order) is ignored whole
+and the fingerprints are made afresh. The site built is the same with or without it.
 
-Layout: MAGIC, the header's length (8 bytes, little-endian), the header (JSON: version and one
-[key, words, paragraphs, marks] entry per text), the arrays of every entry in that order
-(uint16 words, int32 paragraph starts, uint32 marks, little-endian), then the SHA-256 of all
-that precedes it.
+Layout, every number little-endian, each array starting at a multiple of its item size:
+
+    MAGIC
+    the header's length (8 bytes), the header: JSON {version, texts, words, paragraphs, marks}
+        (the counts), padded with spaces to a multiple of 8 bytes
+    keys        texts x 32 bytes: each text's content key (SHA-256), in increasing order
+    offsets     3 x (texts + 1) int64: where each text's words, paragraphs and marks start
+                in the arrays below (the last of each is the total)
+    marks       uint32, every text's marks one after another
+    paragraphs  int32, every text's paragraph starts
+    words       uint16, every text's word hashes
+    the SHA-256 of all that precedes it
+
+The arrays are read as they lie in the file: each fingerprint is a view into them, so loading
+10,000 fingerprints is a few numpy calls, not a loop over their entries; checking them is
+likewise done on all texts at once.
+
+Beside it, ALIGNMENTS_FILE keeps the passages found in each pair of texts compared (by both
+texts' content keys; see reprints._aligned), so that a rebuild aligns only the pairs with a new
+text. Alignment code may change without a change to the fingerprints' version: these are kept
+for one version of the generator's code only (incremental.code_digest). Layout: ALIGNMENTS_MAGIC,
+JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256
+of both.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -25,11 +46,16 @@ from pathlib import Path
 import numpy as np
 
 from . import reprints
-from .reprints import Fingerprint
+from .reprints import Fingerprint, Match
 
-MAGIC = b"newsarchive reprint fingerprints\n"
-_KEY = re.compile(r"^[0-9a-f]{64}$")
-_DTYPES = (np.dtype("<u2"), np.dtype("<i4"), np.dtype("<u4"))  # words, paragraphs, marks
+MAGIC = b"newsarchive reprint fingerprints, format 2\n"
+KEY_BYTES = 32  # a content key is a SHA-256, stored as its bytes rather than its 64 hex digits
+OFFSET = np.dtype("<i8")
+MARKS, PARAGRAPHS, WORDS = np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u2")
+_KEY = re.compile(r"[0-9a-f]{64}")  # reprints.content_key: a SHA-256 in lowercase hex
+_HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
+ALIGNMENTS_FILE = "reprint-alignments.bin"
+ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -41,59 +67,161 @@ def load(path: Path) -> dict[str, Fingerprint]:
         return {}
 
 
+class Damaged(ValueError):
+    """The file is not a fingerprint cache of this version, or not as it was written."""
+
+
 def _parse(data: bytes) -> dict[str, Fingerprint]:
-    body, digest = data[:-32], data[-32:]
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + 32 \
-            or hashlib.sha256(body).digest() != digest:
-        raise ValueError("not a fingerprint cache, or damaged")
-    at = len(MAGIC) + 8
-    size = int.from_bytes(body[len(MAGIC):at], "little")
-    header = json.loads(body[at:at + size].decode("utf-8"))
+    view = memoryview(data)
+    start = len(MAGIC) + 8
+    if not data.startswith(MAGIC) or len(data) < start + 32 \
+            or hashlib.sha256(view[:-32]).digest() != data[-32:]:
+        raise Damaged("not a fingerprint cache, or damaged")
+    size = int.from_bytes(data[len(MAGIC):start], "little")
+    if size > len(data) or (start + size) % 8:
+        raise Damaged("header of the wrong length")
+    header = json.loads(data[start:start + size].decode("utf-8"))
+    if not isinstance(header, dict) or set(header) != _HEADER_FIELDS:
+        raise Damaged("malformed header")
     if header["version"] != reprints.VERSION:
-        raise ValueError("fingerprints of another version")
-    at += size
-    found = {}
-    for key, *counts in header["entries"]:
-        if not (isinstance(key, str) and _KEY.match(key)) or len(counts) != 3 \
-                or not all(isinstance(c, int) and c >= 0 for c in counts):
-            raise ValueError("malformed entry")
-        arrays = []
-        for dtype, count in zip(_DTYPES, counts):
-            end = at + count * dtype.itemsize
-            if end > len(body):
-                raise ValueError("truncated")
-            arrays.append(np.frombuffer(body, dtype=dtype, count=count, offset=at).astype(dtype.newbyteorder("=")))
-            at = end
-        words, paragraphs, marks = arrays
-        if (len(paragraphs) and (paragraphs[0] != 0 or np.any(np.diff(paragraphs) < 0)
-                                 or paragraphs[-1] > len(words))) or np.any(np.diff(marks.astype(np.int64)) <= 0):
-            raise ValueError("inconsistent entry")
-        found[key] = Fingerprint(key, words, paragraphs, marks)
-    if at != len(body):
-        raise ValueError("trailing bytes")
-    return found
+        raise Damaged("fingerprints of another version")
+    counts = [header[name] for name in ("texts", "marks", "paragraphs", "words")]
+    if not all(type(count) is int and count >= 0 for count in counts):
+        raise Damaged("malformed header")
+    texts, marks_count, paragraphs_count, words_count = counts
+    # Where each part begins; the file must end right after the last one.
+    at = start + size
+    keys_at, at = at, at + texts * KEY_BYTES
+    offsets_at, at = at, at + 3 * (texts + 1) * OFFSET.itemsize
+    marks_at, at = at, at + marks_count * MARKS.itemsize
+    paragraphs_at, at = at, at + paragraphs_count * PARAGRAPHS.itemsize
+    words_at, at = at, at + words_count * WORDS.itemsize
+    if at != len(data) - 32:
+        raise Damaged("sizes do not add up")
+
+    def array(dtype: np.dtype, count: int, offset: int) -> np.ndarray:
+        found = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+        return found if dtype.isnative else found.astype(dtype.newbyteorder("="))
+
+    offsets = array(OFFSET, 3 * (texts + 1), offsets_at).reshape(3, texts + 1)
+    marks = array(MARKS, marks_count, marks_at)
+    paragraphs = array(PARAGRAPHS, paragraphs_count, paragraphs_at)
+    words = array(WORDS, words_count, words_at)
+    _check(offsets, (marks_count, paragraphs_count, words_count), marks, paragraphs)
+    keys = view[keys_at:offsets_at].hex()
+    keys = [keys[n:n + 2 * KEY_BYTES] for n in range(0, len(keys), 2 * KEY_BYTES)]
+    if any(a >= b for a, b in zip(keys, keys[1:])):
+        raise Damaged("keys repeated or out of order")
+    mark_at, paragraph_at, word_at = offsets.tolist()
+    return {key: Fingerprint(key, words[w:w_end], paragraphs[p:p_end], marks[m:m_end])
+            for key, w, w_end, p, p_end, m, m_end in zip(keys, word_at, word_at[1:], paragraph_at, paragraph_at[1:],
+                                                         mark_at, mark_at[1:])}
+
+
+def _check(offsets: np.ndarray, totals: tuple[int, int, int], marks: np.ndarray, paragraphs: np.ndarray) -> None:
+    """Every text's slice of each array is in bounds, its paragraphs start at word 0 and go
+    forward within its words, and its marks strictly increase (sorted, no repeats): what
+    reprints.fingerprint_texts makes. Checked for all texts at once."""
+    for row, total in zip(offsets, totals):
+        if row[0] != 0 or row[-1] != total or np.any(row[1:] < row[:-1]):
+            raise Damaged("offsets out of order")
+    mark_offsets, paragraph_offsets, word_offsets = offsets
+    if _steps_back(marks, mark_offsets, strictly=True):
+        raise Damaged("marks out of order")
+    if _steps_back(paragraphs, paragraph_offsets, strictly=False):
+        raise Damaged("paragraphs out of order")
+    paragraph_counts = np.diff(paragraph_offsets)
+    with_paragraphs = paragraph_counts > 0
+    firsts = paragraphs[paragraph_offsets[:-1][with_paragraphs]]
+    lasts = paragraphs[paragraph_offsets[1:][with_paragraphs] - 1]
+    if np.any(firsts != 0) or np.any(lasts > np.diff(word_offsets)[with_paragraphs]):
+        raise Damaged("paragraphs outside their text")
+
+
+def _steps_back(values: np.ndarray, offsets: np.ndarray, strictly: bool) -> bool:
+    """Whether, within any one text's slice, a value is below (or, strictly, not above) the one before."""
+    wrong = values[1:] <= values[:-1] if strictly else values[1:] < values[:-1]
+    # A text's first value follows the previous text's last: that step is no fault.
+    starts = offsets[1:-1]
+    wrong[starts[(starts > 0) & (starts < len(values))] - 1] = False
+    return bool(wrong.any())
 
 
 def save(path: Path, prints: list[Fingerprint]) -> None:
     """Store `prints` (one entry per distinct text) at `path`; a cache that cannot be written is skipped."""
-    unique = {fp.key: fp for fp in prints}
-    entries = [[key, len(fp.words), len(fp.paragraphs), len(fp.marks)] for key, fp in sorted(unique.items())]
-    header = json.dumps({"version": reprints.VERSION, "entries": entries}, separators=(",", ":")).encode()
-    parts = [MAGIC, len(header).to_bytes(8, "little"), header]
-    for key, _, _, _ in entries:
-        fp = unique[key]
-        for dtype, array in zip(_DTYPES, (fp.words, fp.paragraphs, fp.marks)):
-            parts.append(np.ascontiguousarray(array, dtype=dtype).tobytes())
-    body = b"".join(parts)
+    # Only fingerprints made with their content key can be found again (detection alone makes
+    # them without one).
+    unique = {fp.key: fp for fp in prints if _KEY.fullmatch(fp.key)}
+    ordered = [unique[key] for key in sorted(unique)]
+
+    def joined(name: str, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        parts = [getattr(fp, name) for fp in ordered]
+        offsets = np.zeros(len(parts) + 1, dtype=OFFSET)
+        np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
+        values = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
+        return offsets, values
+
+    (mark_offsets, marks), (paragraph_offsets, paragraphs), (word_offsets, words) = (
+        joined("marks", MARKS), joined("paragraphs", PARAGRAPHS), joined("words", WORDS))
+    header = json.dumps({"version": reprints.VERSION, "texts": len(ordered), "words": len(words),
+                         "paragraphs": len(paragraphs), "marks": len(marks)}, separators=(",", ":")).encode()
+    header += b" " * (-(len(MAGIC) + 8 + len(header)) % 8)  # the arrays after it start aligned
+    parts = [MAGIC, len(header).to_bytes(8, "little"), header,
+             b"".join(bytes.fromhex(fp.key) for fp in ordered),
+             np.concatenate((mark_offsets, paragraph_offsets, word_offsets)), marks, paragraphs, words]
+    _write(path, parts)
+
+
+def _write(path: Path, parts: list) -> None:
+    """`parts` then their SHA-256, written to a temporary file moved into place; skipped if that fails."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
+            checksum = hashlib.sha256()
             with os.fdopen(handle, "wb") as out:
-                out.write(body + hashlib.sha256(body).digest())
+                for part in parts:
+                    if isinstance(part, np.ndarray):
+                        part = part.view(np.uint8)  # its bytes, without a copy
+                    checksum.update(part)
+                    out.write(part)
+                out.write(checksum.digest())
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
     except OSError:
-        pass  # a read-only project still builds; it only reads every article each time
+        pass  # a read-only project still builds; it only does again each time what the cache spares
+
+
+def load_alignments(path: Path, code: bytes) -> dict[tuple[str, str], tuple[Match, ...]]:
+    """The alignments stored at `path` by this version of the code; empty if missing, damaged or another's."""
+    try:
+        data = path.read_bytes()
+        body = data[len(ALIGNMENTS_MAGIC):-32]
+        if not data.startswith(ALIGNMENTS_MAGIC) or len(data) < len(ALIGNMENTS_MAGIC) + 32 \
+                or hashlib.sha256(data[:-32]).digest() != data[-32:]:
+            return {}
+        stored = json.loads(body.decode("utf-8"))
+        if not isinstance(stored, dict) or set(stored) != {"code", "pairs"} or stored["code"] != code.hex():
+            return {}
+        found, numbers = {}, []
+        for first, second, matches in stored["pairs"]:
+            if not (isinstance(first, str) and _KEY.fullmatch(first) and isinstance(second, str)
+                    and _KEY.fullmatch(second)) or (first, second) in found:
+                return {}
+            found[first, second] = tuple(Match(*match) for match in matches)  # six numbers, or TypeError
+            numbers.extend(itertools.chain.from_iterable(matches))
+        if not set(map(type, numbers)) <= {int} or min(numbers, default=0) < 0:
+            return {}  # word positions and counts are whole numbers from 0
+        return found
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):  # JSONDecodeError is a ValueError
+        return {}
+
+
+def save_alignments(path: Path, alignments: dict[tuple[str, str], tuple[Match, ...]], code: bytes) -> None:
+    """Store `alignments` at `path`, for this version of the code; a cache that cannot be written is skipped."""
+    pairs = [[first, second, [[m.a, m.a_end, m.b, m.b_end, m.words, m.words_b] for m in matches]]
+             for (first, second), matches in sorted(alignments.items())]
+    body = json.dumps({"code": code.hex(), "pairs": pairs}, separators=(",", ":")).encode()
+    _write(path, [ALIGNMENTS_MAGIC, body])

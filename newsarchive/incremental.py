@@ -150,27 +150,36 @@ def _stat_key(stat: os.stat_result) -> tuple:
 
 
 class FileDigests:
-    """Content digests of input files, re-reading only files whose stat changed."""
+    """Content digests of input files, re-reading only files whose stat changed.
 
-    def __init__(self, previous: dict | None, previous_time_ns: int):
+    `stats` are the stat keys input_listing took at the start of this build: a file listed
+    there is not stat-ed again. They were taken after the build's start time was noted, so a
+    file changed since has an mtime or ctime within the next build's racy window and is read
+    again then, whatever digest this build records for it.
+    """
+
+    def __init__(self, previous: dict | None, previous_time_ns: int, stats: dict[str, tuple] | None = None):
         self.previous = previous or {}
         self.trust_before = previous_time_ns - RACY_NS
+        self.stats = stats or {}
         self.now: dict[str, tuple[tuple, bytes]] = {}
 
-    def of(self, path: Path, data: bytes | None = None) -> bytes:
+    def of(self, path: str | Path, data: bytes | None = None) -> bytes:
         """The digest of a file's content; `data`, when given, is that content already read."""
-        name = str(path)
-        stat = os.stat(path)
-        key = _stat_key(stat)
+        name = os.fspath(path)
+        key = self.stats.get(name) or _stat_key(os.stat(name))
         known = self.previous.get(name)
         seen = self.now.get(name)
         if data is None and seen and seen[0] == key:
             digest = seen[1]  # read already in this build
-        elif data is None and known and known[0] == key and stat.st_mtime_ns < self.trust_before \
-                and stat.st_ctime_ns < self.trust_before:
+        elif data is None and known and known[0] == key and key[1] < self.trust_before \
+                and key[2] < self.trust_before:
             digest = known[1]
         else:
-            digest = blake(path.read_bytes() if data is None else data)
+            if data is None:
+                with open(name, "rb") as file:
+                    data = file.read()
+            digest = blake(data)
         self.now[name] = (key, digest)
         return digest
 
@@ -533,19 +542,20 @@ _FIELD = _article_fields()
 
 # --- the quick check: nothing changed at all -----------------------------------------------------
 
-def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[str, int]]:
-    """A digest of the name and stat of every input file, and each file's latest mtime or ctime.
+def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[str, tuple]]:
+    """A digest of the name and stat of every input file, and each file's stat key (size,
+    mtime, ctime, inode), which the build reuses rather than stat every file again.
 
     When the listing equals the last build's, no file was added, removed or touched since; the
     files changed so shortly before that build that their stat cannot be trusted (the racy
     window) are compared by content too. Then the build has nothing to do.
     """
     h = hashlib.blake2b(digest_size=16)
-    times: dict[str, int] = {}
+    stats: dict[str, tuple] = {}
 
     def add(path: str, stat: os.stat_result) -> None:
         h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode())
-        times[path] = max(stat.st_mtime_ns, stat.st_ctime_ns)
+        stats[path] = _stat_key(stat)
 
     def walk(folder: str) -> None:
         try:
@@ -571,12 +581,12 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
             add(str(path), os.stat(path))
         except OSError:
             h.update(f"{path}\0missing\n".encode())
-    return h.digest(), times
+    return h.digest(), stats
 
 
-def racy_files(times: dict[str, int], build_time_ns: int) -> list[str]:
+def racy_files(stats: dict[str, tuple], build_time_ns: int) -> list[str]:
     """Inputs changed within the racy window before a build started: their stat proves nothing."""
-    return [path for path, changed in times.items() if changed >= build_time_ns - RACY_NS]
+    return [path for path, (_, mtime, ctime, _) in stats.items() if max(mtime, ctime) >= build_time_ns - RACY_NS]
 
 
 def same_content(path: str, digest: bytes | None) -> bool:

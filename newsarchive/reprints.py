@@ -17,7 +17,9 @@
    style), the holes between anchors are filled along their diagonals, runs of shared
    shingles are cut at paragraph breaks (so reordered paragraphs still align) and runs close
    together in one paragraph of each text merge into a passage, bridging edited words.
-   Passages shorter than MIN_PASSAGE_WORDS (names, titles) are not copying.
+   Passages shorter than MIN_PASSAGE_WORDS (names, titles) are not copying. An alignment
+   depends on the two fingerprints alone, so a site build reuses those of pairs of unchanged
+   texts (fpcache.py).
 4. A pair is a reprint when its passages hold at least `min_shared_words` words covering at
    least `min_share` of one text (containment: a partial copy holds part of its original).
 5. Direction (`_orient`): front matter, then dates as the ranges their precision allows, then
@@ -488,10 +490,36 @@ def _align_range(state, lo: int, hi: int) -> list[_Pair | None]:
                     cache.pop(next(iter(cache)))
                 cache[n] = anchors(prints[n].words)
             found.append(cache[n])
-        matches = align(prints[x], prints[y], *found)
-        results.append(_Pair(x, y, tuple(matches), sum(m.words for m in matches),
-                             sum(m.words_b for m in matches)) if matches else None)
+        results.append(_pair(x, y, tuple(align(prints[x], prints[y], *found))))
     return results
+
+
+def _pair(x: int, y: int, matches: tuple[Match, ...]) -> _Pair | None:
+    return _Pair(x, y, matches, sum(m.words for m in matches), sum(m.words_b for m in matches)) if matches else None
+
+
+def _aligned(prints: list[Fingerprint], todo: list[tuple[int, int]], known: dict | None,
+             workers: int | None) -> list[_Pair | None]:
+    """Each pair of `todo` aligned. With `known`, the matches of earlier alignments by the content
+    keys of both texts (the earlier text first), a pair of texts aligned before is not aligned
+    again: an alignment depends on the two fingerprints alone, and those on the texts. `known`
+    is then left holding the pairs of `todo`, for the next build."""
+    if known is None or not all(fp.key for fp in prints):
+        return _in_workers(_align_range, (prints, todo), len(todo), workers)
+    keys = [(prints[x].key, prints[y].key) for x, y in todo]
+    # A stored alignment reaching outside its texts is not theirs: align the pair again.
+    again = [n for n, (key, (x, y)) in enumerate(zip(keys, todo))
+             if key not in known or not _fits(known[key], len(prints[x].words), len(prints[y].words))]
+    made = _in_workers(_align_range, (prints, [todo[n] for n in again]), len(again), workers)
+    matches = {key: known[key] for key in keys if key in known}
+    matches.update((keys[n], pair.matches if pair else ()) for n, pair in zip(again, made))
+    known.clear()
+    known.update(matches)
+    return [_pair(x, y, matches[key]) for (x, y), key in zip(todo, keys)]
+
+
+def _fits(matches: tuple[Match, ...], words_a: int, words_b: int) -> bool:
+    return all(0 <= m.a <= m.a_end <= words_a and 0 <= m.b <= m.b_end <= words_b for m in matches)
 
 
 # --- 5. Direction --------------------------------------------------------------------------
@@ -632,8 +660,12 @@ def _earliness(article: Article):
 
 def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
            min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
-           prints: list[Fingerprint] | None = None, workers: int | None = None) -> tuple[Reprint, ...]:
-    """Every reprint relation among `articles`, sorted by (copy, original)."""
+           prints: list[Fingerprint] | None = None, workers: int | None = None,
+           alignments: dict | None = None) -> tuple[Reprint, ...]:
+    """Every reprint relation among `articles`, sorted by (copy, original).
+
+    `alignments` (see _aligned), when given with `prints` made with their keys, spares aligning
+    again the pairs of texts an earlier build aligned, and is updated with this build's pairs."""
     if prints is None:
         prints = fingerprints(articles, workers=workers)
     # Number the articles oldest first: candidates and witnesses both rely on this order.
@@ -654,7 +686,7 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
     rejected = {(min(n, number[s]), max(n, number[s]))
                 for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
     todo = sorted(pairs - rejected)
-    aligned = _in_workers(_align_range, (prints, todo), len(todo), workers)
+    aligned = _aligned(prints, todo, alignments, workers)
 
     credits = Credits(sources or {})
     sizes = [len(fp.words) for fp in prints]

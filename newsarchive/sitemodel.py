@@ -90,8 +90,12 @@ def newest_first_key(article: Article):
     return (0, _invert(bounds[0]), article.title.casefold()) if bounds else (1, "", article.title.casefold())
 
 
+_INVERTED_DIGITS = str.maketrans("0123456789", "9876543210")
+
+
 def _invert(iso: str) -> str:
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in iso)
+    """An ISO date whose ascending order is the dates' descending order ("2016-12-03" -> "7983-87-96")."""
+    return iso.translate(_INVERTED_DIGITS)
 
 
 def oldest_first_key(article: Article):
@@ -158,16 +162,13 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
                                                           for part in (claim.statement, claim.quote))))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
+    first_days = {article.slug: article.date.bounds()[0] for article in articles if article.date.known}
     for claim_id in sorted(grouped):
         pairs = grouped[claim_id]
-        dated = [article for _, article in pairs if article.date.known]
-        first_day = min(article.date.bounds()[0] for article in dated) if dated else None
-        appearances = tuple(
-            Appearance(claim, article,
-                       earliest=first_day is not None and article.date.known
-                       and article.date.bounds()[0] == first_day)
-            for claim, article in pairs
-        )
+        days = [first_days.get(article.slug) for _, article in pairs]  # None: undated
+        first_day = min((day for day in days if day is not None), default=None)
+        appearances = tuple(Appearance(claim, article, earliest=day is not None and day == first_day)
+                            for (claim, article), day in zip(pairs, days))
         groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), appearances))
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)

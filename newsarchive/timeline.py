@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from .model import Article
 from .sitemodel import Site
 
 WIDTH = 960

@@ -309,3 +309,58 @@ def test_second_build_reuses_the_cache_and_a_damaged_cache_changes_nothing(proje
         for path in first.rglob("*"):
             if path.is_file():
                 assert (folder / path.relative_to(first)).read_bytes() == path.read_bytes(), path
+
+
+def test_second_build_aligns_no_pair_again_and_damaged_alignments_change_nothing(project, tmp_path, monkeypatch):
+    from newsarchive import fpcache, reprints
+
+    first, second, third = tmp_path / "one", tmp_path / "two", tmp_path / "three"
+    assert run_build(project, "--output", str(first)).code == 0
+    cache = project / ".cache" / fpcache.ALIGNMENTS_FILE
+    assert cache.is_file()
+    calls = []
+    real = reprints.align
+    monkeypatch.setattr(reprints, "align", lambda *a: calls.append(a) or real(*a))
+    assert run_build(project, "--output", str(second)).code == 0
+    assert calls == []  # every pair's passages came from the cache
+    data = bytearray(cache.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache.write_bytes(bytes(data))
+    assert run_build(project, "--output", str(third)).code == 0
+    assert calls  # the damaged cache was not trusted
+    for folder in (second, third):
+        for path in first.rglob("*"):
+            if path.is_file():
+                assert (folder / path.relative_to(first)).read_bytes() == path.read_bytes(), path
+
+
+def test_a_build_makes_no_full_garbage_collection_and_restores_the_collector(project, monkeypatch):
+    import gc
+
+    from newsarchive import pipeline
+
+    inside, full = [], []
+    real = pipeline._build
+
+    def build(*args, **kwargs):
+        inside.append(True)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    def note(phase, info):
+        if phase == "start" and info["generation"] == 2 and inside:
+            full.append(info)
+
+    monkeypatch.setattr(pipeline, "_build", build)
+    saved = gc.get_threshold()
+    gc.set_threshold(10, 2, 2)  # collections so frequent that a small build would make full ones
+    gc.callbacks.append(note)
+    try:
+        assert run_build(project).code == 0
+        assert gc.get_threshold() == (10, 2, 2)
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*saved)
+    assert full == []

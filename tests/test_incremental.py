@@ -13,6 +13,7 @@ import pickle
 import random
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,55 @@ def test_same_size_edit_with_old_mtime_is_seen(project, built):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a tool that keeps mtimes would
     assert run_build(project).code == 0
     assert "PUTIN" in (built / "articles" / SEED_SLUGS["004"] / "index.html").read_text(encoding="utf-8")
+
+
+# FileDigests takes each file's stat from the listing made at the start of the build, not anew.
+
+def _listing_and_digests(folder: Path, previous: incremental.FileDigests | None, previous_time: int):
+    _, stats = incremental.input_listing([folder], [])
+    return stats, incremental.FileDigests(previous.now if previous else None, previous_time, stats=stats)
+
+
+def test_file_digests_take_the_listings_stats(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_text("one", encoding="utf-8")
+    old = os.stat(path).st_mtime_ns - 10 * incremental.RACY_NS
+    os.utime(path, ns=(old, old))
+    stats, first = _listing_and_digests(tmp_path, None, 0)
+    assert first.of(path) == incremental.blake(b"one") and first.now[str(path)][0] == stats[str(path)]
+    later = time.time_ns() + 10 * incremental.RACY_NS  # the last build was long after the file changed
+    _, second = _listing_and_digests(tmp_path, first, later)
+
+    def no_looking(*_args, **_kwargs):
+        raise AssertionError("a listed file with an old, unchanged stat was stat-ed or read again")
+
+    monkeypatch.setattr(os, "stat", no_looking)
+    monkeypatch.setattr("builtins.open", no_looking)
+    assert second.of(str(path)) == incremental.blake(b"one")
+
+
+def test_a_file_changed_during_a_build_is_read_again_next_time(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("one", encoding="utf-8")
+    started = time.time_ns()  # a build notes its start, then lists its inputs
+    stats, first = _listing_and_digests(tmp_path, None, 0)
+    assert first.of(path) == incremental.blake(b"one")
+    path.write_text("two", encoding="utf-8")  # changed after the build read it
+    # Next build: even were the stat the same (a coarse clock, a tool restoring times), the
+    # file changed within the racy window before the last build started, so it is read again;
+    # and with the stat it has now, it is read again as well.
+    assert incremental.FileDigests(first.now, started, stats=stats).of(path) == incremental.blake(b"two")
+    assert _listing_and_digests(tmp_path, first, started)[1].of(path) == incremental.blake(b"two")
+
+
+def test_a_file_missing_from_the_listing_is_stat_ed(tmp_path):
+    stats, digests = _listing_and_digests(tmp_path, None, 0)
+    path = tmp_path / ".hidden.md"  # the listing leaves out dot files
+    path.write_text("one", encoding="utf-8")
+    assert str(path) not in stats and digests.of(path) == incremental.blake(b"one")
+    assert digests.now[str(path)][0][0] == 3  # its own stat: three bytes
+    with pytest.raises(OSError):
+        digests.of(tmp_path / "gone.md")
 
 
 def test_source_date_epoch_is_honoured(project, tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, make_article
-from newsarchive import fpcache, reprints
+from newsarchive import reprints
 from newsarchive.load import load_archive
 from newsarchive.model import Original, Source
 from newsarchive.text import _words_by_regex, paragraph_word_keys, word_keys, word_spans, words
@@ -294,24 +294,7 @@ def test_fast_word_reading_matches_words(paragraphs):
     assert keys == expected_keys and len(starts) == 2
 
 
-# --- The fingerprint cache ------------------------------------------------------------------
-
-def test_cache_round_trip_and_damage_is_ignored(tmp_path):
-    prints = reprints.fingerprints([make_article("a", text(*WIRE)), make_article("b", OTHER[0])], known={})
-    path = tmp_path / "cache.bin"
-    fpcache.save(path, prints)
-    loaded = fpcache.load(path)
-    assert set(loaded) == {fp.key for fp in prints}
-    for fp in prints:
-        assert np.array_equal(loaded[fp.key].words, fp.words) and np.array_equal(loaded[fp.key].marks, fp.marks)
-    data = path.read_bytes()
-    for damaged in (data[:-1], data[:40], b"", b"garbage" * 10,
-                    data[:100] + bytes([data[100] ^ 1]) + data[101:],  # a flipped bit
-                    data.replace(reprints.VERSION.encode(), b"fp0-5-4")):
-        path.write_bytes(damaged)
-        assert fpcache.load(path) == {}
-    assert fpcache.load(tmp_path / "missing.bin") == {}
-
+# --- Fingerprints reused from the cache (fpcache: tests/test_fpcache.py) ----------------------
 
 def test_reused_fingerprints_give_the_same_relations(monkeypatch):
     articles = (make_article("wire", text(*WIRE), date="2019-03-01"),
@@ -324,3 +307,55 @@ def test_reused_fingerprints_give_the_same_relations(monkeypatch):
     monkeypatch.setattr(reprints, "fingerprint_texts", no_reading)
     prints = reprints.fingerprints(articles, known=known)
     assert detect(*articles, prints=prints) == detect(*articles, prints=list(known.values()))
+
+
+def _archive_with_reprints():
+    return [make_article("wire", text(*WIRE), date="2019-03-01", publisher="agency"),
+            make_article("copy", text(*WIRE[:3]), date="2019-03-02", publisher="site"),
+            make_article("edited", text(WIRE[0].replace("Tuesday", "Monday"), *WIRE[1:]), publisher="paper"),
+            make_article("farm", text(*OTHER), date="2019-03-01", publisher="paper"),
+            make_article("forced", text(OTHER[0], WIRE[3]), publisher="site", reprint_of=("farm",))]
+
+
+def test_known_alignments_give_the_same_relations_and_spare_aligning_again(monkeypatch):
+    articles = _archive_with_reprints()
+    prints = reprints.fingerprints(articles, known={})
+    fresh = detect(*articles, prints=prints)
+    alignments = {}
+    assert detect(*articles, prints=prints, alignments=alignments) == fresh
+    assert len(alignments) >= 4 and all(len(key) == 2 for key in alignments)
+    real_align, calls = reprints.align, []
+    monkeypatch.setattr(reprints, "align", lambda *a: calls.append(a) or real_align(*a))
+    assert detect(*articles, prints=prints, alignments=alignments) == fresh
+    assert calls == []  # every pair's passages came from the cache
+    # One text edited: only the pairs with it are aligned again, and the result is a full detection's.
+    copy_key = prints[1].key
+    articles[1] = make_article("copy", text(*WIRE[:2], "A paragraph of its own about other matters entirely."),
+                               date="2019-03-02", publisher="site")
+    prints = reprints.fingerprints(articles, known={fp.key: fp for fp in prints})
+    full = detect(*articles, prints=prints)
+    before = set(alignments)
+    calls.clear()
+    assert detect(*articles, prints=prints, alignments=alignments) == full
+    assert calls and all(prints[1] in call[:2] for call in calls)
+    assert not any(prints[1].key in key for key in before)
+    assert all(key in before or prints[1].key in key for key in alignments)  # new pairs: the edited text's
+    assert all(key in alignments for key in before if copy_key not in key)  # the others are kept
+
+
+def test_alignments_are_keyed_by_order_of_earliness_and_checked_against_the_texts():
+    articles = _archive_with_reprints()
+    prints = reprints.fingerprints(articles, known={})
+    fresh = detect(*articles, prints=prints)
+    alignments = {}
+    detect(*articles, prints=prints, alignments=alignments)
+    wire, copy = prints[0].key, prints[1].key
+    assert (wire, copy) in alignments and (copy, wire) not in alignments  # the earlier text first
+    # A stored alignment that does not fit its texts is not used.
+    damaged = dict(alignments)
+    damaged[wire, copy] = (reprints.Match(0, 10 ** 6, 0, 10 ** 6, 30, 30),)
+    assert detect(*articles, prints=prints, alignments=damaged) == fresh
+    assert damaged == alignments
+    # Fingerprints made without keys (detection alone) cannot use it.
+    keyless = reprints.fingerprints(articles)
+    assert detect(*articles, prints=keyless, alignments={}) == fresh
