@@ -245,8 +245,22 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
 # unless the number of parts changes. The parts are made from the article pages (the pages
 # templates/article.html marks data-pagefind-body), so the search page knows their number
 # before any page is made.
+#
+# The size is a trade-off (bench/README.md, "Search part size", measured at 10,000 articles):
+# Pagefind needs about 3 ms of CPU a page, so a rebuild that changes one page indexes a part of
+# up to SHARD_SIZE pages again (Pagefind: about 0.5 s of CPU for the 156 pages of a part at
+# 10,000 articles, against 1.9 s for the 625 of a part of up to 1,000); but each part costs the
+# search page about seven requests (its entry and metadata, three filter lists, an index chunk
+# a word) and some 25 ms of the browser's CPU. The 64 parts of 8,001 to 16,000 articles show
+# the first results in about 1.1 s on a local server (16 parts: 0.7 s); 128 parts, 1.7 times
+# slower than 64, would be too many.
 
-SHARD_SIZE = 1000
+SHARD_SIZE = 250
+
+# What a merged part needs of its bundle: mergeIndex reads a part's entry, metadata, index,
+# filters and fragments, and runs them with the first bundle's code (pagefind.js, its worker
+# and its WebAssembly, loaded once), so later parts carry no copy of the code or the interface.
+_PART_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
 
 
 def shard_count(pages: int) -> int:
@@ -273,11 +287,11 @@ def bundle(shard: int) -> str:
 
 
 def index_shard(pages: list[OutputFile], shard: int) -> list[OutputFile]:
-    """The index of one part, in its own folder; later parts carry no copy of the user interface."""
+    """The index of one part, in its own folder; later parts carry only their index data."""
     files = []
     for item in index_pages(pages):
         name = item.path[len(BUNDLE) + 1:]
-        if shard and (name.endswith(".css") or "-ui." in name or name == "pagefind-highlight.js"):
+        if shard and name != "pagefind-entry.json" and not name.endswith(_PART_DATA):
             continue
         files.append(OutputFile(f"{bundle(shard)}/{name}", item.content))
     return files

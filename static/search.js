@@ -1,7 +1,9 @@
 // Search over the Pagefind index built with the site, filtered by person, outlet and year.
 // Paths are worked out from this page's own address, so search works from any folder of a
 // web server. Results are built as DOM nodes: only Pagefind's excerpt (escaped text with
-// <mark> around the matches) is inserted as HTML.
+// <mark> around the matches) is inserted as HTML. The lists of people, outlets and years
+// come after the first results: they need three files from every part of the index, and a
+// search does not (bench/README.md, "Search part size").
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -18,28 +20,37 @@ async function start() {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
     // A large archive's index comes in parts (pagefind/, pagefind-1/, ...): search them all.
+    // Every part is loaded at once; Pagefind keeps them in the order they are asked for.
     const parts = Number(form.dataset.parts || 1);
+    const merging = [];
     for (let part = 1; part < parts; part++) {
-      await pagefind.mergeIndex(new URL(`pagefind-${part}/`, siteRoot).pathname, { baseUrl: siteRoot.pathname });
+      merging.push(pagefind.mergeIndex(new URL(`pagefind-${part}/`, siteRoot).pathname, { baseUrl: siteRoot.pathname }));
     }
+    await Promise.all(merging);
   } catch (error) {
     status.textContent = "Search needs the site to be served by a web server. From a folder on disk, browse by date, people or outlets instead.";
     return;
   }
-  const available = await pagefind.filters();
-  for (const [name, select] of Object.entries(selects)) {
-    const values = Object.keys(available[name] || {}).sort((a, b) => b === "date unknown" ? -1 : a.localeCompare(b));
-    for (const value of values) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = `${value} (${available[name][value]})`;
-      select.appendChild(option);
-    }
-  }
   // Take the query from the address, but never erase what the reader typed while this loaded.
+  // A filter in the address is chosen at once, as an option of its own until the lists come.
   const params = new URLSearchParams(location.search);
   if (params.has("q")) form.elements.q.value = params.get("q");
-  for (const [name, select] of Object.entries(selects)) if (params.has(name)) select.value = params.get(name);
+  for (const [name, select] of Object.entries(selects)) {
+    const value = params.get(name);
+    if (value) select.appendChild(new Option(value, value, true, true));
+  }
+
+  async function fillFilters() {
+    const available = await pagefind.filters();
+    for (const [name, select] of Object.entries(selects)) {
+      const chosen = select.value;  // what the address or the reader chose meanwhile
+      const values = Object.keys(available[name] || {}).sort((a, b) => b === "date unknown" ? -1 : a.localeCompare(b));
+      select.replaceChildren(select.options[0]);
+      for (const value of values) select.appendChild(new Option(`${value} (${available[name][value]})`, value));
+      if (chosen && !values.includes(chosen)) select.appendChild(new Option(chosen, chosen));  // no article has it
+      select.value = chosen;
+    }
+  }
 
   async function run() {
     const query = form.elements.q.value.trim();
@@ -83,7 +94,8 @@ async function start() {
     run();
   });
   for (const select of Object.values(selects)) select.addEventListener("change", () => form.requestSubmit());
-  run();
+  await run();
+  await fillFilters();
 }
 
 start();

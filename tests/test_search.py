@@ -22,3 +22,27 @@ def test_indexer_fed_page_by_page_matches_index_pages_and_is_repeatable():
     assert [(f.path, f.content) for f in whole] == [(f.path, f.content) for f in fed]
     assert any(f.path.endswith(".pf_filter") for f in whole)
     assert search.index_pages(pages) == whole
+
+
+def test_parts_are_a_power_of_two_of_at_most_shard_size_pages_and_stay_put():
+    assert [search.shard_count(n) for n in (0, 1, 250, 251, 500, 501, 10_000, 16_000, 16_001)] == \
+        [1, 1, 1, 2, 2, 4, 64, 64, 128]
+    paths = [f"articles/a{i}/index.html" for i in range(1200)]
+    groups = search.parts(paths)
+    assert len(groups) == 8 and sorted(p for g in groups for p in g) == sorted(paths)
+    assert search.parts(list(reversed(paths))) == groups  # by address only, not by order
+    # A page stays in its part while the number of parts stays the same.
+    where = {path: n for n, group in enumerate(groups) for path in group}
+    grown = search.parts(paths + [f"articles/b{i}/index.html" for i in range(700)])
+    assert all(where[path] == n for n, group in enumerate(grown) for path in group if path in where)
+
+
+def test_a_later_part_carries_only_its_index_data():
+    first = {f.path for f in search.index_shard(_pages(6), 0)}
+    later = {f.path for f in search.index_shard(_pages(6), 3)}
+    assert "pagefind/pagefind.js" in first and "pagefind/pagefind-worker.js" in first
+    assert any(p.startswith("pagefind/wasm.") for p in first)
+    assert "pagefind-3/pagefind-entry.json" in later
+    kinds = {p.rsplit(".", 1)[1] for p in later}
+    assert kinds == {"json", "pf_meta", "pf_index", "pf_filter", "pf_fragment"}, kinds
+    assert {p.split("/", 1)[1] for p in later} <= {p.split("/", 1)[1] for p in first}
