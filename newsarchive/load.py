@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -646,20 +647,24 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
                               for name in (ACTORS_FILE, SOURCES_FILE))
     folder = str(articles_dir)
+    files = []  # (name, is_link, location, key, known)
     for name, is_link in _article_files(articles_dir):
         location = os.path.join(folder, name)  # str(articles_dir / name), without making the Path
         key, known = _parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries) \
             if inputs is not None else (None, None)
+        files.append((name, is_link, location, key, known))
+    fresh = iter(_parse_articles([articles_dir / name for name, _, _, _, known in files if known is None], ctx))
+    for name, is_link, location, key, known in files:
         if known is not None:
             _, article, found, lines, _ = known
             problems.extend(found)
             if article is not None:
                 ctx["lines"][article.slug] = lines
         else:
-            before = len(problems)
-            article = load_article(articles_dir / name, ctx, problems)
-            found = tuple(problems[before:])
-            lines = ctx["lines"].get(article.slug) if article is not None else None
+            article, found, lines = next(fresh)
+            problems.extend(found)
+            if article is not None:
+                ctx["lines"][article.slug] = lines
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
                 key, _ = _parsed_again(location, is_link, (key, article), inputs, registries)
@@ -682,6 +687,38 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
     return Archive(ordered, actors, sources, warnings, now_parsed), problems
+
+
+PARALLEL_PARSE_MIN = 400  # fewer articles to parse than this take longer to hand to workers
+_PARSE_CONTEXT: dict | None = None
+
+
+def _parse_range(paths: list[Path]) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
+    """Parse articles one by one: each with what was found wrong and its front matter's lines."""
+    ctx = dict(_PARSE_CONTEXT, lines={})
+    parsed = []
+    for path in paths:
+        found: list[Diagnostic] = []
+        article = load_article(path, ctx, found)
+        parsed.append((article, tuple(found), ctx["lines"].pop(article.slug) if article is not None else None))
+    return parsed
+
+
+def _parse_articles(paths: list[Path], ctx: dict) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
+    """Parse the articles not known from the last build; a first build of a large archive
+    parses them in forked worker processes, one per core (parsing is most of its loading)."""
+    global _PARSE_CONTEXT
+    _PARSE_CONTEXT = {key: value for key, value in ctx.items() if key != "lines"}
+    try:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(paths) < PARALLEL_PARSE_MIN or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return _parse_range(paths)
+        size = max(50, len(paths) // (workers * 8))
+        chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [item for chunk in pool.map(_parse_range, chunks, chunksize=1) for item in chunk]
+    finally:
+        _PARSE_CONTEXT = None
 
 
 def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:
