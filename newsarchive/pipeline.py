@@ -6,6 +6,7 @@ import concurrent.futures
 import contextlib
 import gc
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,16 +234,27 @@ def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[s
         else:
             todo.append((shard, recipe, members))
 
+    # Two parts at a time with two cores, each thread keeping one Pagefind process for all
+    # the parts it indexes.
+    mine, started = threading.local(), []
+
     def index(job):
         shard, recipe, members = job
-        return recipe, search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard)
+        if not hasattr(mine, "service"):
+            mine.service = search.Service()
+            started.append(mine.service)
+        return recipe, search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard,
+                                          mine.service)
 
-    # Each part is indexed by its own Pagefind process: with two cores, two parts at a time.
-    with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
-        for recipe, files in pool.map(index, todo):
-            for item in files:
-                stage.write(item.path, item.content)
-                records[item.path] = Made(recipe, b"", incremental.blake(item.content), False)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            for recipe, files in pool.map(index, todo):
+                for item in files:
+                    stage.write(item.path, item.content)
+                    records[item.path] = Made(recipe, b"", incremental.blake(item.content), False)
+    finally:
+        for service in started:
+            service.close()
     return keys, len(todo)
 
 

@@ -26,9 +26,11 @@ from .model import OutputFile
 BUNDLE = "pagefind"  # folder of the search bundle in the output
 
 
-def index_pages(pages: list[OutputFile]) -> list[OutputFile]:
-    """Pagefind's files for the given HTML pages (only those marked data-pagefind-body count)."""
-    with Indexer() as indexer:
+def index_pages(pages: list[OutputFile], service: Service | None = None) -> list[OutputFile]:
+    """Pagefind's files for the given HTML pages (only those marked data-pagefind-body count),
+    made by `service` when given (a Pagefind process kept for several indexes), else by a
+    Pagefind process of its own."""
+    with Indexer(service) as indexer:
         for page in pages:
             indexer.add(page)
         return indexer.finish()
@@ -41,15 +43,21 @@ class Indexer:
     indexed on another core meanwhile; `finish` then only waits for what is left and fetches
     the files. The bundle depends on the order pages are added: add them in the order
     `index_pages` would see them. Use as a context manager, or call `close`.
+
+    Given a `service`, the index is made there and deleted when done, and the process lives
+    on for the next index: a process started for every index faults in all its memory again
+    (at 64 parts, Pagefind's page faults were three quarters of a full build's).
     """
 
-    def __init__(self):
-        self._service = _Service()
+    def __init__(self, service: Service | None = None):
+        self._owned = service is None
+        self._service = Service() if service is None else service
+        self._index_id = None
         try:
             self._index_id = self._service.call(
                 {"type": "NewIndex", "config": {"force_language": "en", "keep_index_url": True}})["index_id"]
         except BaseException:
-            self._service.close()
+            self.close()
             raise
         self._sent: list[int] = []
 
@@ -76,7 +84,11 @@ class Indexer:
         return [OutputFile(path, content) for path, content in sorted(_canonical(result).items())]
 
     def close(self) -> None:
-        self._service.close()
+        if self._owned:
+            self._service.close()
+        elif self._index_id is not None:
+            index_id, self._index_id = self._index_id, None
+            self._service.call({"type": "DeleteIndex", "index_id": index_id})
 
     def __enter__(self) -> Indexer:
         return self
@@ -85,7 +97,7 @@ class Indexer:
         self.close()
 
 
-class _Service:
+class Service:
     """A client of `pagefind --service`: base64 JSON messages, each ended by a comma.
 
     A writer thread encodes and sends messages in order, a reader thread collects answers
@@ -286,10 +298,10 @@ def bundle(shard: int) -> str:
     return BUNDLE if shard == 0 else f"{BUNDLE}-{shard}"
 
 
-def index_shard(pages: list[OutputFile], shard: int) -> list[OutputFile]:
+def index_shard(pages: list[OutputFile], shard: int, service: Service | None = None) -> list[OutputFile]:
     """The index of one part, in its own folder; later parts carry only their index data."""
     files = []
-    for item in index_pages(pages):
+    for item in index_pages(pages, service):
         name = item.path[len(BUNDLE) + 1:]
         if shard and name != "pagefind-entry.json" and not name.endswith(_PART_DATA):
             continue

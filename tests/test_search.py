@@ -46,3 +46,14 @@ def test_a_later_part_carries_only_its_index_data():
     kinds = {p.rsplit(".", 1)[1] for p in later}
     assert kinds == {"json", "pf_meta", "pf_index", "pf_filter", "pf_fragment"}, kinds
     assert {p.split("/", 1)[1] for p in later} <= {p.split("/", 1)[1] for p in first}
+
+
+def test_a_kept_pagefind_process_makes_the_same_parts_as_fresh_ones():
+    fresh = [search.index_shard(_pages(5), 1), search.index_shard(_pages(7), 2)]
+    service = search.Service()
+    try:
+        kept = [search.index_shard(_pages(5), 1, service), search.index_shard(_pages(7), 2, service)]
+        again = search.index_shard(_pages(5), 1, service)  # the earlier index was deleted, not reused
+    finally:
+        service.close()
+    assert kept == fresh and again == fresh[0]
