@@ -304,7 +304,10 @@ def _f_date(value, report, ctx):
         value = str(value)
     if isinstance(value, str):
         text = value.strip()
-        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
+        # [0-9], not \d: \d takes other scripts' digits ("２０１７"), which strptime reads as a year
+        # but which sort after every ASCII date.
+        for pattern, fmt in ((r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "%Y-%m-%d"), (r"[0-9]{4}-[0-9]{2}", "%Y-%m"),
+                             (r"[0-9]{4}", "%Y")):
             if re.fullmatch(pattern, text):
                 try:
                     _dt.datetime.strptime(text, fmt)

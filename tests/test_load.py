@@ -59,6 +59,7 @@ def test_duplicate_slug_names_both_files(project):
     ("date", "2018-13-01", "field 'date'"),
     ("date", "'2018-02-30'", "field 'date': invalid date"),
     ("date", "2999-01-01", "is in the future"),
+    ("date", "'\uff12\uff10\uff11\uff17-05-01'", "field 'date': invalid date"),  # full-width digits
     ("date_precision", "week", "field 'date_precision': expected one of"),
     ("date_precision", "month", "does not match the date"),
     ("url", "not-an-address", "field 'url'"),
