@@ -153,16 +153,12 @@ def save(path: Path, prints: list[Fingerprint]) -> None:
     # them without one).
     unique = {fp.key: fp for fp in prints if _KEY.fullmatch(fp.key)}
     ordered = [unique[key] for key in sorted(unique)]
-
-    def joined(name: str, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-        parts = [getattr(fp, name) for fp in ordered]
-        offsets = np.zeros(len(parts) + 1, dtype=OFFSET)
-        np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=offsets[1:])
-        values = np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
-        return offsets, values
-
-    (mark_offsets, marks), (paragraph_offsets, paragraphs), (word_offsets, words) = (
-        joined("marks", MARKS), joined("paragraphs", PARAGRAPHS), joined("words", WORDS))
+    _, (words, word_offsets), (paragraphs, paragraph_offsets), (marks, mark_offsets) = reprints.pack_prints(ordered)
+    # On disk, in the byte order the layout names (a copy only on a big-endian machine).
+    words, paragraphs, marks = words.astype(WORDS, copy=False), paragraphs.astype(PARAGRAPHS, copy=False), \
+        marks.astype(MARKS, copy=False)
+    mark_offsets, paragraph_offsets, word_offsets = (offsets.astype(OFFSET, copy=False)
+                                                     for offsets in (mark_offsets, paragraph_offsets, word_offsets))
     header = json.dumps({"version": reprints.VERSION, "texts": len(ordered), "words": len(words),
                          "paragraphs": len(paragraphs), "marks": len(marks)}, separators=(",", ":")).encode()
     header += b" " * (-(len(MAGIC) + 8 + len(header)) % 8)  # the arrays after it start aligned

@@ -77,9 +77,9 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
            listing: tuple, started: int, state_path: Path, quick_path: Path) -> BuildReport:
     # The stages, imported only when there is work for them.
-    from . import fpcache, reprints, sitemodel
+    from . import fpcache, reprints, search, sitemodel
     from .load import REGISTRY_KEY, check_links, load_archive
-    from .render import render
+    from .render import article_url, render
 
     state = None if full else _read_state(state_path, code)
     if state is None and not full and state_path.exists():
@@ -127,11 +127,11 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
             report("render", count[0], total)
 
         parts = state["parts"] if previous else incremental.Parts()
+        search_groups = search.parts([article_url(article.slug) for article in site.articles])
         records, made = render(site, previous, parts, digester, stage, incremental.folder_digest(config.templates),
-                               workers=workers, progress=made_some)
+                               len(search_groups), workers=workers, progress=made_some)
         report("search")
-        search_keys, shards_redone = _index_for_search(records, previous, state, stage,
-                                                         [a.slug for a in site.articles])
+        search_keys, shards_redone = _index_for_search(records, previous, state, stage, search_groups)
         written = {path for path, record in records.items()
                    if path not in previous or previous[path].digest != record.digest}
         report("publish")
@@ -211,26 +211,25 @@ def _still_on_disk(state: dict, output: Path) -> dict:
     return kept
 
 
-def _index_for_search(records: dict, previous: dict, state, stage, slugs: list[str]) -> tuple[dict, int]:
-    """Pagefind's index, in parts: a part is made again only when one of its pages changed."""
+def _index_for_search(records: dict, previous: dict, state, stage, groups: list[list[str]]) -> tuple[dict, int]:
+    """Pagefind's index, in parts (`groups`, search.parts of the article pages): a part is made
+    again only when one of its pages changed."""
     from . import search
-    from .render import Made, article_url
+    from .render import Made
 
     searchable = {path for path, record in records.items() if record.searchable}
-    groups = search.parts([article_url(slug) for slug in slugs])
     shards = len(groups)
     old_keys = state.get("search_keys", {}) if state else {}
-    old_files = {path: record for path, record in previous.items() if record.recipe.startswith("search")}
+    on_disk = _by_recipe(previous, "search")  # each part's files still as the last build wrote them
     keys, todo = {}, []
     for shard, part in enumerate(groups):
         members = [path for path in part if path in searchable]
         recipe = f"search:{shard}/{shards}"
         keys[recipe] = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}"
                                                    for path in members).encode())
-        kept = {path: record for path, record in old_files.items() if record.recipe == recipe}
-        if old_keys.get(recipe) == keys[recipe] and kept and all(
-                path in previous for path in state["search_files"].get(recipe, ())):
-            records.update(kept)
+        kept = on_disk.get(recipe, [])
+        if old_keys.get(recipe) == keys[recipe] and kept and len(kept) == len(state["search_files"].get(recipe, ())):
+            records.update((path, previous[path]) for path in kept)
         else:
             todo.append((shard, recipe, members))
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import export, incremental, markup, reprints, search, timeline
+from . import export, incremental, markup, reprints, timeline
 from .model import Article, PubDate, Reprint
 from .sitemodel import Site
 
@@ -247,18 +247,20 @@ PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost mor
 
 
 def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, digester, stage,
-           templates_digest: bytes, workers: int | None = None, progress=None) -> tuple[dict[str, Made], int]:
+           templates_digest: bytes, search_parts: int, workers: int | None = None,
+           progress=None) -> tuple[dict[str, Made], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
     `parts` holds the digest of every part of the site the previous outputs read; it is
-    brought up to date. Returns the record of every output of the new site (made now or kept
+    brought up to date. `search_parts` is the number of parts of the search index, which the
+    search page merges. Returns the record of every output of the new site (made now or kept
     from before) and how many were made.
     """
     specs = outputs(site) + static_outputs(site.config.static)
     extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
                                  and o.recipe.startswith("template:")),
              "templates": templates_digest,
-             "search_shards": len(search.parts([article_url(a.slug) for a in site.articles])),
+             "search_shards": search_parts,
              "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
     # Each part of the site read by the previous outputs is digested once; an output is made
     # again only when one of the parts it read changed.

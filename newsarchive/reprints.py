@@ -213,7 +213,7 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
         todo = [i for i, fp in enumerate(found) if fp is None]
     state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
     packs = _in_workers(_fingerprint_range, state, len(todo), workers)
-    for i, fp in zip(todo, (fp for pack in packs for fp in _unpack(pack))):
+    for i, fp in zip(todo, (fp for pack in packs for fp in unpack_prints(pack))):
         found[i] = fp
     return found  # type: ignore[return-value]
 
@@ -221,16 +221,18 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
 def _fingerprint_range(state, lo: int, hi: int) -> list[tuple]:
     # A hundred-odd texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
     texts, keys = state
-    return [_pack([fp for at in range(lo, hi, BATCH)
+    return [pack_prints([fp for at in range(lo, hi, BATCH)
                    for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)],
                                                None if keys is None else keys[at:min(hi, at + BATCH)])])]
 
 
 # A worker's fingerprints travel back to the parent as three long arrays and their bounds, not
 # as three small arrays each: at 100,000 articles, pickling 300,000 small arrays took longer
-# than the second worker saved.
+# than the second worker saved. The fingerprint cache (fpcache.py) stores them the same way.
 
-def _pack(prints: list[Fingerprint]) -> tuple:
+def pack_prints(prints: list[Fingerprint]) -> tuple:
+    """(keys, (words, bounds), (paragraphs, bounds), (marks, bounds)): each field of every
+    fingerprint in one array, text n's part of it between bounds[n] and bounds[n + 1]."""
     def joined(name: str, dtype):
         parts = [getattr(fp, name) for fp in prints]
         bounds = np.zeros(len(parts) + 1, dtype=np.int64)
@@ -240,7 +242,7 @@ def _pack(prints: list[Fingerprint]) -> tuple:
             joined("marks", np.uint32))
 
 
-def _unpack(pack: tuple) -> list[Fingerprint]:
+def unpack_prints(pack: tuple) -> list[Fingerprint]:
     keys, (words, wb), (paragraphs, pb), (marks, mb) = pack
     return [Fingerprint(key, words[wb[n]:wb[n + 1]], paragraphs[pb[n]:pb[n + 1]], marks[mb[n]:mb[n + 1]])
             for n, key in enumerate(keys)]
