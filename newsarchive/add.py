@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
+from .extract.outlet import unique_id
+from .extract.prose import slugify
 from . import lock
 from .config import Config
 from .load import ACTORS_FILE, CAPTURES_DIR, REVIEW, SOURCES_FILE, load_archive, read_text_file
@@ -200,11 +202,11 @@ def source_entries(sources: tuple[ex.NewSource, ...]):
 
 
 def choose_slug(title: str, taken: set[str], publisher: str) -> str:
-    words = ex.slugify(title).split("-")
+    words = slugify(title).split("-")
     base = "-".join(words[:MAX_SLUG_WORDS]).strip("-") or "article"
     if base not in taken:
         return base
-    return ex._unique_id(f"{base}-{publisher}", taken)
+    return unique_id(f"{base}-{publisher}", taken)
 
 
 def choose_capture_name(captures: Path, data: bytes) -> str:

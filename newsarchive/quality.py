@@ -22,7 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import NewActor, Page, Registry, _compact, _content_words, extract
+from .extract import NewActor, Page, Registry, extract
+from .extract.claims import content_words
+from .extract.prose import compact
 from .load import load_archive
 from .model import UNNAMED, Article, BuildError
 from .text import fold_for_search
@@ -47,7 +49,7 @@ def _same_quote(a: str, b: str) -> bool:
     fa, fb = fold_for_search(a), fold_for_search(b)
     if fa in fb or fb in fa:
         return True
-    wa, wb = _content_words(a), _content_words(b)
+    wa, wb = content_words(a), content_words(b)
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.8
 
 
@@ -96,9 +98,9 @@ def compare(article: Article, capture: str, archive) -> Row:
         if proposal is None:
             predicted.add(actor_id)
             continue
-        spelled = {_compact(proposal.name), *(_compact(a) for a in proposal.aliases)}
-        match = [h for h in hidden if spelled & {_compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}
-                 and _compact(proposal.name) in {_compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}]
+        spelled = {compact(proposal.name), *(compact(a) for a in proposal.aliases)}
+        match = [h for h in hidden if spelled & {compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}
+                 and compact(proposal.name) in {compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}]
         predicted.add(match[0] if match else "new:" + actor_id)
     row.held_out = (len(predicted & want_people), len(predicted), len(want_people))
 

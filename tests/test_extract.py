@@ -3,6 +3,7 @@
 import pytest
 
 from newsarchive import extract as ex
+from newsarchive.extract.datetext import dates_in_address, find_dates
 from newsarchive.model import Actor, Article, Claim, PubDate, Source
 
 SOURCES = {
@@ -122,18 +123,18 @@ def test_title_from_the_address_when_the_page_has_no_headline():
     ("https://a.example/archive/2015/some-story", "2015", "year"),
 ])
 def test_dates_in_addresses(url, iso, precision):
-    found = ex.dates_in_address(url)
+    found = dates_in_address(url)
     assert (found[0][0].iso, found[0][0].precision) == (iso, precision)
 
 
 @pytest.mark.parametrize("url", ["https://a.example/news/12345-some-story", "https://a.example/2016/13/45/x/",
                                  "https://a.example/article/98765432"])
 def test_addresses_without_a_valid_date(url):
-    assert ex.dates_in_address(url) == []
+    assert dates_in_address(url) == []
 
 
 def test_find_dates_in_several_styles():
-    found = ex.find_dates("Talks on 5 March 2019, again on March 7th, 2019 and 2019-03-09; also 10.03.2019, "
+    found = find_dates("Talks on 5 March 2019, again on March 7th, 2019 and 2019-03-09; also 10.03.2019, "
                           "and in April 2019. Not 31 February 2019.")
     assert [(d.iso, d.precision) for d in found] == [
         ("2019-03-05", "day"), ("2019-03-07", "day"), ("2019-03-09", "day"), ("2019-03-10", "day"),

@@ -1,0 +1,54 @@
+"""Capture text + address -> proposed metadata for a new article. Pure: no I/O, no clock.
+
+`extract(page, registry)` runs the table EXTRACTORS in order; each field has one function
+that reads the page (and the fields found before it) and returns a `Found`: the value, the
+evidence for it in words a reviewer can check against the capture, and whether the rule
+that found it is sure (`confident=False` flags the field for review). Fields may also
+propose new registry entries (`NewActor`, `NewSource`) for an outlet or a person the
+archive does not know yet.
+
+Every rule here is general: it reads the shape of a page (position, line length, sentence
+shape, repetition, tone), the shape of an address, common newsroom phrasing ("X said",
+"according to X", "Originally appeared at X", "CITY (Agency) -") and the registries.
+No rule knows the wording of any particular capture.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .body import extract_body
+from .claims import extract_claims
+from .credit import extract_credit, extract_original
+from .dates import extract_date
+from .outlet import extract_publisher
+from .people import extract_people
+from .records import (Body, ClaimDraft, DateValue, Extraction, Found, Line, NewActor, NewSource, OriginalValue, Page,
+                      Registry)
+from .title import extract_title
+
+__all__ = ["extract", "EXTRACTORS", "Body", "ClaimDraft", "DateValue", "Extraction", "Found", "Line", "NewActor",
+           "NewSource", "OriginalValue", "Page", "Registry"]
+
+
+
+Extractor = Callable[[Page, Registry, dict], Found]
+
+# Each front matter field has one extractor; later ones may read what earlier ones found.
+EXTRACTORS: dict[str, Extractor] = {
+    "body": extract_body,
+    "title": extract_title,
+    "publisher": extract_publisher,
+    "original": extract_original,
+    "credit": extract_credit,
+    "date": extract_date,
+    "people": extract_people,
+    "claims": extract_claims,
+}
+
+
+def extract(page: Page, registry: Registry) -> Extraction:
+    done: dict[str, Found] = {}
+    for name, extractor in EXTRACTORS.items():
+        done[name] = extractor(page, registry, done)
+    return Extraction(done)

@@ -1,0 +1,122 @@
+"""Original and credit: the outlet or article a text says it reprints or translates."""
+
+from __future__ import annotations
+
+import re
+from ..text import words
+from .claims import LEADING
+from .outlet import guess_kind, looks_like_outlet, resolve_outlet, unique_id
+from .prose import compact, slugify
+from .records import Body, Found, NewSource, OriginalValue, Page, Registry
+
+
+# --- original or attribution --------------------------------------------------------------
+
+_NAME = r"(?P<name>(?:[A-Z][\w&'\u2019-]*|[A-Z]{2,})(?:\s+(?:of\s+|de\s+|al-|el-)?[A-Z][\w&'\u2019-]*){0,4})"
+_STRONG = [
+    re.compile(r"\b(?i:(?:originally|first)\s+(?:appeared|published|posted|ran)\s+(?:at|in|on|by)\s+(?:the\s+)?)"
+               + _NAME),
+    re.compile(r"\b(?i:(?:republished|reprinted)\s+(?:from|with (?:the )?permission (?:of|from))\s+(?:the\s+)?)"
+               + _NAME),
+    re.compile(r"\b(?i:translated\s+from\s+(?:the\s+)?)(?:[A-Z][a-z]+\s+)?(?i:(?:original\s+)?(?:article\s+)?"
+               r"(?:in|at|by|of|published by|published in)\s+(?:the\s+)?)" + _NAME),
+    re.compile(r"^(?i:(?:source|courtesy of)\s*:?\s+(?:the\s+)?)" + _NAME),
+]
+_WIRE = re.compile(r"^[A-Z][A-Z.'\- ]{2,40}(?:,\s*[^()]{1,30}?)?\s*\((?P<name>[^()]{2,40})\)\s*[-\u2013\u2014]")
+_WEAK = [
+    re.compile(r"\breport(?:ed|s)\s+(?:the\s+)?" + _NAME),
+    re.compile(r"\b(?:the\s+)?" + _NAME + r"\s+report(?:ed|s)\b"),
+    re.compile(r"\b(?i:according to\s+(?:the\s+)?)" + _NAME),
+    re.compile(r"\btold\s+the\s+" + _NAME),
+    re.compile(r"\b(?:reported|cited|quoted)\s+by\s+(?:the\s+)?" + _NAME),
+]
+
+
+def _evidence_phrase(text: str, start: int, end: int, whole_segment: bool) -> str:
+    """The words that name the original: the clause up to the outlet's name, or (in a credit
+    line) the whole ';'-separated part holding it."""
+    if whole_segment:
+        left = text.rfind(";", 0, start) + 1
+        right = text.find(";", end)
+        return text[left:right if right >= 0 else len(text)].strip(" .;")
+    sentence_start = max(text.rfind(". ", 0, start) + 2 if text.rfind(". ", 0, start) >= 0 else 0, 0)
+    comma = text.rfind(", ", sentence_start, start)
+    left = comma + 2 if comma >= 0 else sentence_start
+    return LEADING.sub("", text[left:end].strip()).strip(" ,.")
+
+
+def _best_archived(source_id: str, body: Body, registry: Registry) -> tuple[str | None, int]:
+    """The archived article of that outlet sharing the most five-word sequences with this body."""
+    tokens = [w for line in body.paragraphs for w, _, _ in words(line.text)]
+    mine = {tuple(tokens[i:i + 5]) for i in range(len(tokens) - 4)}
+    best, best_count = None, 0
+    for article in registry.articles:
+        if article.publisher != source_id:
+            continue
+        theirs = [w for p in article.paragraphs for w, _, _ in words(p)]
+        shared = len(mine & {tuple(theirs[i:i + 5]) for i in range(len(theirs) - 4)})
+        if shared > best_count:
+            best, best_count = article.slug, shared
+    return (best, best_count) if best_count >= 3 else (None, best_count)
+
+
+def extract_original(page: Page, registry: Registry, done: dict) -> Found:
+    body: Body = done["body"].value
+    publisher = done["publisher"].value
+    texts = [l.text for l in body.credits] + [l.text for l in body.paragraphs]
+    hits = []  # (strength, order, name, evidence, text)
+    order = 0
+    for strength, patterns in ((0, _STRONG), (2, _WEAK)):
+        for text in texts:
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    name = match.group("name").strip(" .,'\u2019")
+                    name = re.sub(r"['\u2019]s$", "", name)
+                    evidence = _evidence_phrase(text, match.start(), match.end("name"), strength == 0)
+                    hits.append((strength, order, name, evidence, text))
+                    order += 1
+    if body.paragraphs:
+        match = _WIRE.match(body.paragraphs[0].text)
+        if match:
+            hits.append((1, -1, match.group("name").strip(), match.group().rstrip(" -\u2013\u2014"),
+                         body.paragraphs[0].text))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    for strength, _, name, evidence, text in hits:
+        source = resolve_outlet(name, registry.sources)
+        proposed = ()
+        if source is None:
+            if strength == 2 and not looks_like_outlet(name):
+                continue
+            if strength == 1 and not (looks_like_outlet(name) or re.fullmatch(r"[A-Z]{2,6}", name)):
+                continue
+            new_sources = done["publisher"].proposed
+            if new_sources and compact(new_sources[0].name) == compact(name):
+                continue  # the page names its own outlet
+            proposal = NewSource(id=unique_id(slugify(name), set(registry.sources) | {publisher}), name=name,
+                                 domains=(), kind=guess_kind(name),
+                                 evidence=f"credited as the original: \"{evidence}\"")
+            source_id, proposed = proposal.id, (proposal,)
+        else:
+            source_id = source.id
+        if source_id == publisher:
+            continue  # the outlet naming itself ("MOSCOW (Sputnik) -" on Sputnik's own page)
+        translated = re.search(r"translat", evidence if strength else text, re.IGNORECASE)
+        relation = "translation" if translated else "reprint"
+        article, shared = _best_archived(source_id, done["body"].value, registry) if not proposed else (None, 0)
+        how = {0: "credit", 1: "wire dateline", 2: "attribution"}[strength]
+        why = f"{how}: \"{evidence}\""
+        if article:
+            why += f"; shares {shared} five-word sequences with the archived {article}"
+        elif not proposed:
+            why += f"; no archived {source_id} article shares its text"
+        value = OriginalValue(source_id, article, relation, evidence)
+        return Found(value, why, confident=strength < 2 and not proposed, proposed=proposed)
+    return Found(None, "no credit, wire dateline or attribution to another outlet found")
+
+
+def extract_credit(page: Page, registry: Registry, done: dict) -> Found:
+    body: Body = done["body"].value
+    if not body.credits:
+        return Found("", "no credit line")
+    text = "; ".join(line.text for line in body.credits)
+    return Found(text, "credit line(s) " + ", ".join(str(l.number) for l in body.credits))
