@@ -1,65 +1,176 @@
-"""Body: the article's paragraphs among the capture's lines."""
+"""Body: the article's paragraphs among the capture's lines.
+
+A capture is the whole page as a reader copies it: navigation, the headline, the article broken
+by captions, "Read more" teasers and "Don't miss" boxes, then related stories, comments and the
+footer. The article is found in two steps:
+
+1. The run of lines that holds it. Each line weighs for or against the article running through
+   it: a paragraph of prose for it, by its length; a menu item, caption or teaser against it, a
+   little; a box marker ("Related articles") against it, more. The article is the run with the
+   greatest weight, so it crosses a caption or a teaser box between two paragraphs but not the
+   list of fifty headlines after the last one. A comment section's heading ends it outright.
+2. The lines of that run that belong to the article: paragraphs, and headings that stand
+   between paragraphs; not the captions, bylines, date stamps, teasers, box markers and the
+   headlines listed after them, nor reader comments.
+"""
 
 from __future__ import annotations
 
-from .lines import comment_score, comment_start, line_kind
-from .prose import clean_line, word_list
+import re
+
+from ..text import fold_for_search
+from .layout import capture_lines
+from .lines import CAPTION, comment_start, line_kind
+from .prose import word_count
 from .records import Body, Found, Line, Page, Registry
+
+# A line opening with one of these sends the reader elsewhere ("READ MORE: Hong Kong ...").
+_TEASER = re.compile(
+    r"^(?:read (?:more|also|next)|see (?:more|also)|more|related|also read|also|watch|listen|"
+    r"recommended|don'?t miss|click here|more on this|top stories|latest|popular|trending|"
+    r"leia (?:mais|tamb[eé]m)|lesen sie auch|mehr zum thema|lee tambi[eé]n|l[ie]ggi anche|"
+    r"(?:читайте|смотрите) также|baca juga)\b\s*(?:[:|\-\u2013\u2014>\u203a\u00bb]|$)", re.IGNORECASE)
+# A photo credit closing a caption: "(Image: GETTY)", "Photo: Jane Doe/AP", "Omar Havana/Getty Images".
+_PHOTO_CREDIT = re.compile(
+    r"(?:\((?:image|photo|picture|pic|video|credit|source|foto|bild)s?\s*(?:[:/]|by)[^)]*\)\s*$|"
+    r"\b(?:getty images|shutterstock|istock(?:photo)?|afp|reuters|ap photo|epa|alamy|pa wire|"
+    r"bloomberg|(?:photo|image|picture)s? (?:by|courtesy|credit))\b[^.!?]{0,60}$|"
+    r"^[A-Z][\w.'\- ]{1,40}/(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)\b.{0,30}$)",
+    re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|from|written by|words by|posted by|von|por|par|di|oleh|автор)\s+\S", re.IGNORECASE)
+_STAMP = re.compile(r"^(?:published|posted|updated|last updated|modified|date)\b\s*(?:on\b)?\s*[:\-|]?\s*\w",
+                    re.IGNORECASE)
+# Headings of a comment section: nothing after them is the article's.
+_COMMENTS = re.compile(
+    r"^(?:(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|leave a (?:reply|comment)|"
+    r"add (?:a|your) comment|post a comment|join the (?:discussion|conversation)|show comments|"
+    r"view comments|comment on this (?:article|story))\b[\s:()\d]*$|"
+    r"\d+\s+(?:comments?|responses?|replies|thoughts) (?:to|on)\b)", re.IGNORECASE)
+# A commenter's name line: "joetoronto says:", "Jane Doe wrote:".
+_COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
+# A site's notice about itself: cookies, consent, subscriptions ("This website uses cookies ...").
+_NOTICE = re.compile(r"\b(?:cookies?|consent|privacy (?:policy|settings)|personal data|opt[- ]out|"
+                     r"ad ?blocker|subscri(?:be|ption)|newsletter|sign up|log ?in)\b", re.IGNORECASE)
+_SITE_SPEAKS = re.compile(r"\b(?:this|our) (?:web)?site\b|\bwe use\b|\bby (?:continuing|using|clicking)\b|"
+                          r"\byou (?:agree|accept|consent|can (?:change|opt|manage|unsubscribe))\b|"
+                          r"\byour (?:browser|inbox|email address|experience)\b", re.IGNORECASE)
+
+# How much each kind of line weighs for the article running through it, per line (prose weighs
+# its word count). A box marker costs as much as a short paragraph, so one box between two
+# paragraphs is crossed; a list of headlines costs more than the article's tail is worth.
+_WEIGHT = {"short": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
+           "caption": -3.0, "teaser": -4.0, "commenter": -6.0, "notice": -8.0, "tags": -4.0, "truncated": -4.0, "repeated": -4.0, "end": -12.0}
+_LONG_SHARE = 0.5  # an unpunctuated long line (a tweet, a list item) is worth half its words
+
+
+def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
+    """What a line is to the body: its kind, refined by the signals only the body uses."""
+    text = line.text
+    folded = fold_for_search(text)
+    if _COMMENTS.match(text):
+        return "comments"
+    if kind in ("end", "credit", "tags", "truncated"):
+        return kind
+    if seen.get(folded, 0) > 1 and word_count(text) >= 2 and kind != "prose":
+        return "repeated"  # menus, captions and teasers shown twice; paragraphs are printed once
+    if _TEASER.match(text):
+        return "teaser"
+    if word_count(text) <= 8 and _COMMENTER.match(text):
+        return "commenter"
+    if _NOTICE.search(text) and _SITE_SPEAKS.search(text):
+        return "notice"
+    if word_count(text) <= 40 and (CAPTION.search(text) or _PHOTO_CREDIT.search(text)):
+        return "caption"
+    if kind != "prose" and word_count(text) <= 12 and _BYLINE.match(text):
+        return "byline"
+    if kind != "prose" and word_count(text) <= 16 and _STAMP.match(text):
+        return "stamp"
+    if kind in ("heading", "short") and _is_box_marker(text):
+        return "end"
+    return kind
+
+
+def _is_box_marker(text: str) -> bool:
+    """A short line in capitals opening a box: "DON'T MISS", "MORE ON THIS STORY"."""
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(text.split()) <= 4 and len(letters) >= 6 and all(c.isupper() for c in letters)
+
+
+def _weight(line: Line, role: str) -> float:
+    if role == "comments":
+        return float("-inf")
+    if role == "prose":
+        return float(word_count(line.text))
+    if role == "long":
+        return _LONG_SHARE * word_count(line.text)
+    return _WEIGHT.get(role, -2.0)
+
+
+_PACKED_SHARE = 0.1
+
+
+def _packed(lines: list[Line]) -> list[bool]:
+    """For each line, whether it touches another line above and below with no blank line between."""
+    numbers = [line.number for line in lines]
+    result = []
+    for index, number in enumerate(numbers):
+        above = index > 0 and numbers[index - 1] == number - 1
+        below = index + 1 < len(numbers) and numbers[index + 1] == number + 1
+        result.append(above or below)
+    return result
+
+
+def _spaced_paragraphs(lines: list[Line], roles: list[str], run: tuple[int, int]) -> bool:
+    """Whether the article's paragraphs are set apart by blank lines (as a reader's copy of
+    paragraph markup is), judged on the paragraphs of the heaviest run."""
+    packed = _packed(lines)
+    prose = [i for i in range(run[0], run[1] + 1) if roles[i] == "prose"]
+    return len(prose) >= 3 and sum(1 for i in prose if not packed[i]) >= 0.75 * len(prose)
+
+
+def _heaviest_run(weights: list[float]) -> tuple[int, int] | None:
+    """(first, last) index of the contiguous run of lines with the greatest total weight."""
+    best, best_total = None, 0.0
+    start, total = 0, 0.0
+    for index, weight in enumerate(weights):
+        if total <= 0:
+            start, total = index, 0.0
+        total += weight
+        if total > best_total:
+            best, best_total = (start, index), total
+    return best
 
 
 def extract_body(page: Page, registry: Registry, done: dict) -> Found:
-    lines = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1)]
-    lines = [line for line in lines if line.text]
+    lines = capture_lines(page.text)
     kinds = [line_kind(line) for line in lines]
-    # The article is the run of lines, from prose to prose, holding the most words of prose.
-    # Inside it a single short line, heading or bit of furniture may stand between paragraphs;
-    # two non-prose lines in a row, or an end marker ("Related", "Comments"), close it.
-    best, best_words = None, 0
-    index = 0
-    while index < len(lines):
-        if kinds[index] != "prose":
-            index += 1
-            continue
-        start, end, gap, total = index, index, 0, 0
-        cursor = index
-        while cursor < len(lines):
-            kind = kinds[cursor]
-            if kind == "prose":
-                end, gap = cursor, 0
-                total += len(word_list(lines[cursor].text))
-            elif kind in ("end", "truncated", "tags"):
-                break
-            else:
-                gap += 1
-                if gap >= 2 and kind != "furniture":
-                    break
-            cursor += 1
-        # A short closing paragraph ("Buisier added.") right after the last prose line belongs to it.
-        while end + 1 < len(lines) and kinds[end + 1] == "short" and comment_score(lines[end + 1], []) < 1:
-            end += 1
-        if total > best_words:
-            best, best_words = (start, end), total
-        index = max(end + 1, index + 1)
-    removed: list[tuple[Line, str]] = []
-    if best is None:
+    seen: dict[str, int] = {}
+    for line in lines:
+        key = fold_for_search(line.text)
+        seen[key] = seen.get(key, 0) + 1
+    roles = [_role(line, kind, seen) for line, kind in zip(lines, kinds)]
+    weights = [_weight(line, role) for line, role in zip(lines, roles)]
+    run = _heaviest_run(weights)
+    if run is not None and _spaced_paragraphs(lines, roles, run):
+        # The article sets its paragraphs apart with blank lines; prose packed line against line
+        # is a list of teasers with their summaries, which weighs much less.
+        packed = _packed(lines)
+        weights = [w * _PACKED_SHARE if packed[i] and w > 0 else w for i, w in enumerate(weights)]
+        run = _heaviest_run(weights)
+    if run is None or not any(roles[i] == "prose" for i in range(run[0], run[1] + 1)):
         return Found(Body(None, (), (), tuple(lines), (), tuple((l, "no article text") for l in lines)),
                      "no paragraph of prose found in the capture", confident=False)
-    start, end = best
-    block = [(line, kind) for line, kind in zip(lines[start:end + 1], kinds[start:end + 1])]
-    kept = []
-    for line, kind in block:
-        if kind in ("furniture", "credit"):
-            removed.append((line, "page furniture inside the article" if kind == "furniture" else "credit line"))
-        else:
-            kept.append(line)
+    start, end = run
+    while roles[start] != "prose":  # the article opens with a paragraph, not a caption above it
+        start += 1
+    kept, removed = _article_lines(lines[start:end + 1], roles[start:end + 1])
     cut = comment_start(kept)
-    for line in kept[cut:]:
-        removed.append((line, "reads like a reader comment"))
+    removed.extend((line, "reads like a reader comment") for line in kept[cut:])
     kept = kept[:cut]
-    while kept and kinds[lines.index(kept[-1])] not in ("prose", "short"):
+    while kept and roles[lines.index(kept[-1])] not in ("prose", "short"):
         removed.append((kept.pop(), "heading after the last paragraph"))
     head, tail = lines[:start], lines[end + 1:]
-    credits = tuple(l for l, k in zip(lines, kinds) if k == "credit")
+    credits = tuple(line for line, role in zip(lines, roles) if role == "credit")
     removed.extend((line, "above the article") for line in head if line not in credits)
     removed.extend((line, "below the article") for line in tail if line not in credits)
     removed.extend((line, "credit line") for line in credits if line in head or line in tail)
@@ -67,5 +178,38 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
                 tuple(sorted(removed, key=lambda r: r[0].number)))
     first, last = (kept[0].number, kept[-1].number) if kept else (0, 0)
     return Found(body, f"{len(kept)} paragraphs from lines {first}-{last}; "
-                       f"{len(removed)} lines left out (chrome above, teasers, tags and comments below)",
+                       f"{len(removed)} lines left out (chrome above, captions and teasers inside, "
+                       f"related stories and comments below)",
                  confident=len(kept) >= 2)
+
+
+_DROPPED = {"furniture": "page furniture inside the article", "credit": "credit line", "caption": "caption",
+            "teaser": "teaser link", "byline": "byline", "stamp": "date stamp", "tags": "tag list",
+            "truncated": "teaser (cut short)", "repeated": "printed more than once on the page",
+            "end": "box heading (related, don't miss)", "commenter": "a commenter's name",
+            "notice": "the site's notice about itself (cookies, subscriptions)"}
+
+
+def _article_lines(block: list[Line], roles: list[str]) -> tuple[list[Line], list[tuple[Line, str]]]:
+    """The lines of the heaviest run that are the article's, and the others with the reason."""
+    kept: list[Line] = []
+    removed: list[tuple[Line, str]] = []
+    in_box = False  # after a box heading, until the next paragraph: the box's headlines
+    printed: set[str] = set()
+    for line, role in zip(block, roles):
+        if role in _DROPPED:
+            removed.append((line, _DROPPED[role]))
+            in_box = in_box or role == "end"
+            continue
+        if role == "prose":
+            in_box = False
+            key = fold_for_search(line.text)
+            if key in printed:
+                removed.append((line, "printed more than once on the page"))
+                continue
+            printed.add(key)
+        elif in_box:
+            removed.append((line, "headline in a box of other stories"))
+            continue
+        kept.append(line)
+    return kept, removed

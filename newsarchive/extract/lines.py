@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from ..text import fold_for_search
 from .datetext import DATE_ONLY
-from .prose import CLOSERS, QUOTES, masked, terminal, truncated, word_list
+from .prose import CLOSERS, QUOTES, masked, terminal, truncated, word_count, word_list
 from .records import Line
 
 
@@ -47,7 +47,7 @@ def _is_tag_list(text: str) -> bool:
 def line_kind(line: Line) -> str:
     """The shape of one line: prose, short, heading, long (unpunctuated), furniture or end."""
     text = line.text
-    count = len(word_list(text))
+    count = word_count(text)
     if count <= 8 and _END_MARKERS.match(text):
         return "end"
     if (count <= 8 or count <= 14 and not terminal(text)) and _FURNITURE.search(text):

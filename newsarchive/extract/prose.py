@@ -12,7 +12,7 @@ from ..text import fold_for_search
 _SPACE_FOLD = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\t"})
 QUOTES = '"\u201c\u201d\u00ab\u00bb\u201e'
 CLOSERS = '"\u201d\u2019\'\u00bb)]'
-_TERMINAL = ".!?\u2026:"
+_TERMINAL = ".!?\u2026:\u3002\uff01\uff1f\uff0e\u061f\u0964"  # Latin, CJK, Arabic, Devanagari stops
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 
@@ -24,6 +24,18 @@ def clean_line(raw: str) -> str:
 
 def word_list(text: str) -> list[str]:
     return _WORD_RE.findall(text)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_PER_WORD = 2  # Chinese, Japanese and Korean write no spaces: two characters count as a word
+
+
+def word_count(text: str) -> int:
+    """How many words a line holds, in any script (for weighing lines against each other)."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(word_list(text))
+    return len(word_list(_CJK.sub(" ", text))) + cjk // _CJK_PER_WORD
 
 
 def _strip_accents(text: str) -> str:
