@@ -107,6 +107,22 @@ def _weight(line: Line, role: str) -> float:
 
 
 _PACKED_SHARE = 0.1
+_PROSE_BEFORE_COMMENTS = 80  # words of prose above a "Comments" heading that make it the comment section's
+
+
+def _comment_section(lines: list[Line], roles: list[str]) -> int | None:
+    """Index of the heading that opens the comment section below the article, if any.
+
+    A "Comments" line among the menus above the article is a link, not the section: the
+    section's heading comes after the article's prose.
+    """
+    words = 0
+    for index, (line, role) in enumerate(zip(lines, roles)):
+        if role == "comments" and words >= _PROSE_BEFORE_COMMENTS:
+            return index
+        if role == "prose":
+            words += word_count(line.text)
+    return None
 
 
 def _packed(lines: list[Line]) -> list[bool]:
@@ -125,7 +141,9 @@ def _spaced_paragraphs(lines: list[Line], roles: list[str], run: tuple[int, int]
     paragraph markup is), judged on the paragraphs of the heaviest run."""
     packed = _packed(lines)
     prose = [i for i in range(run[0], run[1] + 1) if roles[i] == "prose"]
-    return len(prose) >= 3 and sum(1 for i in prose if not packed[i]) >= 0.75 * len(prose)
+    spaced = [i for i in prose if not packed[i]]
+    words = sum(word_count(lines[i].text) for i in prose)
+    return len(spaced) >= 3 and sum(word_count(lines[i].text) for i in spaced) >= 0.5 * words
 
 
 def _heaviest_run(weights: list[float]) -> tuple[int, int] | None:
@@ -150,6 +168,9 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
         seen[key] = seen.get(key, 0) + 1
     roles = [_role(line, kind, seen) for line, kind in zip(lines, kinds)]
     weights = [_weight(line, role) for line, role in zip(lines, roles)]
+    comments = _comment_section(lines, roles)
+    if comments is not None:  # nothing below a comment section's heading is the article
+        weights[comments:] = [float("-inf")] * (len(weights) - comments)
     run = _heaviest_run(weights)
     if run is not None and _spaced_paragraphs(lines, roles, run):
         # The article sets its paragraphs apart with blank lines; prose packed line against line
