@@ -42,9 +42,10 @@ _STAMP = re.compile(r"^(?:published|posted|updated|last updated|modified|date)\b
                     re.IGNORECASE)
 # Headings of a comment section: nothing after them is the article's.
 _COMMENTS = re.compile(
-    r"^(?:(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|leave a (?:reply|comment)|"
+    r"^[\W\d]*(?:(?:\d+\s+)?(?:(?:top|most|best|all|latest|newest|reader|readers'?|user)\s+)*(?:rated\s+)?"
+    r"(?:comments?|responses?|replies|reader comments|leave a (?:reply|comment)|"
     r"add (?:a|your) comment|post a comment|join the (?:discussion|conversation)|show comments|"
-    r"view comments|comment on this (?:article|story))\b[\s:()\d]*$|"
+    r"view comments|comment on this (?:article|story))\b[\W\d]*$|"
     r"\d+\s+(?:comments?|responses?|replies|thoughts) (?:to|on)\b)", re.IGNORECASE)
 # A commenter's name line: "joetoronto says:", "Jane Doe wrote:".
 _COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
@@ -107,6 +108,7 @@ def _weight(line: Line, role: str) -> float:
 
 
 _PACKED_SHARE = 0.1
+_OPENING = 6  # paragraphs that show how the article is laid out
 _PROSE_BEFORE_COMMENTS = 80  # words of prose above a "Comments" heading that make it the comment section's
 
 
@@ -137,13 +139,11 @@ def _packed(lines: list[Line]) -> list[bool]:
 
 
 def _spaced_paragraphs(lines: list[Line], roles: list[str], run: tuple[int, int]) -> bool:
-    """Whether the article's paragraphs are set apart by blank lines (as a reader's copy of
-    paragraph markup is), judged on the paragraphs of the heaviest run."""
+    """Whether the article sets its paragraphs apart with blank lines (as a reader's copy of
+    paragraph markup does), judged on the opening paragraphs of the heaviest run."""
     packed = _packed(lines)
-    prose = [i for i in range(run[0], run[1] + 1) if roles[i] == "prose"]
-    spaced = [i for i in prose if not packed[i]]
-    words = sum(word_count(lines[i].text) for i in prose)
-    return len(spaced) >= 3 and sum(word_count(lines[i].text) for i in spaced) >= 0.5 * words
+    opening = [i for i in range(run[0], run[1] + 1) if roles[i] == "prose"][:_OPENING]
+    return len(opening) >= 3 and sum(1 for i in opening if not packed[i]) >= 0.66 * len(opening)
 
 
 def _heaviest_run(weights: list[float]) -> tuple[int, int] | None:
