@@ -113,6 +113,6 @@ def comment_start(block: list[Line]) -> int:
     for start in range(len(block) - 1, 1, -1):
         tail = scores[start:]
         before = scores[:start]
-        if scores[start] >= 1 and sum(tail) / len(tail) >= 0.75 and sum(before) / len(before) <= 0.25:
+        if scores[start] >= 1 and sum(tail) / len(tail) >= 1.0 and sum(before) / len(before) <= 0.25:
             best = start
     return best
