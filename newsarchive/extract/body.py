@@ -146,6 +146,28 @@ def _spaced_paragraphs(lines: list[Line], roles: list[str], run: tuple[int, int]
     return len(opening) >= 3 and sum(1 for i in opening if not packed[i]) >= 0.66 * len(opening)
 
 
+_STRETCH_CAP = 4.0
+_STRETCH = 0.5  # each further line of a stretch without prose costs this much more than the one before
+
+
+def _stretch_costs(weights: list[float]) -> list[float]:
+    """Weights with a growing cost along each stretch of lines that argue against the article.
+
+    A caption or a teaser box of two or three lines between paragraphs is part of reading an
+    article; twenty lines of names and links in a row are the page around it, and crossing
+    them costs far more than twenty times one line.
+    """
+    result, stretch = [], 0
+    for weight in weights:
+        if weight < 0:
+            stretch += 1
+            result.append(weight * min(1 + _STRETCH * (stretch - 1), _STRETCH_CAP))
+        else:
+            stretch = 0 if weight > 1 else stretch
+            result.append(weight)
+    return result
+
+
 def _heaviest_run(weights: list[float]) -> tuple[int, int] | None:
     """(first, last) index of the contiguous run of lines with the greatest total weight."""
     best, best_total = None, 0.0
@@ -171,13 +193,14 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     comments = _comment_section(lines, roles)
     if comments is not None:  # nothing below a comment section's heading is the article
         weights[comments:] = [float("-inf")] * (len(weights) - comments)
+    weights = _stretch_costs(weights)
     run = _heaviest_run(weights)
     if run is not None and _spaced_paragraphs(lines, roles, run):
         # The article sets its paragraphs apart with blank lines; prose packed line against line
         # is a list of teasers with their summaries, which weighs much less.
         packed = _packed(lines)
         weights = [w * _PACKED_SHARE if packed[i] and w > 0 else w for i, w in enumerate(weights)]
-        run = _heaviest_run(weights)
+        run = _heaviest_run(_stretch_costs(weights))
     if run is None or not any(roles[i] == "prose" for i in range(run[0], run[1] + 1)):
         return Found(Body(None, (), (), tuple(lines), (), tuple((l, "no article text") for l in lines)),
                      "no paragraph of prose found in the capture", confident=False)
