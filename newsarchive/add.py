@@ -144,6 +144,9 @@ def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
     lines.append(f"date_evidence: {_scalar(date.evidence)}")
     lines += _review(result["publisher"], "publisher")
     lines.append(f"publisher: {result['publisher'].value}")
+    lines += _review(result["language"], "language")
+    if result["language"].value:
+        lines.append(f"language: {result['language'].value}")
     if original.value is not None:
         lines += _review(original, "original")
         lines.append("original:")

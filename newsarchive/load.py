@@ -332,6 +332,14 @@ def _f_text(name, required=True):
     return parse
 
 
+def _f_language(value, report, ctx):
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", value):
+        report.error("language", f"expected a language code such as en, de or pt-BR, got {value!r}",
+                     "write the ISO 639 code of the language the article is written in")
+        return ""
+    return value
+
+
 def _f_choice(name, choices):
     def parse(value, report, ctx):
         if value not in choices:
@@ -469,6 +477,7 @@ FIELDS = {
     "publisher": (True, _f_source_id),
     "original": (False, _f_original),
     "credit": (False, _f_text("credit", required=False)),
+    "language": (False, _f_language),
     "people": (False, _f_people),
     "claims": (False, _f_claims),
     "reprint_of": (False, _f_slug_list("reprint_of")),
@@ -565,7 +574,7 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
     return Article(
         slug=slug, path=path, title=values["title"], url=values["url"], capture=values["capture"],
         date=date, publisher=values["publisher"], original=values.get("original"),
-        credit=values.get("credit", ""), people=values.get("people", ()), claims=values.get("claims", ()),
+        credit=values.get("credit", ""), language=values.get("language", ""), people=values.get("people", ()), claims=values.get("claims", ()),
         reprint_of=values.get("reprint_of", ()), not_reprint_of=values.get("not_reprint_of", ()),
         body=body, paragraphs=paragraphs,
     )

@@ -118,6 +118,7 @@ class Article:
     not_reprint_of: tuple[str, ...]  # detected relations rejected by hand
     body: str  # Markdown
     paragraphs: tuple[str, ...] = field(repr=False, default=())  # plain text blocks of the body
+    language: str = ""  # ISO 639 code of the language it is written in, "" when not recorded
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .body import extract_body
 from .claims import extract_claims
 from .credit import extract_credit, extract_original
 from .dates import extract_date
+from .language import extract_language
 from .outlet import extract_publisher
 from .people import extract_people
 from .records import (Body, ClaimDraft, DateValue, Extraction, Found, Line, NewActor, NewSource, OriginalValue, Page,
@@ -37,6 +38,7 @@ Extractor = Callable[[Page, Registry, dict], Found]
 # Each front matter field has one extractor; later ones may read what earlier ones found.
 EXTRACTORS: dict[str, Extractor] = {
     "body": extract_body,
+    "language": extract_language,
     "title": extract_title,
     "publisher": extract_publisher,
     "original": extract_original,
@@ -51,4 +53,21 @@ def extract(page: Page, registry: Registry) -> Extraction:
     done: dict[str, Found] = {}
     for name, extractor in EXTRACTORS.items():
         done[name] = extractor(page, registry, done)
+        if name in _ENGLISH_RULES and done["language"].value not in ("en", None):
+            done[name] = _english_rules_only(name, done[name], done["language"].value)
     return Extraction(done)
+
+
+# New people and claims are found by English phrasing ("X said", "spokesman X"); in another
+# language they are left to the reviewer, and only people the registry knows are named.
+_ENGLISH_RULES = ("people", "claims")
+
+
+def _english_rules_only(name: str, found: Found, language: str) -> Found:
+    why = f"the article is not in English ({language}): "
+    if name == "claims":
+        return Found((), why + "claims are left to the reviewer", confident=False)
+    proposed = {p.id for p in found.proposed if isinstance(p, NewActor)}
+    known = [actor_id for actor_id in found.value if actor_id not in proposed]
+    return Found(tuple(known), why + f"{len(known)} people the registry knows; new people are left to the reviewer",
+                 confident=False)
