@@ -74,8 +74,9 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return kind
     if seen.get(folded, 0) > 1 and word_count(text) >= 2 and kind != "prose":
         return "repeated"  # menus, captions and teasers shown twice; paragraphs are printed once
-    if _TEASER.match(text):
-        return "teaser"
+    teaser = _TEASER.match(text)
+    if teaser:  # "READ MORE: ..." leads to another story; "Don't miss" alone heads a box of them
+        return "teaser" if text[teaser.end():].strip() else "end"
     if word_count(text) <= 8 and _COMMENTER.match(text):
         return "commenter"
     if _NOTICE.search(text) and _SITE_SPEAKS.search(text):
