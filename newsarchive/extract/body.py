@@ -59,7 +59,7 @@ _SITE_SPEAKS = re.compile(r"\b(?:this|our) (?:web)?site\b|\bwe use\b|\bby (?:con
 # How much each kind of line weighs for the article running through it, per line (prose weighs
 # its word count). A box marker costs as much as a short paragraph, so one box between two
 # paragraphs is crossed; a list of headlines costs more than the article's tail is worth.
-_WEIGHT = {"short": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
+_WEIGHT = {"short": 1.0, "item": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
            "caption": -3.0, "teaser": -4.0, "commenter": -6.0, "notice": -8.0, "tags": -4.0, "truncated": -4.0, "repeated": -4.0, "end": -12.0}
 _LONG_SHARE = 0.5  # an unpunctuated long line (a tweet, a list item) is worth half its words
 
@@ -90,6 +90,27 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
     if kind in ("heading", "short") and _is_box_marker(text):
         return "end"
     return kind
+
+
+_LISTABLE = {"heading", "tags", "furniture", "long", "short", "stamp"}
+
+
+def _listed(lines: list[Line], roles: list[str]) -> list[str]:
+    """Roles with the items of a list the article announces ("Tour dates:") marked as its own.
+
+    A line ending in a colon introduces what follows it: the lines set line against line
+    under it are the list it announces, however little they read like prose.
+    """
+    result = list(roles)
+    for index, line in enumerate(lines):
+        if not line.text.endswith(":") or roles[index] not in ("prose", "short", "heading"):
+            continue
+        following = index + 1
+        while following < len(lines) and lines[following].number == lines[following - 1].number + 1 \
+                and roles[following] in _LISTABLE:
+            result[following] = "item"
+            following += 1
+    return result
 
 
 def _is_box_marker(text: str) -> bool:
@@ -189,7 +210,7 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     for line in lines:
         key = fold_for_search(line.text)
         seen[key] = seen.get(key, 0) + 1
-    roles = [_role(line, kind, seen) for line, kind in zip(lines, kinds)]
+    roles = _listed(lines, [_role(line, kind, seen) for line, kind in zip(lines, kinds)])
     weights = [_weight(line, role) for line, role in zip(lines, roles)]
     comments = _comment_section(lines, roles)
     if comments is not None:  # nothing below a comment section's heading is the article
@@ -212,7 +233,7 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     cut = comment_start(kept)
     removed.extend((line, "reads like a reader comment") for line in kept[cut:])
     kept = kept[:cut]
-    while kept and roles[lines.index(kept[-1])] not in ("prose", "short"):
+    while kept and roles[lines.index(kept[-1])] not in ("prose", "short", "item"):
         removed.append((kept.pop(), "heading after the last paragraph"))
     head, tail = lines[:start], lines[end + 1:]
     credits = tuple(line for line, role in zip(lines, roles) if role == "credit")

@@ -52,7 +52,7 @@ def line_kind(line: Line) -> str:
         return "end"
     if (count <= 8 or count <= 14 and not terminal(text)) and _FURNITURE.search(text):
         return "furniture"
-    if DATE_ONLY.match(text) or _BREADCRUMB.search(text):
+    if DATE_ONLY.match(text) or count <= 15 and _BREADCRUMB.search(text):
         return "furniture"
     if _CREDIT.search(text) and count <= 40:
         return "credit"
