@@ -47,6 +47,8 @@ _COMMENTS = re.compile(
     r"add (?:a|your) comment|post a comment|join the (?:discussion|conversation)|show comments|"
     r"view comments|comment on this (?:article|story))\b[\W\d]*$|"
     r"\d+\s+(?:comments?|responses?|replies|thoughts) (?:to|on)\b)", re.IGNORECASE)
+# The signature under a post quoted from a social network: "— Jane Doe (@janedoe) November 18, 2019".
+_POST_SIGNATURE = re.compile(r"^[\u2014\u2013-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
 # A commenter's name line: "joetoronto says:", "Jane Doe wrote:".
 _COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
 # A site's notice about itself: cookies, consent, subscriptions ("This website uses cookies ...").
@@ -59,7 +61,7 @@ _SITE_SPEAKS = re.compile(r"\b(?:this|our) (?:web)?site\b|\bwe use\b|\bby (?:con
 # How much each kind of line weighs for the article running through it, per line (prose weighs
 # its word count). A box marker costs as much as a short paragraph, so one box between two
 # paragraphs is crossed; a list of headlines costs more than the article's tail is worth.
-_WEIGHT = {"short": 1.0, "item": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
+_WEIGHT = {"short": 1.0, "item": 1.0, "post": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
            "caption": -3.0, "teaser": -4.0, "commenter": -6.0, "notice": -8.0, "tags": -4.0, "truncated": -4.0, "repeated": -4.0, "end": -12.0}
 _LONG_SHARE = 0.5  # an unpunctuated long line (a tweet, a list item) is worth half its words
 
@@ -70,6 +72,8 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
     folded = fold_for_search(text)
     if _COMMENTS.match(text):
         return "comments"
+    if _POST_SIGNATURE.match(text):
+        return "post"
     if kind in ("end", "credit", "tags", "truncated"):
         return kind
     if seen.get(folded, 0) > 1 and word_count(text) >= 2 and kind != "prose":
@@ -231,9 +235,12 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
         start += 1
     kept, removed = _article_lines(lines[start:end + 1], roles[start:end + 1])
     cut = comment_start(kept)
+    posts = [i for i, line in enumerate(kept) if _POST_SIGNATURE.match(line.text)]
+    if posts:  # a post the article quotes reads like a comment, but its signature says what it is
+        cut = max(cut, posts[-1] + 1)
     removed.extend((line, "reads like a reader comment") for line in kept[cut:])
     kept = kept[:cut]
-    while kept and roles[lines.index(kept[-1])] not in ("prose", "short", "item"):
+    while kept and roles[lines.index(kept[-1])] not in ("prose", "short", "item", "post"):
         removed.append((kept.pop(), "heading after the last paragraph"))
     head, tail = lines[:start], lines[end + 1:]
     credits = tuple(line for line, role in zip(lines, roles) if role == "credit")
