@@ -35,7 +35,8 @@ _PHOTO_CREDIT = re.compile(
     r"(?:\((?:image|photo|picture|pic|video|credit|source|foto|bild)s?\s*(?:[:/]|by)[^)]*\)\s*$|"
     r"\b(?:getty images|shutterstock|istock(?:photo)?|afp|reuters|ap photo|epa|alamy|pa wire|"
     r"bloomberg|(?:photo|image|picture)s? (?:by|courtesy|credit))\b[^.!?]{0,60}$|"
-    r"^[A-Z][\w.'\- ]{1,40}/(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)\b.{0,30}$)",
+    r"^[A-Z][\w.'\- ]{1,40}/(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)\b.{0,30}$|"
+    r"\s/\s?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)(?: file| photo| images)?\s*$)",
     re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|from|written by|words by|posted by|von|por|par|di|oleh|автор)\s+\S", re.IGNORECASE)
 _STAMP = re.compile(r"^(?:published|posted|updated|last updated|modified|date)\b\s*(?:on\b)?\s*[:\-|]?\s*\w",
@@ -53,10 +54,11 @@ _POST_SIGNATURE = re.compile(r"^[\u2014\u2013-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? 
 _COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
 # A site's notice about itself: cookies, consent, subscriptions ("This website uses cookies ...").
 _NOTICE = re.compile(r"\b(?:cookies?|consent|privacy (?:policy|settings)|personal data|opt[- ]out|"
-                     r"ad ?blocker|subscri(?:be|ption)|newsletter|sign up|log ?in)\b", re.IGNORECASE)
+                     r"ad ?blocker|subscri(?:be|ption)|newsletters?|sign up|log ?in|(?:news|email) alerts)\b", re.IGNORECASE)
 _SITE_SPEAKS = re.compile(r"\b(?:this|our) (?:web)?site\b|\bwe use\b|\bby (?:continuing|using|clicking)\b|"
                           r"\byou (?:agree|accept|consent|can (?:change|opt|manage|unsubscribe))\b|"
-                          r"\byour (?:browser|inbox|email address|experience)\b", re.IGNORECASE)
+                          r"\byour (?:browser|inbox|email address|experience)\b|\bdelivered (?:to you|daily|weekly|weekday|every)\b|"
+                          r"^(?:get|sign up|subscribe|join|download)\b", re.IGNORECASE)
 
 # How much each kind of line weighs for the article running through it, per line (prose weighs
 # its word count). A box marker costs as much as a short paragraph, so one box between two
