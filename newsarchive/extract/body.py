@@ -38,6 +38,15 @@ _PHOTO_CREDIT = re.compile(
     r"^[A-Z][\w.'\- ]{1,40}/(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)\b.{0,30}$|"
     r"\s/\s?(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock)(?: file| photo| images)?\s*$)",
     re.IGNORECASE)
+_AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock|Xinhua|Anadolu|PTI|ANI|IANS|PA)"
+# A caption that says it is one, whatever its length: "FILE - In this May 20, 2011 file photo, ...",
+# "... (AP Photo/Anja Niedringhaus)", and a credit line of its own under a caption: "Reuters/Carla Carniel".
+_SURE_CAPTION = re.compile(
+    r"^(?:FILE\s*[-\u2013\u2014:]|FILE PHOTO\b)|"
+    r"\((?:[^()]{0,40}\b(?:photo|image|picture|foto|bild)s?\b[^()]{0,60}|" + _AGENCY + r")\)\s*$")
+_CREDIT_LINE = re.compile(r"^" + _AGENCY + r"(?:\s+(?:photo|images))?\s*/\s*[A-Z][\w.' \-]{1,40}$|"
+                          r"^[A-Z][\w.' \-]{1,40}\s*/\s*" + _AGENCY + r"(?:\s+(?:photo|file|images))?$",
+                          re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|from|written by|words by|posted by|von|por|par|di|oleh|автор)\s+\S", re.IGNORECASE)
 _STAMP = re.compile(r"^(?:published|posted|updated|last updated|modified|date)\b\s*(?:on\b)?\s*[:\-|]?\s*\w",
                     re.IGNORECASE)
@@ -87,7 +96,8 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return "commenter"
     if _NOTICE.search(text) and _SITE_SPEAKS.search(text):
         return "notice"
-    if word_count(text) <= 40 and (CAPTION.search(text) or _PHOTO_CREDIT.search(text)):
+    if _SURE_CAPTION.search(text) or _CREDIT_LINE.match(text) or \
+            word_count(text) <= 40 and (CAPTION.search(text) or _PHOTO_CREDIT.search(text)):
         return "caption"
     if kind != "prose" and word_count(text) <= 12 and _BYLINE.match(text):
         return "byline"
@@ -119,6 +129,16 @@ def _listed(lines: list[Line], roles: list[str]) -> list[str]:
     return result
 
 
+def _captioned(lines: list[Line], roles: list[str]) -> list[str]:
+    """Roles with the line just above a photo credit marked as the caption it credits."""
+    result = list(roles)
+    for index in range(1, len(lines)):
+        if _CREDIT_LINE.match(lines[index].text) and lines[index].number - lines[index - 1].number <= 2 \
+                and roles[index - 1] in ("prose", "short", "long", "heading"):
+            result[index - 1] = "caption"
+    return result
+
+
 def _is_box_marker(text: str) -> bool:
     """A short line in capitals opening a box: "DON'T MISS", "MORE ON THIS STORY"."""
     letters = [c for c in text if c.isalpha()]
@@ -133,6 +153,21 @@ def _weight(line: Line, role: str) -> float:
     if role == "long":
         return _LONG_SHARE * word_count(line.text)
     return _WEIGHT.get(role, -2.0)
+
+
+def _opening(lines: list[Line], roles: list[str], run: tuple[int, int]) -> tuple[int, int]:
+    """The run, starting where the article does.
+
+    The article opens with a paragraph, not with a caption or a menu above it. An unpunctuated
+    long sentence just above the first paragraph is its lead ("GENEVA (AP) — The head of ...
+    shape") or standfirst, and opens it.
+    """
+    start, end = run
+    while start < end and roles[start] != "prose":
+        start += 1
+    while start > 0 and roles[start - 1] == "long":
+        start -= 1
+    return start, end
 
 
 _PACKED_SHARE = 0.1
@@ -216,7 +251,7 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     for line in lines:
         key = fold_for_search(line.text)
         seen[key] = seen.get(key, 0) + 1
-    roles = _listed(lines, [_role(line, kind, seen) for line, kind in zip(lines, kinds)])
+    roles = _captioned(lines, _listed(lines, [_role(line, kind, seen) for line, kind in zip(lines, kinds)]))
     weights = [_weight(line, role) for line, role in zip(lines, roles)]
     comments = _comment_section(lines, roles)
     if comments is not None:  # nothing below a comment section's heading is the article
@@ -232,9 +267,7 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     if run is None or not any(roles[i] == "prose" for i in range(run[0], run[1] + 1)):
         return Found(Body(None, (), (), tuple(lines), (), tuple((l, "no article text") for l in lines)),
                      "no paragraph of prose found in the capture", confident=False)
-    start, end = run
-    while roles[start] != "prose":  # the article opens with a paragraph, not a caption above it
-        start += 1
+    start, end = _opening(lines, roles, run)
     kept, removed = _article_lines(lines[start:end + 1], roles[start:end + 1])
     cut = comment_start(kept)
     posts = [i for i, line in enumerate(kept) if _POST_SIGNATURE.match(line.text)]

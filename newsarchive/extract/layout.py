@@ -10,6 +10,8 @@ white space is folded).
 
 from __future__ import annotations
 
+import re
+
 from .prose import clean_line
 from .records import Line
 
@@ -19,9 +21,20 @@ _MIN_WRAPPED_LINES = 6  # a wrapper is recognised only on a run of lines this lo
 def capture_lines(text: str) -> list[Line]:
     """The capture's non-empty lines, cleaned, with hard-wrapped paragraphs joined."""
     lines = [Line(number, clean_line(raw)) for number, raw in enumerate(text.splitlines(), 1)]
-    lines = [line for line in lines if line.text]
+    lines = _stamp_apart([line for line in lines if line.text])
     width = wrap_width(lines)
     return _unwrap(lines, width) if width else lines
+
+
+# Some capture tools write the day they saved the page before its first line: " date 2023-08-27 ...".
+_SAVED_STAMP = re.compile(r"^(date \d{4}-\d\d(?:-\d\d)?)\s+(\S.*)$")
+
+
+def _stamp_apart(lines: list[Line]) -> list[Line]:
+    """The lines, with a saving tool's date stamp on the first line set apart as a line of its own."""
+    if lines and (match := _SAVED_STAMP.match(lines[0].text)):
+        return [Line(lines[0].number, match.group(1)), Line(lines[0].number, match.group(2)), *lines[1:]]
+    return lines
 
 
 def wrap_width(lines: list[Line]) -> int | None:
