@@ -59,6 +59,10 @@ _COMMENTS = re.compile(
     r"\d+\s+(?:comments?|responses?|replies|thoughts) (?:to|on)\b)", re.IGNORECASE)
 # The signature under a post quoted from a social network: "— Jane Doe (@janedoe) November 18, 2019".
 _POST_SIGNATURE = re.compile(r"^[\u2014\u2013-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
+# The site asking its reader for something: tips, letters, donations.
+_APPEAL = re.compile(r"\b(?:write|send|tell|contact|e-?mail|tip) (?:to )?(?:us|the newsroom|our newsroom)\b|"
+                     r"\bstory for us\b|\bsupport (?:us|our (?:journalism|work|reporting))\b|\bdonate\b",
+                     re.IGNORECASE)
 # A commenter's name line: "joetoronto says:", "Jane Doe wrote:".
 _COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
 # A site's notice about itself: cookies, consent, subscriptions ("This website uses cookies ...").
@@ -94,7 +98,7 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return "teaser" if text[teaser.end():].strip() else "end"
     if word_count(text) <= 8 and _COMMENTER.match(text):
         return "commenter"
-    if _NOTICE.search(text) and _SITE_SPEAKS.search(text):
+    if _NOTICE.search(text) and _SITE_SPEAKS.search(text) or word_count(text) <= 30 and _APPEAL.search(text):
         return "notice"
     if _SURE_CAPTION.search(text) or _CREDIT_LINE.match(text) or \
             word_count(text) <= 40 and (CAPTION.search(text) or _PHOTO_CREDIT.search(text)):

@@ -67,7 +67,9 @@ def line_kind(line: Line) -> str:
     return "heading"
 
 
-_PRONOUN_FIRST = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|we|We|us|our|Our|you|You|your|Your)\b")
+# A reader writes "I think ..." to other readers; reporting says "we" and "you" in passing too.
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my)\b")
+_OTHER_PERSONS = re.compile(r"\b(?:we|We|us|our|Our|you|You|your|Your)\b")
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|stated|noted|added|announced)\b", re.IGNORECASE)
 
 
@@ -76,8 +78,10 @@ def comment_score(line: Line, earlier: list[str]) -> float:
     text = line.text
     outside = masked(text)
     score = 0.0
-    if _PRONOUN_FIRST.search(outside):
+    if _FIRST_PERSON.search(outside):
         score += 1
+    if _OTHER_PERSONS.search(outside):
+        score += 0.5
     if text[:1].islower():
         score += 1
     folded = fold_for_search(text)

@@ -62,8 +62,12 @@ def compact(text: str) -> str:
     return "".join(t for t, _, _ in name_tokens(text))
 
 
+_AGENCY_TAG = re.compile(r"(?<=[.!?\"\u201d])\s+(?:\(?[A-Z]{2,6}\)?|[-\u2013\u2014]\s*[A-Z][A-Za-z]{1,10})$")
+
+
 def terminal(text: str) -> bool:
-    stripped = text.rstrip(CLOSERS + " ")
+    """Whether the text ends as a sentence does (an agency's tag after the stop, "... said. PTI", counts)."""
+    stripped = _AGENCY_TAG.sub("", text).rstrip(CLOSERS + " ")
     return bool(stripped) and stripped[-1] in _TERMINAL
 
 
