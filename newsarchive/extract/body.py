@@ -21,7 +21,7 @@ import re
 from ..text import fold_for_search
 from .layout import capture_lines
 from .lines import CAPTION, comment_start, line_kind
-from .prose import word_count
+from .prose import word_count, word_list
 from .records import Body, Found, Line, Page, Registry
 
 # A line opening with one of these sends the reader elsewhere ("READ MORE: Hong Kong ...").
@@ -42,8 +42,9 @@ _AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Shutterstock|Xinhua|Ana
 # A caption that says it is one, whatever its length: "FILE - In this May 20, 2011 file photo, ...",
 # "... (AP Photo/Anja Niedringhaus)", and a credit line of its own under a caption: "Reuters/Carla Carniel".
 _SURE_CAPTION = re.compile(
-    r"^(?:FILE\s*[-\u2013\u2014:]|FILE PHOTO\b)|"
-    r"\((?:[^()]{0,40}\b(?:photo|image|picture|foto|bild)s?\b[^()]{0,60}|" + _AGENCY + r")\)\s*$")
+    r"^(?:FILE\s*[-\u2013\u2014:]|FILE PHOTO\b|(?:photo|image|picture|foto)s?\b\s*:?\s)|"
+    r"\((?:[^()]{0,40}\b(?:photo|image|picture|foto|bild)s?\b[^()]{0,60}|" + _AGENCY + r"(?:\s*/[^()]{1,40})?)\)\s*$",
+    re.IGNORECASE)
 _CREDIT_LINE = re.compile(r"^" + _AGENCY + r"(?:\s+(?:photo|images))?\s*/\s*[A-Z][\w.' \-]{1,40}$|"
                           r"^[A-Z][\w.' \-]{1,40}\s*/\s*" + _AGENCY + r"(?:\s+(?:photo|file|images))?$",
                           re.IGNORECASE)
@@ -61,7 +62,7 @@ _COMMENTS = re.compile(
 _POST_SIGNATURE = re.compile(r"^[\u2014\u2013-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2},? \d{4}$")
 # The site asking its reader for something: tips, letters, donations.
 _APPEAL = re.compile(r"\b(?:write|send|tell|contact|e-?mail|tip) (?:to )?(?:us|the newsroom|our newsroom)\b|"
-                     r"\bstory for us\b|\bsupport (?:us|our (?:journalism|work|reporting))\b|\bdonate\b",
+                     r"\bstory for us\b|\bjoin our\b|\bsupport (?:us|our (?:journalism|work|reporting))\b|\bdonate\b",
                      re.IGNORECASE)
 # A commenter's name line: "joetoronto says:", "Jane Doe wrote:".
 _COMMENTER = re.compile(r"^\S.{0,40}\s(?:says|said|wrote|writes|replied)\s*:?$", re.IGNORECASE)
@@ -109,7 +110,14 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return "stamp"
     if kind in ("heading", "short") and _is_box_marker(text):
         return "end"
+    if kind == "prose" and word_count(text) <= 25 and _title_cased(text):
+        return "heading"  # a headline ending in a question mark is still a headline
     return kind
+
+
+def _title_cased(text: str) -> bool:
+    longer = [w for w in word_list(text) if len(w) > 3]
+    return len(longer) >= 4 and sum(1 for w in longer if w[0].isupper()) >= 0.8 * len(longer)
 
 
 _LISTABLE = {"heading", "tags", "furniture", "long", "short", "stamp"}
