@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
-from .extract.outlet import unique_id
+from .extract.body import site_lines
+from .extract.outlet import host_of, unique_id
 from .extract.prose import slugify
 from . import lock
 from .config import Config
@@ -101,6 +102,17 @@ def _already_archived(archive, articles_dir: Path, data: bytes, url: str) -> str
         if kept.is_file() and kept.read_bytes() == data:
             return f"this capture is already archived as {articles_dir.name}/{article.capture} ({shown})"
     return None
+
+
+def _same_site_captures(archive, articles_dir: Path, url: str) -> list[str]:
+    """The texts of the archived captures taken from the same site as `url`."""
+    host = host_of(url)
+    texts = []
+    for article in archive.articles:
+        kept = articles_dir / article.capture
+        if host_of(article.url) == host and kept.is_file():
+            texts.append(kept.read_text(encoding="utf-8", errors="replace"))
+    return texts
 
 
 # --- composing the files ----------------------------------------------------------------------
@@ -233,7 +245,9 @@ def plan(config: Config, capture: Path, url: str) -> tuple[Plan | None, ex.Extra
     duplicate = _already_archived(archive, config.articles, data, url)
     if duplicate:
         return None, None, duplicate, data
-    result = ex.extract(ex.Page(text, url.strip()), ex.Registry(archive.actors, archive.sources, archive.articles))
+    registry = ex.Registry(archive.actors, archive.sources, archive.articles,
+                           site_lines(_same_site_captures(archive, config.articles, url)))
+    result = ex.extract(ex.Page(text, url.strip()), registry)
     if not result["body"].value.paragraphs:
         raise AddError([Diagnostic(str(capture), None, None, "no article text found in the capture",
                                    "is this the saved text of a news page? paragraphs of sentences are looked for")])

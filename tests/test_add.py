@@ -171,3 +171,32 @@ def test_a_capture_saved_into_captures_first_keeps_its_name(project):
     assert "capture: captures/derna.txt" in article
     assert sorted(p.name for p in (project / "articles" / "captures").iterdir()).count("derna.txt") == 1
     assert len(list((project / "articles" / "captures").iterdir())) == 6
+
+
+def test_a_sites_furniture_learned_from_its_other_captures_stays_out_of_the_body(project, tmp_path):
+    about = ("The Harbour Courier has reported on the city's port, its ships and the people who work "
+             "there since 1881, from its office on the old quay.")
+    stories = {
+        "ferry": ["The ferry to the island will run twice a day from June, the operator said on Monday, after a "
+                  "winter of cancelled crossings and angry letters from islanders.",
+                  "Tickets will cost the same as last year, the operator added, although fuel prices have "
+                  "risen by a fifth since the autumn."],
+        "lighthouse": ["The old lighthouse will open to visitors in the summer after ten years of repairs, the "
+                       "city's heritage office announced on Tuesday.",
+                       "Visitors will be able to climb the 190 steps to the lamp room, which was restored with "
+                       "money from a national lottery fund."],
+        "tariffs": ["The harbour board voted on Wednesday to raise tariffs for container ships by a third from "
+                    "May, the first rise in eleven years.",
+                    "Shipping lines had warned that a steep rise would send cargo to the rival port across the "
+                    "bay, where fees were cut last spring."],
+    }
+    for name, paragraphs in stories.items():
+        capture = tmp_path / f"{name}.txt"
+        capture.write_text("Harbour Courier\n\n" + "\n\n".join(paragraphs) + "\n\n" + about + "\n", encoding="utf-8")
+        code, _, err = run(project, "add", str(capture), "--url", f"https://harbourcourier.example/2023/04/{name}")
+        assert code == 0, err
+    articles = {path.name: path.read_text(encoding="utf-8") for path in (project / "articles").glob("*.md")}
+    tariffs = next(text for text in articles.values() if "container ships" in text)
+    ferry = next(text for text in articles.values() if "island" in text)
+    assert "since 1881" not in tariffs  # printed on the site's two other archived pages
+    assert "since 1881" in ferry  # the site's first capture: nothing to learn from yet

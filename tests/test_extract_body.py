@@ -5,6 +5,7 @@ import re
 import textwrap
 
 from newsarchive import extract as ex
+from newsarchive.extract.body import site_lines
 
 URL = "https://news.example.org/2023/04/12/harbour-board-raises-tariffs/"
 EMPTY = ex.Registry({}, {}, ())
@@ -142,3 +143,28 @@ def test_english_is_recognised_and_too_little_text_says_so():
     assert result["language"].value == "en" and result["language"].confident
     short = ex.extract(ex.Page("The board voted on Tuesday to raise the harbour tariffs.", URL), EMPTY)
     assert short["language"].value is None and "too few words" in short["language"].evidence
+
+
+def test_lines_the_site_prints_on_its_other_pages_are_its_furniture():
+    about = ("The Harbour Courier has reported on the city's port, its ships and the people who work "
+             "there since 1881, from its office on the old quay.")
+    slogan = "Your harbour, your news"
+
+    def capture(paragraphs):
+        return spaced("Harbour Courier", slogan, "", *[line for p in paragraphs for line in (p, "")], about)
+
+    earlier = [capture(["The ferry to the island will run twice a day from June, the operator said on Monday, "
+                        "after a winter of cancelled crossings."] * 2),
+               capture(["The old lighthouse will open to visitors in the summer after ten years of repairs, "
+                        "the city's heritage office announced."] * 2)]
+    new = capture(PARAGRAPHS)
+
+    def body(registry):
+        return [line.text for line in ex.extract(ex.Page(new, URL), registry)["body"].value.paragraphs]
+
+    # Alone, the site's closing line reads like one more paragraph of the article.
+    assert body(EMPTY) == PARAGRAPHS + [about]
+    # Printed on two other pages of the site, it is furniture; a paragraph printed on only one
+    # other page may be another version of the same story, and stays.
+    assert body(ex.Registry({}, {}, (), site_lines(earlier))) == PARAGRAPHS
+    assert body(ex.Registry({}, {}, (), site_lines(earlier[:1]))) == PARAGRAPHS + [about]

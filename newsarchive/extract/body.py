@@ -17,6 +17,7 @@ footer. The article is found in two steps:
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from ..text import fold_for_search
 from .layout import capture_lines
@@ -78,7 +79,7 @@ _SITE_SPEAKS = re.compile(r"\b(?:this|our) (?:web)?site\b|\bwe use\b|\bby (?:con
 # its word count). A box marker costs as much as a short paragraph, so one box between two
 # paragraphs is crossed; a list of headlines costs more than the article's tail is worth.
 _WEIGHT = {"short": 1.0, "item": 1.0, "post": 1.0, "credit": 0.0, "byline": 0.0, "stamp": 0.0, "heading": -2.0, "furniture": -4.0,
-           "caption": -3.0, "teaser": -4.0, "commenter": -6.0, "notice": -8.0, "tags": -4.0, "truncated": -4.0, "repeated": -4.0, "end": -12.0}
+           "caption": -3.0, "teaser": -4.0, "site": -4.0, "commenter": -6.0, "notice": -8.0, "tags": -4.0, "truncated": -4.0, "repeated": -4.0, "end": -12.0}
 _LONG_SHARE = 0.5  # an unpunctuated long line (a tweet, a list item) is worth half its words
 
 
@@ -138,6 +139,33 @@ def _listed(lines: list[Line], roles: list[str]) -> list[str]:
                 and roles[following] in _LISTABLE:
             result[following] = "item"
             following += 1
+    return result
+
+
+def site_lines(captures: list[str]) -> dict[str, int]:
+    """How many of the given captures (of one site) print each line, folded for search."""
+    counts: dict[str, int] = {}
+    for text in captures:
+        for key in {fold_for_search(line.text) for line in capture_lines(text)}:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _site_furniture(lines: list[Line], roles: list[str], printed_elsewhere: Mapping[str, int]) -> list[str]:
+    """Roles with the site's own furniture marked: lines its other captures print too.
+
+    A slogan, a newsletter box or a footer recurs on every page of a site; an article's
+    paragraph does not, except in another version of the same story, so a paragraph is
+    furniture only when two other pages print it.
+    """
+    if not printed_elsewhere:
+        return roles
+    result = list(roles)
+    for index, line in enumerate(lines):
+        pages = printed_elsewhere.get(fold_for_search(line.text), 0)
+        if pages >= 2 or pages == 1 and roles[index] != "prose":
+            if roles[index] not in ("comments", "end"):
+                result[index] = "site"
     return result
 
 
@@ -263,7 +291,8 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
     for line in lines:
         key = fold_for_search(line.text)
         seen[key] = seen.get(key, 0) + 1
-    roles = _captioned(lines, _listed(lines, [_role(line, kind, seen) for line, kind in zip(lines, kinds)]))
+    roles = [_role(line, kind, seen) for line, kind in zip(lines, kinds)]
+    roles = _captioned(lines, _listed(lines, _site_furniture(lines, roles, registry.site_lines)))
     weights = [_weight(line, role) for line, role in zip(lines, roles)]
     comments = _comment_section(lines, roles)
     if comments is not None:  # nothing below a comment section's heading is the article
@@ -307,7 +336,8 @@ _DROPPED = {"furniture": "page furniture inside the article", "credit": "credit 
             "teaser": "teaser link", "byline": "byline", "stamp": "date stamp", "tags": "tag list",
             "truncated": "teaser (cut short)", "repeated": "printed more than once on the page",
             "end": "box heading (related, don't miss)", "commenter": "a commenter's name",
-            "notice": "the site's notice about itself (cookies, subscriptions)"}
+            "notice": "the site's notice about itself (cookies, subscriptions)",
+            "site": "printed on the site's other archived pages too"}
 
 
 def _article_lines(block: list[Line], roles: list[str]) -> tuple[list[Line], list[tuple[Line, str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Actor, Article, Source
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 
@@ -23,6 +23,9 @@ class Registry:
     actors: Mapping[str, Actor]
     sources: Mapping[str, Source]
     articles: tuple[Article, ...] = ()
+    # How many of the archive's captures from the new page's site print each line (folded for
+    # search): a line the site prints on page after page is its furniture, not an article's.
+    site_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
