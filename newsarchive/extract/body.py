@@ -135,8 +135,10 @@ def _listed(lines: list[Line], roles: list[str]) -> list[str]:
         if not line.text.endswith(":") or roles[index] not in ("prose", "short", "heading"):
             continue
         following = index + 1
-        while following < len(lines) and lines[following].number == lines[following - 1].number + 1 \
+        gap = 2  # the list may stand one blank line below the line announcing it, then line by line
+        while following < len(lines) and lines[following].number <= lines[following - 1].number + gap \
                 and roles[following] in _LISTABLE:
+            gap = 1
             result[following] = "item"
             following += 1
     return result
