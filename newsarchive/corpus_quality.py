@@ -316,9 +316,20 @@ def name_words(name: str) -> list[str]:
 def person_matches(extracted: str, truth: str) -> bool:
     """Equal after normalisation, or the truth name's surname-bearing subset ("Koirala" ~ "Sushil Koirala")."""
     got, want = name_words(extracted), name_words(truth)
-    if not got or not want:
-        return False
-    return got == want or (got[-1] == want[-1] and set(got) <= set(want))
+    if got == want:
+        return bool(got)
+    got, want = _without_suffix(got), _without_suffix(want)
+    return bool(got and want) and got[-1] == want[-1] and set(got) <= set(want)
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _without_suffix(words: list[str]) -> list[str]:
+    """"Patrick W. Carlineo Jr." bears its surname before the "Jr"."""
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words = words[:-1]
+    return words
 
 
 def people_scores(extracted: list[str], truth: list[str]) -> tuple[float, float]:
@@ -557,7 +568,7 @@ def find_relations(entries: list[Truth], captures: Path) -> tuple[list[tuple[str
         folder.mkdir(parents=True)
         (root / "config.yaml").write_text("title: quality measurement\n", encoding="utf-8")
         for name in (ACTORS_FILE, SOURCES_FILE):
-            (root / "articles" / name).write_text("{}\n", encoding="utf-8")
+            (root / "articles" / name).write_text("# Empty: a new user's archive.\n", encoding="utf-8")
         config = load_config(root / "config.yaml")
         for entry in entries:
             source = captures / f"{entry.id}.txt"
@@ -804,9 +815,9 @@ def format_corpus_report(report: CorpusReport, verbose: bool = False) -> str:
                      f"direction reversed {len(r.reversed)}")
         for name, items in (("false", r.false), ("missed", r.missed), ("reversed", r.reversed)):
             lines += [f"    {name}: {item}" for item in items]
+        lines += [f"    {note}" for note in r.notes]  # captures `add` did not take: their relations are missed
         if verbose:
             lines += [f"    found: {c} -> {o} ({k}, {b})" for c, o, k, b in r.found]
-            lines += [f"    {note}" for note in r.notes]
     missed = [f"{what.split(' >=')[0].removeprefix('0 ')} {value}" for what, value, ok in report.targets if not ok]
     lines.append("targets (" + "; ".join(what for what, _, _ in report.targets) + "): "
                  + ("met" if not missed else "MISSED: " + "; ".join(missed)))
