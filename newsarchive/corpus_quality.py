@@ -107,22 +107,26 @@ class Gold:
     date_from: str = ""
     outlet: str | None = None
 
-    def titles(self) -> set[str]:
-        """Every normalised form an extracted title may take to be right; empty when none is usable."""
+    def titles(self, url: str = "") -> set[str]:
+        """Every normalised form an extracted title may take to be right; empty when none is usable.
+
+        What is left of a title once a part is cut off is never the site's own name (its
+        og:site_name or its domain): "Big story | The Daily Planet" accepts "Big story" only."""
+        site = outlet_keys(self.outlet or "") | outlet_keys(urlsplit(url).hostname or "")
         right = set()
         if self.h1:
             right.add(normalise_title(self.h1[0]))
         for whole in (self.og_title, self.title):
             if whole:
-                right |= _without_site_part(normalise_title(whole))
+                right |= {t for t in _without_site_part(normalise_title(whole)) if not outlet_keys(t) & site}
         if self.og_title:
             right.add(normalise_title(self.og_title))
         return right - {""}
 
 
-def title_right(extracted: str | None, gold: Gold) -> bool | None:
+def title_right(extracted: str | None, gold: Gold, url: str = "") -> bool | None:
     """None when the page has no usable gold title (left out of the score)."""
-    wanted = gold.titles()
+    wanted = gold.titles(url)
     if not wanted:
         return None
     return normalise_title(extracted or "") in wanted
@@ -442,7 +446,7 @@ def score_benchmark_page(page_id: str, url: str, truth_body: str, got: Extracted
         row.notes.append(f"body: precision {row.body_precision:.2f}; starts {_short(got.body, 70)!r}")
     if row.body_recall < 0.9:
         row.notes.append(f"body: recall {row.body_recall:.2f}; marked body starts {_short(truth_body, 70)!r}")
-    row.title = title_right(got.title, gold)
+    row.title = title_right(got.title, gold, url)
     if row.title is False:
         gold_shown = gold.h1[0] if gold.h1 else gold.og_title or gold.title
         row.notes.append(f"title: got {_short(got.title)!r}, page has {_short(gold_shown)!r}")
