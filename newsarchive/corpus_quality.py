@@ -805,7 +805,7 @@ def format_corpus_report(report: CorpusReport, verbose: bool = False) -> str:
                      f"  (benchmark shingle scoring, {f['pages']} pages)")
         lines.append(f"title    {share('title')} of the pages with a title in their HTML")
         lines.append(f"date     right {d['right']}, wrong {d['wrong']}, unknown {d['unknown']} "
-                     f"({f['pages'] - d['no_truth']} pages state a date; {d['no_truth']} do not)")
+                     f"({f['pages'] - d['no_truth']} of the {f['pages']} pages state a date)")
         lines.append(f"outlet   {share('outlet')} of the pages with og:site_name")
     else:
         for name in ("title", "outlet", "people", "body"):
