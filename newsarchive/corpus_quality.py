@@ -258,6 +258,15 @@ def benchmark_date(iso: str | None, precision: str, gold: str | None) -> str | N
     return "right" if any(day[:length] == iso[:length] for day in days) else "wrong"
 
 
+def _one_day_off(iso: str, days: set[str] | None) -> bool:
+    """An extracted day next to the gold one: the page's time zone, or its clock, decides."""
+    try:
+        day = _dt.date.fromisoformat(iso)
+        return any(abs((day - _dt.date.fromisoformat(d)).days) == 1 for d in days or ())
+    except ValueError:
+        return False
+
+
 def own_date(iso: str | None, precision: str, truth_iso: str | None, truth_precision: str) -> str:
     """right (same date and precision) / wrong / unknown (truth has one, extraction none) / coarse.
 
@@ -452,8 +461,11 @@ def score_benchmark_page(page_id: str, url: str, truth_body: str, got: Extracted
         row.notes.append(f"title: got {_short(got.title)!r}, page has {_short(gold_shown)!r}")
     row.date = benchmark_date(got.date_iso, got.date_precision, gold.date)
     if row.date in ("wrong", "unknown"):
+        off = ""
+        if row.date == "wrong" and got.date_precision == "day" and _one_day_off(got.date_iso, gold_days(gold.date)):
+            off = "; one day off"
         row.notes.append(f"date: got {got.date_iso or 'none'} ({got.date_precision}; {_short(got.date_evidence, 60)}), "
-                         f"page states {gold.date} ({gold.date_from})")
+                         f"page states {gold.date} ({gold.date_from}{off})")
     row.outlet = outlet_right(got.outlet, gold.outlet)
     if row.outlet is False:
         row.notes.append(f"outlet: got {got.outlet!r}, og:site_name {gold.outlet!r}")
