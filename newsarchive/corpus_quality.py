@@ -491,6 +491,11 @@ class Truth:
     copies: str | None
     credited: str | None
     story: str = ""
+    language: str = ""
+    title_in_capture: bool = True  # False: the title is the address's words, compared loosely
+    outlet_in_capture: bool | None = None  # True: the capture prints the name, the domain's word is not enough
+    reprint_group: str | None = None  # captures carrying one text: a relation between any two is right
+    partial_overlap_with: tuple[str, ...] = ()  # a relation with these is neither required nor false
 
 
 def _plain(value) -> str | None:
@@ -521,25 +526,40 @@ def read_truth(path: Path) -> list[Truth]:
             people=tuple(str(p) for p in item.get("people") or ()),
             not_people=tuple(str(p) for p in item.get("not_people") or ()),
             body_first=_plain(item.get("body_first")) or "", body_last=_plain(item.get("body_last")) or "",
-            copies=_plain(item.get("copies")), credited=_plain(item.get("credited")), story=_plain(item.get("story")) or ""))
+            copies=_plain(item.get("copies")), credited=_plain(item.get("credited")), story=_plain(item.get("story")) or "",
+            language=_plain(item.get("language")) or "", title_in_capture=item.get("title_in_capture") is not False,
+            outlet_in_capture=item.get("outlet_in_capture") if isinstance(item.get("outlet_in_capture"), bool) else None,
+            reprint_group=_plain(item.get("reprint_group")),
+            partial_overlap_with=tuple(str(x) for x in item.get("partial_overlap_with") or ())))
     return entries
 
 
 def score_own_page(truth: Truth, got: Extracted) -> PageRow:
     row = PageRow(truth.id, truth.url)
     _common_notes(row, got)
-    row.title = normalise_title(got.title or "") == normalise_title(truth.title) if truth.title else None
+    if not truth.title:
+        row.title = None  # neither a headline nor words in the address: nothing to compare with
+    elif truth.title_in_capture:
+        row.title = normalise_title(got.title or "") == normalise_title(truth.title)
+    else:  # the address's words: compared as words, case and accents folded
+        row.title = name_words(got.title or "") == name_words(truth.title)
     if row.title is False:
-        row.notes.append(f"title: got {_short(got.title)!r}, truth {_short(truth.title)!r}")
+        how = "" if truth.title_in_capture else " (from the address)"
+        row.notes.append(f"title: got {_short(got.title)!r}, truth{how} {_short(truth.title)!r}")
     row.date = own_date(got.date_iso, got.date_precision, truth.date, truth.date_precision)
     if row.date != "right":
         row.notes.append(f"date: got {got.date_iso or 'none'} ({got.date_precision}; {_short(got.date_evidence, 60)}), "
                          f"truth {truth.date or 'none'} ({truth.date_precision})")
-    row.outlet = outlet_right(got.outlet, truth.outlet, truth.domain)
+    # The domain's name is right too, unless the truth says the capture prints the outlet's own name.
+    row.outlet = outlet_right(got.outlet, truth.outlet, None if truth.outlet_in_capture else truth.domain)
     if row.outlet is False:
         row.notes.append(f"outlet: got {got.outlet!r}, truth {truth.outlet!r} ({truth.domain})")
     precision, recall = people_scores(got.people, list(truth.people))
     row.people = precision == recall == 1.0
+    if not got.people and truth.language not in ("", "en"):
+        row.people = True  # issue 12: people may stay empty on pages in other languages
+        if truth.people:
+            row.notes.append(f"people: none found, allowed in language {truth.language!r}")
     row.people_found = len(got.people)
     if not row.people:
         row.notes.append(f"people: P {precision:.2f} R {recall:.2f}; got {got.people}, truth {list(truth.people)}")
@@ -564,7 +584,8 @@ class Reprints:
     found: list[tuple[str, str, str, str]] = field(default_factory=list)  # (copy, original, kind, basis)
     false: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
-    reversed: list[str] = field(default_factory=list)
+    reversed: list[str] = field(default_factory=list)  # truth says the other one is the copy
+    undecided: list[str] = field(default_factory=list)  # a direction where truth knows no original
     notes: list[str] = field(default_factory=list)
 
 
@@ -614,11 +635,15 @@ def find_relations(entries: list[Truth], captures: Path) -> tuple[list[tuple[str
 
 
 def judge_relations(entries: list[Truth], found: list[tuple[str, str, str, str]]) -> Reprints:
-    """False: a reported pair where truth has neither copying the other, no common original and
-    no credited agency in common. Missed: a truth copy found in neither direction."""
+    """Compare the relations found with the truth.
+
+    Right: a truth copy (either way round), two captures of one reprint group, two copies of
+    one original, two texts crediting one agency; tolerated: a pair listed as a partial
+    overlap. Every other relation is false. Missed: a truth copy found in neither direction,
+    and a reprint group member related to no other member."""
     by_id = {e.id: e for e in entries}
     truth_pairs = {(e.id, e.copies) for e in entries if e.copies}
-    # Captures that carry one text (a copy, its original, other copies of it) form a group.
+    # Captures that carry one text (a copy, its original, other copies of it, a reprint group).
     group = {e.id: e.id for e in entries}
 
     def root(x: str) -> str:
@@ -629,6 +654,15 @@ def judge_relations(entries: list[Truth], found: list[tuple[str, str, str, str]]
     for copy, original in truth_pairs:
         if original in group:
             group[root(copy)] = root(original)
+    members: dict[str, list[str]] = {}
+    for e in entries:
+        if e.reprint_group:
+            members.setdefault(e.reprint_group, []).append(e.id)
+    for ids in members.values():
+        for other in ids[1:]:
+            group[root(other)] = root(ids[0])
+    overlaps = {frozenset((e.id, other)) for e in entries for other in e.partial_overlap_with}
+
     out = Reprints(found=list(found))
     reported = set()
     for copy, original, kind, basis in found:
@@ -636,13 +670,26 @@ def judge_relations(entries: list[Truth], found: list[tuple[str, str, str, str]]
         shown = f"{copy} -> {original} ({kind}, {basis})"
         if (original, copy) in truth_pairs and kind == "copy":
             out.reversed.append(shown)
+        elif kind == "copy" and (copy, original) not in truth_pairs and root(copy) == root(original) \
+                and not {by_id.get(copy) and by_id[copy].copies, by_id.get(original) and by_id[original].copies} \
+                & {copy, original}:
+            out.undecided.append(shown)
         if (copy, original) in truth_pairs or (original, copy) in truth_pairs or root(copy) == root(original):
+            continue
+        if frozenset((copy, original)) in overlaps:
             continue
         agencies = [by_id[x].credited if x in by_id else None for x in (copy, original)]
         if all(agencies) and outlet_keys(agencies[0]) & outlet_keys(agencies[1]):
             continue  # both carry one agency's text
         out.false.append(shown)
     out.missed = [f"{copy} -> {original}" for copy, original in sorted(truth_pairs) if (copy, original) not in reported]
+    related = {x for pair in reported for x in pair}
+    for name, ids in sorted(members.items()):
+        for x in ids:
+            in_pairs = any(x in pair for pair in truth_pairs)
+            if len(ids) > 1 and not in_pairs and not any((x, y) in reported for y in ids if y != x):
+                out.missed.append(f"{x} (reprint group {name}: related to no other member"
+                                  + ("" if x in related else ", nor to any capture") + ")")
     return out
 
 
@@ -682,7 +729,8 @@ class CorpusReport:
             figures["body"] = {"precision": precision, "recall": recall, "f1": harmonic(precision, recall)}
         if self.reprints is not None:
             figures["reprints"] = {"found": len(self.reprints.found), "false": len(self.reprints.false),
-                                   "missed": len(self.reprints.missed), "reversed": len(self.reprints.reversed)}
+                                   "missed": len(self.reprints.missed), "reversed": len(self.reprints.reversed),
+                                   "undecided": len(self.reprints.undecided)}
         return figures
 
     @property
@@ -828,8 +876,9 @@ def format_corpus_report(report: CorpusReport, verbose: bool = False) -> str:
     if report.reprints is not None:
         r = report.reprints
         lines.append(f"reprints {len(r.found)} relations found; false {len(r.false)}, missed {len(r.missed)}, "
-                     f"direction reversed {len(r.reversed)}")
-        for name, items in (("false", r.false), ("missed", r.missed), ("reversed", r.reversed)):
+                     f"direction reversed {len(r.reversed)}, direction where truth has none {len(r.undecided)}")
+        for name, items in (("false", r.false), ("missed", r.missed), ("reversed", r.reversed),
+                            ("no known original", r.undecided)):
             lines += [f"    {name}: {item}" for item in items]
         lines += [f"    {note}" for note in r.notes]  # captures `add` did not take: their relations are missed
         if verbose:
