@@ -42,8 +42,13 @@ def _parser() -> argparse.ArgumentParser:
                                 help="build, serve the site on 127.0.0.1 and rebuild it whenever a source file changes")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     measure = commands.add_parser("quality", parents=[common],
-                                  help="measure extraction against the checked articles of the archive")
+                                  help="measure extraction against the checked articles of the archive, "
+                                       "or against a corpus with ground truth (--corpus)")
     measure.add_argument("--verbose", "-v", action="store_true", help="list every difference")
+    measure.add_argument("--corpus", metavar="DIR", help="score extraction on this corpus instead: the "
+                         "article-extraction benchmark's layout (ground-truth.json, text/, html/) or the "
+                         "team's own (truth.yaml, captures/); exits 1 when a target is missed")
+    measure.add_argument("--json", metavar="FILE", help="with --corpus: also write every figure to FILE as JSON")
     return parser
 
 
@@ -78,6 +83,11 @@ def _add(args) -> int:
 
 
 def _quality(args) -> int:
+    if args.corpus is not None:
+        return _quality_corpus(args)
+    if args.json is not None:
+        print("quality: --json needs --corpus", file=sys.stderr)
+        return 1
     from . import quality
     try:
         config = load_config(Path(_option(args, "config")))
@@ -87,6 +97,26 @@ def _quality(args) -> int:
         return 1
     print(quality.format_report(report, verbose=args.verbose))
     return 0
+
+
+def _quality_corpus(args) -> int:
+    import json
+
+    from . import corpus_quality
+    try:
+        report = corpus_quality.measure(Path(args.corpus))
+    except corpus_quality.CorpusError as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return 1
+    print(corpus_quality.format_corpus_report(report, verbose=args.verbose))
+    if args.json is not None:
+        try:
+            Path(args.json).write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+        except OSError as failure:
+            print(f"{args.json}: error: {failure.strerror or failure}", file=sys.stderr)
+            return 1
+    return 0 if report.met else 1
 
 
 def _template_location(failure) -> str:
