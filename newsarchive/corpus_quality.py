@@ -567,7 +567,7 @@ def score_own_page(truth: Truth, got: Extracted) -> PageRow:
     if careless:
         row.notes.append(f"people: took {careless} (not people)")
     body = ws(got.body)
-    starts, ends = body.startswith(ws(truth.body_first)), body.endswith(ws(truth.body_last))
+    starts, ends = body.startswith(ws(truth.body_first)), _ends_with(body, ws(truth.body_last))
     row.body = bool(truth.body_first and truth.body_last) and starts and ends
     if not row.body:
         if not starts:
@@ -575,6 +575,17 @@ def score_own_page(truth: Truth, got: Extracted) -> PageRow:
         if not ends:
             row.notes.append(f"body: ends {body[-70:]!r}, truth {_short(truth.body_last, 70)!r}")
     return row
+
+
+_NOTE_WORDS = 10  # an editor's note or agency tag after the last paragraph's words: "(MORE)", "PTI"
+
+
+def _ends_with(body: str, last: str) -> bool:
+    """Whether the body ends with the truth's last words, an editor's note or agency tag
+    glued after them on the same line ("... police said. PTI", "This is a developing story.")
+    aside: they are the capture's words, neither article text missed nor chrome taken."""
+    at = body.rfind(last) if last else -1
+    return at >= 0 and len(body[at + len(last):].split()) <= _NOTE_WORDS
 
 
 # --- reprints on the own corpus -----------------------------------------------------------------

@@ -213,6 +213,7 @@ def _opening(lines: list[Line], roles: list[str], run: tuple[int, int]) -> tuple
 
 
 _PACKED_SHARE = 0.1
+_COMMENTS_READ = 40  # lines below the run read to tell whether comments began inside it
 _OPENING = 6  # paragraphs that show how the article is laid out
 _PROSE_BEFORE_COMMENTS = 80  # words of prose above a "Comments" heading that make it the comment section's
 
@@ -312,7 +313,9 @@ def extract_body(page: Page, registry: Registry, done: dict) -> Found:
                      "no paragraph of prose found in the capture", confident=False)
     start, end = _opening(lines, roles, run)
     kept, removed = _article_lines(lines[start:end + 1], roles[start:end + 1])
-    cut = comment_start(kept)
+    # Comments run on below the article to the end of the page: judge them with what follows.
+    after = [line for line, role in zip(lines[end + 1:], roles[end + 1:]) if role in ("prose", "short")]
+    cut = min(comment_start(kept + after[:_COMMENTS_READ]), len(kept))
     posts = [i for i, line in enumerate(kept) if _POST_SIGNATURE.match(line.text)]
     if posts:  # a post the article quotes reads like a comment, but its signature says what it is
         cut = max(cut, posts[-1] + 1)

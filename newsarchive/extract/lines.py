@@ -67,9 +67,7 @@ def line_kind(line: Line) -> str:
     return "heading"
 
 
-# A reader writes "I think ..." to other readers; reporting says "we" and "you" in passing too.
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my)\b")
-_OTHER_PERSONS = re.compile(r"\b(?:we|We|us|our|Our|you|You|your|Your)\b")
+_PRONOUN_FIRST = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|we|We|us|our|Our|you|You|your|Your)\b")
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|stated|noted|added|announced)\b", re.IGNORECASE)
 
 
@@ -78,10 +76,8 @@ def comment_score(line: Line, earlier: list[str]) -> float:
     text = line.text
     outside = masked(text)
     score = 0.0
-    if _FIRST_PERSON.search(outside):
+    if _PRONOUN_FIRST.search(outside):
         score += 1
-    if _OTHER_PERSONS.search(outside):
-        score += 0.5
     if text[:1].islower():
         score += 1
     folded = fold_for_search(text)
@@ -117,6 +113,8 @@ def comment_start(block: list[Line]) -> int:
     for start in range(len(block) - 1, 1, -1):
         tail = scores[start:]
         before = scores[:start]
-        if scores[start] >= 1 and sum(tail) / len(tail) >= 1.0 and sum(before) / len(before) <= 0.25:
+        # One last line is weak evidence ("... key to our understanding of ..."): it must read clearly so.
+        least = 1.5 if len(tail) == 1 else 1
+        if scores[start] >= least and sum(tail) / len(tail) >= 0.75 and sum(before) / len(before) <= 0.25:
             best = start
     return best
