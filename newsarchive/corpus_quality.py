@@ -207,8 +207,13 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})
                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?")
 
 
+_EARLIEST_ZONE, _LATEST_ZONE = _dt.timedelta(hours=-12), _dt.timedelta(hours=14)
+
+
 def gold_days(written: str) -> set[str] | None:
-    """The day(s) a gold date stands for: the local date as written, and the UTC date."""
+    """The day(s) a gold date stands for: the date as written and, for a moment with a time, every
+    day that moment fell on somewhere (UTC-12 to UTC+14). A page prints its date in its own time
+    zone, which the page's metadata often does not give: "2019-11-20T01:50Z" is the 19th in New York."""
     match = _ISO.match(written)
     if match:
         year, month, day, hour, minute, second, zone = match.groups()
@@ -216,9 +221,9 @@ def gold_days(written: str) -> set[str] | None:
             return None
         local = f"{year}-{month}-{day}"
         days = {local}
-        if hour and zone:
-            offset = _dt.timedelta(0)
-            if zone != "Z":
+        if hour:
+            offset = _dt.timedelta(0)  # a time with no zone is read as UTC
+            if zone and zone != "Z":
                 sign = -1 if zone[0] == "-" else 1
                 digits = zone[1:].replace(":", "")
                 offset = sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
@@ -226,7 +231,8 @@ def gold_days(written: str) -> set[str] | None:
                 moment = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
             except ValueError:
                 return None
-            days.add((moment - offset).date().isoformat())
+            utc = moment - offset
+            days |= {(utc + zone_offset).date().isoformat() for zone_offset in (_EARLIEST_ZONE, _LATEST_ZONE)}
         return days
     try:  # "November 19, 2019, 07:47 PM EST": read as written, and in UTC when it names a zone
         import dateparser

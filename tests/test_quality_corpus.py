@@ -136,6 +136,10 @@ def test_extracted_date_judged_at_its_own_precision():
     assert cq.benchmark_date("2019-11-18", "day", None) is None  # nothing to compare with
     assert cq.benchmark_date("2019-11-18", "day", "0001-01-01T00:00:00Z") is None  # a placeholder
     assert cq.benchmark_date("2019-11-19", "day", "November 19, 2019, 07:47 PM EST") == "right"
+    # A moment given in UTC falls on the day before in the Americas: a page dated there is right.
+    assert cq.benchmark_date("2019-11-19", "day", "2019-11-20T01:50:59Z") == "right"
+    assert cq.benchmark_date("2019-11-21", "day", "2019-11-20T01:50:59Z") == "wrong"
+    assert cq.benchmark_date("2019-11-19", "day", "2019-11-20") == "wrong"  # a day with no time is that day
 
 
 def test_own_corpus_date_verdicts():
