@@ -168,3 +168,11 @@ def test_lines_the_site_prints_on_its_other_pages_are_its_furniture():
     # other page may be another version of the same story, and stays.
     assert body(ex.Registry({}, {}, (), site_lines(earlier))) == PARAGRAPHS
     assert body(ex.Registry({}, {}, (), site_lines(earlier[:1]))) == PARAGRAPHS + [about]
+
+
+def test_the_caption_of_the_picture_under_the_byline_is_not_the_first_paragraph():
+    capture = spaced("Harbour board raises tariffs by a third", "",
+                     "Jane Doe",
+                     "Container ships wait outside the harbour on Monday, as the board met to vote on the tariffs.",
+                     "", *[line for p in PARAGRAPHS for line in (p, "")])
+    assert body_of(capture) == PARAGRAPHS

@@ -207,9 +207,28 @@ def _opening(lines: list[Line], roles: list[str], run: tuple[int, int]) -> tuple
     start, end = run
     while start < end and roles[start] != "prose":
         start += 1
+    if start + 1 <= end and _caption_under_byline(lines, roles, start):
+        start += 1
+        while start < end and roles[start] != "prose":
+            start += 1
     while start > 0 and roles[start - 1] == "long":
         start -= 1
     return start, end
+
+
+def _name_shaped(text: str) -> bool:
+    """Two to four capitalised words and nothing else: a person's name, as bylines print it."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.strip(".").isalpha() for w in words)
+
+
+def _caption_under_byline(lines: list[Line], roles: list[str], index: int) -> bool:
+    """Whether the first sentence sits packed under a byline, apart from the paragraphs after it:
+    the caption of the picture that heads the article ("William Cummings" / "Residents carry ...")."""
+    above, line = lines[index - 1] if index else None, lines[index]
+    after = next((lines[i] for i in range(index + 1, len(lines)) if roles[i] == "prose"), None)
+    return above is not None and above.number == line.number - 1 and roles[index - 1] in ("byline", "heading") \
+        and _name_shaped(above.text) and after is not None and after.number > line.number + 1
 
 
 _PACKED_SHARE = 0.1
