@@ -177,8 +177,8 @@ def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
         for claim in claims:
             if not claim.confident:
                 lines.append(f"  # review: {claim.evidence}")
-            lines.append(f"  - id: {claim.id}")
-            lines.append(f"    speaker: {claim.speaker}")
+            lines.append(f"  - id: {_scalar(claim.id)}")
+            lines.append(f"    speaker: {_scalar(claim.speaker)}")
             if claim.speaker_label:
                 lines.append(f"    speaker_label: {_scalar(claim.speaker_label)}")
             lines.append(f"    stance: {claim.stance}")

@@ -200,3 +200,18 @@ def test_a_sites_furniture_learned_from_its_other_captures_stays_out_of_the_body
     ferry = next(text for text in articles.values() if "island" in text)
     assert "since 1881" not in tariffs  # printed on the site's two other archived pages
     assert "since 1881" in ferry  # the site's first capture: nothing to learn from yet
+
+
+
+def test_a_claim_id_that_reads_as_a_number_stays_text_in_the_front_matter():
+    import frontmatter
+    from newsarchive import extract as ex
+    from newsarchive.add import compose_article
+
+    capture = (FIXTURES / "comments.txt").read_text(encoding="utf-8")
+    result = ex.extract(ex.Page(capture, URL), ex.Registry({}, {}, ()))
+    numeric = ex.ClaimDraft("2016", "unnamed", "a harbour official", "asserts", "The deal was signed in 2016.",
+                            "In 2016", "a harbour official said; new proposition", False)
+    fields = dict(result.fields, claims=ex.Found((numeric,), "one claim", confident=False))
+    written = frontmatter.loads(compose_article(ex.Extraction(fields), URL, "005_test.txt"))
+    assert written["claims"][0]["id"] == "2016"  # YAML would read a bare 2016 as a number
