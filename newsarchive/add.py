@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
-from .extract.body import site_lines
+from .extract.roles import site_lines
 from .extract.outlet import host_of, unique_id
 from .extract.prose import slugify
 from . import lock

@@ -5,7 +5,7 @@ import re
 import textwrap
 
 from newsarchive import extract as ex
-from newsarchive.extract.body import site_lines
+from newsarchive.extract.roles import site_lines
 
 URL = "https://news.example.org/2023/04/12/harbour-board-raises-tariffs/"
 EMPTY = ex.Registry({}, {}, ())
