@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from ..text import fold_for_search
-from .datetext import DATE_ONLY
+from .datetext import DATE_ONLY, MONTHS, WEEKDAY
 from .prose import CLOSERS, QUOTES, masked, terminal, truncated, word_count, word_list
 from .records import Line
 
@@ -33,6 +33,10 @@ _CREDIT = re.compile(
     r"(?:this (?:article|story|piece|report) (?:was|is|first|originally))|translated (?:by|from)|"
     r"edited by|written by|republished|reprinted|source:|courtesy of)|"
     r"\b(?:originally (?:appeared|published|posted) (?:at|in|on|by)|translated by)\b", re.IGNORECASE)
+# "First published on November 19, 2019" is a date stamp, not a credit to another outlet.
+_CREDITS_A_DAY = re.compile(r"^(?:first |originally )?(?:published|posted|appeared)\s+(?:on\s+)?(?:"
+                            + WEEKDAY + r"|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r"|\d)",
+                            re.IGNORECASE)
 _BREADCRUMB = re.compile(r"\S\s+(?:/|>|\u203a|\u00bb|\|)\s+\S.*\S\s+(?:/|>|\u203a|\u00bb|\|)\s+\S")
 
 
@@ -54,7 +58,7 @@ def line_kind(line: Line) -> str:
         return "furniture"
     if DATE_ONLY.match(text) or count <= 15 and _BREADCRUMB.search(text):
         return "furniture"
-    if _CREDIT.search(text) and count <= 40:
+    if _CREDIT.search(text) and count <= 40 and not _CREDITS_A_DAY.search(text):
         return "credit"
     if truncated(text):
         return "truncated"
