@@ -19,7 +19,21 @@ ROLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "minister", "secretary", "sp
                "professor", "prof", "representative", "mayor", "governor", "king", "prince", "sheikh", "emir",
                "judge", "chairman", "chairwoman", "chair", "lawmaker", "researcher", "orientalist", "premier",
                "reporter", "officer", "captain", "major", "lieutenant", "sergeant", "ceo", "founder", "aide",
-               "activist", "lawyer", "writer", "author", "photographer", "negotiator", "mediator", "speaker"}
+               "activist", "lawyer", "writer", "author", "photographer", "negotiator", "mediator", "speaker",
+               "vice", "employee", "worker", "resident", "student", "teacher", "coach", "player", "manager", "owner",
+               "actor", "actress", "singer", "rapper", "musician", "comedian", "host", "presenter", "producer",
+               "filmmaker", "designer", "artist", "architect", "doctor", "nurse", "surgeon", "scientist",
+               "economist", "strategist", "investor", "businessman", "businesswoman", "entrepreneur", "billionaire",
+               "mogul", "candidate", "nominee", "rival", "agent", "detective", "inspector", "superintendent",
+               "attorney", "prosecutor", "pastor", "rev", "sen", "rep", "gov", "lt", "sgt", "capt", "sir", "dame",
+               "queen", "chancellor", "astronaut", "pilot", "soldier", "victim", "suspect", "witness", "colleague",
+               "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "cousin", "friend",
+               "boss", "quarterback", "striker", "goalkeeper", "midfielder", "pitcher", "teammate", "executive",
+               "cofounder", "co-founder", "principal", "survivor"}
+# Nouns only people have: "Epstein's associates", "Kirk's father".
+_KIN = (r"wife|husband|son|daughter|sons|daughters|children|kids|family|mother|father|brother|sister|parents|"
+        r"friend|friends|associates|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|aides?|"
+        r"girlfriend|boyfriend|fiancée?|widow|death|funeral|birthday|childhood|biography|memoir")
 SPEECH = (r"said|says|told|tells|added|adds|noted|stated|stressed|explained|announced|declared|insisted|"
            r"warned|argued|believes|believed|thinks|claimed|wrote|writes|confirmed|denied|denies|rejected|"
            r"dismissed|emphasi[sz]ed|recalled|replied|continued|acknowledged|admitted|urged")
@@ -42,7 +56,11 @@ _STRIP = {"the", "of", "and", "monday", "tuesday", "wednesday", "thursday", "fri
           "ten", "follow", "read", "watch", "subscribe", "sign", "click", "share", "join", "get", "see", "listen",
           "download", "view", "related", "photo", "video", "image", "credit", "jr", "sr", "dear", "hi", "hello",
           "thanks", "thank", "please", "let", "now", "about", "by", "to", "into", "onto", "through", "against",
-          "between", "beyond", "above", "below", "after", "says", "said", "tells", "told"} | set(MONTHS)
+          "between", "beyond", "above", "below", "after", "says", "said", "tells", "told", "across", "earlier",
+          "later", "still", "instead", "indeed", "again", "already", "soon", "often", "perhaps", "maybe", "finally",
+          "first", "second", "third", "overall", "initially", "eventually", "previously", "currently", "recently",
+          "separately", "additionally", "moreover", "furthermore", "thus", "therefore", "hence", "otherwise",
+          "elsewhere", "nearby", "afterwards", "former", "late", "dear", "why", "where", "whose"} | set(MONTHS)
 # Words that name institutions, outlets, places, events, works and products: a run holding one
 # ("World Health Organization", "Home Ministry", "Kotak Securities", "Davis Cup") is no person.
 _INSTITUTION = {
@@ -164,7 +182,11 @@ def _english(text: str) -> bool:
 
 
 def _role_word(word: str) -> bool:
-    return re.sub(r"['\u2019]s$", "", word).lower().strip(".") in ROLE_WORDS
+    """A role word, also in the plural ("the founders") or the possessive ("the minister's")."""
+    bare = re.sub(r"['\u2019]s?$", "", word).lower().strip(".")
+    if "-" in bare and bare not in ROLE_WORDS:  # "President-elect", "Vice-Chairman", "ex-minister"
+        return any(_role_word(part) for part in bare.split("-") if part not in ("elect", "ex", "co", "vice"))
+    return bare in ROLE_WORDS or bare.endswith("s") and bare[:-1] in ROLE_WORDS - {"m", "mr", "ms"}
 
 
 def _person_context(text: str, start: int, end: int) -> bool:
@@ -173,10 +195,21 @@ def _person_context(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 60):start], text[end:end + 60]
     if re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$", before):
         return True
+    previous = word_list(before)[-1:]
+    if previous and _role_word(previous[0]) and previous[0].lower() != "by" and re.search(r"[\w.]\s+$", before):
+        return True  # "Vice President Biden", "rival Biden"
+    if re.match(r"['\u2019]s?\s+(?:\w+\s+)?(?:" + _KIN + r")\b", after):
+        return True
     if re.match(r"\s*,?\s*(?:\d{1,3},\s*)?(?:who\s+)?(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:" + SPEECH + "|"
                 + HUMAN + r")\b", after) or re.match(r",\s+\d{1,3},", after):
         return True
-    return bool(re.search(r"\b(?:" + SPEECH + r")\s+$", before))
+    if re.search(r"\b(?:" + SPEECH + r")\s+$", before):
+        return True
+    # The subject of a sentence that goes on about "his" or "her": "Bolsonaro indicated his support".
+    sentence_before = re.split(r"[.!?]\s", text[max(0, start - 200):start])[-1]
+    rest = re.split(r"[.!?](?:\s|$)", text[end:end + 200])[0]
+    return not word_list(sentence_before) and bool(re.search(r"\b(?:he|his|him|himself|she|her|herself)\b",
+                                                             rest, re.IGNORECASE))
 
 
 def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry,
@@ -202,6 +235,23 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             if roles:
                 role_in_run = text[tokens[0].start():tokens[roles[-1]].end()]
                 tokens = tokens[roles[-1] + 1:]
+            # "Secretary of State Mike Pompeo": the run opens with the rest of the role phrase.
+            if not roles and re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]) and \
+                    _role_word(re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]).group(1)):
+                complement = 0
+                while complement < len(tokens) - 2 and tokens[complement].group().lower() in _INSTITUTION | _STRIP:
+                    complement += 1
+                if complement:
+                    role_in_run = text[tokens[0].start():tokens[complement - 1].end()]
+                    roles = [complement - 1]
+                    tokens = tokens[complement:]
+            # "an independent Middle East Kirill Semenov": place words before a whole name describe
+            # the person; the name is what follows them (with nothing of an institution in it).
+            lead = 0
+            while lead < len(tokens) and tokens[lead].group().lower() in _INSTITUTION:
+                lead += 1
+            if 0 < lead <= len(tokens) - 2 and not any(t.group().lower() in _INSTITUTION for t in tokens[lead:]):
+                tokens = tokens[lead:]
             after_role = list(tokens)
             led_by_the = False
             sentence_start = not text[:tokens[0].start()].strip() or \
@@ -235,16 +285,22 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 continue
             if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
                 continue  # "the Kathmandu Valley", "an Apple MacBook"
+            following = re.match(r"\s+([a-z][\w-]*)", text[end:end + 40])
+            if following and _role_word(following.group(1)):
+                continue  # "Nollywood actress", "Browns pass rusher": words that describe a person
             if _in_short_quote(text, start, end):
                 continue  # a quoted title or slogan
             if any(_PLACE_BEFORE.search(joined[max(0, m.start() - 30):m.start()])
                    and not re.match(r"['\u2019]s\b", joined[m.end():m.end() + 2])
                    for m in re.finditer(re.escape(name), joined)):
                 continue  # "in Hong Kong", "at Richmond High": a place
-            # A given name does not stand alone: "Google" in "Google's new console", "Libyan" in "Libyan sides".
+            # A given name is not used as a word of a phrase: "Google" in "Google's new console" or
+            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's).
             first = parts[0]
-            if any(not re.match(r"\s+(?:[A-Z]|" + _PARTICLE + r"[-\s][A-Z])", joined[m.end():m.end() + 8])
-                   for m in re.finditer(r"\b" + re.escape(first) + r"(?![\w'\u2019-])", joined)):
+            if first.lower() in _PARTICLES - {"al", "el", "abu", "ben"}:
+                continue  # "Van Der Beek": the end of a name whose given name is elsewhere
+            if any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])", joined[m.end():m.end() + 9])
+                   for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
                 continue
             before = text[max(0, start - 120):start]
             after = text[end:end + 40]
@@ -255,12 +311,13 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 why = f"after the role words '{role_in_run}'"
                 role = _role_phrase(text[max(0, start - 120):start])
             # "Minister Sergey Lavrov", "spokesman, Ahmed ...", "translated by Mario ..."
-            elif prev_words and prev_words[-1] in ROLE_WORDS and re.search(r"[\w]\s*,?\s*$", before) and \
+            elif prev_words and _role_word(prev_words[-1]) and re.search(r"[\w.]\s*,?\s*$", before) and \
                     not re.search(r"\b(?:to|in|from|at|of|for|with|on|into)\s*$", before.lower()):
                 why = f"after the role word '{prev_words[-1]}'"
                 role = _role_phrase(before)
             # "Ambassador to Saudi Arabia, Abdel ...": a role phrase, a comma, then the name
-            elif re.search(r",\s*$", before) and any(w in ROLE_WORDS for w in prev_words[-7:]) and \
+            elif re.search(r",\s*$", before) and "(" not in before.split(",")[-2] and \
+                    any(_role_word(w) for w in word_list(before.split(",")[-2])[-7:]) and \
                     re.match(r"\s*(?:,|\.|;|\bwho\b|\b(?:" + SPEECH + r")\b|$)", after):
                 why = "after a role phrase and a comma"
                 role = _role_phrase(before)
