@@ -131,8 +131,9 @@ class _ClaimContext:
                 return False  # "Mathura Road and Saleem Garh Bypass"
             if any(_PLACE_BEFORE.search(self.text[max(0, m.start() - 30):m.start()])
                    and not re.match(r"['\u2019]s\b", self.text[m.end():m.end() + 2])
+                   or re.match(r",\s+where\b", self.text[m.end():m.end() + 8])
                    for m in re.finditer(r"\b" + re.escape(bare) + r"\b", self.text)):
-                return False  # "in Peeragarhi": a place
+                return False  # "in Peeragarhi", "Peeragarhi, where ...": a place
         return True
 
     def _resolve(self, phrase: str) -> _Speaker | None:
