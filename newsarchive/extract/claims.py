@@ -64,8 +64,11 @@ _DATE_WORDS = _TIME_WORDS - {"last", "next", "this", "on", "early", "late", "ago
 _PLACE_HEADS = {"road", "street", "avenue", "lane", "marg", "bypass", "highway", "square", "bridge", "district",
                 "province", "county", "valley", "village", "town", "city", "region", "state", "island", "islands",
                 "mountains", "hills", "heights", "park", "nagar", "vihar", "bagh", "colony", "sector", "camp"}
-_PLACE_BEFORE = re.compile(r"\b(?i:in|near|across|outside|inside|throughout|around)\s+(?i:the\s+)?"
-                           r"(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?,\s+)?$")  # "in Greenbelt, Maryland"
+# Where a place's name starts: after "in", "near"... ("in Peeragarhi"), also after a town and a
+# comma ("in Greenbelt, Maryland").
+_PLACE_PREPOSITION = r"\b(?i:in|near|across|outside|inside|throughout|around)\s+(?i:the\s+)?"
+_PLACE_STARTS = (re.compile(_PLACE_PREPOSITION + r"(?=[A-Z])"),
+                 re.compile(_PLACE_PREPOSITION + r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?,\s+(?=[A-Z])"))
 _ROLE_NOUNS = ROLE_WORDS - {"by", "mr", "mrs", "ms", "dr"} | {
     "source", "sources", "officials", "diplomats", "experts", "analysts", "ministry", "government", "people",
     "person", "witnesses", "witness", "residents", "insiders", "commanders", "leaders", "spokesmen", "delegates",
@@ -85,6 +88,7 @@ class _ClaimContext:
     def __init__(self, registry: Registry, matcher: Matcher, new_actors: tuple[NewActor, ...], sources, text: str = ""):
         self.registry, self.matcher, self.sources = registry, matcher, sources
         self.text = text  # the whole article, to tell places by how it names them
+        self._place_marks: tuple[list[int], list[int]] | None = None
         self.roles = {a.id: a.role for a in registry.actors.values()}
         self.roles.update({a.id: a.role for a in new_actors})
         self.contexts: list[tuple[str, str]] = []  # (actor id, words before its mention), in text order
@@ -129,12 +133,24 @@ class _ClaimContext:
         if tokens and all(t[:1].isupper() or t.lower() in ("and", "of") for t in tokens):
             if words_[-1] in _PLACE_HEADS:
                 return False  # "Mathura Road and Saleem Garh Bypass"
-            if any(_PLACE_BEFORE.search(self.text[max(0, m.start() - 30):m.start()])
-                   and not re.match(r"['\u2019]s\b", self.text[m.end():m.end() + 2])
-                   or re.match(r",\s+where\b", self.text[m.end():m.end() + 8])
-                   for m in re.finditer(r"\b" + re.escape(bare) + r"\b", self.text)):
+            if self._named_as_place(bare):
                 return False  # "in Peeragarhi", "Peeragarhi, where ...": a place
         return True
+
+    def _named_as_place(self, name: str) -> bool:
+        """Whether the text names `name` as a place: after "in", "near", "across"... (not as a
+        possessive: "in Apple's"), or before ", where"."""
+        if self._place_marks is None:
+            self._place_marks = (
+                [m.end() for pattern in _PLACE_STARTS for m in pattern.finditer(self.text)],
+                [m.start() for m in re.finditer(r",\s+where\b", self.text)])
+        after_preposition, before_where = self._place_marks
+        size = len(name)
+        for at in after_preposition:
+            if self.text.startswith(name, at) and not re.match(r"\w|['\u2019]s\b", self.text[at + size:at + size + 2]):
+                return True
+        return any(at >= size and self.text.endswith(name, 0, at) and (at == size or not self.text[at - size - 1].isalnum())
+                   for at in before_where)
 
     def _resolve(self, phrase: str) -> _Speaker | None:
         phrase = LEADING.sub("", phrase.strip(" ,;:-\u2013\u2014\u00a7")).strip(" ,")

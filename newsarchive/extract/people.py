@@ -322,7 +322,7 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 why = "after a role phrase and a comma"
                 role = _role_phrase(before)
             elif _person_context(text, start, end):
-                why = "beside a speech verb"
+                why = "beside a speech or human verb, a title, or his/her after it"
             # "Nikolai Zorin, a member of the committee, said": the role follows the name.
             appositive = re.match(r",\s+(?:a|an|the)\s+([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
             if appositive and any(w.lower() in ROLE_WORDS for w in word_list(appositive.group(1))):
