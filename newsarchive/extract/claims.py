@@ -113,8 +113,8 @@ class _ClaimContext:
         described source ("a senior police officer"), not a place ("Peeragarhi"), a date
         ("Wednesday"), a word that stands for someone named elsewhere ("Another", "Some") or a
         clause ("Price and gas mileage were not")."""
-        words_ = [w.lower() for w in word_list(label)]
-        if not words_ or all(w in _PRONOUN_LIKE for w in words_) or \
+        words_ = [w.lower().replace("\u2019", "'") for w in word_list(label)]
+        if not words_ or words_[-1] in ("and", "or", "but") or all(w in _PRONOUN_LIKE for w in words_) or \
                 all(w in _TIME_WORDS or w.isdigit() for w in words_) and set(words_) & _DATE_WORDS:
             return False
         if words_[0] in _PREPOSITIONS or words_[0] in _SUBJECT_PRONOUNS:
