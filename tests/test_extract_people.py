@@ -66,6 +66,7 @@ def test_a_role_phrase_becomes_the_role():
     "Kotak Securities said the market would recover within a month.",
     "The Home Ministry said more troops would be sent to the north.",
     "The Associated Press reported that the airport had reopened for relief flights.",
+    "Aid group World Vision said its staff had reached the worst-hit villages on foot.",
     "Science Mission Directorate officials said the probe was healthy.",
     # products, works and events
     "Google Stadia launched on Tuesday. Google said the service would reach more countries next year.",

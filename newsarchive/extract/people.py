@@ -96,6 +96,16 @@ _INSTITUTION = {
     "territory", "territories", "peninsula", "ocean", "plaza", "metro",
     # products
     "pro", "max", "plus", "mini", "ultra", "edition", "app", "console"}
+# Kinds of things named right after the kind: "the aid group World Vision", "broadcaster Sky News".
+_KIND_NOUNS = {"group", "agency", "company", "firm", "organisation", "organization", "charity", "newspaper", "paper",
+               "outlet", "channel", "magazine", "website", "site", "party", "union", "network", "broadcaster",
+               "station", "brand", "band", "team", "club", "studio", "label", "startup", "platform", "airline",
+               "carrier", "bank", "fund", "school", "university", "hospital", "village", "town", "city", "district",
+               "province", "state", "country", "region", "festival", "film", "movie", "series", "show", "album",
+               "song", "book", "novel", "game", "app", "service", "ship", "operation", "programme", "program",
+               "project", "mission", "campaign", "initiative", "tournament", "stadium", "airport", "river", "lake",
+               "mountain", "hotel", "restaurant", "portal", "tabloid", "publication", "daily", "weekly", "area",
+               "suburb", "neighbourhood", "neighborhood", "locality", "street", "road"}
 _PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "la", "le", "di", "da", "du", "dos", "bint",
               "ben"}
 _PARTICLE = r"(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|dos|ben|bint)"
@@ -285,6 +295,9 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 continue
             if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
                 continue  # "the Kathmandu Valley", "an Apple MacBook"
+            preceding = re.search(r"\b([a-z]+)\s+$", text[max(0, start - 30):start])
+            if preceding and preceding.group(1) in _KIND_NOUNS:
+                continue  # "aid group World Vision", "the band Goo Goo Dolls": a name of that kind of thing
             following = re.match(r"\s+([a-z][\w-]*)", text[end:end + 40])
             if following and _role_word(following.group(1)):
                 continue  # "Nollywood actress", "Browns pass rusher": words that describe a person
