@@ -23,8 +23,10 @@
 4. A pair is a reprint when its passages hold at least `min_shared_words` words covering at
    least `min_share` of one text (containment: a partial copy holds part of its original).
 5. Direction (`_orient`): front matter, then dates as the ranges their precision allows, then
-   attribution ("reported Sputnik", front matter `original`), then containment asymmetry;
-   with none of these the pair is "same-text".
+   attribution ("reported Sputnik", front matter `original`), then containment, which decides
+   only a clear partial copy (at least MOSTLY of it inside a longer text, and ASYMMETRY more
+   than the other way) that credits no third outlet for its words; with none of these the
+   pair is "same-text" (a false direction is worse than none).
 6. Earliest witness (`_earliest_witnesses`): when several articles carry the same text, each
    copy keeps only the relations to the earliest articles carrying the text it copied.
 7. Passages become character offsets into each article's plain text (`plain_text`).
@@ -75,6 +77,7 @@ COMMON_SHARE = 0.005  # are stock phrases or boilerplate and are dropped
 MERGE_GAP = 12  # words of edits bridged between two runs of one passage
 MIN_PASSAGE_WORDS = 20  # matched words a passage needs: above the 16 that titles reached
 ASYMMETRY = 0.15  # containment difference that tells a partial copy from its original
+MOSTLY = 0.6  # ...when the copy's share inside the original is at least this: a clear partial copy
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
 PARALLEL_MIN = 4000  # below this many articles or pairs, worker processes cost more than they save
@@ -534,6 +537,15 @@ _CREDIT_BEFORE = re.compile(
 _CREDIT_AFTER = re.compile(r"[\s,]+(?:reported|reports|wrote)\b")
 
 
+_WIRE_DATELINE = re.compile(r"^[^\n()]{2,80}?\((?P<name>[^()\n]{2,40})\)\s*[-\u2013\u2014]")
+
+
+def _acronym(name: str) -> str:
+    """"AP" for Associated Press, "AFP" for Agence France-Presse: how wire datelines name agencies."""
+    parts = [p for p in re.split(r"[\s-]+", name) if p[:1].isalpha()]
+    return "".join(p[0] for p in parts).casefold() if len(parts) >= 2 else ""
+
+
 class Credits:
     """Whether an article credits an outlet: front matter `original`, or its text ("reported X")."""
 
@@ -541,6 +553,25 @@ class Credits:
         self._names = {source.id: sorted({" ".join(n.casefold().split()) for n in (source.name, *source.domains)
                                           if n.strip()}, key=lambda n: (-len(n), n))
                        for source in sources.values()}
+        self._display = {source.id: source.name for source in sources.values()}
+        self._acronyms = {source.id: _acronym(source.name) for source in sources.values()}
+        self._credited: dict[str, tuple[str, ...]] = {}
+
+    def name(self, source_id: str) -> str:
+        return self._display.get(source_id, source_id)
+
+    def credited(self, article: Article) -> tuple[str, ...]:
+        """Every outlet the article credits as the source of its text, in id order."""
+        if article.slug not in self._credited:
+            found = {article.original.source} if article.original is not None else set()
+            found |= {source_id for source_id in self._names if self.gives(article, source_id)}
+            dateline = _WIRE_DATELINE.match(plain_text(article))
+            if dateline:  # "KATHMANDU, Nepal (AP) -"
+                key = " ".join(dateline.group("name").casefold().split())
+                found |= {source_id for source_id, names in self._names.items()
+                          if key in names or key == self._acronyms[source_id]}
+            self._credited[article.slug] = tuple(sorted(found - {article.publisher}))
+        return self._credited[article.slug]
 
     def gives(self, article: Article, source_id: str) -> bool:
         if article.original is not None and article.original.source == source_id:
@@ -580,10 +611,17 @@ def _orient(a: Article, b: Article, share_a: float, share_b: float,
         credits_a = credits.gives(b, a.publisher)
         if credits_b != credits_a:
             return (a, b, "copy", "attribution") if credits_b else (b, a, "copy", "attribution")
-    if share_a - share_b >= ASYMMETRY:
-        return a, b, "copy", "containment"
-    if share_b - share_a >= ASYMMETRY:
-        return b, a, "copy", "containment"
+    # Containment alone: a clear partial copy is mostly inside a longer original. Not when the
+    # shorter text credits a third outlet for its words (an agency alert, and a longer text that
+    # carries the same alert with an update on top): both may carry that outlet's text.
+    for x, y, share_x, share_y in ((a, b, share_a, share_b), (b, a, share_b, share_a)):
+        if share_x - share_y >= ASYMMETRY and share_x >= MOSTLY:
+            elsewhere = [s for s in credits.credited(x) if s != y.publisher]
+            if not elsewhere:
+                return x, y, "copy", "containment"
+            first, second = sorted((a, b), key=lambda art: art.slug)
+            return second, first, "same-text", (f"{x.slug} credits {credits.name(elsewhere[0])} for its text, so the "
+                                                f"longer {y.slug} is not taken for its original")
     first, second = sorted((a, b), key=lambda art: art.slug)
     return second, first, "same-text", "no evidence of direction"
 

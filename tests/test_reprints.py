@@ -1,5 +1,6 @@
 """reprints: text reuse found from the texts, with passages, a justified direction and clusters."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import PROJECT, SEED_SLUGS, make_article
+from conftest import PROJECT, SEED_SLUGS, make_article, run_build
 from newsarchive import reprints
 from newsarchive.load import load_archive
 from newsarchive.model import Original, Source
@@ -163,6 +164,79 @@ def test_front_matter_confirms_rejects_and_overrides():
     e = make_article("e", text(*WIRE), date="2019-03-01", reprint_of=("f",))
     f = make_article("f", text(*WIRE), date="2019-03-05")
     assert relations(detect(e, f)) == [("e", "f", "copy", "front matter")]
+
+
+# --- Containment decides only a clear partial copy ------------------------------------------
+
+WIRE_SOURCES = {**SOURCES, "ap": Source("ap", "Associated Press", ("apnews.example",), "agency")}
+UPDATE = ("UPDATE: The ministry said late on Tuesday that the talks would open a week later than planned, "
+          "after one delegation asked for more time to name its members and to agree on the venue.")
+
+
+def _alert_and_update(credit: str):
+    """An undated agency alert as one outlet carries it, and another outlet's text carrying the
+    same alert with an update paragraph on top; neither names the other's outlet."""
+    paragraphs = list(WIRE[:3])
+    original = None
+    if credit == "front matter":
+        original = Original("ap", None, "reprint", "Associated Press")
+    elif credit == "dateline":
+        paragraphs[0] = "TRIPOLI, Libya (AP) \u2014 " + paragraphs[0]
+    else:
+        paragraphs[2] = paragraphs[2].rstrip(".") + ", the Associated Press reported."
+    alert = make_article("alert", text(*paragraphs), publisher="paper", original=original)
+    update = make_article("update", text(UPDATE, *WIRE[:3]), publisher="site")
+    return alert, update
+
+
+@pytest.mark.parametrize("credit", ["front matter", "dateline", "text"])
+def test_an_update_on_top_of_a_credited_alert_is_not_made_its_original(credit):
+    alert, update = _alert_and_update(credit)
+    [relation] = reprints.detect((alert, update), 40, 0.15, sources=WIRE_SOURCES)
+    # Containment alone would call the alert a partial copy of the update: it is wholly inside it.
+    assert relation.copy_share > 0.9 or relation.original_share > 0.9
+    assert relation.kind == "same-text"
+    assert "credits Associated Press" in relation.basis
+
+
+def test_an_uncredited_text_mostly_inside_a_longer_one_is_still_its_partial_copy():
+    alert, update = _alert_and_update("none")
+    plain = make_article("alert", text(*WIRE[:3]), publisher="paper")
+    [relation] = reprints.detect((plain, update), 40, 0.15, sources=WIRE_SOURCES)
+    assert (relation.copy, relation.original, relation.kind, relation.basis) == ("alert", "update", "copy",
+                                                                                 "containment")
+
+
+def test_texts_sharing_a_passage_but_mostly_their_own_are_same_text():
+    own = [" ".join(f"own{n}word{i}" for i in range(30)) for n in range(10)]
+    a = make_article("a", text(WIRE[0], WIRE[1], *own[:2]))  # about half of it shared
+    b = make_article("b", text(WIRE[0], WIRE[1], *own[2:]))  # about a fifth of it shared
+    [relation] = detect(a, b)
+    assert relation.copy_share - relation.original_share >= reprints.ASYMMETRY or \
+        relation.original_share - relation.copy_share >= reprints.ASYMMETRY
+    assert relation.kind == "same-text" and relation.basis == "no evidence of direction"
+
+
+def test_the_site_shows_an_alert_and_its_update_as_the_same_text(project):
+    from conftest import minimal_front, write_article
+
+    with open(project / "articles" / "sources.yaml", "a", encoding="utf-8") as sources:
+        sources.write("\nassociated-press:\n  name: Associated Press\n  domains: [apnews.com]\n  kind: agency\n")
+    undated = {"date": "null", "date_precision": "unknown", "date_evidence": "nothing in the capture"}
+    alert_body = text("TRIPOLI, Libya (AP) \u2014 " + WIRE[0], *WIRE[1:3]) + "\n"
+    write_article(project, "alert", minimal_front("alert", **undated), alert_body, alert_body)
+    update_body = text(UPDATE, *WIRE[:3]) + "\n"
+    write_article(project, "update", minimal_front("update", publisher="libya-herald",
+                                                   url="https://www.libyaherald.com/update/", **undated),
+                  update_body, update_body)
+    result = run_build(project)
+    assert result.code == 0, result.err
+    data = json.loads((project / "_site" / "data" / "reprints.json").read_text(encoding="utf-8"))
+    entries = data if isinstance(data, list) else data.get("reprints", data.get("relations", []))
+    [pair] = [r for r in entries if {r["copy"], r["original"]} == {"alert", "update"}]
+    assert pair["kind"] == "same-text"
+    page = (project / "_site" / "articles" / "update" / "index.html").read_text(encoding="utf-8")
+    assert "Same text as" in page and "Reprinted by" not in page and "copies passages of" not in page
 
 
 # --- Clusters: every copy points at the earliest witness ------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from ..model import UNNAMED
 from ..text import fold_for_search, words
-from .outlet import looks_like_outlet, resolve_outlet, unique_id
+from .outlet import _OUTLET_WORDS as _OUTLET_LIKE, looks_like_outlet, resolve_outlet, unique_id
 from .people import Matcher, ROLE_WORDS, SPEECH, registry_names
+from .datetext import MONTHS
 from .prose import QUOTES, masked, sentences, slugify, word_list
 from .records import Body, ClaimDraft, Found, NewActor, Page, Registry
 from dataclasses import dataclass
@@ -28,10 +29,52 @@ LEADING = re.compile(r"^(?:(?:however|meanwhile|but|and|so|also|in addition|more
                       r"earlier|later|still|yet|now|then|instead|indeed|in fact|at the same time|previously)\b,?\s*)+",
                       re.IGNORECASE)
 _TRAILING = re.compile(r"(?:\s+(?:also|himself|herself|themselves|itself|later|then|further|previously|earlier|again|"
-                       r"reportedly|repeatedly|publicly|recently|has|have|had|once|had also))+$", re.IGNORECASE)
+                       r"reportedly|repeatedly|publicly|recently|has|have|had|once|had also|since|still|instead|"
+                       r"now|too|though|however|meanwhile|"
+                       r"(?-i:(?!(?:family|assembly|supply|ally|rally|daily|italy|july|bully|anomaly)\b)[a-z]{3,}ly)))+$",
+                       re.IGNORECASE)
+# A time after the speaker: "the Delhi Police on Sunday", "officials late on Tuesday".
+_TIME_AFTER = re.compile(r",?\s+(?:(?:on|early|late|last|this|earlier|later)\s+)+(?:on\s+)?(?:monday|tuesday|wednesday|"
+                         r"thursday|friday|saturday|sunday|week|weekend|month|year|night|morning|afternoon|evening|"
+                         r"today|yesterday)\b.*$|\s+(?:yesterday|today|tonight)$", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"^(?:while|although|though|as|because|since|if|when|once|whereas|until|unless|after|before|"
+                          r"and|but|so)\s+", re.IGNORECASE)
+_PREPOSITIONS = {"in", "on", "at", "from", "with", "by", "for", "of", "to", "after", "before", "during", "under", "over",
+                 "into", "through", "across", "per", "about", "than", "like", "near", "since", "upon", "within"}
+_AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "will", "would", "could", "can",
+                "did", "does", "do", "should", "may", "might", "must", "shall", "isn't", "wasn't", "weren't", "don't",
+                "doesn't", "didn't", "hasn't", "haven't", "won't", "can't"}
+_DETERMINERS = {"a", "an", "the", "one", "two", "three", "four", "five", "six", "some", "several", "many", "most",
+                "other", "another", "both", "all", "each", "his", "her", "their", "its", "our", "multiple", "senior",
+                "top", "local", "unnamed", "anonymous", "these", "those", "this", "that"}
+_SUBJECT_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "there"}
+# Words that stand for a speaker named elsewhere, or for nobody: never a speaker on their own.
+_PRONOUN_LIKE = {"another", "some", "many", "others", "other", "this", "that", "these", "those", "several", "most",
+                 "few", "both", "each", "all", "one", "none", "such", "everyone", "everybody", "someone", "somebody",
+                 "anyone", "anybody", "nobody", "more", "much", "any", "either", "neither", "he", "she", "it", "they",
+                 "we", "i", "you", "him", "her", "them", "us", "me", "the", "a", "an", "who", "which", "what", "here",
+                 "there", "first", "second", "latter", "former", "same"}
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+               "tomorrow", "tonight", "morning", "afternoon", "evening", "night", "week", "weekend", "month", "year",
+               "last", "next", "this", "on", "early", "late", "ago", "earlier", "later", "the", "of", "in", "at"} | \
+    set(MONTHS)
+_DATE_WORDS = _TIME_WORDS - {"last", "next", "this", "on", "early", "late", "ago", "earlier", "later", "the", "of", "in",
+                             "at"}
+# Words that end the names of places ("Mathura Road", "Kathmandu Valley"), and prepositions of place.
+_PLACE_HEADS = {"road", "street", "avenue", "lane", "marg", "bypass", "highway", "square", "bridge", "district",
+                "province", "county", "valley", "village", "town", "city", "region", "state", "island", "islands",
+                "mountains", "hills", "heights", "park", "nagar", "vihar", "bagh", "colony", "sector", "camp"}
+# Where a place's name starts: after "in", "near"... ("in Peeragarhi"), also after a town and a
+# comma ("in Greenbelt, Maryland").
+_PLACE_PREPOSITION = r"\b(?i:in|near|across|outside|inside|throughout|around)\s+(?i:the\s+)?"
+_PLACE_STARTS = (re.compile(_PLACE_PREPOSITION + r"(?=[A-Z])"),
+                 re.compile(_PLACE_PREPOSITION + r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?,\s+(?=[A-Z])"))
 _ROLE_NOUNS = ROLE_WORDS - {"by", "mr", "mrs", "ms", "dr"} | {
     "source", "sources", "officials", "diplomats", "experts", "analysts", "ministry", "government", "people",
-    "person", "witnesses", "witness", "residents", "insiders", "commanders", "leaders", "spokesmen", "delegates"}
+    "person", "witnesses", "witness", "residents", "insiders", "commanders", "leaders", "spokesmen", "delegates",
+    "police", "authorities", "officers", "agency", "army", "military", "office", "department", "council", "court",
+    "committee", "commission", "company", "board", "activists", "protesters", "scientists", "researchers", "doctors",
+    "lawyers", "prosecutors", "investigators", "rescuers", "spokesperson"}
 _FUNCTION = {"the", "a", "an", "of", "for", "to", "in", "on", "at", "and", "with", "from", "by"}
 
 
@@ -42,8 +85,10 @@ class _Speaker:
 
 
 class _ClaimContext:
-    def __init__(self, registry: Registry, matcher: Matcher, new_actors: tuple[NewActor, ...], sources):
+    def __init__(self, registry: Registry, matcher: Matcher, new_actors: tuple[NewActor, ...], sources, text: str = ""):
         self.registry, self.matcher, self.sources = registry, matcher, sources
+        self.text = text  # the whole article, to tell places by how it names them
+        self._place_marks: tuple[list[int], list[int]] | None = None
         self.roles = {a.id: a.role for a in registry.actors.values()}
         self.roles.update({a.id: a.role for a in new_actors})
         self.contexts: list[tuple[str, str]] = []  # (actor id, words before its mention), in text order
@@ -58,7 +103,59 @@ class _ClaimContext:
                 self.last_person = actor_id
 
     def resolve(self, phrase: str) -> _Speaker | None:
+        speaker = self._resolve(phrase)
+        if speaker is not None and speaker.actor is None and not self._can_speak(speaker.label):
+            return None
+        return speaker
+
+    def _can_speak(self, label: str) -> bool:
+        """Whether words of the text can name an unnamed speaker: a person, an organisation or a
+        described source ("a senior police officer"), not a place ("Peeragarhi"), a date
+        ("Wednesday"), a word that stands for someone named elsewhere ("Another", "Some") or a
+        clause ("Price and gas mileage were not")."""
+        words_ = [w.lower().replace("\u2019", "'") for w in word_list(label)]
+        if not words_ or words_[-1] in ("and", "or", "but") or all(w in _PRONOUN_LIKE for w in words_) or \
+                all(w in _TIME_WORDS or w.isdigit() for w in words_) and set(words_) & _DATE_WORDS:
+            return False
+        if words_[0] in _PREPOSITIONS or words_[0] in _SUBJECT_PRONOUNS:
+            return False
+        relative = next((i for i, w in enumerate(words_) if w in ("who", "that", "which", "whose")), len(words_))
+        if any(w in _AUXILIARIES for w in words_[:relative]) or set(words_) & _SUBJECT_PRONOUNS - {"there", "it"} or \
+                any(re.fullmatch(SPEECH + "|say", w) for w in words_):
+            return False  # a clause ("Price and gas mileage were not", "officials say as many as")
+        if label[:1].islower() and words_[0] not in _DETERMINERS and \
+                not any(w in _ROLE_NOUNS or w.rstrip("s") in _ROLE_NOUNS for w in words_[:3]):
+            return False  # "always stop by his office to exchange": no noun phrase
+        bare = re.sub(r"^the\s+", "", label.strip(), flags=re.IGNORECASE)
+        tokens = bare.split()
+        if any(w in _ROLE_NOUNS or w in _OUTLET_LIKE for w in words_) or re.fullmatch(r"[A-Z0-9.&-]{2,}", bare):
+            return True
+        if tokens and all(t[:1].isupper() or t.lower() in ("and", "of") for t in tokens):
+            if words_[-1] in _PLACE_HEADS:
+                return False  # "Mathura Road and Saleem Garh Bypass"
+            if self._named_as_place(bare):
+                return False  # "in Peeragarhi", "Peeragarhi, where ...": a place
+        return True
+
+    def _named_as_place(self, name: str) -> bool:
+        """Whether the text names `name` as a place: after "in", "near", "across"... (not as a
+        possessive: "in Apple's"), or before ", where"."""
+        if self._place_marks is None:
+            self._place_marks = (
+                [m.end() for pattern in _PLACE_STARTS for m in pattern.finditer(self.text)],
+                [m.start() for m in re.finditer(r",\s+where\b", self.text)])
+        after_preposition, before_where = self._place_marks
+        size = len(name)
+        for at in after_preposition:
+            if self.text.startswith(name, at) and not re.match(r"\w|['\u2019]s\b", self.text[at + size:at + size + 2]):
+                return True
+        return any(at >= size and self.text.endswith(name, 0, at) and (at == size or not self.text[at - size - 1].isalnum())
+                   for at in before_where)
+
+    def _resolve(self, phrase: str) -> _Speaker | None:
         phrase = LEADING.sub("", phrase.strip(" ,;:-\u2013\u2014\u00a7")).strip(" ,")
+        phrase = _CONJUNCTION.sub("", phrase).strip(" ,")
+        phrase = _TIME_AFTER.sub("", phrase).strip(" ,")
         phrase = _TRAILING.sub("", phrase).strip(" ,")
         phrase = re.sub(r",?\s*who$", "", phrase).strip(" ,")
         if not phrase or len(word_list(phrase)) > 25:
@@ -75,7 +172,7 @@ class _ClaimContext:
         if len(words_) == 1 and words_[0] in ("he", "she"):
             if self.last_speaker:
                 return self.last_speaker
-            return _Speaker(self.last_person, "") if self.last_person else _Speaker(None, phrase)
+            return _Speaker(self.last_person, "") if self.last_person else None
         if not words_ or words_[0] in ("it", "this", "that", "there", "which", "they", "we", "i", "you", "what",
                                        "who", "said", "says", "told") or \
                 words_[-1] in ("is", "was", "were", "are", "be", "been", "has", "have", "had"):
@@ -139,7 +236,7 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             continue  # "said to have been": hearsay with no speaker
         before = masked[:match.start()]
         left = re.split(r"[;:\u00a7]|\s[\u2013\u2014-]\s", before)[-1]
-        right = re.split(r"[;\u00a7]|,\s+[a-z]+ing\b|\s+that\b|\.(?:\s|$)", masked[match.end():])[0]
+        right = re.split(r"[;\u00a7]|,\s+[a-z]+ing\b|\s+that\b|(?<!\b[A-Z])\.(?:\s|$)", masked[match.end():])[0]
         # '..., said Lev Dengov.' names the speaker after the verb; 'X, a spokesman, said the
         # army had asked ...' names him before it: after the verb then comes a whole clause.
         inverted = verb == "according to" or not left.strip(" ,") or before.rstrip().endswith("\u00a7") or (
@@ -243,7 +340,8 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
     people: Found = done["people"]
     new_actors = tuple(p for p in people.proposed if isinstance(p, NewActor))
     matcher = Matcher({**registry_names(registry), **{a.id: (a.name, *a.aliases) for a in new_actors}})
-    context = _ClaimContext(registry, matcher, new_actors, registry.sources)
+    context = _ClaimContext(registry, matcher, new_actors, registry.sources,
+                            "\n".join(line.text for line in body.paragraphs))
     drafts: list[ClaimDraft] = []
     used_ids = {c.id for a in registry.articles for c in a.claims}
     previous: list[str] = []  # sentences of the paragraph before

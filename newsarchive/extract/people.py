@@ -19,39 +19,135 @@ ROLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "minister", "secretary", "sp
                "professor", "prof", "representative", "mayor", "governor", "king", "prince", "sheikh", "emir",
                "judge", "chairman", "chairwoman", "chair", "lawmaker", "researcher", "orientalist", "premier",
                "reporter", "officer", "captain", "major", "lieutenant", "sergeant", "ceo", "founder", "aide",
-               "activist", "lawyer", "writer", "author", "photographer", "negotiator", "mediator", "speaker"}
+               "activist", "lawyer", "writer", "author", "photographer", "negotiator", "mediator", "speaker",
+               "vice", "employee", "worker", "resident", "student", "teacher", "coach", "player", "manager", "owner",
+               "actor", "actress", "singer", "rapper", "musician", "comedian", "host", "presenter", "producer",
+               "filmmaker", "designer", "artist", "architect", "doctor", "nurse", "surgeon", "scientist",
+               "economist", "strategist", "investor", "businessman", "businesswoman", "entrepreneur", "billionaire",
+               "mogul", "candidate", "nominee", "rival", "agent", "detective", "inspector", "superintendent",
+               "attorney", "prosecutor", "pastor", "rev", "sen", "rep", "gov", "lt", "sgt", "capt", "sir", "dame",
+               "queen", "chancellor", "astronaut", "pilot", "soldier", "victim", "suspect", "witness", "colleague",
+               "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "cousin", "friend",
+               "boss", "quarterback", "striker", "goalkeeper", "midfielder", "pitcher", "teammate", "executive",
+               "cofounder", "co-founder", "principal", "survivor"}
+# Nouns only people have: "Epstein's associates", "Kirk's father".
+_KIN = (r"wife|husband|son|daughter|sons|daughters|children|kids|family|mother|father|brother|sister|parents|"
+        r"friend|friends|associates|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|aides?|"
+        r"girlfriend|boyfriend|fiancée?|widow|death|funeral|birthday|childhood|biography|memoir")
 SPEECH = (r"said|says|told|tells|added|adds|noted|stated|stressed|explained|announced|declared|insisted|"
            r"warned|argued|believes|believed|thinks|claimed|wrote|writes|confirmed|denied|denies|rejected|"
            r"dismissed|emphasi[sz]ed|recalled|replied|continued|acknowledged|admitted|urged")
-# Words that are never part of a person's name: directions, sentence openers, function words,
-# and the words institutions, places and events are named with.
-_NOT_NAME = {"north", "south", "east", "west", "middle", "eastern", "western", "northern", "southern", "central",
-             "new", "united", "saint", "st", "the", "of", "and", "monday", "tuesday", "wednesday", "thursday",
-             "friday", "saturday", "sunday", "god", "allah", "if", "when", "while", "as", "after", "before", "both",
-             "however", "meanwhile", "although", "though", "since", "because", "despite", "during", "for", "from",
-             "in", "on", "at", "with", "without", "under", "over", "this", "that", "these", "those", "there",
-             "here", "it", "its", "his", "her", "their", "our", "we", "they", "he", "she", "you", "i", "a", "an",
-             "all", "some", "many", "most", "such", "what", "which", "who", "why", "how", "where", "yet", "so",
-             "then", "also", "only", "even", "just", "but", "or", "nor", "not", "no", "yes", "according", "today",
-             "government", "national", "accord", "army", "ministry", "council", "club", "group", "committee",
-             "party", "union", "forces", "force", "agency", "news", "conference", "parliament", "house", "court",
-             "bank", "state", "states", "republic", "kingdom", "university", "institute", "foundation", "company",
-             "front", "movement", "brigade", "militia", "coalition", "alliance", "assembly", "office",
-             "department", "embassy", "commission", "organisation", "organization", "association", "federation",
-             "league", "corps", "navy", "police", "guard", "service", "authority", "administration", "cabinet",
-             "senate", "congress", "duma", "church", "mosque", "airport", "port", "street", "square", "hotel",
-             "centre", "center", "discussion", "dialogue", "dialogues", "summit", "forum", "operation", "war",
-             "crisis", "agreement", "treaty", "plan", "programme", "program", "contact", "security", "affairs",
-             "foreign", "defense", "defence", "international", "islamic", "republican", "democratic", "people",
-             "peoples", "liberation", "revolutionary", "presidency", "sea", "gulf", "river", "city", "province",
-             "region", "district", "island", "islands", "mount", "valley", "desert", "europe", "africa", "asia",
-             "america", "arabia", "media", "press", "radio", "television", "channel", "times", "post", "herald",
-             "daily", "journal", "gazette", "tribune", "express", "monitor", "review", "wire"} | set(MONTHS)
+# Human verbs: what people do and institutions, places and products do not (beside SPEECH).
+HUMAN = (r"(?:was|were|had been|has been)\s+(?:arrested|charged|killed|born|sentenced|elected|appointed|injured|"
+         r"wounded|detained|jailed|convicted|acquitted|hospitali[sz]ed|questioned|interviewed|fired|sacked)|"
+         r"testified|tweeted|resigned|died|smiled|laughed|shrugged|pleaded|apologi[sz]ed|married|recalls|"
+         r"grew up|starred|sang|asked|answered|replied")
+# Words that begin or end a run of capitals without being part of a name: sentence openers,
+# function words, numbers, days and months, and the imperatives of page furniture.
+_STRIP = {"the", "of", "and", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "if",
+          "when", "while", "as", "after", "before", "both", "however", "meanwhile", "although", "though", "since",
+          "because", "despite", "during", "for", "from", "in", "on", "at", "with", "without", "under", "over",
+          "this", "that", "these", "those", "there", "here", "it", "its", "his", "her", "their", "our", "we", "they",
+          "he", "she", "you", "i", "a", "an", "all", "some", "many", "most", "such", "what", "which", "who", "why",
+          "how", "where", "yet", "so", "then", "also", "only", "even", "just", "but", "or", "nor", "not", "no",
+          "yes", "according", "today", "within", "among", "amid", "including", "via", "per", "upon", "toward",
+          "towards", "like", "unlike", "whether", "until", "unless", "once", "every", "each", "other", "another",
+          "more", "much", "last", "next", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+          "ten", "follow", "read", "watch", "subscribe", "sign", "click", "share", "join", "get", "see", "listen",
+          "download", "view", "related", "photo", "video", "image", "credit", "jr", "sr", "dear", "hi", "hello",
+          "thanks", "thank", "please", "let", "now", "about", "by", "to", "into", "onto", "through", "against",
+          "between", "beyond", "above", "below", "after", "says", "said", "tells", "told", "across", "earlier",
+          "later", "still", "instead", "indeed", "again", "already", "soon", "often", "perhaps", "maybe", "finally",
+          "first", "second", "third", "overall", "initially", "eventually", "previously", "currently", "recently",
+          "separately", "additionally", "moreover", "furthermore", "thus", "therefore", "hence", "otherwise",
+          "elsewhere", "nearby", "afterwards", "former", "late", "dear", "why", "where", "whose"} | set(MONTHS)
+# Words that name institutions, outlets, places, events, works and products: a run holding one
+# ("World Health Organization", "Home Ministry", "Kotak Securities", "Davis Cup") is no person.
+_INSTITUTION = {
+    "north", "south", "east", "west", "middle", "eastern", "western", "northern", "southern", "central", "new",
+    "united", "saint", "st", "god", "allah", "government", "national", "accord", "army", "ministry", "council",
+    "club", "group", "committee", "party", "union", "forces", "force", "agency", "news", "conference",
+    "parliament", "house", "court", "bank", "state", "states", "republic", "kingdom", "university", "institute",
+    "foundation", "company", "front", "movement", "brigade", "militia", "coalition", "alliance", "assembly",
+    "office", "department", "embassy", "commission", "organisation", "organization", "association", "federation",
+    "league", "corps", "navy", "police", "guard", "service", "services", "authority", "administration",
+    "cabinet", "senate", "congress", "duma", "church", "mosque", "temple", "airport", "port", "street", "square",
+    "hotel", "centre", "center", "discussion", "dialogue", "dialogues", "summit", "forum", "operation", "war",
+    "wars", "crisis", "agreement", "treaty", "plan", "programme", "program", "contact", "security", "affairs",
+    "foreign", "defense", "defence", "international", "islamic", "republican", "democratic", "people", "peoples",
+    "liberation", "revolutionary", "presidency", "sea", "gulf", "river", "city", "province", "region",
+    "district", "island", "islands", "mount", "valley", "desert", "europe", "africa", "asia", "america",
+    "arabia", "media", "press", "radio", "television", "channel", "times", "post", "herald", "daily",
+    "journal", "gazette", "tribune", "express", "monitor", "review", "wire",
+    # organisations and businesses
+    "inc", "corp", "corporation", "ltd", "llc", "plc", "gmbh", "holdings", "industries", "productions",
+    "studio", "studios", "pictures", "records", "entertainment", "securities", "equities", "capital", "partners",
+    "fund", "trust", "group", "systems", "technologies", "technology", "robotics", "labs", "laboratory",
+    "motors", "airlines", "airways", "energy", "pharmaceuticals", "bureau", "directorate", "division",
+    "command", "unit", "team", "society", "academy", "college", "school", "high", "hospital", "clinic",
+    "museum", "library", "institution", "network", "insider", "chronicle", "magazine", "today", "weekly",
+    "telegraph", "observer", "newsroom", "tv", "depot", "store", "stores", "market", "exchange", "cup",
+    "finals", "championship", "championships", "olympics", "games", "tournament", "festival", "awards",
+    "award", "prize", "series", "season", "episode", "edition", "show", "dance", "music", "order", "rights",
+    "amendment", "act", "bill", "law", "constitution", "mission", "project", "initiative", "health",
+    # places
+    "heights", "hills", "park", "beach", "bay", "coast", "lake", "mountains", "canal", "county", "village",
+    "town", "road", "avenue", "boulevard", "highway", "bridge", "station", "stadium", "arena", "emirates",
+    "territory", "territories", "peninsula", "ocean", "plaza", "metro",
+    # products
+    "pro", "max", "plus", "mini", "ultra", "edition", "app", "console"}
+# Kinds of things named right after the kind: "the aid group World Vision", "broadcaster Sky News".
+_KIND_NOUNS = {"group", "agency", "company", "firm", "organisation", "organization", "charity", "newspaper", "paper",
+               "outlet", "channel", "magazine", "website", "site", "party", "union", "network", "broadcaster",
+               "station", "brand", "band", "team", "club", "studio", "label", "startup", "platform", "airline",
+               "carrier", "bank", "fund", "school", "university", "hospital", "village", "town", "city", "district",
+               "province", "state", "country", "region", "festival", "film", "movie", "series", "show", "album",
+               "song", "book", "novel", "game", "app", "service", "ship", "operation", "programme", "program",
+               "project", "mission", "campaign", "initiative", "tournament", "stadium", "airport", "river", "lake",
+               "mountain", "hotel", "restaurant", "portal", "tabloid", "publication", "daily", "weekly", "area",
+               "suburb", "neighbourhood", "neighborhood", "locality", "street", "road"}
 _PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "la", "le", "di", "da", "du", "dos", "bint",
               "ben"}
-_NAME_RUN = re.compile(r"(?:(?:\b[A-Z][a-z\u00c0-\u024f]+|\b[A-Z][a-z]?['\u2019-][A-Z][a-z\u00c0-\u024f]+|"
-                       r"\b(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s](?=[A-Z]))"
-                       r"(?:[-\s](?=[A-Z]|(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s][A-Z]))?)+")
+_PARTICLE = r"(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|dos|ben|bint)"
+_CAPWORD = r"[A-Z][a-z\u00c0-\u024f]+(?:[A-Z][a-z\u00c0-\u024f]+)?(?:-[A-Za-z\u00c0-\u024f][a-z\u00c0-\u024f]+)*"
+# One word of a name: "Lavrov", "McDowell", "Ing-wen", "O'Brien", "al-Tabbal", "bin", "F."
+_NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]?['\u2019]" + _CAPWORD + r"|" + _PARTICLE + r"-" + _CAPWORD + r"|"
+                         + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|[A-Z]\.)(?![\w])")
+# The few words English prose cannot do without: a page with too few of them is in another
+# language, where capitalised nouns ("Beim Verlust") and name shapes mean something else.
+_ENGLISH = {"the", "of", "and", "to", "a", "in", "is", "that", "for", "on", "was", "with", "as", "by", "it", "at",
+            "from", "he", "she", "his", "her", "said", "are", "were", "has", "have", "be", "this", "an", "or",
+            "not", "but", "they", "who", "which", "will", "would", "had", "been"}
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|towards|toward|into|onto)\s+"
+                           r"(?:the\s+)?$", re.IGNORECASE)
+_OPENING = "\"\u201c\u2018'\u00ab\u201e"
+_CLOSING = "\"\u201d\u2019'\u00bb\u201c"
+
+
+def _name_runs(text: str) -> list[list[re.Match]]:
+    """Runs of name-shaped words, each word with its place in `text` (one space between words)."""
+    runs: list[list[re.Match]] = []
+    for token in _NAME_TOKEN.finditer(text):
+        if runs and re.fullmatch(r"\s", text[runs[-1][-1].end():token.start()]):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return runs
+
+
+def _in_short_quote(text: str, start: int, end: int) -> bool:
+    """Whether the words are a quoted title or slogan: inside quotation marks holding at most
+    eight words ("'Delhi Banega Khalistan' was written on the wall")."""
+    left = text[max(0, start - 60):start]
+    opening = max(left.rfind(q) for q in _OPENING)
+    if opening < 0 or re.search(r"[.!?]\s", left[opening:]):
+        return False
+    at = max(0, start - 60) + opening
+    if at > 0 and not (text[at - 1].isspace() or text[at - 1] in "([:"):
+        return False  # an apostrophe ("Beijing's"), not a quotation mark
+    closing = next((i for i in range(end, min(len(text), end + 60)) if text[i] in _CLOSING
+                    and (i + 1 == len(text) or not text[i + 1].isalpha())), None)
+    return closing is not None and len(word_list(text[at:closing])) <= 8
 
 
 class Matcher:
@@ -90,66 +186,164 @@ def registry_names(registry: Registry) -> dict[str, tuple[str, ...]]:
     return {a.id: (a.name, *a.aliases) for a in registry.actors.values()}
 
 
+def _english(text: str) -> bool:
+    words_ = [w.lower() for w in word_list(text)]
+    return len(words_) < 20 or sum(w in _ENGLISH for w in words_) >= 0.12 * len(words_)
+
+
+def _role_word(word: str) -> bool:
+    """A role word, also in the plural ("the founders") or the possessive ("the minister's")."""
+    bare = re.sub(r"['\u2019]s?$", "", word).lower().strip(".")
+    if "-" in bare and bare not in ROLE_WORDS:  # "President-elect", "Vice-Chairman", "ex-minister"
+        return any(_role_word(part) for part in bare.split("-") if part not in ("elect", "ex", "co", "vice"))
+    return bare in ROLE_WORDS or bare.endswith("s") and bare[:-1] in ROLE_WORDS - {"m", "mr", "ms"}
+
+
+def _person_context(text: str, start: int, end: int) -> bool:
+    """Whether a mention reads as a person's: after a title or role word, or the subject or
+    object of a human verb ("Lindqvist said", "said Lindqvist", "Lindqvist, 45, was arrested")."""
+    before, after = text[max(0, start - 60):start], text[end:end + 60]
+    if re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$", before):
+        return True
+    previous = word_list(before)[-1:]
+    if previous and _role_word(previous[0]) and previous[0].lower() != "by" and re.search(r"[\w.]\s+$", before):
+        return True  # "Vice President Biden", "rival Biden"
+    if re.match(r"['\u2019]s?\s+(?:\w+\s+)?(?:" + _KIN + r")\b", after):
+        return True
+    if re.match(r"\s*,?\s*(?:\d{1,3},\s*)?(?:who\s+)?(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:" + SPEECH + "|"
+                + HUMAN + r")\b", after) or re.match(r",\s+\d{1,3},", after):
+        return True
+    if re.search(r"\b(?:" + SPEECH + r")\s+$", before):
+        return True
+    # The subject of a sentence that goes on about "his" or "her": "Bolsonaro indicated his support".
+    sentence_before = re.split(r"[.!?]\s", text[max(0, start - 200):start])[-1]
+    rest = re.split(r"[.!?](?:\s|$)", text[end:end + 200])[0]
+    return not word_list(sentence_before) and bool(re.search(r"\b(?:he|his|him|himself|she|her|herself)\b",
+                                                             rest, re.IGNORECASE))
+
+
 def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry,
                        outlet_names: set[str]) -> list[NewActor]:
     """Likely people not in the registry: name-shaped runs beside a role word or a speech verb,
-    or whose surname the text then uses alone."""
+    or whose surname the text then uses alone as a person's.
+
+    A run is no person when it holds a word institutions, places, events or products are named
+    with, follows "the" or a preposition of place, is a short quoted title or slogan, is an
+    outlet's name, or when its first word also stands alone in the text (a given name does
+    not). Pages in other languages get no proposals."""
     joined = "\n".join(paragraphs)
+    if not _english(joined):
+        return []
     lowercase_words = {w for w in word_list(joined) if w.islower()}
     candidates: dict[str, dict] = {}
     for text in paragraphs:
-        for match in _NAME_RUN.finditer(text):
-            raw = match.group().strip(" -")
-            parts = raw.replace("\u2019", "'").split()
-            # Leading words that are not name words (directions, titles, words also written in lowercase).
-            while parts and (parts[0].lower() in _NOT_NAME or parts[0].lower() in ROLE_WORDS
-                             or parts[0].lower() in lowercase_words):
-                parts.pop(0)
-            while parts and (parts[-1].lower() in _NOT_NAME or parts[-1].lower() in lowercase_words
-                             or parts[-1].lower() in ROLE_WORDS):
-                parts.pop()
-            if not 2 <= len(parts) <= 4:
+        for run in _name_runs(text):
+            tokens = list(run)
+            role_in_run = ""
+            # "Foreign Minister Sergey Lavrov", "InfoNation President Dan McDowell": the name follows the role.
+            roles = [i for i, t in enumerate(tokens[:-1]) if _role_word(t.group())]
+            if roles:
+                role_in_run = text[tokens[0].start():tokens[roles[-1]].end()]
+                tokens = tokens[roles[-1] + 1:]
+            # "Secretary of State Mike Pompeo": the run opens with the rest of the role phrase.
+            if not roles and re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]) and \
+                    _role_word(re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]).group(1)):
+                complement = 0
+                while complement < len(tokens) - 2 and tokens[complement].group().lower() in _INSTITUTION | _STRIP:
+                    complement += 1
+                if complement:
+                    role_in_run = text[tokens[0].start():tokens[complement - 1].end()]
+                    roles = [complement - 1]
+                    tokens = tokens[complement:]
+            # "an independent Middle East Kirill Semenov": place words before a whole name describe
+            # the person; the name is what follows them (with nothing of an institution in it).
+            lead = 0
+            while lead < len(tokens) and tokens[lead].group().lower() in _INSTITUTION:
+                lead += 1
+            if 0 < lead <= len(tokens) - 2 and not any(t.group().lower() in _INSTITUTION for t in tokens[lead:]):
+                tokens = tokens[lead:]
+            after_role = list(tokens)
+            led_by_the = False
+            sentence_start = not text[:tokens[0].start()].strip() or \
+                re.search(r"[.!?:\u201c\u201d\"]\s*$", text[:tokens[0].start()])
+            while tokens:
+                word = tokens[0].group().replace("\u2019", "'").lower()
+                if word == "the":
+                    led_by_the = True
+                gerund = sentence_start and word.endswith("ing") and len(word) > 5
+                if word in _STRIP or word in lowercase_words or _role_word(word) or re.fullmatch(r"[a-z]\.", word) \
+                        or gerund:
+                    tokens.pop(0)
+                    sentence_start = False
+                    continue
+                break
+            while tokens:
+                word = tokens[-1].group().replace("\u2019", "'").lower()
+                if word in _STRIP or word in lowercase_words or _role_word(word) or re.fullmatch(r"[a-z]\.", word) \
+                        or word in _PARTICLES:
+                    tokens.pop()
+                    continue
+                break
+            if len([t for t in tokens if not t.group().endswith(".")]) < 2 or len(tokens) > 4:
                 continue
-            name = " ".join(parts)
-            start = text.index(name, match.start())
-            end = start + len(name)
+            start, end = tokens[0].start(), tokens[-1].end()
+            name = " ".join(t.group() for t in tokens)
+            parts = [t.group() for t in tokens]
+            if any(t.group().lower() in _INSTITUTION for t in after_role):
+                continue  # "World Health Organization", "United Arab Emirates", "Kathmandu Valley"
             if known.find(name) or compact(name) in outlet_names:
                 continue
-            if any(p.lower() in _NOT_NAME for p in parts):
-                continue
-            # A given name does not stand alone: "Libyan" in "Libyan sides" is an adjective.
+            if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
+                continue  # "the Kathmandu Valley", "an Apple MacBook"
+            preceding = re.search(r"\b([a-z]+)\s+$", text[max(0, start - 30):start])
+            if preceding and preceding.group(1) in _KIND_NOUNS:
+                continue  # "aid group World Vision", "the band Goo Goo Dolls": a name of that kind of thing
+            following = re.match(r"\s+([a-z][\w-]*)", text[end:end + 40])
+            if following and _role_word(following.group(1)):
+                continue  # "Nollywood actress", "Browns pass rusher": words that describe a person
+            if _in_short_quote(text, start, end):
+                continue  # a quoted title or slogan
+            if any(_PLACE_BEFORE.search(joined[max(0, m.start() - 30):m.start()])
+                   and not re.match(r"['\u2019]s\b", joined[m.end():m.end() + 2])
+                   for m in re.finditer(re.escape(name), joined)):
+                continue  # "in Hong Kong", "at Richmond High": a place
+            # A given name is not used as a word of a phrase: "Google" in "Google's new console" or
+            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's).
             first = parts[0]
-            if any(not re.match(r"\s+(?:[A-Z]|(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|ben)[-\s])|[-\u2019']",
-                                joined[m.end():m.end() + 6])
-                   for m in re.finditer(r"\b" + re.escape(first) + r"\b", joined)):
+            if first.lower() in _PARTICLES - {"al", "el", "abu", "ben"}:
+                continue  # "Van Der Beek": the end of a name whose given name is elsewhere
+            if any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])", joined[m.end():m.end() + 9])
+                   for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
                 continue
             before = text[max(0, start - 120):start]
             after = text[end:end + 40]
             prev_words = [w.lower() for w in word_list(before)][-8:]
             role = ""
             why = ""
+            if role_in_run:
+                why = f"after the role words '{role_in_run}'"
+                role = _role_phrase(text[max(0, start - 120):start])
             # "Minister Sergey Lavrov", "spokesman, Ahmed ...", "translated by Mario ..."
-            if prev_words and prev_words[-1] in ROLE_WORDS and re.search(r"[\w]\s*,?\s*$", before) and \
+            elif prev_words and _role_word(prev_words[-1]) and re.search(r"[\w.]\s*,?\s*$", before) and \
                     not re.search(r"\b(?:to|in|from|at|of|for|with|on|into)\s*$", before.lower()):
                 why = f"after the role word '{prev_words[-1]}'"
                 role = _role_phrase(before)
             # "Ambassador to Saudi Arabia, Abdel ...": a role phrase, a comma, then the name
-            elif re.search(r",\s*$", before) and any(w in ROLE_WORDS for w in prev_words[-7:]) and \
+            elif re.search(r",\s*$", before) and "(" not in before.split(",")[-2] and \
+                    any(_role_word(w) for w in word_list(before.split(",")[-2])[-7:]) and \
                     re.match(r"\s*(?:,|\.|;|\bwho\b|\b(?:" + SPEECH + r")\b|$)", after):
                 why = "after a role phrase and a comma"
                 role = _role_phrase(before)
-            elif re.match(r"\s*,?\s*(?:also\s+|later\s+|then\s+)?(?:" + SPEECH + r")\b", after) or \
-                    re.search(r"\b(?:" + SPEECH + r")\s+(?:the\s+|an?\s+)?(?:[a-z]+\s+){0,3}$", before):
-                why = "beside a speech verb"
+            elif _person_context(text, start, end):
+                why = "beside a speech or human verb, a title, or his/her after it"
             # "Nikolai Zorin, a member of the committee, said": the role follows the name.
             appositive = re.match(r",\s+(?:a|an|the)\s+([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
             if appositive and any(w.lower() in ROLE_WORDS for w in word_list(appositive.group(1))):
                 role = role or appositive.group(1)[:1].upper() + appositive.group(1)[1:]
                 why = why or "followed by a role phrase"
             surname = parts[-1]
-            alone = re.findall(r"\b" + re.escape(surname) + r"\b", joined, re.IGNORECASE)
-            if len(alone) > len(re.findall(re.escape(name), joined, re.IGNORECASE)) and not why:
-                why = f"a full name whose surname '{surname}' the text then uses alone"
+            if not why and any(_person_context(joined, m.start(), m.end()) for m in _alone(surname, name, joined)):
+                why = f"a full name whose surname '{surname}' the text then uses alone as a person's"
             if not why:
                 continue
             entry = candidates.setdefault(name, {"why": why, "role": role, "surname": surname})
@@ -162,13 +356,19 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
         if any(name != other and name in other for other in candidates):
             continue
         surname = entry["surname"]
-        alone = len(re.findall(r"\b" + re.escape(surname) + r"\b", joined, re.IGNORECASE))
-        aliases = (surname,) if alone > len(re.findall(re.escape(name), joined, re.IGNORECASE)) else ()
+        aliases = (surname,) if _alone(surname, name, joined) else ()
         actor_id = unique_id(slugify(name), taken)
         taken.add(actor_id)
         result.append(NewActor(actor_id, name, aliases, entry["role"] or "not stated in the capture",
                                f"{name}: {entry['why']}"))
     return result
+
+
+def _alone(surname: str, name: str, text: str) -> list[re.Match]:
+    """The mentions of a surname that are not part of the full name."""
+    full = [(m.start(), m.end()) for m in re.finditer(re.escape(name), text, re.IGNORECASE)]
+    return [m for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text)
+            if not any(a <= m.start() < b for a, b in full)]
 
 
 _ROLE_MODIFIERS = {"former", "deputy", "special", "senior", "acting", "retired", "interim", "foreign", "defence",

@@ -1,0 +1,112 @@
+"""People: who `add` proposes as new actors, on small pages written for each signal.
+
+A person is named with a name's shape and is something people are: the subject of "said" or
+"was arrested", after a role word ("spokesman", "Mr"), named again by surname. Slogans,
+places, organisations, products and outlets have the same capitals but not the rest.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive import extract as ex
+from newsarchive.model import Source
+
+PROSE = ("Rescue teams worked through the night to reach the villages cut off by the landslides, and the roads "
+         "into the hills stayed closed for most of the week while the rain went on.")
+EMPTY = ex.Registry({}, {}, ())
+
+
+def proposed(*paragraphs, registry=EMPTY, url="https://news.example/2015/04/27/quake-relief"):
+    result = ex.extract(ex.Page("\n".join((PROSE,) + paragraphs), url), registry)
+    return {actor.name: actor for actor in result.new_actors}
+
+
+# --- people are proposed --------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Home ministry spokesman Laxmi Dhakal said the toll had passed 4,300 by the evening.", "Laxmi Dhakal"),
+    ("\u201cWe have had no help,\u201d said Udav Prashad Timalsina, the top official of the district.",
+     "Udav Prashad Timalsina"),
+    ("The plan was announced by Secretary of State Mike Pompeo on a visit to the region.", "Mike Pompeo"),
+    ("President-elect Geraldo Alckmin said the transition would begin on Monday.", "Geraldo Alckmin"),
+    ("InfoNation President Dan McDowell said sales had slowed since the spring.", "Dan McDowell"),
+    ("Taiwan\u2019s president, Tsai Ing-wen, said she would stand for election again.", "Tsai Ing-wen"),
+    ("\u201cWe will rebuild,\u201d Dan O\u2019Brien said at the town hall on Tuesday.", "Dan O\u2019Brien"),
+    ("An independent regional analyst Kirill Semenov said the talks had stalled again.", "Kirill Semenov"),
+])
+def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
+    assert name in proposed(sentence)
+
+
+def test_a_person_named_again_by_surname_keeps_the_surname_as_alias():
+    people = proposed("Jair Bolsonaro lost the vote by a narrow margin on Sunday night.",
+                      "Bolsonaro has not conceded and his allies have stayed silent since the count ended.")
+    assert people["Jair Bolsonaro"].aliases == ("Bolsonaro",)
+
+
+def test_a_role_phrase_becomes_the_role():
+    people = proposed("Home ministry spokesman Laxmi Dhakal said the toll had passed 4,300 by the evening.")
+    assert people["Laxmi Dhakal"].role == "Home ministry spokesman"
+
+
+# --- what is not a person -------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    # slogans and titles in quotation marks
+    "Police found \u201cDelhi Banega Khalistan\u201d written on the pillar, an officer said.",
+    "Police found \u2018Delhi Banega Khalistan\u2019 written on the pillar, an officer said.",
+    # places: place words, after "in"/"at"/"near", or "the ..."
+    "The quake flattened villages in the Kathmandu Valley, where Rescue Teams said few houses stood.",
+    "Aid arrived in Hong Kong on Monday. Hong Kong said it would send more.",
+    "Students at Richmond High said the building had been evacuated in time.",
+    "Gorkha District officials said the toll there would rise further.",
+    # organisations
+    "The World Health Organization said the risk of disease was high in the camps.",
+    "Kotak Securities said the market would recover within a month.",
+    "The Home Ministry said more troops would be sent to the north.",
+    "The Associated Press reported that the airport had reopened for relief flights.",
+    "Aid group World Vision said its staff had reached the worst-hit villages on foot.",
+    "Science Mission Directorate officials said the probe was healthy.",
+    # products, works and events
+    "Google Stadia launched on Tuesday. Google said the service would reach more countries next year.",
+    "The new MacBook Pro, Apple said, has a better keyboard than the last one.",
+    "Star Wars Jedi: Fallen Order sold well, the studio said in a statement.",
+    "The Davis Cup Finals drew large crowds, organisers said on Sunday.",
+    # sentence openers and page furniture before a capitalised word
+    "Getting Disney right will be a test, analysts said after the launch.",
+    "Within Delhi, pollution cuts must come from cleaner energy, Prakash said.",
+    "Follow Newsbeat on Instagram for more stories like this one, the page said.",
+])
+def test_no_person_is_proposed_for_slogans_places_organisations_or_products(sentence):
+    assert proposed(sentence) == {}
+
+
+@pytest.mark.parametrize("quote", ["\u201c\u201d", "\u2018\u2019"])
+def test_a_quoted_slogan_is_not_a_person_even_when_its_last_word_recurs(quote):
+    # "Khalistan" alone elsewhere once made "Delhi Banega Khalistan" a full name used by surname.
+    people = proposed(f"Police found {quote[0]}Delhi Banega Khalistan{quote[1]} written on the pillars of five "
+                      "metro stations.",
+                      "Supporters of a Khalistan state are thought to be behind it, and Khalistan slogans were "
+                      "also painted on a school wall, an officer said.")
+    assert people == {}
+
+
+def test_a_bylines_outlet_in_capitals_is_not_a_person():
+    people = proposed("Kevin Johnson and Kevin McCoy USA TODAY",
+                      "Officials said the bridge would stay shut, Johnson reported from the scene.")
+    assert not any("USA" in name or "TODAY" in name for name in people)
+
+
+def test_a_registered_outlet_with_a_names_shape_is_not_a_person():
+    registry = ex.Registry({}, {"jane-street": Source("jane-street", "Jane Street", ("janestreet.example",),
+                                                      "website")}, ())
+    assert "Jane Street" not in proposed("Jane Street said the markets had been calm all week.", registry=registry)
+
+
+def test_a_page_in_another_language_proposes_no_people():
+    german = ("Die Zahl der Toten ist nach Angaben der Beh\u00f6rden weiter gestiegen. Landrat Guido Nisius sagte, "
+              "die Helfer seien seit Tagen im Einsatz. Mehrere H\u00e4user wurden zerst\u00f6rt, und viele Menschen "
+              "haben alles verloren. Die Landesregierung kündigte Soforthilfen an und versprach schnelle Hilfe.")
+    result = ex.extract(ex.Page(german, "https://zeitung.example/2021/07/16/flut"), EMPTY)
+    assert result.new_actors == ()
