@@ -34,6 +34,8 @@ def proposed(*paragraphs, registry=EMPTY, url="https://news.example/2015/04/27/q
     ("Taiwan\u2019s president, Tsai Ing-wen, said she would stand for election again.", "Tsai Ing-wen"),
     ("\u201cWe will rebuild,\u201d Dan O\u2019Brien said at the town hall on Tuesday.", "Dan O\u2019Brien"),
     ("An independent regional analyst Kirill Semenov said the talks had stalled again.", "Kirill Semenov"),
+    ("Former president Luiz Inacio Lula da Silva said he would govern for all Brazilians.",
+     "Luiz Inacio Lula da Silva"),  # particles do not count towards a name's length
 ])
 def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
     assert name in proposed(sentence)

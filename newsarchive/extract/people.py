@@ -284,7 +284,8 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                     tokens.pop()
                     continue
                 break
-            if len([t for t in tokens if not t.group().endswith(".")]) < 2 or len(tokens) > 4:
+            if len([t for t in tokens if not t.group().endswith(".")]) < 2 or \
+                    len([t for t in tokens if t.group().lower() not in _PARTICLES]) > 4:
                 continue
             start, end = tokens[0].start(), tokens[-1].end()
             name = " ".join(t.group() for t in tokens)
