@@ -208,6 +208,12 @@ def test_unknown_domain_proposes_a_source_named_as_the_page_prints_it():
                                                           "newspaper")
 
 
+def test_an_outlet_named_in_the_possessive_is_proposed_under_its_name():
+    done = run(PROSE + "\nSign up for The Harbour Gazette's newsletter.", url="https://www.harbourgazette.example/tariffs")
+    (source,) = done["publisher"].proposed
+    assert source.name == "The Harbour Gazette"
+
+
 @pytest.mark.parametrize("sentence, source, relation", [
     ("Originally appeared at Daily Star, translated by Ana Lopes for our readers.", "daily-star", "translation"),
     ("This article was originally published by the Daily Star.", "daily-star", "reprint"),

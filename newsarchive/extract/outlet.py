@@ -87,7 +87,7 @@ def _name_in_text(label: str, text: str) -> str | None:
         words_ = match.group().split()
         for i in range(len(words_)):
             for j in range(len(words_), i, -1):
-                phrase = " ".join(words_[i:j]).strip(".")
+                phrase = re.sub(r"['\u2019]s$", "", " ".join(words_[i:j]).strip("."))  # "The Hill's" names The Hill
                 key = compact(phrase)
                 if key and key in (target, bare) or re.sub(r"^the", "", key) == bare and len(bare) > 3:
                     return phrase.title() if phrase.isupper() and len(phrase) > 4 else phrase
