@@ -51,6 +51,8 @@ def address_words(url: str) -> list[str]:
     """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
+    if segments and parts.query and _EXTENSION.search(segments[-1]):
+        segments.pop()  # "news_view.html?idx=8576": a program's name, the article is in its query
     segments += [value for _, value in parse_qsl(parts.query, keep_blank_values=False)]
     best: list[str] = []
     for segment in segments:
@@ -119,9 +121,12 @@ def chrome_reason(text: str, url: str = "") -> str | None:
         return "an address"
     if _BYLINE.match(text):
         return "a byline"
+    if re.match(r"^\s*[\u2014\u2013-]+\s*\S", text):
+        return "an attribution (a dash before a name)"
     if text.lstrip().startswith("(") and text.rstrip().endswith(")"):
         return "a caption credit in brackets"
-    if CAPTION.search(text) or re.match(r"^(?:photo|image|picture|video|credit|source)s?\b", text, re.I):
+    if CAPTION.search(text) or re.match(r"^(?:photo|image|picture|video|credit|source)s?\s*(?::|by\b|credit|"
+                                        r"copyright|caption|courtesy)", text, re.I):
         return "a caption or credit"
     if _CREDIT_END.search(text) and (len(words) <= 12 or re.search(r"\([^()]*\)\s*$", text)):
         return "a credit (a name and an agency or a newsroom role)"
@@ -234,12 +239,14 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
     score += _case_shape(candidate.text)
     score += 1.5 / (1 + candidate.near / 3)
     if len(words) < 3 and not _unspaced(candidate.text):
-        score -= 2.0  # two words: a section label far more often than a headline
+        score -= 2.0 * (1 - cover)  # two words: a section label, unless they are the address's words
     elif len(words) > 25:
         score -= 1 + (len(words) - 25) / 10
     if candidate.text.rstrip("\"'\u201d\u2019)")[-1:] in ".:;,":
         # reads as a sentence: a caption, a standfirst, a paragraph (a headline may end in ? or !)
         score -= 1.0 + (1.0 if len(words) >= 12 else 0.0)
+    if len(sentences(candidate.text)) >= 2 and not candidate.text.rstrip().endswith("?"):
+        score -= 1.0  # two sentences: a blurb or a standfirst
     if candidate.how:
         score -= 0.3
     if candidate.in_body:
@@ -249,7 +256,7 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
 
 def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
     """Lines that could be the headline: above the article, and its first two paragraphs."""
-    head = list(body.head)[-80:]
+    head = list(body.head)[-200:]
     counts: dict[str, int] = {}
     for line in (*body.head, *body.paragraphs, *body.tail):
         key = line.text.casefold()
@@ -277,12 +284,29 @@ def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
 
 def _followed_by_marks(lines: list[Line], number: int) -> bool:
     """Whether the lines just below a candidate are what newsrooms print under a headline."""
-    after = [line for line in lines if line.number > number][:4]
+    after = [line for line in lines if line.number > number and not _all_ui(line.text)][:4]
     for line in after:
         text = line.text
         if _BYLINE.match(text) or find_dates(text) or re.search(r"\b(?:updated|published|posted)\b", text, re.I):
             return True
     return False
+
+
+def _teaser_shaped(text: str, url: str) -> bool:
+    words = len(word_list(text))
+    return 3 <= words <= 20 and not terminal(text) and chrome_reason(text, url) is None
+
+
+def _in_a_list(lines: list[Line], number: int, url: str) -> bool:
+    """Whether a line stands in a list of other headlines (a "most read" or "more stories" box).
+
+    The page's own headline stands alone, with a byline, a date or a standfirst under it; a
+    teaser has teasers of the same shape above and below it.
+    """
+    index = next((i for i, line in enumerate(lines) if line.number == number), None)
+    if index is None or index == 0 or index + 1 >= len(lines):
+        return False
+    return _teaser_shaped(lines[index - 1].text, url) and _teaser_shaped(lines[index + 1].text, url)
 
 
 def extract_title(page: Page, registry: Registry, done: dict) -> Found:
@@ -298,6 +322,8 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
         _score(candidate, address, article, lead)
         if _followed_by_marks(everything, candidate.line.number):
             candidate.score += 0.7
+        elif _in_a_list(everything, candidate.line.number, page.url):
+            candidate.score -= 1.0
         folded = candidate.text.casefold()
         if len(word_list(candidate.text)) >= 3 and sum(1 for t in texts if folded in t) > 1:
             candidate.score += 0.5  # printed twice (a breadcrumb or a share box repeats the headline)
