@@ -213,6 +213,32 @@ def _dateline(body: Body, address: DateValue | None) -> tuple[DateValue, str, bo
     return None
 
 
+# Offsets of the zones pages print beside a time ("10:31 pm CST", "7:04 pm ET", "09:01 AM IST").
+_ZONES = {"utc": 0, "gmt": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "msk": 3, "ist": 5.5,
+          "pkt": 5, "wib": 7, "sgt": 8, "hkt": 8, "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
+          "est": -5, "edt": -4, "et": -5, "cst": -6, "cdt": -5, "ct": -6, "mst": -7, "mdt": -6, "mt": -7,
+          "pst": -8, "pdt": -7, "pt": -8}
+_CLOCK = re.compile(r"(?<![\d.])(?P<h>\d{1,2})(?:[:.h](?P<m>\d\d))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?\s*"
+                    r"\(?(?P<zone>" + "|".join(sorted(_ZONES, key=len, reverse=True)) + r")\)?\b", re.IGNORECASE)
+
+
+def _utc_note(stamp: "_Stamp") -> str:
+    """When the stamp's time and zone put it on another day in UTC, say so (pages print local days)."""
+    match = _CLOCK.search(stamp.line.text[stamp.mention.end:]) or _CLOCK.search(stamp.line.text[:stamp.mention.start])
+    if not match or (match.group("m") is None and match.group("half") is None):
+        return ""
+    hour = int(match.group("h")) % 12 if match.group("half") else int(match.group("h"))
+    if match.group("half") and match.group("half").lower().startswith("p"):
+        hour += 12
+    if hour > 23:
+        return ""
+    local = _dt.datetime.fromisoformat(stamp.mention.iso) + _dt.timedelta(hours=hour, minutes=int(match.group("m") or 0))
+    utc = (local - _dt.timedelta(hours=_ZONES[match.group("zone").lower()])).date().isoformat()
+    if utc == stamp.mention.iso:
+        return ""
+    return f" The page gives its local day; in UTC that is {_human(utc)}."
+
+
 def _fits(iso: str, address: DateValue | None, capture: tuple[str, Line] | None) -> str | None:
     """Why a date cannot be the publication date (before the address's date, after the capture)."""
     if address is not None and address.iso:
@@ -228,6 +254,7 @@ def extract_date(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
     title_found = done.get("title")
     title = title_found.line if title_found is not None else None
+    title_sure = title_found is not None and title_found.confident
     lines = _page_lines(page)
     in_address = dates_in_address(page.url)
     address, address_part = (in_address[0] if in_address else (None, ""))
@@ -262,6 +289,7 @@ def extract_date(page: Page, registry: Registry, done: dict) -> Found:
                 value = DateValue(stamp.mention.iso, "day")
                 evidence = f"The page's stamp \"{stamp.line.text}\" (line {stamp.line.number})"
                 evidence += f", in the year the address gives ({address_part})." if stamp.borrowed_year else "."
+                evidence += _utc_note(stamp)
                 break
     if value is None and dateline is not None and dateline[0].iso and dateline[2]:
         if _fits(dateline[0].iso, address, capture) is None:
@@ -273,14 +301,19 @@ def extract_date(page: Page, registry: Registry, done: dict) -> Found:
             alone = title is not None and 0 < stamp.line.number - title.number <= 2 and \
                 len(word_list(stamp.line.text)) - len(word_list(stamp.mention.text)) <= 1
             if not (confirmed or stamp.timed or alone):
-                notes.append(f"The date under the headline (\"{stamp.line.text}\", line {stamp.line.number}) "
-                             "has no label and no time of day; it may be the day the piece was last edited, so "
-                             "it is not used.")
+                if len(word_list(stamp.line.text)) <= 12:
+                        notes.append(f"The date under the headline (\"{stamp.line.text}\", line {stamp.line.number}) "
+                                 "has no label and no time of day; it may be the day the piece was last edited, "
+                                 "so it is not used.")
                 continue
+            first = body.paragraphs[0].number if body.paragraphs else 0
+            if not (title_sure or 0 <= first - stamp.line.number <= 12):
+                continue  # the headline is in doubt, and so is the block of lines around it
             if usable(stamp):
                 value = DateValue(stamp.mention.iso, "day")
                 evidence = f"The stamp under the headline: \"{stamp.line.text}\" (line {stamp.line.number})"
                 evidence += f"; the address agrees ({address_part})." if confirmed else "."
+                evidence += _utc_note(stamp)
                 sure = confirmed or (stamp.timed and title is not None and 0 < stamp.line.number - title.number <= 3)
                 break
     if value is None and dateline is not None and dateline[0].iso and not dateline[2]:

@@ -332,8 +332,10 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
     best = max(candidates, key=lambda c: (c.score, -c.near), default=None)
     if best is not None and (best.score >= 3.0 or not slug):
         line = best.line
-        sure = best.cover >= 0.5 or (not slug and best.score >= 4.0) or \
-            (bool(slug) and best.score >= 5.0 and best.cover > 0)
+        # Sure when the address confirms it, or, for an address without words, when the line
+        # stands where a headline stands: with a byline or a date printed under it.
+        sure = best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or \
+            (not slug and best.score >= 4.0 and _followed_by_marks(everything, line.number))
         where = "the article's first line" if best.in_body else f"{best.near + 1} lines above the article"
         why = f"headline: line {line.number}, {where}"
         if best.how:
