@@ -1,68 +1,355 @@
-"""Title: the headline above the article, or the address's words."""
+"""Title: the headline above the article, or the address's words.
+
+A headline is a line near the top of the article that (a) shares words with the page's address
+and with the first paragraphs, (b) is shaped like a headline: a few words to a couple of dozen,
+title or sentence case, not ending like a sentence, and (c) sits just above the article, often
+followed by the lines newsrooms print under a headline (standfirst, byline, date, caption).
+Lines that are page chrome are never headlines, whatever their position: bylines and credits,
+captions, section labels, buttons and other interface words, teasers and ads, stock tables,
+date stamps, the address itself. Each rule below says which of these it recognises and why.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
+
 from .datetext import find_dates
 from .lines import CAPTION, line_kind
-from .prose import name_tokens, sentences, word_list
-from .records import Body, Found, Page, Registry
-from urllib.parse import urlsplit
+from .prose import name_tokens, sentences, terminal, truncated, word_list
+from .records import Body, Found, Line, Page, Registry
 
 
-# --- title --------------------------------------------------------------------------------
+# --- the address's words -------------------------------------------------------------------
 
-def _slug_words(url: str) -> list[str]:
-    path = urlsplit(url).path.rstrip("/")
-    last = path.rsplit("/", 1)[-1]
-    last = re.sub(r"\.(?:html?|php|aspx?)$", "", last)
-    return [w for w in re.split(r"[-_+]", last.lower()) if w.isalpha()]
+_ID_TOKEN = re.compile(r"^(?:\d{5,}|[a-z]*\d[a-z\d]*\d[a-z\d]*)$")  # 14848164, idusKBN1XT00W, ar-BBWXwNX's id
+_EXTENSION = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cms|htm|ece|story)$", re.IGNORECASE)
 
 
-def _title_case_share(text: str) -> float:
-    content = [w for w in word_list(text) if len(w) > 3]
-    if not content:
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _segment_words(segment: str) -> list[str]:
+    segment = _EXTENSION.sub("", unquote(segment).strip())
+    if not re.search(r"[-_+\s]", segment):
+        return []  # one word alone ("news", "article") is a folder name, not a slug
+    words = [_fold(w) for w in re.split(r"[-_+\s.,]+", segment) if w]
+    return [w for w in words if w and not _ID_TOKEN.match(w) and re.fullmatch(r"[^\W_]+", w)]
+
+
+def address_words(url: str) -> list[str]:
+    """The words of the address's slug: the path part or query value holding the most words.
+
+    `/news/us/article/New-SUVs-highlight-L-A-14848164.php` gives new, suvs, highlight, l, a;
+    `/story.php?title=scope-of-death-expands` gives scope, of, death, expands. Numeric ids and
+    one-word folders ("news", "world") are not words of the headline.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and parts.query and _EXTENSION.search(segments[-1]):
+        segments.pop()  # "news_view.html?idx=8576": a program's name, the article is in its query
+    segments += [value for _, value in parse_qsl(parts.query, keep_blank_values=False)]
+    best: list[str] = []
+    for segment in segments:
+        words = _segment_words(segment)
+        if sum(1 for w in words if w.isalpha()) > sum(1 for w in best if w.isalpha()):
+            best = words
+    return best if sum(1 for w in best if w.isalpha()) >= 2 else []
+
+
+# --- what a line is when it is not a headline ----------------------------------------------
+
+_STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "is", "are", "was", "were",
+         "be", "by", "with", "from", "as", "it", "its", "this", "that", "de", "la", "le", "el", "der", "die",
+         "das", "und", "di", "il", "e", "o", "y"}
+# Words of page interface: buttons, counters, navigation. A line made of them is chrome.
+_UI_WORDS = {"save", "saved", "story", "share", "shares", "sharing", "options", "option", "all", "previous",
+             "next", "prev", "min", "mins", "minute", "minutes", "read", "reading", "time", "close", "open",
+             "menu", "print", "email", "comments", "comment", "subscribe", "login", "log", "sign", "in", "up",
+             "search", "more", "show", "hide", "toggle", "navigation", "skip", "to", "content", "main", "back",
+             "top", "home", "follow", "us", "like", "tweet", "pin", "copy", "link", "url", "copied", "view",
+             "gallery", "photos", "video", "videos", "listen", "watch", "play", "audio", "article", "full",
+             "screen", "page", "of", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "pinterest",
+             "flipboard", "mix", "on", "this", "text", "size", "font", "zoom", "a", "the", "for", "new",
+             "expand", "collapse", "loading", "continue", "below", "above", "advertisement", "ad", "ads",
+             "sponsored", "selected", "cancel", "submit", "send", "tips", "contact", "feedback", "rss",
+             "alerts", "live", "now", "latest", "breaking", "news", "your", "my", "account", "profile"}
+_BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|от|written by|posted by|words by|reporting by|author:?|"
+                     r"authors:?|story by|text by|report by)\s", re.IGNORECASE)
+# A credit closing a line names a photographer's agency or a newsroom role: "Tom Davies
+# Associated Press", "Kevin Johnson and Kevin McCoy USA TODAY", "(Reed Saxon / Associated Press)".
+_CREDIT_END = re.compile(r"(?:\b(?:getty images|associated press|reuters|afp|ap photo|ap|epa|shutterstock|istock|"
+                         r"staff writer|staff reporter|contributor|correspondent|wire services?|news service|"
+                         r"usa today|press association|screenshot|photographer|contributing writer|"
+                         r"senior writer|reporter|editor)\b|/\s*[A-Z][\w ]{1,30})[\s.)\]]*$", re.IGNORECASE)
+_SITE_CHROME = re.compile(r"\b(?:cookies?|newsletters?|subscribe|subscription|sign (?:up|in)|log ?in|"
+                          r"all rights reserved|copyright|privacy (?:policy|settings)|terms of (?:use|service)|"
+                          r"skip to|back to top|advertisement|sponsored content|paid content)\b|\u00a9", re.IGNORECASE)
+# Teasers, prompts and ads speak to the reader in the imperative ("Click for...", "Take a fresh
+# look...", "Sign up...", "Watch:"), or shout in capitals with an exclamation.
+_IMPERATIVE = re.compile(r"^\W*(?:click|tap|take|get|sign|subscribe|join|watch|listen|download|try|discover|"
+                         r"find out|learn more|see|shop|buy|order|register|follow|like|read|check out|don't miss|"
+                         r"do not miss|visit|call|book|start|enter|win|claim|save|support|donate|explore)\b",
+                         re.IGNORECASE)
+_NUMERIC_FIELD = re.compile(r"^[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/]*%?$")
+
+
+def _fields_numeric(text: str) -> bool:
+    """A row of a table: several numbers, signed changes or percentages (a stock ticker)."""
+    tokens = text.split()
+    numeric = [t for t in tokens if _NUMERIC_FIELD.match(t)]
+    signed = [t for t in numeric if t[0] in "+-\u2212" or t.endswith("%")]
+    return "\t" in text or len(numeric) >= 2 and (len(numeric) >= 0.4 * len(tokens) or len(signed) >= 2)
+
+
+def _all_ui(text: str) -> bool:
+    words = [w.casefold() for w in word_list(text)]
+    return bool(words) and all(w in _UI_WORDS or w.isdigit() for w in words)
+
+
+def chrome_reason(text: str, url: str = "") -> str | None:
+    """Why a line cannot be a headline (byline, caption, interface...), or None if it could be."""
+    words = word_list(text)
+    if not words:
+        return "no words"
+    if "://" in text or re.search(r"\bwww\.|\.(?:com|org|net|co\.uk)/", text) or (url and url in text):
+        return "an address"
+    if _BYLINE.match(text):
+        return "a byline"
+    if re.match(r"^\s*[\u2014\u2013-]+\s*\S", text):
+        return "an attribution (a dash before a name)"
+    if text.lstrip().startswith("(") and text.rstrip().endswith(")"):
+        return "a caption credit in brackets"
+    if CAPTION.search(text) or re.match(r"^(?:photo|image|picture|video|credit|source)s?\s*(?::|by\b|credit|"
+                                        r"copyright|caption|courtesy)", text, re.I):
+        return "a caption or credit"
+    if _CREDIT_END.search(text) and (len(words) <= 12 or re.search(r"\([^()]*\)\s*$", text)):
+        return "a credit (a name and an agency or a newsroom role)"
+    if _SITE_CHROME.search(text) and len(words) <= 14:
+        return "the site's own chrome (subscriptions, notices)"
+    if _all_ui(text):
+        return "interface words"
+    if _fields_numeric(text):
+        return "a row of numbers"
+    if _IMPERATIVE.match(text) and (text.isupper() or terminal(text) or len(words) <= 10):
+        return "a teaser or prompt speaking to the reader"
+    if text.isupper() and text.rstrip().endswith("!"):
+        return "a shouted teaser"
+    if truncated(text):
+        return "a truncated teaser"
+    dates = find_dates(text)
+    if dates and len(words) - sum(len(word_list(d.text)) for d in dates) <= 6:
+        return "a date stamp"
+    if re.search(r"\b\d{1,2}:\d\d\s*(?:am|pm|[AP]\.?M\.?)?\b", text) and len(words) <= 10:
+        return "a time stamp"
+    kind = line_kind(Line(0, text))
+    if kind in ("end", "credit"):
+        return "a box heading or a credit line"
+    if kind == "tags" and (text.count(",") >= 2 and all(len(word_list(i)) <= 3 for i in text.split(","))):
+        return "a list of tags"
+    return None
+
+
+def _parts(text: str, address: set[str]) -> list[tuple[str, str]]:
+    """The line, and the pieces a headline may hide in: "Opinion | X", "X | Site", "Share ... for: X".
+
+    A bar or a double colon always separates; a dash only cuts off a short side that is not the
+    headline's (a site or section name: a few words, none of them the address's).
+    """
+    result = [(text, "")]
+    pieces = [p.strip() for p in re.split(r"\s*\|\s*|\s+::\s+", text) if p.strip()]
+    if len(pieces) > 1:
+        result += [(p, "one part of the line") for p in pieces]
+    match = re.match(r"^(.+?)\s+[-\u2013\u2014]{1,2}\s+(.+)$", text) or re.match(r"^(.+)\s+[-\u2013\u2014]{1,2}\s+(.+?)$", text)
+    for left, right in ([match.group(1), match.group(2)],) if match else ():
+        for keep, cut in ((left, right), (right, left)):
+            if len(word_list(cut)) <= 4 and not (_stems(cut) & address):
+                result.append((keep.strip(), "a site or section name cut off"))
+    match = re.match(r"^(.{2,60}?):\s+(.+)$", text)
+    if match and _all_ui(match.group(1)):
+        result.append((match.group(2).strip(), "after the interface words"))
+    return result
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+def _stem(token: str) -> str:
+    """A crude stem, so that "hiking" meets "hike" and "reviews" meets "review"."""
+    for suffix in ("ing", "ed", "es", "s", "e", "er", "ly"):
+        if len(token) - len(suffix) >= 3 and token.endswith(suffix) and token.isascii():
+            return token[:-len(suffix)]
+    return token
+
+
+def _unspaced(text: str) -> bool:
+    """Written in a script without spaces between words (Chinese, Japanese, Thai)."""
+    return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]", text))
+
+
+def _tokens(text: str) -> list[str]:
+    return [_stem(t) for t, _, _ in name_tokens(text)]
+
+
+def _stems(text: str) -> set[str]:
+    return set(_tokens(text))
+
+
+def _content(tokens) -> set[str]:
+    return {t for t in tokens if t not in _STOP and (len(t) > 2 or t.isdigit() or not t.isascii())}
+
+
+def _case_shape(text: str) -> float:
+    """1 for title or sentence case, less for all-lowercase or shouting."""
+    words = [w for w in word_list(text) if w[:1].isalpha()]
+    if not words:
         return 0.0
-    return sum(1 for w in content if w[0].isupper()) / len(content)
+    if not any(w[:1].isupper() or not w[:1].islower() for w in words[:1]):
+        return 0.0  # starts in lowercase: a sentence's continuation, a label, a tag
+    if text.isupper() and len(words) > 2:
+        return 0.5
+    return 1.0
+
+
+@dataclass
+class _Candidate:
+    text: str
+    line: Line
+    how: str
+    score: float = 0.0
+    cover: float = 0.0  # share of the address's words the candidate holds
+    near: int = 0  # lines between it and the article
+    in_body: bool = False  # one of the article's first paragraphs
+
+
+def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Counter) -> None:
+    tokens = _tokens(candidate.text)
+    mine = _content(tokens)
+    words = word_list(candidate.text)
+    own = Counter(_content(_tokens(candidate.line.text))) if candidate.in_body else Counter()
+    cover = len(address & set(tokens)) / len(address) if address else 0.0
+    of_mine = len(mine & address) / len(mine) if mine and address else 0.0
+    in_article = sum(1 for t in mine if article[t] - own[t] > 0) / len(mine) if mine else 0.0
+    in_lead = sum(1 for t in mine if lead[t] - own[t] > 0) / len(mine) if mine else 0.0
+    score = 4 * cover + 1.0 * of_mine + 1.5 * in_article + 1.0 * in_lead
+    score += _case_shape(candidate.text)
+    score += 1.5 / (1 + candidate.near / 3)
+    if len(words) < 3 and not _unspaced(candidate.text):
+        score -= 2.0 * (1 - cover)  # two words: a section label, unless they are the address's words
+    elif len(words) > 25:
+        score -= 1 + (len(words) - 25) / 10
+    if candidate.text.rstrip("\"'\u201d\u2019)")[-1:] in ".:;,":
+        # reads as a sentence: a caption, a standfirst, a paragraph (a headline may end in ? or !)
+        score -= 1.0 + (1.0 if len(words) >= 12 else 0.0)
+    if len(sentences(candidate.text)) >= 2 and not candidate.text.rstrip().endswith("?"):
+        score -= 1.0  # two sentences: a blurb or a standfirst
+    if candidate.how:
+        score -= 0.3
+    if candidate.in_body:
+        score -= 1.0  # the article's own first paragraph is a headline only when it looks like one
+    candidate.score, candidate.cover = score, cover
+
+
+def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
+    """Lines that could be the headline: above the article, and its first two paragraphs."""
+    head = list(body.head)[-200:]
+    counts: dict[str, int] = {}
+    for line in (*body.head, *body.paragraphs, *body.tail):
+        key = line.text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    pool = [(line, len(head) - 1 - index, False) for index, line in enumerate(head)]
+    # The article's first lines may be its headline when the body could not tell them apart; only
+    # a line shaped like one (short, not ending like a sentence) is considered.
+    pool += [(line, 0, True) for line in body.paragraphs[:2]
+             if len(word_list(line.text)) <= 20 and line.text.rstrip("\"'\u201d\u2019)")[-1:] not in ".:;,"]
+    if body.headline is not None:
+        pool.append((body.headline, 0, False))
+    result: list[_Candidate] = []
+    for line, near, in_body in pool:
+        for text, how in _parts(line.text, address):
+            if chrome_reason(text, page.url):
+                continue
+            words = len(word_list(text))
+            if words < 2 and not _unspaced(text):
+                continue  # one word: a section or a button
+            if words <= 4 and counts.get(text.casefold(), 0) > 1:
+                continue  # a short label printed twice is navigation
+            result.append(_Candidate(text, Line(line.number, text) if how else line, how, near=near, in_body=in_body))
+    return result
+
+
+def _followed_by_marks(lines: list[Line], number: int) -> bool:
+    """Whether the lines just below a candidate are what newsrooms print under a headline."""
+    after = [line for line in lines if line.number > number and not _all_ui(line.text)][:4]
+    for line in after:
+        text = line.text
+        if _BYLINE.match(text) or find_dates(text) or re.search(r"\b(?:updated|published|posted)\b", text, re.I):
+            return True
+    return False
+
+
+def _teaser_shaped(text: str, url: str) -> bool:
+    words = len(word_list(text))
+    return 3 <= words <= 20 and not terminal(text) and chrome_reason(text, url) is None
+
+
+def _in_a_list(lines: list[Line], number: int, url: str) -> bool:
+    """Whether a line stands in a list of other headlines (a "most read" or "more stories" box).
+
+    The page's own headline stands alone, with a byline, a date or a standfirst under it; a
+    teaser has teasers of the same shape above and below it.
+    """
+    index = next((i for i, line in enumerate(lines) if line.number == number), None)
+    if index is None or index == 0 or index + 1 >= len(lines):
+        return False
+    return _teaser_shaped(lines[index - 1].text, url) and _teaser_shaped(lines[index + 1].text, url)
 
 
 def extract_title(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
-    slug = set(_slug_words(page.url))
-    first_line = body.paragraphs[0].number if body.paragraphs else 10 ** 9
-    candidates = [l for l in body.head if line_kind(l) in ("heading", "short", "long") and not CAPTION.search(l.text)
-                  and not any(d.precision == "day" for d in find_dates(l.text)) and 2 <= len(word_list(l.text)) <= 30]
-    scored = []
-    for position, line in enumerate(reversed(candidates)):
-        tokens = {t for t, _, _ in name_tokens(line.text)}
-        overlap = len(slug & tokens) / len(slug) if slug else 0.0
-        repeated = sum(1 for other in body.head if line.text in other.text and other is not line)
-        score = 3 * overlap + 1 / (1 + position) + _title_case_share(line.text) + 0.5 * min(repeated, 1)
-        if len(word_list(line.text)) > 20:
-            score -= 1
-        scored.append((score, -line.number, line, overlap))
-    if scored:
-        score, _, line, overlap = max(scored, key=lambda s: (s[0], s[1]))
-        where = "the first line of the capture" if line.number == lines_first(page) else f"line {line.number}"
-        sure = overlap >= 0.5 or (len(candidates) == 1 and first_line - line.number <= 3)
-        why = f"headline: {where}, above the first paragraph"
+    slug = address_words(page.url)
+    address = {_stem(w) for w in _content(slug)} | {w for w in slug if w.isdigit()}
+    article = Counter(t for p in body.paragraphs for t in _content(_tokens(p.text)))
+    lead = Counter(t for p in body.paragraphs[:3] for t in _content(_tokens(p.text)))
+    candidates = _gather(body, page, address)
+    everything = sorted((*body.head, *body.paragraphs, *body.tail), key=lambda l: l.number)
+    texts = [line.text.casefold() for line in everything]
+    for candidate in candidates:
+        _score(candidate, address, article, lead)
+        if _followed_by_marks(everything, candidate.line.number):
+            candidate.score += 0.7
+        elif _in_a_list(everything, candidate.line.number, page.url):
+            candidate.score -= 1.0
+        folded = candidate.text.casefold()
+        if len(word_list(candidate.text)) >= 3 and sum(1 for t in texts if folded in t) > 1:
+            candidate.score += 0.5  # printed twice (a breadcrumb or a share box repeats the headline)
+        if body.headline is not None and candidate.line.number == body.headline.number:
+            candidate.score += 1.0
+    best = max(candidates, key=lambda c: (c.score, -c.near), default=None)
+    if best is not None and (best.score >= 3.0 or not slug):
+        line = best.line
+        # Sure when the address confirms it, or, for an address without words, when the line
+        # stands where a headline stands: with a byline or a date printed under it.
+        sure = best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or \
+            (not slug and best.score >= 4.0 and _followed_by_marks(everything, line.number))
+        where = "the article's first line" if best.in_body else f"{best.near + 1} lines above the article"
+        why = f"headline: line {line.number}, {where}"
+        if best.how:
+            why += f" ({best.how})"
         if slug:
-            why += f"; shares {overlap:.0%} of the address's words"
-        return Found(line.text, why, confident=sure, line=line)
+            why += f"; holds {best.cover:.0%} of the address's words"
+        return Found(best.text, why, confident=sure, line=line)
     if slug:
-        text = _title_from_slug(_slug_words(page.url), body)
+        text = _title_from_slug(slug, body)
         return Found(text, "the capture has no headline; taken from the page's address", confident=False)
     sentence = body.paragraphs[0].text if body.paragraphs else "Untitled capture"
     span = sentences(sentence)[0] if sentences(sentence) else (0, len(sentence))
     return Found(sentence[span[0]:span[1]], "no headline and no words in the address; first sentence",
                  confident=False)
-
-
-def lines_first(page: Page) -> int:
-    for number, raw in enumerate(page.text.splitlines(), 1):
-        if raw.strip():
-            return number
-    return 0
 
 
 def _title_from_slug(slug_words: list[str], body: Body) -> str:
@@ -72,8 +359,8 @@ def _title_from_slug(slug_words: list[str], body: Body) -> str:
         for start, end in sentences(line.text):
             for position, word in enumerate(word_list(line.text[start:end])):
                 if position:
-                    casing.setdefault(word.lower(), {}).setdefault(word, 0)
-                    casing[word.lower()][word] += 1
+                    casing.setdefault(_fold(word), {}).setdefault(word, 0)
+                    casing[_fold(word)][word] += 1
     result = []
     for word in slug_words:
         seen = casing.get(word)
