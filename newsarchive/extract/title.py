@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .datetext import find_dates
 from .lines import CAPTION, line_kind
-from .prose import name_tokens, sentences, terminal, truncated, word_list
+from .prose import clean_line, name_tokens, sentences, terminal, truncated, word_list
 from .records import Body, Found, Line, Page, Registry
 
 
@@ -130,8 +130,11 @@ def chrome_reason(text: str, url: str = "") -> str | None:
         return "a caption or credit"
     if _CREDIT_END.search(text) and (len(words) <= 12 or re.search(r"\([^()]*\)\s*$", text)):
         return "a credit (a name and an agency or a newsroom role)"
-    if _SITE_CHROME.search(text) and len(words) <= 14:
-        return "the site's own chrome (subscriptions, notices)"
+    if _SITE_CHROME.search(text) and len(words) <= 14 or re.search(r"\u00a9|all rights reserved", text, re.I):
+        return "the site's own chrome (subscriptions, notices, copyright)"
+    if re.match(r"^\W*(?:published|updated|posted|last updated|modified)\b", text, re.I) or \
+            re.search(r"\b\d+\s+(?:sec|min|minute|hour|hr|day|week|month|year)s?\s+ago\b", text, re.I):
+        return "a date stamp"
     if _all_ui(text):
         return "interface words"
     if _fields_numeric(text):
@@ -224,6 +227,7 @@ class _Candidate:
     cover: float = 0.0  # share of the address's words the candidate holds
     near: int = 0  # lines between it and the article
     in_body: bool = False  # one of the article's first paragraphs
+    mark_line: int = 0  # the byline or stamp under it, if any
 
 
 def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Counter) -> None:
@@ -276,20 +280,26 @@ def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
             words = len(word_list(text))
             if words < 2 and not _unspaced(text):
                 continue  # one word: a section or a button
-            if words <= 4 and counts.get(text.casefold(), 0) > 1:
+            if words <= 4 and counts.get(text.casefold(), 0) > 1 and not _unspaced(text):
                 continue  # a short label printed twice is navigation
             result.append(_Candidate(text, Line(line.number, text) if how else line, how, near=near, in_body=in_body))
     return result
 
 
-def _followed_by_marks(lines: list[Line], number: int) -> bool:
-    """Whether the lines just below a candidate are what newsrooms print under a headline."""
+def _marks_below(lines: list[Line], number: int) -> tuple[float, int]:
+    """How surely the lines just below a candidate are what newsrooms print under a headline.
+
+    1 when one of the next two lines is a byline or a short stamp, 0.6 when one of the next four
+    is, else 0; with the number of that line.
+    """
     after = [line for line in lines if line.number > number and not _all_ui(line.text)][:4]
-    for line in after:
+    for position, line in enumerate(after):
         text = line.text
-        if _BYLINE.match(text) or find_dates(text) or re.search(r"\b(?:updated|published|posted)\b", text, re.I):
-            return True
-    return False
+        stamp = len(word_list(text)) <= 16 and (find_dates(text) or re.search(r"\b(?:updated|published|posted)\b",
+                                                                                text, re.I))
+        if _BYLINE.match(text) or stamp:
+            return (1.0 if position <= 1 else 0.6), line.number
+    return 0.0, 0
 
 
 def _teaser_shaped(text: str, url: str) -> bool:
@@ -316,12 +326,13 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
     article = Counter(t for p in body.paragraphs for t in _content(_tokens(p.text)))
     lead = Counter(t for p in body.paragraphs[:3] for t in _content(_tokens(p.text)))
     candidates = _gather(body, page, address)
-    everything = sorted((*body.head, *body.paragraphs, *body.tail), key=lambda l: l.number)
+    everything = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1) if raw.strip()]
     texts = [line.text.casefold() for line in everything]
     for candidate in candidates:
         _score(candidate, address, article, lead)
-        if _followed_by_marks(everything, candidate.line.number):
-            candidate.score += 0.7
+        marks, candidate.mark_line = _marks_below(everything, candidate.line.number)
+        if marks:
+            candidate.score += marks
         elif _in_a_list(everything, candidate.line.number, page.url):
             candidate.score -= 1.0
         folded = candidate.text.casefold()
@@ -329,13 +340,20 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
             candidate.score += 0.5  # printed twice (a breadcrumb or a share box repeats the headline)
         if body.headline is not None and candidate.line.number == body.headline.number:
             candidate.score += 1.0
+    # A line below another candidate's byline or stamp is a standfirst or a caption, not the headline.
+    for upper in candidates:
+        if upper.mark_line and (len(word_list(upper.text)) >= 4 or _unspaced(upper.text)) and \
+                not upper.text.rstrip("\"'\u201d\u2019)").endswith("."):
+            for lower in candidates:
+                if upper.line.number < upper.mark_line < lower.line.number <= upper.line.number + 8:
+                    lower.score -= 1.0
     best = max(candidates, key=lambda c: (c.score, -c.near), default=None)
     if best is not None and (best.score >= 3.0 or not slug):
         line = best.line
         # Sure when the address confirms it, or, for an address without words, when the line
         # stands where a headline stands: with a byline or a date printed under it.
         sure = best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or \
-            (not slug and best.score >= 4.0 and _followed_by_marks(everything, line.number))
+            (not slug and best.score >= 4.0 and best.mark_line > 0)
         where = "the article's first line" if best.in_body else f"{best.near + 1} lines above the article"
         why = f"headline: line {line.number}, {where}"
         if best.how:
