@@ -25,7 +25,9 @@ from .records import Body, Found, Line, Page, Registry
 
 # --- the address's words -------------------------------------------------------------------
 
-_ID_TOKEN = re.compile(r"^(?:\d{5,}|[a-z]*\d[a-z\d]*\d[a-z\d]*)$")  # 14848164, idusKBN1XT00W, ar-BBWXwNX's id
+# An id, not a word: a long number (14848164) or a long mix of letters and digits (idusKBN1XT00W);
+# "g20", "5000" and "11" are words of headlines.
+_ID_TOKEN = re.compile(r"^(?:\d{6,}|(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{8,})$")
 _EXTENSION = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cms|htm|ece|story)$", re.IGNORECASE)
 
 
@@ -34,12 +36,37 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Words sites add after the headline's words in an address: the page's kind, not its title.
+_PAGE_KIND = {"amp", "noticia", "articleshow", "story", "article", "html", "print", "amphtml", "video", "ampstory"}
+
+
 def _segment_words(segment: str) -> list[str]:
+    """The headline words of one part of an address (a folder, a file name or a query value).
+
+    "rheinland-pfalz_artikel,-mit-verheerender-wucht-_arid,2283577.html" gives the longest run
+    joined by hyphens (mit, verheerender, wucht); a date ("2023-08-27") and what follows an id
+    ("...-summit-395820-2023-08-27", "...-walls-101693460420511-amp") are not headline words.
+    """
     segment = _EXTENSION.sub("", unquote(segment).strip())
     if not re.search(r"[-_+\s]", segment):
         return []  # one word alone ("news", "article") is a folder name, not a slug
+    pieces = [p for p in re.split(r"[_,]", segment) if p.strip("-")]
+    runs = [p for p in pieces if len([w for w in re.split(r"[-+\s.]+", p) if w.isalpha()]) >= 3]
+    if len(pieces) > 1 and runs:
+        segment = max(runs, key=lambda p: len(re.split(r"[-+\s.]+", p)))
     words = [_fold(w) for w in re.split(r"[-_+\s.,]+", segment) if w]
-    return [w for w in words if w and not _ID_TOKEN.match(w) and re.fullmatch(r"[^\W_]+", w)]
+    words = [w for w in words if w and re.fullmatch(r"[^\W_]+", w)]
+    text = " ".join(words)
+    text = re.sub(r"\b(?:19|20)\d\d \d{1,2} \d{1,2}\b", " ", text)  # a date: 2022 12 18
+    words = text.split()
+    for index, word in enumerate(words):
+        if _ID_TOKEN.match(word) and index >= 3:
+            words = words[:index]  # what follows an id is the site's, not the headline's
+            break
+    words = [w for w in words if not _ID_TOKEN.match(w)]
+    while words and words[-1] in _PAGE_KIND:
+        words.pop()
+    return words
 
 
 def address_words(url: str) -> list[str]:
@@ -87,6 +114,11 @@ _CREDIT_END = re.compile(r"(?:\b(?:getty images|associated press|reuters|afp|ap 
                          r"staff writer|staff reporter|contributor|correspondent|wire services?|news service|"
                          r"usa today|press association|screenshot|photographer|contributing writer|"
                          r"senior writer|reporter|editor)\b|/\s*[A-Z][\w ]{1,30})[\s.)\]]*$", re.IGNORECASE)
+# A caption ends with its credit: "REUTERS/Brendan McDermid", "EFE/Jane Doe/Pool/File",
+# "(Sourced photo)", "(Image: GETTY)", "(AP Photo/Jane Doe)".
+_CREDIT_TAIL = re.compile(r"(?:\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?/[A-Z][\w.' -]*(?:/[\w.' -]+)*|"
+                          r"\([^()]*\b(?:photo|photos|image|images|pic|picture|file|courtesy|credit|getty|reuters|"
+                          r"ap|afp|epa|sourced|screenshot|screengrab)\b[^()]*\))\s*$", re.IGNORECASE)
 _SITE_CHROME = re.compile(r"\b(?:cookies?|newsletters?|subscribe|subscription|sign (?:up|in)|log ?in|"
                           r"all rights reserved|copyright|privacy (?:policy|settings)|terms of (?:use|service)|"
                           r"skip to|back to top|advertisement|sponsored content|paid content)\b|\u00a9", re.IGNORECASE)
@@ -112,6 +144,10 @@ def _all_ui(text: str) -> bool:
     return bool(words) and all(w in _UI_WORDS or w.isdigit() for w in words)
 
 
+# Some capture stores put their own stamp before the page's first line (" date 2023-08-27 ").
+_STORE_STAMP = re.compile(r"^\s*date (?:19|20)\d\d-\d\d(?:-\d\d)?\s+")
+
+
 def chrome_reason(text: str, url: str = "") -> str | None:
     """Why a line cannot be a headline (byline, caption, interface...), or None if it could be."""
     words = word_list(text)
@@ -125,6 +161,8 @@ def chrome_reason(text: str, url: str = "") -> str | None:
         return "an attribution (a dash before a name)"
     if text.lstrip().startswith("(") and text.rstrip().endswith(")"):
         return "a caption credit in brackets"
+    if _CREDIT_TAIL.search(text):
+        return "a caption ending in a photo credit"
     if CAPTION.search(text) or re.match(r"^(?:photo|image|picture|video|credit|source)s?\s*(?::|by\b|credit|"
                                         r"copyright|caption|courtesy)", text, re.I):
         return "a caption or credit"
@@ -239,14 +277,18 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
     of_mine = len(mine & address) / len(mine) if mine and address else 0.0
     in_article = sum(1 for t in mine if article[t] - own[t] > 0) / len(mine) if mine else 0.0
     in_lead = sum(1 for t in mine if lead[t] - own[t] > 0) / len(mine) if mine else 0.0
-    score = 4 * cover + 1.0 * of_mine + 1.5 * in_article + 1.0 * in_lead
+    # A label of two or three of the article's words shares all of them; a headline holds more.
+    size = min(1.0, len(mine) / 4) if not _unspaced(candidate.text) else 1.0
+    score = 4 * cover + 1.0 * of_mine + size * (1.5 * in_article + 1.0 * in_lead)
+    if 6 <= len(words) <= 20:
+        score += 0.3
     score += _case_shape(candidate.text)
     score += 1.5 / (1 + candidate.near / 3)
     if len(words) < 3 and not _unspaced(candidate.text):
         score -= 2.0 * (1 - cover)  # two words: a section label, unless they are the address's words
     elif len(words) > 25:
         score -= 1 + (len(words) - 25) / 10
-    if candidate.text.rstrip("\"'\u201d\u2019)")[-1:] in ".:;,":
+    if candidate.text.rstrip("\"'\u201d\u2019)")[-1:] in ".:;,\u3002":
         # reads as a sentence: a caption, a standfirst, a paragraph (a headline may end in ? or !)
         score -= 1.0 + (1.0 if len(words) >= 12 else 0.0)
     if len(sentences(candidate.text)) >= 2 and not candidate.text.rstrip().endswith("?"):
@@ -274,6 +316,9 @@ def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
         pool.append((body.headline, 0, False))
     result: list[_Candidate] = []
     for line, near, in_body in pool:
+        text = _STORE_STAMP.sub("", line.text)
+        if text != line.text:
+            line = Line(line.number, text)
         for text, how in _parts(line.text, address):
             if chrome_reason(text, page.url):
                 continue
@@ -371,18 +416,32 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
 
 
 def _title_from_slug(slug_words: list[str], body: Body) -> str:
-    """Words of the address, each cased as the article writes it away from a sentence start."""
+    """Words of the address, each cased as the article writes it away from a sentence start.
+
+    Two words the article writes joined by a hyphen ("pro-Khalistan") are joined again.
+    """
     casing: dict[str, dict[str, int]] = {}
+    joined: dict[tuple[str, str], str] = {}
     for line in body.paragraphs:
         for start, end in sentences(line.text):
             for position, word in enumerate(word_list(line.text[start:end])):
                 if position:
                     casing.setdefault(_fold(word), {}).setdefault(word, 0)
                     casing[_fold(word)][word] += 1
-    result = []
-    for word in slug_words:
+        for match in re.finditer(r"\b([^\W_]+)-([^\W_]+)\b", line.text):
+            joined.setdefault((_fold(match.group(1)), _fold(match.group(2))), match.group())
+    result: list[str] = []
+    index = 0
+    while index < len(slug_words):
+        word = slug_words[index]
+        pair = (word, slug_words[index + 1]) if index + 1 < len(slug_words) else None
+        if pair in joined:
+            result.append(joined[pair])
+            index += 2
+            continue
         seen = casing.get(word)
         result.append(max(seen.items(), key=lambda kv: (kv[1], kv[0]))[0] if seen else word)
+        index += 1
     if result:
         result[0] = result[0][:1].upper() + result[0][1:]
     return " ".join(result)
