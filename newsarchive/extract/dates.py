@@ -183,9 +183,16 @@ def _capture_day(lines: list[Line], title: Line | None) -> tuple[str, Line] | No
         if title is not None and line.number >= title.number:
             break
         mentions = [m for m in find_dates(line.text) if m.precision == "day"]
-        rest = len(word_list(line.text)) - sum(len(word_list(m.text)) for m in mentions)
-        if not mentions or rest > 4:
+        if not mentions:
             continue
+        rest = line.text
+        for mention in mentions:
+            rest = rest.replace(mention.text, " ")
+        rest = re.sub(r"\b" + WEEKDAY + r"\b|\d{1,2}[:.]\d\d(?:\s*[ap]m)?", " ", rest, flags=re.IGNORECASE)
+        letters = sum(1 for c in rest if c.isalpha())
+        unspaced = re.search(r"[\u3040-\u30ff\u3400-\u9fff\u0e00-\u0e7f]", rest)
+        if len(word_list(rest)) > 4 or letters > (8 if unspaced else 30):
+            continue  # a line that says more than a date (a headline, a sentence) is no date bar
         if re.search(r"\b" + WEEKDAY + r"\b", line.text, re.IGNORECASE) or \
                 title is None or line.number < title.number - 3:
             return mentions[0].iso, line
@@ -237,6 +244,23 @@ def _utc_note(stamp: "_Stamp") -> str:
     if utc == stamp.mention.iso:
         return ""
     return f" The page gives its local day; in UTC that is {_human(utc)}."
+
+
+# Some capture stores write their own record of the page's date before its first line:
+# " date 2023-08-27 New Delhi: ...". It agrees with the address wherever both exist, but it may
+# be the day the page was updated or saved, so it is used only when the page says nothing
+# better, and marked for review.
+_STORE_STAMP = re.compile(r"^\s*date (?P<iso>(?:19|20)\d\d-\d\d(?:-\d\d)?)(?=\s|$)")
+
+
+def _store_stamp(page: Page) -> DateValue | None:
+    match = _STORE_STAMP.match(page.text)
+    if not match:
+        return None
+    parts = [int(p) for p in match.group("iso").split("-")]
+    if not valid(*parts):
+        return None
+    return DateValue(match.group("iso"), "day" if len(parts) == 3 else "month")
 
 
 def _fits(iso: str, address: DateValue | None, capture: tuple[str, Line] | None) -> str | None:
@@ -320,6 +344,20 @@ def extract_date(page: Page, registry: Registry, done: dict) -> Found:
         value = dateline[0]
         evidence = f"The dateline \"{dateline[1]}\", in the year the address gives ({address_part})."
         sure = False
+    store = _store_stamp(page)
+    if value is None and store is not None:
+        why = _fits(store.iso + ("-01" if store.precision == "month" else ""), address, capture) \
+            if store.precision == "day" or address is None or address.precision == "year" else \
+            (None if store.iso.startswith(address.iso) or address.iso.startswith(store.iso) else "it disagrees")
+        if why is None and (address is None or len(store.iso) >= len(address.iso)):
+            value = store
+            evidence = (f"Only the capture's own stamp \" date {store.iso}\" before the first line; it may be the "
+                        "day the page was last updated or saved rather than published.")
+            if address is not None:
+                evidence += f" The address agrees ({address_part})."
+            sure = False
+        elif why:
+            notes.append(f"The capture's own stamp \" date {store.iso}\" is not used: {why}.")
     if value is None and address is not None:
         value, evidence = address, f"The address carries the {address.precision} ({address_part})."
     if value is None:
