@@ -116,7 +116,7 @@ _CREDIT_END = re.compile(r"(?:\b(?:getty images|associated press|reuters|afp|ap 
                          r"senior writer|reporter|editor)\b|/\s*[A-Z][\w ]{1,30})[\s.)\]]*$", re.IGNORECASE)
 # A caption ends with its credit: "REUTERS/Brendan McDermid", "EFE/Jane Doe/Pool/File",
 # "(Sourced photo)", "(Image: GETTY)", "(AP Photo/Jane Doe)".
-_CREDIT_TAIL = re.compile(r"(?:\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?/[A-Z][\w.' -]*(?:/[\w.' -]+)*|"
+_CREDIT_TAIL = re.compile(r"(?:\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?:/[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})+|"
                           r"\([^()]*\b(?:photo|photos|image|images|pic|picture|file|courtesy|credit|getty|reuters|"
                           r"ap|afp|epa|sourced|screenshot|screengrab)\b[^()]*\))\s*$", re.IGNORECASE)
 _SITE_CHROME = re.compile(r"\b(?:cookies?|newsletters?|subscribe|subscription|sign (?:up|in)|log ?in|"
@@ -184,8 +184,13 @@ def chrome_reason(text: str, url: str = "") -> str | None:
     if truncated(text):
         return "a truncated teaser"
     dates = find_dates(text)
-    if dates and len(words) - sum(len(word_list(d.text)) for d in dates) <= 6:
-        return "a date stamp"
+    if dates:
+        rest = text
+        for mention in dates:
+            rest = rest.replace(mention.text, " ")
+        small = sum(1 for c in rest if c.isalpha()) <= 12 if _unspaced(text) else len(word_list(rest)) <= 6
+        if small:
+            return "a date stamp"
     if re.search(r"\b\d{1,2}:\d\d\s*(?:am|pm|[AP]\.?M\.?)?\b", text) and len(words) <= 10:
         return "a time stamp"
     kind = line_kind(Line(0, text))
@@ -282,6 +287,8 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
     score = 4 * cover + 1.0 * of_mine + size * (1.5 * in_article + 1.0 * in_lead)
     if 6 <= len(words) <= 20:
         score += 0.3
+    elif not address and len(words) <= 3 and not _unspaced(candidate.text):
+        score -= 1.0  # with no address to confirm it, a line of three words is a label or an image's name
     score += _case_shape(candidate.text)
     score += 1.5 / (1 + candidate.near / 3)
     if len(words) < 3 and not _unspaced(candidate.text):
@@ -323,7 +330,7 @@ def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
             if chrome_reason(text, page.url):
                 continue
             words = len(word_list(text))
-            if words < 2 and not _unspaced(text):
+            if words < 2 and not _unspaced(text) or _unspaced(text) and sum(c.isalpha() for c in text) < 8:
                 continue  # one word: a section or a button
             if words <= 4 and counts.get(text.casefold(), 0) > 1 and not _unspaced(text):
                 continue  # a short label printed twice is navigation
