@@ -146,3 +146,12 @@ def test_an_evening_stamp_notes_its_utc_day():
 
 def test_address_with_a_month_name_folder():
     assert dates_in_address("https://a.example/world/2019/nov/18/story")[0][0].iso == "2019-11-18"
+
+
+def test_a_capture_stores_own_date_stamp_is_used_when_nothing_better_exists_and_marked_for_review():
+    text = " date 2023-08-27 " + HEADLINE + "\n\n" + "\n\n".join(ARTICLE)
+    found = ex.extract(ex.Page(text, URL), EMPTY)["date"]
+    assert found.value.iso == "2023-08-27" and not found.confident
+    assert "capture's own stamp" in found.evidence
+    dated = ex.extract(ex.Page(text, "https://dailystar.example/2023/08/28/harbour-board-raises-tariffs"), EMPTY)
+    assert dated["date"].value.iso == "2023-08-28" and dated["date"].confident

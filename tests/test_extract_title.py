@@ -104,3 +104,34 @@ def test_a_headline_ending_in_a_question_mark_is_kept():
     lines = ["Will the harbour tariffs rise by a third again?", "By Ewa Lis", *ARTICLE]
     found = title_of(lines, url="https://dailystar.example/will-harbour-tariffs-rise-by-a-third-again")
     assert found.value == "Will the harbour tariffs rise by a third again?" and found.confident
+
+
+def test_address_words_leave_out_dates_ids_and_the_page_kind():
+    assert address_words("https://a.example/sport/2022-12-18-harbour-board-raises-tariffs/") == \
+        ["harbour", "board", "raises", "tariffs"]
+    assert address_words("https://a.example/news/harbour-board-raises-tariffs-by-5000-101693460420511-amp.html") == \
+        ["harbour", "board", "raises", "tariffs", "by", "5000"]
+    assert address_words("https://a.example/region/city_artikel,-harbour-board-raises-tariffs-_arid,2283577.html") == \
+        ["harbour", "board", "raises", "tariffs"]
+
+
+def test_a_caption_ending_in_its_photo_credit_is_not_the_title():
+    caption = "The harbour board's chairman speaks to reporters after the vote on the tariffs. EFE/Jan Nowak/Pool/File"
+    assert chrome_reason(caption, URL) is not None
+    assert chrome_reason("Board members leave the meeting on Tuesday. (Sourced photo)", URL) is not None
+    assert chrome_reason("Column: The Harbour/Rail merger sends a dismal signal to importers", URL) is None
+    found = title_of([caption, *ARTICLE], url="https://dailystar.example/harbour-board-raises-tariffs-by-a-third")
+    assert found.value != caption and not found.confident
+
+
+def test_a_title_from_the_address_hyphenates_what_the_article_hyphenates():
+    article = ["The pro-harbour campaigners cheered as the board raised tariffs on imports, the mayor said on Tuesday.",
+               *ARTICLE[1:]]
+    found = title_of(article, url="https://dailystar.example/news/board-raises-tariffs-to-cheers-of-pro-harbour-campaigners")
+    assert found.value == "Board raises tariffs to cheers of pro-harbour campaigners" and not found.confident
+
+
+def test_a_capture_stores_date_prefix_is_not_part_of_the_title():
+    text = " date 2019-11-19 Harbour board raises tariffs by a third\n\n" + "\n\n".join(ARTICLE)
+    found = ex.extract(ex.Page(text, URL), EMPTY)["title"]
+    assert found.value == "Harbour board raises tariffs by a third"
