@@ -269,7 +269,7 @@ class _Candidate:
     score: float = 0.0
     cover: float = 0.0  # share of the address's words the candidate holds
     near: int = 0  # lines between it and the article
-    in_body: bool = False  # one of the article's first paragraphs
+    in_body: bool | None = False  # one of the article's first paragraphs (None: a line among them)
     mark_line: int = 0  # the byline or stamp under it, if any
 
 
@@ -277,7 +277,7 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
     tokens = _tokens(candidate.text)
     mine = _content(tokens)
     words = word_list(candidate.text)
-    own = Counter(_content(_tokens(candidate.line.text))) if candidate.in_body else Counter()
+    own = Counter(_content(_tokens(candidate.line.text))) if candidate.in_body is not False else Counter()
     cover = len(address & set(tokens)) / len(address) if address else 0.0
     of_mine = len(mine & address) / len(mine) if mine and address else 0.0
     in_article = sum(1 for t in mine if article[t] - own[t] > 0) / len(mine) if mine else 0.0
@@ -304,21 +304,37 @@ def _score(candidate: _Candidate, address: set[str], article: Counter, lead: Cou
         score -= 0.3
     if candidate.in_body:
         score -= 1.0  # the article's own first paragraph is a headline only when it looks like one
+    elif candidate.in_body is None:
+        score -= 1.0  # a line among the first paragraphs: a subheading or a teaser more often
     candidate.score, candidate.cover = score, cover
 
 
-def _gather(body: Body, page: Page, address: set[str]) -> list[_Candidate]:
-    """Lines that could be the headline: above the article, and its first two paragraphs."""
-    head = list(body.head)[-200:]
+def _gather(body: Body, page: Page, address: set[str], lines: list[Line]) -> list[_Candidate]:
+    """Lines that could be the headline: those above the article, and those among its first lines.
+
+    The capture's own lines are read, not only the body's head: a headline the body left out
+    between two of its first paragraphs (or took as one of them) is still a candidate. A line
+    the body kept as a paragraph is one only when it is shaped like a headline (short, not
+    ending like a sentence).
+    """
+    paragraphs = {p.number for p in body.paragraphs}
+    numbers = sorted(paragraphs)
+    first = numbers[0] if numbers else (lines[-1].number + 1 if lines else 1)
+    limit = numbers[2] if len(numbers) > 2 else first + 8
     counts: dict[str, int] = {}
-    for line in (*body.head, *body.paragraphs, *body.tail):
+    for line in lines:
         key = line.text.casefold()
         counts[key] = counts.get(key, 0) + 1
-    pool = [(line, len(head) - 1 - index, False) for index, line in enumerate(head)]
-    # The article's first lines may be its headline when the body could not tell them apart; only
-    # a line shaped like one (short, not ending like a sentence) is considered.
-    pool += [(line, 0, True) for line in body.paragraphs[:2]
-             if len(word_list(line.text)) <= 20 and line.text.rstrip("\"'\u201d\u2019)")[-1:] not in ".:;,"]
+    above = [line for line in lines if line.number < first][-200:]
+    pool = [(line, len(above) - 1 - index, False) for index, line in enumerate(above)]
+    for line in lines:
+        if first <= line.number < limit:
+            in_body = line.number in paragraphs
+            if not in_body and len(numbers) > 1 and line.number > numbers[1]:
+                continue  # below the second paragraph: a subheading or a teaser
+            if in_body and (len(word_list(line.text)) > 20 or line.text.rstrip("\"'\u201d\u2019)")[-1:] in ".:;,"):
+                continue
+            pool.append((line, 0, True if in_body else None))
     if body.headline is not None:
         pool.append((body.headline, 0, False))
     result: list[_Candidate] = []
@@ -377,8 +393,8 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
     address = {_stem(w) for w in _content(slug)} | {w for w in slug if w.isdigit()}
     article = Counter(t for p in body.paragraphs for t in _content(_tokens(p.text)))
     lead = Counter(t for p in body.paragraphs[:3] for t in _content(_tokens(p.text)))
-    candidates = _gather(body, page, address)
     everything = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1) if raw.strip()]
+    candidates = _gather(body, page, address, everything)
     texts = [line.text.casefold() for line in everything]
     for candidate in candidates:
         _score(candidate, address, article, lead)
