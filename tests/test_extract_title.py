@@ -37,6 +37,23 @@ def test_chrome_lines_are_never_headlines(chrome):
     assert chrome_reason(chrome, URL) is not None
 
 
+@pytest.mark.parametrize("headline", [
+    "Support for the harbour tariffs falls to a new low",
+    "Call for a harbour strike grows",
+    "Von der Leyen says the harbour tariffs break EU rules",
+    "Por qué subieron las tarifas del puerto",
+    "Di Maio visits the harbour",
+    "By the numbers: the harbour in 2019",
+    "Harbour board fires its editor",
+    "AC/DC play the harbour festival",
+    "Video shows dramatic rescue at the harbour",
+    "Home Depot sales miss, shares plunge",
+    "Shipping line inks $9 billion order for 30 new cranes, will expand the port by 2025",
+])
+def test_headlines_that_look_like_chrome_are_still_headlines(headline):
+    assert chrome_reason(headline, URL) is None
+
+
 def test_headline_is_taken_over_byline_caption_and_section_label():
     lines = ["Home", "News", "Fact Check", "Business", "Save Story",
              "Fact Check",

@@ -106,28 +106,33 @@ _UI_WORDS = {"save", "saved", "story", "share", "shares", "sharing", "options", 
              "expand", "collapse", "loading", "continue", "below", "above", "advertisement", "ad", "ads",
              "sponsored", "selected", "cancel", "submit", "send", "tips", "contact", "feedback", "rss",
              "alerts", "live", "now", "latest", "breaking", "news", "your", "my", "account", "profile"}
-_BYLINE = re.compile(r"^\s*(?:by|von|por|par|di|от|written by|posted by|words by|reporting by|author:?|"
-                     r"authors:?|story by|text by|report by)\s", re.IGNORECASE)
+# A byline: "By Anil Giri", "by Jeff Foust", "Von Moritz Bachmann", "Por Juan Pérez"; not a
+# headline opening with the same word ("By the numbers", "Von der Leyen says", "Por qué ...").
+_BYLINE = re.compile(r"^\s*(?:(?:(?i:by|von|por|par|\u043e\u0442)|di)\s+(?!(?i:the|der|den|qu\u00e9|que|\d))\w|"
+                     r"(?i:written by|posted by|words by|reporting by|story by|text by|report by|authors?:))")
 # A credit closing a line names a photographer's agency or a newsroom role: "Tom Davies
 # Associated Press", "Kevin Johnson and Kevin McCoy USA TODAY", "(Reed Saxon / Associated Press)".
-_CREDIT_END = re.compile(r"(?:\b(?:getty images|associated press|reuters|afp|ap photo|ap|epa|shutterstock|istock|"
+_CREDIT_END = re.compile(r"\b(?:getty images|associated press|reuters|afp|ap photo|ap|epa|shutterstock|istock|"
                          r"staff writer|staff reporter|contributor|correspondent|wire services?|news service|"
                          r"usa today|press association|screenshot|photographer|contributing writer|"
-                         r"senior writer|reporter|editor)\b|/\s*[A-Z][\w ]{1,30})[\s.)\]]*$", re.IGNORECASE)
+                         r"senior writer|reporter|editor)\b[\s.)\]]*$", re.IGNORECASE)
 # A caption ends with its credit: "REUTERS/Brendan McDermid", "EFE/Jane Doe/Pool/File",
 # "(Sourced photo)", "(Image: GETTY)", "(AP Photo/Jane Doe)".
-_CREDIT_TAIL = re.compile(r"(?:\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?:/[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})+|"
+_CREDIT_TAIL = re.compile(r"(?:[.!?]\s+[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?(?:/[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})+|"
                           r"\([^()]*\b(?:photo|photos|image|images|pic|picture|file|courtesy|credit|getty|reuters|"
                           r"ap|afp|epa|sourced|screenshot|screengrab)\b[^()]*\))\s*$", re.IGNORECASE)
 _SITE_CHROME = re.compile(r"\b(?:cookies?|newsletters?|subscribe|subscription|sign (?:up|in)|log ?in|"
                           r"all rights reserved|copyright|privacy (?:policy|settings)|terms of (?:use|service)|"
                           r"skip to|back to top|advertisement|sponsored content|paid content)\b|\u00a9", re.IGNORECASE)
-# Teasers, prompts and ads speak to the reader in the imperative ("Click for...", "Take a fresh
-# look...", "Sign up...", "Watch:"), or shout in capitals with an exclamation.
-_IMPERATIVE = re.compile(r"^\W*(?:click|tap|take|get|sign|subscribe|join|watch|listen|download|try|discover|"
-                         r"find out|learn more|see|shop|buy|order|register|follow|like|read|check out|don't miss|"
-                         r"do not miss|visit|call|book|start|enter|win|claim|save|support|donate|explore)\b",
-                         re.IGNORECASE)
+# Teasers, prompts and ads speak to the reader in the imperative: "Click for...", "Sign up...",
+# "Take a fresh look at your lifestyle.", "Watch: ...". Verbs that also open headlines as nouns
+# ("Support for ... falls", "Call for ...") are not among them; the rest count only when they
+# address the reader ("Get the...", "Join us", "Read more") or the line shouts or ends a sentence.
+_IMPERATIVE = re.compile(r"^\W*(?:click|tap|subscribe|download|sign up|don'?t miss|do not miss|learn more|find out|"
+                         r"check out)\b", re.IGNORECASE)
+_IMPERATIVE_IF = re.compile(r"^\W*(?:take|get|join|watch|listen|try|discover|see|shop|buy|register|follow|read|visit|"
+                            r"explore|win|enter)\b(?:\s*[:\u2014-]|\s+(?:a|an|the|our|your|us|now|here|more|up|"
+                            r"this|all|free|it|them)\b)", re.IGNORECASE)
 _NUMERIC_FIELD = re.compile(r"^[-+\u2212]?[$\u20ac\u00a3]?\d[\d.,:/]*%?$")
 
 
@@ -166,7 +171,9 @@ def chrome_reason(text: str, url: str = "") -> str | None:
     if CAPTION.search(text) or re.match(r"^(?:photo|image|picture|video|credit|source)s?\s*(?::|by\b|credit|"
                                         r"copyright|caption|courtesy)", text, re.I):
         return "a caption or credit"
-    if _CREDIT_END.search(text) and (len(words) <= 12 or re.search(r"\([^()]*\)\s*$", text)):
+    names = [w for w in words if w.lower() not in ("and", "of", "the", "&")]
+    if _CREDIT_END.search(text) and (len(words) <= 10 and all(w[:1].isupper() for w in names) or
+                                     re.search(r"\([^()]*\)\s*$", text)):
         return "a credit (a name and an agency or a newsroom role)"
     if _SITE_CHROME.search(text) and len(words) <= 14 or re.search(r"\u00a9|all rights reserved", text, re.I):
         return "the site's own chrome (subscriptions, notices, copyright)"
@@ -177,7 +184,8 @@ def chrome_reason(text: str, url: str = "") -> str | None:
         return "interface words"
     if _fields_numeric(text):
         return "a row of numbers"
-    if _IMPERATIVE.match(text) and (text.isupper() or terminal(text) or len(words) <= 10):
+    if _IMPERATIVE.match(text) or _IMPERATIVE_IF.match(text) and (text.isupper() or terminal(text) or
+                                                                  len(words) <= 10):
         return "a teaser or prompt speaking to the reader"
     if text.isupper() and text.rstrip().endswith("!"):
         return "a shouted teaser"
