@@ -182,6 +182,8 @@ def _capture_day(lines: list[Line], title: Line | None) -> tuple[str, Line] | No
     for line in lines[:6]:
         if title is not None and line.number >= title.number:
             break
+        if _STORE_STAMP.match(line.text):
+            continue  # the capture store's own record, not the page's
         mentions = [m for m in find_dates(line.text) if m.precision == "day"]
         if not mentions:
             continue
