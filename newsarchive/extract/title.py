@@ -404,25 +404,44 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
     everything = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1) if raw.strip()]
     candidates = _gather(body, page, address, everything)
     texts = [line.text.casefold() for line in everything]
+    # Lines that may repeat a headline in other words (a caption or a share box; not a sentence).
+    positions = {line.number: index for index, line in enumerate(everything)}
+    shapes = [(line.number, _content(_tokens(line.text))) for line in everything
+              if len(line.text) < 300 and not line.text.rstrip("\"'\u201d\u2019)").endswith(".")]
     for candidate in candidates:
         _score(candidate, address, article, lead)
+        index = positions.get(candidate.line.number)
+        if index and re.fullmatch(r"\W*(?:video|videos|watch|gallery|photos?|listen|audio|play|podcast)\W*",
+                                  everything[index - 1].text, re.IGNORECASE):
+            candidate.score -= 1.0  # the title of a video or a gallery, under its label
         marks, candidate.mark_line = _marks_below(everything, candidate.line.number)
         if marks:
             candidate.score += marks
         elif _in_a_list(everything, candidate.line.number, page.url):
             candidate.score -= 1.0
         folded = candidate.text.casefold()
-        if len(word_list(candidate.text)) >= 3 and sum(1 for t in texts if folded in t) > 1:
-            candidate.score += 0.5  # printed twice (a breadcrumb or a share box repeats the headline)
+        mine = _content(_tokens(candidate.text))
+        if len(word_list(candidate.text)) >= 3 and (sum(1 for t in texts if folded in t) > 1 or len(mine) >= 5 and any(
+                number != candidate.line.number and abs(len(other) - len(mine)) <= 2 and
+                len(mine & other) >= 0.75 * len(mine)
+                for number, other in shapes)):
+            candidate.score += 0.5  # printed twice (a breadcrumb, a share box or a caption repeats the headline)
         if body.headline is not None and candidate.line.number == body.headline.number:
             candidate.score += 1.0
-    # A line below another candidate's byline or stamp is a standfirst or a caption, not the headline.
+    # A line below another candidate's byline or stamp is a standfirst or a caption, not the
+    # headline; so is a line right below a headline-sized one when the byline or stamp follows it.
     for upper in candidates:
-        if upper.mark_line and (len(word_list(upper.text)) >= 4 or _unspaced(upper.text)) and \
-                not upper.text.rstrip("\"'\u201d\u2019)").endswith("."):
-            for lower in candidates:
-                if upper.line.number < upper.mark_line < lower.line.number <= upper.line.number + 8:
-                    lower.score -= 1.0
+        if not (len(word_list(upper.text)) >= 4 or _unspaced(upper.text)) or \
+                upper.text.rstrip("\"'\u201d\u2019)").endswith(".") or upper.in_body is not False:
+            continue
+        for lower in candidates:
+            if lower.text == upper.text:
+                continue
+            if upper.mark_line and upper.line.number < upper.mark_line < lower.line.number <= upper.line.number + 8:
+                lower.score -= 1.0
+            elif lower.mark_line and 1 <= positions.get(lower.line.number, 0) - positions.get(upper.line.number, 0) <= 2 \
+                    and upper.score > lower.score - 1.5:
+                lower.score -= 0.7
     best = max(candidates, key=lambda c: (c.score, -c.near), default=None)
     if best is not None and (best.score >= 3.0 or not slug):
         line = best.line
