@@ -395,41 +395,35 @@ def _in_a_list(lines: list[Line], number: int, url: str) -> bool:
     return _teaser_shaped(lines[index - 1].text, url) and _teaser_shaped(lines[index + 1].text, url)
 
 
-def extract_title(page: Page, registry: Registry, done: dict) -> Found:
-    body: Body = done["body"].value
-    slug = address_words(page.url)
-    address = {_stem(w) for w in _content(slug)} | {w for w in slug if w.isdigit()}
-    article = Counter(t for p in body.paragraphs for t in _content(_tokens(p.text)))
-    lead = Counter(t for p in body.paragraphs[:3] for t in _content(_tokens(p.text)))
-    everything = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1) if raw.strip()]
-    candidates = _gather(body, page, address, everything)
-    texts = [line.text.casefold() for line in everything]
-    # Lines that may repeat a headline in other words (a caption or a share box; not a sentence).
-    positions = {line.number: index for index, line in enumerate(everything)}
-    shapes = [(line.number, _content(_tokens(line.text))) for line in everything
-              if len(line.text) < 300 and not line.text.rstrip("\"'\u201d\u2019)").endswith(".")]
-    for candidate in candidates:
-        _score(candidate, address, article, lead)
-        index = positions.get(candidate.line.number)
-        if index and re.fullmatch(r"\W*(?:video|videos|watch|gallery|photos?|listen|audio|play|podcast)\W*",
-                                  everything[index - 1].text, re.IGNORECASE):
-            candidate.score -= 1.0  # the title of a video or a gallery, under its label
-        marks, candidate.mark_line = _marks_below(everything, candidate.line.number)
-        if marks:
-            candidate.score += marks
-        elif _in_a_list(everything, candidate.line.number, page.url):
-            candidate.score -= 1.0
-        folded = candidate.text.casefold()
-        mine = _content(_tokens(candidate.text))
-        if len(word_list(candidate.text)) >= 3 and (sum(1 for t in texts if folded in t) > 1 or len(mine) >= 5 and any(
-                number != candidate.line.number and abs(len(other) - len(mine)) <= 2 and
-                len(mine & other) >= 0.75 * len(mine)
-                for number, other in shapes)):
-            candidate.score += 0.5  # printed twice (a breadcrumb, a share box or a caption repeats the headline)
-        if body.headline is not None and candidate.line.number == body.headline.number:
-            candidate.score += 1.0
-    # A line below another candidate's byline or stamp is a standfirst or a caption, not the
-    # headline; so is a line right below a headline-sized one when the byline or stamp follows it.
+_MEDIA_LABEL = re.compile(r"\W*(?:video|videos|watch|gallery|photos?|listen|audio|play|podcast)\W*", re.IGNORECASE)
+
+
+def _place_score(candidate: _Candidate, page: Page, body: Body, everything: list[Line],
+                 positions: dict[int, int], shapes: list[tuple[int, set[str]]]) -> None:
+    """What the lines around a candidate say about it: a byline or stamp under it, a teaser list
+    around it, a media label above it, the same words printed elsewhere on the page."""
+    index = positions.get(candidate.line.number)
+    if index and _MEDIA_LABEL.fullmatch(everything[index - 1].text):
+        candidate.score -= 1.0  # the title of a video or a gallery, under its label
+    marks, candidate.mark_line = _marks_below(everything, candidate.line.number)
+    if marks:
+        candidate.score += marks
+    elif _in_a_list(everything, candidate.line.number, page.url):
+        candidate.score -= 1.0
+    folded = candidate.text.casefold()
+    mine = _content(_tokens(candidate.text))
+    contained = sum(1 for line in everything if folded in line.text.casefold()) > 1
+    reworded = len(mine) >= 5 and any(number != candidate.line.number and abs(len(other) - len(mine)) <= 2 and
+                                      len(mine & other) >= 0.75 * len(mine) for number, other in shapes)
+    if len(word_list(candidate.text)) >= 3 and (contained or reworded):
+        candidate.score += 0.5  # printed twice (a breadcrumb, a share box or a caption repeats the headline)
+    if body.headline is not None and candidate.line.number == body.headline.number:
+        candidate.score += 1.0
+
+
+def _demote_standfirsts(candidates: list[_Candidate], positions: dict[int, int]) -> None:
+    """A line below another candidate's byline or stamp is a standfirst or a caption, not the
+    headline; so is a line right below a headline-sized one when the byline or stamp follows it."""
     for upper in candidates:
         if not (len(word_list(upper.text)) >= 4 or _unspaced(upper.text)) or \
                 upper.text.rstrip("\"'\u201d\u2019)").endswith(".") or upper.in_body is not False:
@@ -439,9 +433,27 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
                 continue
             if upper.mark_line and upper.line.number < upper.mark_line < lower.line.number <= upper.line.number + 8:
                 lower.score -= 1.0
-            elif lower.mark_line and 1 <= positions.get(lower.line.number, 0) - positions.get(upper.line.number, 0) <= 2 \
-                    and upper.score > lower.score - 1.5:
+            elif lower.mark_line and upper.score > lower.score - 1.5 and \
+                    1 <= positions.get(lower.line.number, 0) - positions.get(upper.line.number, 0) <= 2:
                 lower.score -= 0.7
+
+
+def extract_title(page: Page, registry: Registry, done: dict) -> Found:
+    body: Body = done["body"].value
+    slug = address_words(page.url)
+    address = {_stem(w) for w in _content(slug)} | {w for w in slug if w.isdigit()}
+    article = Counter(t for p in body.paragraphs for t in _content(_tokens(p.text)))
+    lead = Counter(t for p in body.paragraphs[:3] for t in _content(_tokens(p.text)))
+    everything = [Line(n, clean_line(raw)) for n, raw in enumerate(page.text.splitlines(), 1) if raw.strip()]
+    positions = {line.number: index for index, line in enumerate(everything)}
+    # Lines that may repeat a headline in other words (a caption, a share box; not a sentence).
+    shapes = [(line.number, _content(_tokens(line.text))) for line in everything
+              if len(line.text) < 300 and not line.text.rstrip("\"'\u201d\u2019)").endswith(".")]
+    candidates = _gather(body, page, address, everything)
+    for candidate in candidates:
+        _score(candidate, address, article, lead)
+        _place_score(candidate, page, body, everything, positions, shapes)
+    _demote_standfirsts(candidates, positions)
     best = max(candidates, key=lambda c: (c.score, -c.near), default=None)
     if best is not None and (best.score >= 3.0 or not slug):
         line = best.line
@@ -449,7 +461,8 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
         # stands where a headline stands: with a byline or a date printed under it.
         sure = best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or \
             (not slug and best.score >= 4.0 and best.mark_line > 0)
-        where = "the article's first line" if best.in_body else f"{best.near + 1} lines above the article"
+        where = {True: "the article's first paragraph", None: "among the article's first lines"}.get(
+            best.in_body, f"{best.near + 1} lines above the article")
         why = f"headline: line {line.number}, {where}"
         if best.how:
             why += f" ({best.how})"
