@@ -155,3 +155,17 @@ def test_a_capture_stores_own_date_stamp_is_used_when_nothing_better_exists_and_
     assert "capture's own stamp" in found.evidence
     dated = ex.extract(ex.Page(text, "https://dailystar.example/2023/08/28/harbour-board-raises-tariffs"), EMPTY)
     assert dated["date"].value.iso == "2023-08-28" and dated["date"].confident
+
+
+def test_a_labelled_stamp_just_below_the_article_counts_but_a_comment_date_does_not():
+    found = date_of([HEADLINE, *ARTICLE, "This entry was posted on Monday, May 20th, 2019 at 3:45 pm by Ewa Lis.",
+                     "Leave a Reply"])
+    assert found.value.iso == "2019-05-20"
+    comment = date_of([HEADLINE, *ARTICLE, "Leave a Reply", "joetoronto says:", "May 21, 2019 at 9:14 am",
+                       "Posted on May 22, 2019", "The tariffs are too high, if you ask me."])
+    assert comment.value.iso is None
+
+
+def test_a_sentence_of_the_article_saying_when_something_was_published_is_not_a_stamp():
+    found = date_of([HEADLINE, *ARTICLE, "The board's statement was published on May 3, 2019, after the vote."])
+    assert found.value.iso is None

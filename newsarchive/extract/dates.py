@@ -25,7 +25,7 @@ import calendar
 import datetime as _dt
 import re
 from .datetext import FOREIGN_MONTHS, MONTHS, WEEKDAY, DateMention, dates_in_address, find_dates, valid
-from .lines import CAPTION
+from .lines import CAPTION, line_kind
 from .prose import masked, word_list
 from .records import Body, DateValue, Found, Line, Page, Registry
 
@@ -54,6 +54,11 @@ _DATELINE_HEAD = re.compile(r"^[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?\
 _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}?)(?:\s*\([^)]{1,40}\))?\s*,\s*"
                        r"(?:(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})|(?P<day2>\d{1,2})\s+(?P<month2>[A-Za-z]{3,9}))"
                        r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+# A stamp closing a post: "Posted on May 20, 2019", "This entry was posted on ..." (not a
+# sentence of the article that mentions when something was published).
+_SIGNED_OFF = re.compile(r"^\W*(?:(?:first )?(?:published|posted)\b|this (?:entry|post|article|story|item) was "
+                         r"(?:first )?(?:published|posted)\b)", re.IGNORECASE)
+_BOX = re.compile(r"^\W*(?:related|more|read|see|also|leave a|comments?|\d+ comments?|share|tags?)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:on|last|since|until|by)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday)\b|\b(?P<word>yesterday)\b")
 
@@ -287,6 +292,16 @@ def extract_date(page: Page, registry: Registry, done: dict) -> Found:
     capture = _capture_day(lines, title)
     block = [line for line in _meta_block(lines, body, title) if capture is None or line is not capture[1]]
     stamps = _stamps(block, address)
+    # Below the article, a blog prints "This entry was posted on May 20, 2019 ..."; only such a
+    # labelled stamp counts, on the last paragraph's line or one of the two right after it, before
+    # any box of other stories or comments.
+    below = list(body.paragraphs[-1:])  # the body may have kept the stamp as its last paragraph
+    for line in [line for line in lines if body.paragraphs and line.number > body.paragraphs[-1].number][:2]:
+        if line_kind(line) == "end" or _BOX.match(line.text):
+            break
+        below.append(line)
+    below = [line for line in below if _SIGNED_OFF.match(line.text)]
+    stamps += [s for s in _stamps(below, address) if s.kind == "published"]
     notes: list[str] = []
     value, evidence, sure = None, "", True
 
