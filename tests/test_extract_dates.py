@@ -169,3 +169,10 @@ def test_a_labelled_stamp_just_below_the_article_counts_but_a_comment_date_does_
 def test_a_sentence_of_the_article_saying_when_something_was_published_is_not_a_stamp():
     found = date_of([HEADLINE, *ARTICLE, "The board's statement was published on May 3, 2019, after the vote."])
     assert found.value.iso is None
+
+
+def test_a_date_in_the_first_paragraph_is_not_a_stamp():
+    found = date_of(["Menu", HEADLINE, "By Ewa Lis",
+                     "The report, published on May 3, 2019 at 10 am, found the harbour tariffs too low.",
+                     *ARTICLE])
+    assert found.value.iso is None

@@ -26,7 +26,7 @@ import datetime as _dt
 import re
 from .datetext import FOREIGN_MONTHS, MONTHS, WEEKDAY, DateMention, dates_in_address, find_dates, valid
 from .lines import CAPTION, line_kind
-from .prose import masked, word_list
+from .prose import masked, terminal, word_list
 from .records import Body, DateValue, Found, Line, Page, Registry
 
 # Words that label a stamp, in the languages the month names are read in.
@@ -120,7 +120,10 @@ def _not_a_stamp(line: Line) -> str | None:
         return "a caption"
     if re.match(r"^\s*[\u2014\u2013-]", text) or re.search(r"\(@\w+\)|\bpic\.twitter\.com", text):
         return "an embedded post's attribution"
-    if len(word_list(text)) > 30:
+    words = len(word_list(text))
+    labelled = re.match(r"^\W*(?:" + _PUBLISHED + "|" + _UPDATED + r")\b", text, re.IGNORECASE) or \
+        _SIGNED_OFF.match(text)
+    if words > 30 or words >= 10 and terminal(text) and not labelled:
         return "a sentence of text"
     return None
 
