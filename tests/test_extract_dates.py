@@ -176,3 +176,8 @@ def test_a_date_in_the_first_paragraph_is_not_a_stamp():
                      "The report, published on May 3, 2019 at 10 am, found the harbour tariffs too low.",
                      *ARTICLE])
     assert found.value.iso is None
+
+
+def test_address_ending_in_a_compact_date():
+    assert dates_in_address("https://a.example/world/quake-rescuers-keep-searching-20120208")[0][0].iso == "2012-02-08"
+    assert dates_in_address("https://a.example/world/quake-rescuers-keep-searching-12345678") == []

@@ -148,6 +148,7 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
         r"/((?:19|20)\d\d)-(\d\d)/(\d\d)(?=/|$)",  # /2012-08/22/
         r"(?<![\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\d])",  # /2012-08-22-title
         r"/((?:19|20)\d\d)(\d\d)(\d\d)\d*(?=[-_/.]|$)",  # /201802201061826555-title
+        r"[-_]((?:19|20)\d\d)(\d\d)(\d\d)(?=\.\w+$|/?$)",  # /Quake-rescuers-begged-20120208
     ]
     for pattern in day_patterns:
         for match in re.finditer(pattern, path):
