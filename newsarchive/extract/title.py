@@ -354,6 +354,8 @@ def _gather(body: Body, page: Page, address: set[str], lines: list[Line]) -> lis
             if chrome_reason(text, page.url):
                 continue
             words = len(word_list(text))
+            if words > 30:
+                continue  # a paragraph, not a headline
             if words < 2 and not _unspaced(text) or _unspaced(text) and sum(c.isalpha() for c in text) < 8:
                 continue  # one word: a section or a button
             if words <= 4 and counts.get(text.casefold(), 0) > 1 and not _unspaced(text):
@@ -459,8 +461,8 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
         line = best.line
         # Sure when the address confirms it, or, for an address without words, when the line
         # stands where a headline stands: with a byline or a date printed under it.
-        sure = best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or \
-            (not slug and best.score >= 4.0 and best.mark_line > 0)
+        sure = (best.cover >= 0.5 or (bool(slug) and best.score >= 5.0 and best.cover > 0) or
+                (not slug and best.score >= 4.0 and best.mark_line > 0)) and len(sentences(best.text)) < 2
         where = {True: "the article's first paragraph", None: "among the article's first lines"}.get(
             best.in_body, f"{best.near + 1} lines above the article")
         why = f"headline: line {line.number}, {where}"
