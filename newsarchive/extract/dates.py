@@ -96,14 +96,19 @@ def _page_lines(page: Page) -> list[Line]:
 def _meta_block(lines: list[Line], body: Body, title: Line | None) -> list[Line]:
     """The lines around the headline where a page prints its byline and stamps.
 
-    From three lines above the headline down to the article's second paragraph (at most twelve
-    lines below the headline); without a headline, the eight lines above the first paragraph.
+    From three lines above the headline down to the article's second sentence-shaped paragraph
+    (at most twelve lines below the headline); without a headline, the eight lines above the
+    first paragraph.
     """
     paragraphs = [p.number for p in body.paragraphs]
+    # The article's sentences after its first paragraph end the block (a short stamp line the
+    # body kept as a paragraph does not).
+    prose = [p.number for p in body.paragraphs[1:] if len(word_list(p.text)) >= 10 and terminal(p.text)]
     if title is not None:
         top, bottom = title.number - 3, title.number + 12
-        if len(paragraphs) >= 2 and paragraphs[1] > title.number:
-            bottom = min(bottom, paragraphs[1] - 1)
+        later = [n for n in prose if n > title.number]
+        if later:
+            bottom = min(bottom, later[0] - 1)
     elif paragraphs:
         top, bottom = paragraphs[0] - 8, paragraphs[0]
     else:
