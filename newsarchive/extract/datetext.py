@@ -1,4 +1,13 @@
-"""Dates as pages print them, and as addresses carry them."""
+"""Dates as pages print them, and as addresses carry them.
+
+Pages print dates in many shapes: "Nov. 19, 2019", "19 November 2019", "25. September 2018",
+"22 de outubro de 2010", "19 listopada 2019", "2019-11-19T10:53", "19.11.2019", "2016.12.01",
+"2018年10月15日", "11/19/19" and, glued by a capture, "NOV 15, 20195:45 AM". `find_dates`
+reads them all. Month names of other languages come from dateparser's locale data (a
+well-kept table of month names and their inflected forms for many languages). A numeric date
+whose order cannot be told ("05/11/2019": 5 November or May 11?) is not read at all: an
+unknown date is better than a wrong one.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +18,58 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
-# --- dates --------------------------------------------------------------------------------
+# --- month names ------------------------------------------------------------------------------
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+
+# Languages whose month names are read; a name two languages give to different months is left
+# out, and so are names of fewer than four letters (too often another word).
+_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl", "pl", "ru", "uk", "id", "tr", "sv", "da", "nb", "fi", "ro", "cs")
+
+
+def _foreign_months() -> dict[str, int]:
+    try:
+        from dateparser.languages import default_loader
+    except ImportError:  # pragma: no cover - dateparser is a dependency; English still works without it
+        return {}
+    table: dict[str, int] = {}
+    clash: set[str] = set()
+    for code in _LANGUAGES:
+        info = default_loader.get_locale(code).info
+        for number, english in enumerate(calendar.month_name):
+            for name in info.get(english.lower(), []) if english else []:
+                name = name.lower().rstrip(".")
+                if len(name) < 4 or not name.isalpha() or name in MONTHS:
+                    continue
+                if table.get(name, number) != number:
+                    clash.add(name)
+                table.setdefault(name, number)
+    # "Mars 2020" is a mission to the planet more often than March in French.
+    return {name: number for name, number in table.items() if name not in clash and name not in {"mars"}}
+
+
+FOREIGN_MONTHS = _foreign_months()
+_ALL_MONTHS = {**FOREIGN_MONTHS, **MONTHS}
+_MONTH = r"(?P<month>" + "|".join(sorted(map(re.escape, _ALL_MONTHS), key=len, reverse=True)) + r")\.?"
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"  # "20195:45 AM": a year glued to a time
 _DATE_PATTERNS = [
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
-    re.compile(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b",
+    # 2019-11-19, 2019-11-19T10:53, 2016.12.01, 2019/11/19, 2018年10月15日
+    re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d\d)(?P<sep>[-./])(?P<mnum>\d\d?)(?P=sep)(?P<day>\d\d?)(?![\d])"),
+    re.compile(r"(?P<year>(?:19|20)\d\d)\s*\u5e74\s*(?P<mnum>\d{1,2})\s*\u6708\s*(?P<day>\d{1,2})\s*\u65e5"),
+    # 19.11.2019 (day first; "11.14.2019" is read month first, as no month has 14)
+    re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d\d)(?![\d])"),
+    # 11/19/19, 21/06/2014: read only when one of the two numbers cannot be a month
+    re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)?\d\d)(?![\d/])"),
+    # 19 November 2019, 25. September 2018, 22 de outubro de 2010, 5th of March, 2019
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR,
                re.IGNORECASE),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
-    re.compile(r"\b" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
+    # November 19, 2019; Nov. 19 2019; NOV 15, 20195:45 AM
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR, re.IGNORECASE),
+    # November 2019
+    re.compile(r"\b" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR, re.IGNORECASE),
 ]
 DATE_ONLY = re.compile(r"^[\W_]*(?:" + WEEKDAY + r"[\W_]*)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}|"
                         r"[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|"
@@ -38,6 +85,29 @@ class DateMention:
     end: int
 
 
+def _numbers(parts: dict) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a match, or None when its order cannot be told."""
+    year = int(parts["year"])
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    if parts.get("a"):
+        a, b = int(parts["a"]), int(parts["b"])
+        if a > 12 >= b:
+            return year, b, a
+        if b > 12 >= a:
+            return year, a, b
+        if a == b:
+            return year, a, b
+        return None
+    if parts.get("mnum"):
+        month, day = int(parts["mnum"]), int(parts["day"])
+        if month > 12 >= day and "sep" not in parts:
+            month, day = day, month  # 11.14.2019
+        return year, month, day
+    month = _ALL_MONTHS.get((parts.get("month") or "").lower().rstrip("."))
+    return year, month, int(parts["day"]) if parts.get("day") else None
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Full dates (day or month precision) printed in `text`, left to right, not overlapping."""
     found: list[DateMention] = []
@@ -46,14 +116,14 @@ def find_dates(text: str) -> list[DateMention]:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            parts = match.groupdict()
-            month = int(parts["mnum"]) if parts.get("mnum") else MONTHS.get((parts.get("month") or "").lower())
-            year = int(parts["year"])
             taken.append((match.start(), match.end()))  # an impossible date is no date, nor a month
+            numbers = _numbers(match.groupdict())
+            if numbers is None:
+                continue
+            year, month, day = numbers
             if not month or not 1 <= month <= 12:
                 continue
-            if parts.get("day"):
-                day = int(parts["day"])
+            if day is not None:
                 if not 1 <= day <= calendar.monthrange(year, month)[1]:
                     continue
                 iso, precision = f"{year:04d}-{month:02d}-{day:02d}", "day"
@@ -78,6 +148,7 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
         r"/((?:19|20)\d\d)-(\d\d)/(\d\d)(?=/|$)",  # /2012-08/22/
         r"(?<![\d])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\d])",  # /2012-08-22-title
         r"/((?:19|20)\d\d)(\d\d)(\d\d)\d*(?=[-_/.]|$)",  # /201802201061826555-title
+        r"[-_]((?:19|20)\d\d)(\d\d)(\d\d)(?=\.\w+$|/?$)",  # /Quake-rescuers-begged-20120208
     ]
     for pattern in day_patterns:
         for match in re.finditer(pattern, path):
@@ -86,6 +157,11 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
                 found.append((DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day"), match.group().strip("/-_")))
     if found:
         return found
+    match = re.search(r"/((?:19|20)\d\d)/([a-z]{3,9})/(\d\d?)(?=/)", path, re.IGNORECASE)  # /2019/nov/18/
+    if match and MONTHS.get(match.group(2).lower()) and valid(int(match.group(1)), MONTHS[match.group(2).lower()],
+                                                                int(match.group(3))):
+        iso = f"{int(match.group(1)):04d}-{MONTHS[match.group(2).lower()]:02d}-{int(match.group(3)):02d}"
+        return [(DateValue(iso, "day"), match.group().strip("/"))]
     match = re.search(r"/((?:19|20)\d\d)[/-](\d\d?)(?=/)", path)
     if match and valid(int(match.group(1)), int(match.group(2))):
         return [(DateValue(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", "month"), match.group().strip("/"))]
