@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     measure.add_argument("--corpus", metavar="DIR", help="score extraction on this corpus instead: the "
                          "article-extraction benchmark's layout (ground-truth.json, text/, html/) or the "
                          "team's own (truth.yaml, captures/); exits 1 when a target is missed")
+    measure.add_argument("--kind", choices=("text", "html"), default="text",
+                         help="with --corpus (benchmark layout): score the text captures (text/, default) or the "
+                              "saved pages (html/*.html.gz, read as 'add PAGE.html' reads them)")
     measure.add_argument("--json", metavar="FILE", help="with --corpus: also write every figure to FILE as JSON")
     return parser
 
@@ -104,7 +107,7 @@ def _quality_corpus(args) -> int:
 
     from . import corpus_quality
     try:
-        report = corpus_quality.measure(Path(args.corpus))
+        report = corpus_quality.measure(Path(args.corpus), kind=args.kind)
     except corpus_quality.CorpusError as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1
