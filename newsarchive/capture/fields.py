@@ -139,6 +139,8 @@ def extract_body(page: CapturedPage, folded: FoldedText, text_body: ex.Body) -> 
     cursor, dropped = 0, 0
     for block in blocks:
         span = folded.find(block, cursor)
+        if span is None and block.startswith("- "):  # a list item, as trafilatura marks it
+            span = folded.find(block[2:], cursor)
         if span is None:
             dropped += 1
             continue
