@@ -323,7 +323,7 @@ def _read_page_capture(path: Path, shown: str, problems: list[Diagnostic], ctx: 
     except CaptureError as failure:
         problems.append(Diagnostic(shown, None, None, f"capture file: {failure.message}", failure.hint))
         return None
-    ctx["capture_data"] = data
+    ctx["capture_data"] = (shown, data)
     return html
 
 
@@ -363,10 +363,10 @@ def _f_archive(value, report, ctx):
             report.error(f"archive.{key}", f"missing or not text: {item!r}", "", "archive", key)
             return None
         fields[key] = item.strip()
-    data = ctx.get("capture_data")
-    if data is not None and digest_matches(data, fields["payload_digest"]) is False:
-        report.error("archive.payload_digest", "the capture's bytes do not have this payload digest: the capture "
-                     "is not the record's payload as archived", "restore the capture from the web archive",
+    kept = ctx.get("capture_data")
+    if kept is not None and digest_matches(kept[1], fields["payload_digest"]) is False:
+        report.error("archive.payload_digest", f"the bytes of {kept[0]} do not have this payload digest: the "
+                     "capture is not the record's payload as archived", "restore the capture from the web archive",
                      "archive", "payload_digest")
     return WebArchiveRecord(**fields)
 

@@ -194,4 +194,21 @@ def read_archive(path: Path) -> Iterator[CapturedPage | Skipped]:
                     yield from _records(stream, f"{name}/{member}", wanted)
         return
     with open(path, "rb") as stream:
+        _check_warc_start(stream, name)
         yield from _records(stream, name, None)
+
+
+def _check_warc_start(stream, name: str) -> None:
+    """A WARC begins with a record's version line ("WARC/1.0"); warcio would read other text as
+    an old ARC file, record after made-up record."""
+    head = stream.read(4096)
+    stream.seek(0)
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error as failure:
+            raise CaptureError(f"{name} record 1", f"the gzip data is damaged ({failure})",
+                               "write or download the archive again")
+    if not head.lstrip(b"\r\n").startswith(b"WARC/"):
+        raise CaptureError(name, "not a WARC file: it does not begin with a WARC record (\"WARC/1.0\")",
+                           "give the .warc or .warc.gz a web archiving tool wrote")

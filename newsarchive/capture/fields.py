@@ -131,6 +131,9 @@ def _jsonld_body(page: CapturedPage, folded: FoldedText) -> str:
     return fold(body) if shown >= 0.9 * len(words) else ""
 
 
+MIN_ARTICLE_WORDS = 25  # a news article says at least a couple of sentences; a menu or a login page does not
+
+
 def extract_body(page: CapturedPage, folded: FoldedText, text_body: ex.Body) -> ex.Found:
     blocks = _trafilatura_blocks(page)
     reference = _jsonld_body(page, folded)
@@ -157,9 +160,15 @@ def extract_body(page: CapturedPage, folded: FoldedText, text_body: ex.Body) -> 
     evidence = f"{how}: {len(paragraphs)} blocks, each found in the page's text"
     if dropped:
         evidence += f"; {dropped} block(s) the page's text does not show were left out"
-    if not paragraphs:
-        return ex.Found(replace(text_body, removed=()), "trafilatura found no article in the markup; "
-                        "the page's text was read as a text capture", confident=False)
+    if sum(len(line.text.split()) for line in paragraphs) < MIN_ARTICLE_WORDS:
+        # A menu, a gallery, a login page: read the page's text as a text capture would be.
+        words = sum(len(line.text.split()) for line in text_body.paragraphs)
+        if words < MIN_ARTICLE_WORDS:
+            return ex.Found(replace(text_body, paragraphs=(), removed=()),
+                            f"no article: fewer than {MIN_ARTICLE_WORDS} words of article text in the markup "
+                            "or the page's text", confident=False)
+        return ex.Found(text_body, "trafilatura found no article in the markup; the page's text was read as a "
+                        "text capture", confident=False)
     first, last = paragraphs[0].number, paragraphs[-1].number
     head = tuple(l for l in text_body.head + text_body.paragraphs + text_body.tail if l.number < first)
     tail = tuple(l for l in text_body.head + text_body.paragraphs + text_body.tail if l.number > last)
