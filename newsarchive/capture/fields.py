@@ -131,7 +131,9 @@ def _jsonld_body(page: CapturedPage, folded: FoldedText) -> str:
     return fold(body) if shown >= 0.9 * len(words) else ""
 
 
-MIN_ARTICLE_WORDS = 25  # a news article says at least a couple of sentences; a menu or a login page does not
+# A news article says at least a couple of sentences (about 25 English words; counted in
+# characters, as Japanese or Chinese text has no spaces); a menu or a login page does not.
+MIN_ARTICLE_CHARS = 150
 
 
 def extract_body(page: CapturedPage, folded: FoldedText, text_body: ex.Body) -> ex.Found:
@@ -160,12 +162,11 @@ def extract_body(page: CapturedPage, folded: FoldedText, text_body: ex.Body) -> 
     evidence = f"{how}: {len(paragraphs)} blocks, each found in the page's text"
     if dropped:
         evidence += f"; {dropped} block(s) the page's text does not show were left out"
-    if sum(len(line.text.split()) for line in paragraphs) < MIN_ARTICLE_WORDS:
+    if sum(len(line.text) for line in paragraphs) < MIN_ARTICLE_CHARS:
         # A menu, a gallery, a login page: read the page's text as a text capture would be.
-        words = sum(len(line.text.split()) for line in text_body.paragraphs)
-        if words < MIN_ARTICLE_WORDS:
+        if sum(len(line.text) for line in text_body.paragraphs) < MIN_ARTICLE_CHARS:
             return ex.Found(replace(text_body, paragraphs=(), removed=()),
-                            f"no article: fewer than {MIN_ARTICLE_WORDS} words of article text in the markup "
+                            f"no article: fewer than {MIN_ARTICLE_CHARS} characters of article text in the markup "
                             "or the page's text", confident=False)
         return ex.Found(text_body, "trafilatura found no article in the markup; the page's text was read as a "
                         "text capture", confident=False)
