@@ -198,3 +198,11 @@ def test_nothing_from_a_captured_page_reaches_the_site(project, tmp_path):
     # The capture itself is not published: no built file holds its bytes or its name.
     capture = next((project / "articles" / "captures").glob("*.html"))
     assert not any(p.name == capture.name for p in site.rglob("*"))
+
+
+def test_quality_reads_an_archived_saved_page_as_add_did(project):
+    assert run_build(project, "add", str(PAGES / f"{NBC}.html.gz")).code == 0
+    measured = run_build(project, "quality")
+    assert measured.code == 0, measured.err
+    row = next(line for line in measured.out.splitlines() if line.startswith("new-york-man-pleads-guilty"))
+    assert row.split()[1:5] == ["ok", "ok", "ok", "ok"]  # title, date, publisher, original as added
