@@ -440,7 +440,8 @@ def _read_page_file(path: Path, url: str | None):
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
     if not page.url:
-        raise _fail(path, "the page names no address of its own (no <link rel=\"canonical\">, no og:url)",
+        raise _fail(path, "the page names no address of its own (no <link rel=\"canonical\">, no og:url, no "
+                          "address written by the tool that saved it)",
                     "give the address it was saved from: --url https://...")
     return page
 
@@ -529,6 +530,9 @@ def compose_page_article(result: ex.Extraction, page, capture_name: str) -> str:
     author = result.fields.get("author")
     if author is not None and author.value:
         extra.append(f"author: {_scalar(author.value)}")
+    if page.provenance is None and page.saved_at:
+        extra += [f"captured: {_scalar(page.saved_at)}",
+                  "# The capture time (SingleFile's 'saved date' in the page) is not the publication date (date)."]
     if page.provenance is not None:
         record = page.provenance
         extra += [f"captured: {_scalar(record.captured)}",

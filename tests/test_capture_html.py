@@ -206,3 +206,23 @@ def test_quality_reads_an_archived_saved_page_as_add_did(project):
     assert measured.code == 0, measured.err
     row = next(line for line in measured.out.splitlines() if line.startswith("new-york-man-pleads-guilty"))
     assert row.split()[1:5] == ["ok", "ok", "ok", "ok"]  # title, date, publisher, original as added
+
+
+def test_a_singlefile_page_gives_its_address_and_the_time_it_was_saved(project, tmp_path):
+    html = gzip.decompress((PAGES / "5a822960e9a2.html.gz").read_bytes()).decode("utf-8")
+    html = re.sub(r'<meta[^>]*og:url[^>]*>|<link[^>]*rel="canonical"[^>]*>', "", html)  # no address of its own
+    address = TRUTH["5a822960e9a2"]["url"]
+    html = html.replace("<html", f"<!--\n Page saved with SingleFile \n url: {address} \n saved date: Thu Nov 21 "
+                                  "2019 11:30:00 GMT+0100 (Central European Standard Time)\n-->\n<html", 1)
+    page = tmp_path / "singlefile.html"
+    page.write_text(html, encoding="utf-8")
+    before = snapshot(project)
+    result = run_build(project, "add", str(page))
+    assert result.code == 0, result.err
+    _, (article,) = added_article(project, before)
+    assert article.url == address
+    assert article.captured == "2019-11-21T10:30:00Z" and article.archive is None
+    assert (article.date.iso, article.date.precision) == ("2019-11-20", "day")  # published, not saved
+    assert run_build(project).code == 0
+    shown = (project / "_site" / "articles" / article.slug / "index.html").read_text(encoding="utf-8")
+    assert "2019-11-21 10:30:00 UTC" in shown

@@ -197,6 +197,31 @@ def parse(html: str, where: str):
         raise CaptureError(where, f"the HTML cannot be read ({failure})", "save the page again")
 
 
+_SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s+url:\s*(?P<url>\S+)\s+saved date:\s*"
+                         r"(?P<date>[^\n(]+?)\s*(?:\([^)]*\))?\s*(?:-->|\n)")
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(?P<url>\S+?)\s*-->")
+
+
+def saving_tool_notes(html: str) -> tuple[str, str]:
+    """(address, time) a saving tool wrote into the page's first lines: SingleFile's header
+    comment ("url: ...", "saved date: Tue Nov 19 2019 10:15:04 GMT+0100 (...)"), or the
+    "saved from url=" comment a browser's "Save page as" adds (no time)."""
+    import datetime as dt
+
+    head = html[:4000]
+    found = _SINGLEFILE.search(head)
+    if found:
+        url, saved = _absolute(found.group("url"), ""), ""
+        try:
+            moment = dt.datetime.strptime(found.group("date").strip(), "%a %b %d %Y %H:%M:%S GMT%z")
+            saved = moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            pass
+        return url, saved
+    found = _SAVED_FROM.search(head)
+    return (_absolute(found.group("url"), ""), "") if found else ("", "")
+
+
 def read_page(data: bytes, where: str, url: str = "", *, suffix: str | None = None, charset: str = "",
               provenance: Provenance | None = None) -> CapturedPage:
     """Read a saved page. `data` is what will be stored (gzip or not); `url` the address the
@@ -228,9 +253,11 @@ def read_page(data: bytes, where: str, url: str = "", *, suffix: str | None = No
     h1 = tuple(t for t in (_clean(e.text_content()) for e in root.iter("h1")) if t)
     title = next((t for t in (_clean(e.text_content()) for e in root.iter("title")) if t), "")
     text = reader_text(root)
+    saved_from, saved_at = saving_tool_notes(html)
     return CapturedPage(data=data, suffix=suffix or (".html.gz" if data.startswith(GZIP_MAGIC) else ".html"),
-                        html=html, encoding=encoding, text=text, url=url.strip() or canonical, canonical=canonical,
-                        meta=meta, jsonld=tuple(jsonld), h1=h1, title_tag=title, provenance=provenance)
+                        html=html, encoding=encoding, text=text, url=url.strip() or canonical or saved_from,
+                        canonical=canonical, meta=meta, jsonld=tuple(jsonld), h1=h1, title_tag=title,
+                        provenance=provenance, saved_from=saved_from, saved_at=saved_at)
 
 
 def page_text(data: bytes, where: str) -> str:

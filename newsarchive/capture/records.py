@@ -39,6 +39,8 @@ class CapturedPage:
     h1: tuple[str, ...] = ()  # the text of each <h1>
     title_tag: str = ""  # <title>
     provenance: Provenance | None = None  # set for a page read from a WARC or WACZ
+    saved_from: str = ""  # the address the saving tool wrote into the page (SingleFile, "saved from url=")
+    saved_at: str = ""  # when SingleFile saved it (ISO 8601, UTC), "" when the page does not say
 
     def meta_value(self, *names: str) -> str:
         for name in names:
