@@ -170,6 +170,15 @@ def test_bad_archives_are_refused_clearly_and_change_nothing(project, tmp_path):
     damaged.write_bytes(bytes(damaged_bytes))
     refused(project, before, run_build(project, "add", str(damaged)), "damaged.warc record", "WARC-Payload-Digest")
 
+    lengths = bytearray(plain.getvalue())
+    second = lengths.find(b"Content-Length: ", lengths.find(b"WARC-Target-URI: https://example.com/logo.png"))
+    end = lengths.find(b"\r\n", second)
+    length = int(lengths[second + 16:end])
+    lengths[second:end] = b"Content-Length: %d" % (length - 7)  # the record's length no longer fits it
+    wrong_length = tmp_path / "length.warc"
+    wrong_length.write_bytes(bytes(lengths))
+    refused(project, before, run_build(project, "add", str(wrong_length)), "length.warc record", "Content-Length")
+
     garbage = tmp_path / "garbage.warc"
     garbage.write_bytes(b"this is not a web archive at all\n" * 20)
     refused(project, before, run_build(project, "add", str(garbage)), "garbage.warc")

@@ -60,12 +60,35 @@ def _warc_date(value: str) -> str:
     return value
 
 
-def _records(stream, name: str, wanted: set[str] | None) -> Iterator[CapturedPage | Skipped]:
+def _strict_iterator(stream):
+    """warcio's ArchiveIterator, refusing a record not followed by the blank lines that end it
+    (its length is wrong: the file is damaged) where warcio only prints a warning and reads on."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    class Strict(ArchiveIterator):
+        def _consume_blanklines(self):
+            empty_size, first_line = 0, True
+            while True:
+                line = self.reader.readline()
+                if len(line) == 0:
+                    return None, empty_size
+                if line.rstrip():
+                    if first_line:
+                        raise ArchiveLoadFailed("the record before this one does not end where its "
+                                                f"Content-Length says (found {line[:40]!r})")
+                    return line, empty_size
+                empty_size += len(line)
+                first_line = False
+
+    return Strict(stream, no_record_parse=False, arc2warc=False)
+
+
+def _records(stream, name: str, wanted: set[str] | None) -> Iterator[CapturedPage | Skipped]:
+    from warcio.exceptions import ArchiveLoadFailed
+
     number = 0
-    iterator = iter(ArchiveIterator(stream, no_record_parse=False, arc2warc=True))
+    iterator = iter(_strict_iterator(stream))
     while True:
         where = f"{name} record {number + 1}"
         try:
@@ -191,6 +214,7 @@ def read_archive(path: Path) -> Iterator[CapturedPage | Skipped]:
                 except (zipfile.BadZipFile, OSError) as failure:
                     raise CaptureError(f"{name}/{member}", f"cannot be read from the zip: {failure}")
                 with stream:
+                    _check_warc_start(stream, f"{name}/{member}")
                     yield from _records(stream, f"{name}/{member}", wanted)
         return
     with open(path, "rb") as stream:
@@ -201,8 +225,11 @@ def read_archive(path: Path) -> Iterator[CapturedPage | Skipped]:
 def _check_warc_start(stream, name: str) -> None:
     """A WARC begins with a record's version line ("WARC/1.0"); warcio would read other text as
     an old ARC file, record after made-up record."""
-    head = stream.read(4096)
-    stream.seek(0)
+    try:
+        head = stream.read(4096)
+        stream.seek(0)
+    except (zipfile.BadZipFile, zlib.error, OSError) as failure:
+        raise CaptureError(f"{name} record 1", f"cannot be read: {failure}", "write or download the archive again")
     if head.startswith(b"\x1f\x8b"):
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
