@@ -415,6 +415,29 @@ class _Planned:
     plan: Plan
     data: bytes
     result: ex.Extraction
+    page: object  # the capture.CapturedPage
+
+
+def page_summary(planned: _Planned, articles_name: str) -> str:
+    """The review summary of a text capture, with where the page's address, author and capture
+    time came from."""
+    rows = review_summary(planned.result, planned.plan, articles_name).split("\n")
+    page = planned.page
+    sure = page.address_from != "" and "canonical" not in page.address_from
+    extra = [f"{'  ' if sure else '! '}{'address':<11} {_shorten(page.url)}",
+             f"  {'':<11}   {page.address_from}" + ("" if sure else "; a syndicated copy may name its "
+                                                     "original's address here: check it")]
+    author = planned.result.fields.get("author")
+    if author is not None:
+        extra += [f"  {'author':<11} {_shorten(author.value or '(none)')}", f"  {'':<11}   {author.evidence}"]
+    if page.provenance is not None:
+        record = page.provenance
+        extra += [f"  {'captured':<11} {record.captured} (not the publication date)",
+                  f"  {'':<11}   {record.file}, record {record.record}, payload digest {record.payload_digest}"]
+    elif page.saved_at:
+        extra += [f"  {'captured':<11} {page.saved_at} (not the publication date)",
+                  f"  {'':<11}   SingleFile's 'saved date' in the page"]
+    return "\n".join(rows[:2] + extra + rows[2:])
 
 
 def _fail(where, message: str, hint: str = "") -> AddError:
@@ -439,6 +462,9 @@ def _read_page_file(path: Path, url: str | None):
         page = read_page(path.read_bytes(), str(path), (url or "").strip())
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
+    if url:
+        from dataclasses import replace
+        page = replace(page, address_from="given with --url")
     if not page.url:
         raise _fail(path, "the page names no address of its own (no <link rel=\"canonical\">, no og:url, no "
                           "address written by the tool that saved it)",
@@ -579,7 +605,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
                                 "is this a saved news page? the article's paragraphs are looked for")
                 skipped.append(f"{where} {item.url}: no article text found (not an article page)")
                 continue
-            planned.append(_Planned(batch.plan(item, result), item.data, result))
+            planned.append(_Planned(batch.plan(item, result), item.data, result, item))
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
     shown_skips = skipped[:MAX_SKIPPED_SHOWN] + ([f"... and {len(skipped) - MAX_SKIPPED_SHOWN} more"]
@@ -589,7 +615,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
         status = "already-archived" if skipped and all("already archived" in s for s in skipped) else "nothing"
         return AddResult(status, f"{path}: no new article found; nothing changed{skip_text}")
     _validate_all(config, planned)
-    summary = "\n\n".join(review_summary(p.result, p.plan, config.articles.name) for p in planned)
+    summary = "\n\n".join(page_summary(p, config.articles.name) for p in planned)
     counts = f"{len(planned)} article(s) from {path.name}" + (f", {len(skipped)} record(s) skipped" if skipped else "")
     if dry_run:
         return AddResult("dry-run", f"dry run: {counts}; nothing was written{skip_text}", summary,

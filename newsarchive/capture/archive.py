@@ -15,6 +15,7 @@ import hashlib
 import json
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -164,8 +165,9 @@ def _page_of(record, name: str, number: int, wanted: set[str] | None) -> Capture
     captured = _warc_date(headers.get_header("WARC-Date") or "")
     provenance = Provenance(file=name, record=record_id, payload_digest=written, captured=captured)
     try:
-        return read_page(data, where, uri, suffix=".html.gz" if "gzip" in encoding else ".html", charset=charset,
+        page = read_page(data, where, uri, suffix=".html.gz" if "gzip" in encoding else ".html", charset=charset,
                          provenance=provenance)
+        return replace(page, address_from="the record's WARC-Target-URI")
     except CaptureError as failure:
         return Skipped(where, uri, failure.message)
 

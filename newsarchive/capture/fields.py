@@ -313,15 +313,30 @@ def extract_publisher(page: CapturedPage, registry: ex.Registry, text_publisher:
                     f"(the page's og:site_name \"{name}\")", confident=False, proposed=(proposal,))
 
 
-def extract_author(page: CapturedPage) -> ex.Found:
-    for item in _articles(page):
-        name = _name(item.get("author"))
+def _people(value) -> list[str]:
+    """The persons among a JSON-LD author value (an organisation, such as the outlet, is not an author)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and _types(item) & {"organization", "newsmediaorganization", "corporation"}:
+            continue
+        name = re.sub(r"^by\s+", "", _name(item), flags=re.IGNORECASE)
         if name and not re.match(r"https?://", name):
-            return ex.Found(name, "the page's JSON-LD author")
+            names.append(name)
+    return names
+
+
+def extract_author(page: CapturedPage) -> ex.Found:
+    site = _site_keys(page)
+    for item in _articles(page):
+        names = [n for n in _people(item.get("author")) if not _names_site(n, site)]
+        if names:
+            return ex.Found(", ".join(dict.fromkeys(names)), "the page's JSON-LD author")
     name = page.meta_value("author", "article:author", "byl", "dc.creator", "sailthru.author")
-    if name and not re.match(r"https?://", name):
-        return ex.Found(re.sub(r"^by\s+", "", name, flags=re.IGNORECASE), "the page's meta author")
-    return ex.Found("", "the page names no author in its metadata")
+    name = re.sub(r"^by\s+", "", name, flags=re.IGNORECASE)
+    if name and not re.match(r"https?://", name) and not _names_site(name, site):
+        return ex.Found(name, "the page's meta author")
+    return ex.Found("", "the page names no author in its metadata (an outlet named as author is not one)")
 
 
 # --- all fields -----------------------------------------------------------------------------------

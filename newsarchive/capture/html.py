@@ -254,10 +254,21 @@ def read_page(data: bytes, where: str, url: str = "", *, suffix: str | None = No
     title = next((t for t in (_clean(e.text_content()) for e in root.iter("title")) if t), "")
     text = reader_text(root)
     saved_from, saved_at = saving_tool_notes(html)
+    # The address it was captured from: as given (by the user, or the archive's record), else as
+    # the saving tool wrote it, else the page's own canonical address (which a syndicated copy may
+    # give as its original's: the review summary says where the address came from).
+    if url.strip():
+        address, address_from = url.strip(), "given"
+    elif saved_from:
+        address, address_from = saved_from.split("#")[0], "written into the page by the tool that saved it"
+    elif canonical:
+        address, address_from = canonical, "the page's own canonical address (<link rel=\"canonical\"> or og:url)"
+    else:
+        address, address_from = "", ""
     return CapturedPage(data=data, suffix=suffix or (".html.gz" if data.startswith(GZIP_MAGIC) else ".html"),
-                        html=html, encoding=encoding, text=text, url=url.strip() or canonical or saved_from,
-                        canonical=canonical, meta=meta, jsonld=tuple(jsonld), h1=h1, title_tag=title,
-                        provenance=provenance, saved_from=saved_from, saved_at=saved_at)
+                        html=html, encoding=encoding, text=text, url=address, canonical=canonical, meta=meta,
+                        jsonld=tuple(jsonld), h1=h1, title_tag=title, provenance=provenance, saved_from=saved_from,
+                        saved_at=saved_at, address_from=address_from)
 
 
 def page_text(data: bytes, where: str) -> str:

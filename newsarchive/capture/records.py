@@ -41,6 +41,7 @@ class CapturedPage:
     provenance: Provenance | None = None  # set for a page read from a WARC or WACZ
     saved_from: str = ""  # the address the saving tool wrote into the page (SingleFile, "saved from url=")
     saved_at: str = ""  # when SingleFile saved it (ISO 8601, UTC), "" when the page does not say
+    address_from: str = ""  # where `url` came from, in words for the review summary
 
     def meta_value(self, *names: str) -> str:
         for name in names:
