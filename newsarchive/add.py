@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -582,14 +583,19 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
             "fix the problems above (python build.py lists them), then add again")])
     batch = _Batch(config, archive)
     planned: list[_Planned] = []
-    skipped: list[str] = []
+    skipped: list[str] = []  # pages not added (already archived, no article): every one listed
+    records: list[str] = []  # other records (images, scripts, redirects...): the first ones listed
+    more: Counter = Counter()  # the rest, counted by what they are
     single = kind == "html"
     try:
         for number, item in enumerate(_pages(path, kind, url), 1):
             if progress is not None:
                 progress(number)
             if isinstance(item, Skipped):
-                skipped.append(f"{item.where} {item.url}: {item.reason}".replace("  ", " "))
+                if len(records) < MAX_SKIPPED_SHOWN:
+                    records.append(f"{item.where} {item.url}: {item.reason}")
+                else:
+                    more[item.reason.split(" (")[0]] += 1
                 continue
             where = f"{item.provenance.file} record {item.provenance.record}" if item.provenance else str(path)
             duplicate = batch.duplicate(item)
@@ -608,15 +614,18 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
             planned.append(_Planned(batch.plan(item, result), item.data, result, item))
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
-    shown_skips = skipped[:MAX_SKIPPED_SHOWN] + ([f"... and {len(skipped) - MAX_SKIPPED_SHOWN} more"]
-                                                 if len(skipped) > MAX_SKIPPED_SHOWN else [])
-    skip_text = "".join(f"\nskipped {line}" for line in shown_skips)
+    skip_text = "".join(f"\nskipped {line}" for line in records + skipped)
+    if more:
+        skip_text += (f"\nskipped {sum(more.values())} more records, not pages ("
+                      + "; ".join(f"{what}: {count}" for what, count in more.most_common()) + ")")
+    skipped_count = len(skipped) + len(records) + sum(more.values())
     if not planned:
         status = "already-archived" if skipped and all("already archived" in s for s in skipped) else "nothing"
         return AddResult(status, f"{path}: no new article found; nothing changed{skip_text}")
     _validate_all(config, planned)
     summary = "\n\n".join(page_summary(p, config.articles.name) for p in planned)
-    counts = f"{len(planned)} article(s) from {path.name}" + (f", {len(skipped)} record(s) skipped" if skipped else "")
+    counts = f"{len(planned)} article(s) from {path.name}" + (f", {skipped_count} record(s) skipped"
+                                                                if skipped_count else "")
     if dry_run:
         return AddResult("dry-run", f"dry run: {counts}; nothing was written{skip_text}", summary,
                          "\n".join(p.plan.article_text for p in planned))
