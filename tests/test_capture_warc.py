@@ -161,6 +161,14 @@ def test_bad_archives_are_refused_clearly_and_change_nothing(project, tmp_path):
     truncated.write_bytes(data[:len(data) // 2])
     refused(project, before, run_build(project, "add", str(truncated)), "truncated.warc.gz", "record")
 
+    ends_with_image = io.BytesIO()
+    writer = WARCWriter(ends_with_image, gzip=True)
+    response(writer, TRUTH["5a822960e9a2"]["url"], page_html("5a822960e9a2"))
+    response(writer, "https://example.com/logo.png", bytes(range(256)) * 64, headers=(("Content-Type", "image/png"),))
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(ends_with_image.getvalue()[:-20])  # inside the last record, which has no digest checked
+    refused(project, before, run_build(project, "add", str(cut)), "cut.warc.gz", "truncated")
+
     plain = io.BytesIO()
     write_crawl(plain, gzipped=False)
     damaged_bytes = bytearray(plain.getvalue())

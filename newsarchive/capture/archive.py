@@ -65,9 +65,30 @@ def _strict_iterator(stream):
     """warcio's ArchiveIterator, refusing a record not followed by the blank lines that end it
     (its length is wrong: the file is damaged) where warcio only prints a warning and reads on."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import DecompressingBufferedReader
     from warcio.exceptions import ArchiveLoadFailed
 
+    class StrictReader(DecompressingBufferedReader):
+        """Damaged gzip data is an error (warcio writes it to stderr and reads it as the end)."""
+
+        def _decompress(self, data):
+            if self.decompressor and data and self.num_block_read:
+                try:
+                    return self.decompressor.decompress(data)
+                except zlib.error as failure:
+                    raise ArchiveLoadFailed(f"the gzip data is damaged ({failure})")
+            return super()._decompress(data)
+
     class Strict(ArchiveIterator):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.reader = StrictReader(self.fh, block_size=self.reader.block_size)
+
+        def close(self):
+            decompressor = self.reader.decompressor if self.reader else None
+            if decompressor is not None and hasattr(decompressor, "eof") and not decompressor.eof:
+                raise ArchiveLoadFailed("the file ends inside compressed data: it is truncated")
+            super().close()
         def _consume_blanklines(self):
             empty_size, first_line = 0, True
             while True:
