@@ -521,14 +521,18 @@ class _Batch:
             self.site_texts[host] = site_lines(_same_site_captures(self.archive, self.config.articles, url))
         return ex.Registry(self.actors, self.sources, self.archive.articles, self.site_texts[host])
 
-    def plan(self, page, result: ex.Extraction) -> Plan:
+    def plan(self, page, result: ex.Extraction, saved: Path | None = None) -> Plan:
+        """`saved`: the page file, when the user saved it into captures/ first (it keeps its name)."""
         from .model import Actor, Source
 
         publisher = result["publisher"].value
         slug = choose_slug(result["title"].value, self.taken, publisher)
         captures = self.config.articles / CAPTURES_DIR
-        capture_name = choose_capture_name(captures, page.data, page.suffix, self.last_number)
-        self.last_number = int(capture_name.split("_", 1)[0])
+        if saved is not None and saved.resolve().parent == captures.resolve():
+            capture_name = saved.name
+        else:
+            capture_name = choose_capture_name(captures, page.data, page.suffix, self.last_number)
+            self.last_number = int(capture_name.split("_", 1)[0])
         article_text = compose_page_article(result, page, capture_name)
         names = {s.id: s.name for s in (*self.sources.values(), *result.new_sources)}
         if result.new_actors:
@@ -611,7 +615,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
                                 "is this a saved news page? the article's paragraphs are looked for")
                 skipped.append(f"{where} {item.url}: no article text found (not an article page)")
                 continue
-            planned.append(_Planned(batch.plan(item, result), item.data, result, item))
+            planned.append(_Planned(batch.plan(item, result, path if single else None), item.data, result, item))
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
     skip_text = "".join(f"\nskipped {line}" for line in records + skipped)

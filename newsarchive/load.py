@@ -24,9 +24,8 @@ from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,
 )
+from .capture import HTML_SUFFIXES  # a saved page's capture: read in its own encoding, gunzipped
 from .text import fold_for_search
-
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")  # a saved page (capture.HTML_SUFFIXES)
 
 ACTORS_FILE = "actors.yaml"
 SOURCES_FILE = "sources.yaml"

@@ -226,3 +226,16 @@ def test_a_singlefile_page_gives_its_address_and_the_time_it_was_saved(project, 
     assert run_build(project).code == 0
     shown = (project / "_site" / "articles" / article.slug / "index.html").read_text(encoding="utf-8")
     assert "2019-11-21 10:30:00 UTC" in shown
+
+
+def test_a_page_saved_into_captures_first_keeps_its_name(project):
+    saved = project / "articles" / "captures" / "nbc-omar.html.gz"
+    saved.write_bytes((PAGES / f"{NBC}.html.gz").read_bytes())
+    before = snapshot(project)
+    result = run_build(project, "add", str(saved))
+    assert result.code == 0, result.err
+    _, (article,) = added_article(project, before)
+    assert article.capture == "captures/nbc-omar.html.gz"
+    assert sorted(p.name for p in (project / "articles" / "captures").iterdir()).count("nbc-omar.html.gz") == 1
+    assert len(list((project / "articles" / "captures").iterdir())) == len(
+        [k for k in before if k.startswith("articles/captures/")])
