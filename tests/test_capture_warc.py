@@ -226,3 +226,19 @@ def test_a_crawl_of_ten_thousand_records_is_streamed(project, tmp_path):
     assert "skipped 9799 more records, not pages (an image: 9799)" in result.message  # the first ones listed, the rest counted
     assert seen[-1] == 10_000  # progress counted every record
     assert peak < 40_000_000  # records are streamed: far below the 100 MB of images
+
+
+def test_a_date_bar_showing_the_capture_day_is_not_taken_for_the_publication_date(project, tmp_path):
+    paragraphs = "".join(f"<p>The harbour board said on Monday that the ferry to the islands will run again from "
+                         f"May, once the works on the quay are finished, paragraph {n}.</p>" for n in range(6))
+    page = (f"<html><head><title>Ferry returns in May</title></head><body><div class='bar'>November 21, 2019"
+            f"</div><h1>Ferry returns in May</h1><article>{paragraphs}</article></body></html>").encode()
+    crawl = tmp_path / "bar.warc.gz"
+    with open(crawl, "wb") as out:
+        response(WARCWriter(out, gzip=True), "https://harbourcourier.example/news/ferry-returns", page)
+    result = run_build(project, "add", str(crawl))
+    assert result.code == 0, result.err
+    archive, _ = load_archive(project / "articles", project)
+    article = next(a for a in archive.articles if a.archive is not None)
+    assert article.captured == CAPTURED
+    assert article.date.iso is None and article.date.precision == "unknown"

@@ -266,6 +266,11 @@ def _stated_date(page: CapturedPage) -> tuple[str, str]:
     return "", ""
 
 
+def _capture_day(page: CapturedPage) -> str:
+    moment = page.provenance.captured if page.provenance is not None else page.saved_at
+    return moment[:10] if _ISO_DAY.match(moment or "") else ""
+
+
 def extract_date(page: CapturedPage, text_date: ex.Found) -> ex.Found:
     written, where = _stated_date(page)
     match = _ISO_DAY.match(written)
@@ -275,6 +280,13 @@ def extract_date(page: CapturedPage, text_date: ex.Found) -> ex.Found:
                         "states it; the day as written there, in the page's time zone)")
     if text_date.value.iso and text_date.confident:
         return text_date
+    # Unsure readings that fall on the day the page was captured are likely its date bar.
+    captured = _capture_day(page)
+    unknown = ex.Found(ex.DateValue(None, "unknown"), "The page states no publication date in its markup, and "
+                       f"the dates found in it fall on the day it was captured ({captured}): that is a date bar, "
+                       "not the publication date.")
+    if captured and text_date.value.iso == captured:
+        text_date = unknown
     try:
         import htmldate
 
@@ -282,7 +294,7 @@ def extract_date(page: CapturedPage, text_date: ex.Found) -> ex.Found:
                                    outputformat="%Y-%m-%d")
     except Exception:  # htmldate reads markup of every shape; a page it cannot read has no date from it
         found = None
-    if found and _ISO_DAY.match(found):
+    if found and _ISO_DAY.match(found) and found != captured:
         return ex.Found(ex.DateValue(found, "day"), f"htmldate's reading of the page's markup: {found} "
                         "(no published-time meta tag or JSON-LD date; check it against the page)", confident=False)
     return text_date
