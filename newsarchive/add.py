@@ -413,22 +413,27 @@ MAX_SKIPPED_SHOWN = 200  # a crawl's thousands of images are counted, the first 
 
 @dataclass(frozen=True)
 class _Planned:
+    """One page to add: its article and registries, its capture spooled to a temporary file (a
+    crawl's pages are not held in memory until the end), its review summary."""
+
     plan: Plan
-    data: bytes
-    result: ex.Extraction
-    page: object  # the capture.CapturedPage
+    spooled: Path
+    summary: str
+
+    @property
+    def data(self) -> bytes:
+        return self.spooled.read_bytes()
 
 
-def page_summary(planned: _Planned, articles_name: str) -> str:
+def page_summary(page, result: ex.Extraction, plan: Plan, articles_name: str) -> str:
     """The review summary of a text capture, with where the page's address, author and capture
     time came from."""
-    rows = review_summary(planned.result, planned.plan, articles_name).split("\n")
-    page = planned.page
+    rows = review_summary(result, plan, articles_name).split("\n")
     sure = page.address_from != "" and "canonical" not in page.address_from
     extra = [f"{'  ' if sure else '! '}{'address':<11} {_shorten(page.url)}",
              f"  {'':<11}   {page.address_from}" + ("" if sure else "; a syndicated copy may name its "
                                                      "original's address here: check it")]
-    author = planned.result.fields.get("author")
+    author = result.fields.get("author")
     if author is not None:
         extra += [f"  {'author':<11} {_shorten(author.value or '(none)')}", f"  {'':<11}   {author.evidence}"]
     if page.provenance is not None:
@@ -550,7 +555,7 @@ class _Batch:
         shown = f"{self.config.articles.name}/{slug}.md"
         self.addresses[normalized_address(page.url)] = f"{shown} ({page.url}), added in this run"
         self.digests[hashlib.sha256(page.data).hexdigest()] = f"{CAPTURES_DIR}/{capture_name} ({shown}), added in this run"
-        return Plan(slug, capture_name, article_text, self.actors_text, self.sources_text)
+        return Plan(slug, capture_name, article_text, None, None)  # the registries: self.*_text, written last
 
 
 def compose_page_article(result: ex.Extraction, page, capture_name: str) -> str:
@@ -577,20 +582,25 @@ def compose_page_article(result: ex.Extraction, page, capture_name: str) -> str:
 
 
 def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: bool, progress) -> AddResult:
-    from .capture import Skipped
-    from .capture.fields import extract_page
-
     archive, found = load_archive(config.articles, config.project)
     if archive is None:
         raise AddError([p for p in found if p.severity == "error"] + [Diagnostic(
             str(config.articles), None, None, "the archive has problems; nothing was added",
             "fix the problems above (python build.py lists them), then add again")])
     batch = _Batch(config, archive)
+    single = kind == "html"
+    with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as spool:
+        return _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, Path(spool), single)
+
+
+def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool: Path, single: bool) -> AddResult:
+    from .capture import Skipped
+    from .capture.fields import extract_page
+
     planned: list[_Planned] = []
     skipped: list[str] = []  # pages not added (already archived, no article): every one listed
     records: list[str] = []  # other records (images, scripts, redirects...): the first ones listed
     more: Counter = Counter()  # the rest, counted by what they are
-    single = kind == "html"
     try:
         for number, item in enumerate(_pages(path, kind, url), 1):
             if progress is not None:
@@ -615,7 +625,10 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
                                 "is this a saved news page? the article's paragraphs are looked for")
                 skipped.append(f"{where} {item.url}: no article text found (not an article page)")
                 continue
-            planned.append(_Planned(batch.plan(item, result, path if single else None), item.data, result, item))
+            plan_ = batch.plan(item, result, path if single else None)
+            spooled = spool / f"{len(planned)}{item.suffix}"
+            spooled.write_bytes(item.data)
+            planned.append(_Planned(plan_, spooled, page_summary(item, result, plan_, config.articles.name)))
     except CaptureError as failure:
         raise _fail(failure.where, failure.message, failure.hint)
     skip_text = "".join(f"\nskipped {line}" for line in records + skipped)
@@ -626,32 +639,38 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
     if not planned:
         status = "already-archived" if skipped and all("already archived" in s for s in skipped) else "nothing"
         return AddResult(status, f"{path}: no new article found; nothing changed{skip_text}")
-    _validate_all(config, planned)
-    summary = "\n\n".join(page_summary(p, config.articles.name) for p in planned)
+    _validate_all(config, planned, batch)
+    summary = "\n\n".join(p.summary for p in planned)
     counts = f"{len(planned)} article(s) from {path.name}" + (f", {skipped_count} record(s) skipped"
                                                                 if skipped_count else "")
     if dry_run:
         return AddResult("dry-run", f"dry run: {counts}; nothing was written{skip_text}", summary,
                          "\n".join(p.plan.article_text for p in planned))
-    written = []
-    for item in planned:
-        # The registries of the last plan hold every proposal of the run: write them once, last.
-        last = item is planned[-1]
-        plan = item.plan if last else Plan(item.plan.slug, item.plan.capture_name, item.plan.article_text, None, None)
-        written += _write_all(config.articles, plan, item.data)
+    written = _write_pages(config.articles, planned, batch)
     shown = ", ".join(f"{config.articles.name}/{w}" for w in written)
     return AddResult("added", f"added {counts}\nwrote {shown}{skip_text}\nreview the fields above in the new "
                               f"articles, then rebuild with: python build.py", summary)
 
 
-def _validate_all(config: Config, planned: list[_Planned]) -> None:
+def _write_pages(articles: Path, planned: list[_Planned], batch: _Batch) -> list[str]:
+    """The captures and articles, then the registries holding every proposal of the run."""
+    written = []
+    for item in planned:
+        written += _write_all(articles, item.plan, item.data)
+    for name, text in ((SOURCES_FILE, batch.sources_text), (ACTORS_FILE, batch.actors_text)):
+        if text is not None:
+            _write_atomic(articles / name, text.encode("utf-8"))
+            written.append(name)
+    return written
+
+
+def _validate_all(config: Config, planned: list[_Planned], batch: _Batch) -> None:
     """Load a scratch copy of the archive holding every new file; any error stops the add."""
     with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as scratch:
         root = Path(scratch)
         articles = root / config.articles.name
         shutil.copytree(config.articles, articles, symlinks=True)
-        for item in planned:
-            _write_all(articles, item.plan, item.data)
+        _write_pages(articles, planned, batch)
         archive, problems = load_archive(articles, root)
         errors = [p for p in problems if p.severity == "error"]
         if archive is None or errors:
