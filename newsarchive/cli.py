@@ -35,8 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("build", parents=[common, building], help="build the site (default)")
     add = commands.add_parser("add", parents=[common], help="add a captured page: extract its metadata, "
                                                              "write articles/<slug>.md, print what to review")
-    add.add_argument("capture", metavar="CAPTURE.txt", help="the page's text, saved as UTF-8")
-    add.add_argument("--url", required=True, metavar="ADDRESS", help="the address the page was captured from")
+    add.add_argument("capture", metavar="CAPTURE", help="the page's text saved as UTF-8 (.txt), the saved page "
+                     "(.html, .html.gz), or a web archive (.warc, .warc.gz, .wacz: every article page in it)")
+    add.add_argument("--url", metavar="ADDRESS", help="the address the page was captured from (needed for a .txt; "
+                     "a saved page may name its own; a web archive's records carry theirs)")
     add.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     serve = commands.add_parser("serve", parents=[common, building],
                                 help="build, serve the site on 127.0.0.1 and rebuild it whenever a source file changes")
@@ -48,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     measure.add_argument("--corpus", metavar="DIR", help="score extraction on this corpus instead: the "
                          "article-extraction benchmark's layout (ground-truth.json, text/, html/) or the "
                          "team's own (truth.yaml, captures/); exits 1 when a target is missed")
+    measure.add_argument("--kind", choices=("text", "html"), default="text",
+                         help="with --corpus (benchmark layout): score the text captures (text/, default) or the "
+                              "saved pages (html/*.html.gz, read as 'add PAGE.html' reads them)")
     measure.add_argument("--json", metavar="FILE", help="with --corpus: also write every figure to FILE as JSON")
     return parser
 
@@ -65,7 +70,9 @@ def _add(args) -> int:
     from . import add as adding  # the extraction rules load only for this command
     try:
         config = load_config(Path(_option(args, "config")))
-        result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run)
+        with progress.Reporter() as reporter:
+            result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run,
+                                progress=lambda done: reporter.update("add", done))
     except (BuildError, adding.AddError) as failure:
         _report(failure.diagnostics)
         print("add failed; nothing was written", file=sys.stderr)
@@ -74,6 +81,11 @@ def _add(args) -> int:
         print(f"{failure.filename or args.capture}: error: {failure.strerror or failure}", file=sys.stderr)
         print("add failed; the archive was not changed, or only by whole files", file=sys.stderr)
         return 1
+    except Exception as failure:  # a bug of ours: still no traceback, and nothing was written before it
+        print(f"{args.capture}: internal error: {type(failure).__name__}: {failure}", file=sys.stderr)
+        print("add failed; nothing was written. Please report this with the capture that caused it.",
+              file=sys.stderr)
+        return 2
     if result.summary:
         print(result.summary)
     if result.preview:
@@ -104,7 +116,7 @@ def _quality_corpus(args) -> int:
 
     from . import corpus_quality
     try:
-        report = corpus_quality.measure(Path(args.corpus))
+        report = corpus_quality.measure(Path(args.corpus), kind=args.kind)
     except corpus_quality.CorpusError as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1

@@ -46,6 +46,10 @@ def article_detail(a: Article, site: Site) -> dict:
     record.update({
         "page": page_address(site, f"articles/{a.slug}/index.html"),
         "credit": a.credit,
+        "author": a.author,
+        "captured": a.captured or None,
+        "archive": None if a.archive is None else {"file": a.archive.file, "record": a.archive.record,
+                                                   "payload_digest": a.archive.payload_digest},
         "claims": [{"id": c.id, "speaker": c.speaker, "speaker_label": c.speaker_label, "stance": c.stance,
                     "statement": c.statement, "quote": c.quote} for c in a.claims],
         "paragraphs": list(a.paragraphs),

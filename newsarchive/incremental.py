@@ -491,6 +491,7 @@ def pack_parsed(parsed: dict) -> dict:
             fields[_FIELD["path"]] = str(article.path)
             fields[_FIELD["date"]] = _fields_of(article.date)
             fields[_FIELD["original"]] = article.original and _fields_of(article.original)
+            fields[_FIELD["archive"]] = article.archive and _fields_of(article.archive)
             fields[_FIELD["claims"]] = tuple(_fields_of(claim) for claim in article.claims)
             fields[_FIELD["paragraphs"]] = ("".join(article.paragraphs),
                                             array("I", map(len, article.paragraphs)).tobytes())
@@ -501,7 +502,7 @@ def pack_parsed(parsed: dict) -> dict:
 
 
 def unpack_parsed(packed: dict) -> dict:
-    from .model import Article, Claim, Original, PubDate
+    from .model import Article, Claim, Original, PubDate, WebArchiveRecord
     from .safeyaml import StoredLines
 
     parsed = {}
@@ -513,6 +514,8 @@ def unpack_parsed(packed: dict) -> dict:
             fields[_FIELD["date"]] = PubDate(*fields[_FIELD["date"]])
             if fields[_FIELD["original"]] is not None:
                 fields[_FIELD["original"]] = Original(*fields[_FIELD["original"]])
+            if len(fields) > _FIELD["archive"] and fields[_FIELD["archive"]] is not None:
+                fields[_FIELD["archive"]] = WebArchiveRecord(*fields[_FIELD["archive"]])
             fields[_FIELD["claims"]] = tuple(Claim(*claim) for claim in fields[_FIELD["claims"]])
             text, lengths = fields[_FIELD["paragraphs"]]
             sizes, paragraphs, at = array("I"), [], 0

@@ -22,8 +22,9 @@ from . import markup, safeyaml
 from .incremental import article_digest
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
-    Actor, Article, Claim, Diagnostic, Original, PubDate, Source,
+    Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,
 )
+from .capture import HTML_SUFFIXES  # a saved page's capture: read in its own encoding, gunzipped
 from .text import fold_for_search
 
 ACTORS_FILE = "actors.yaml"
@@ -288,11 +289,85 @@ def _f_capture(value, report, ctx):
                      f"keep the capture in articles/{CAPTURES_DIR}/ and write '{CAPTURES_DIR}/NAME.txt'")
         return None
     found: list[Diagnostic] = []
-    text = read_text_file(ctx["articles_dir"] / relative, value, found, "capture file", ctx["project"])
+    if relative.name.lower().endswith(HTML_SUFFIXES):
+        text = _read_page_capture(ctx["articles_dir"] / relative, value, found, ctx)
+    else:
+        text = read_text_file(ctx["articles_dir"] / relative, value, found, "capture file", ctx["project"])
     for problem in found:
         report.error("capture", f"{problem.message} ({value})", problem.hint)
     ctx["capture_text"] = text
     return relative.as_posix()
+
+
+def _read_page_capture(path: Path, shown: str, problems: list[Diagnostic], ctx: dict) -> str | None:
+    """A saved page kept as the capture (.html, .html.gz): readable in its own encoding, and its
+    bytes kept for the `archive:` payload digest check. Returns its HTML."""
+    from .capture import CaptureError
+    from .capture.html import MAX_PAGE_BYTES, decode, unpack
+
+    outside = link_leaves_project(path, ctx["project"])
+    if outside is not None:
+        problems.append(Diagnostic(shown, None, None, f"capture file is a symbolic link leading outside the project "
+                                   f"({outside}); not followed", "copy the file into the project instead"))
+        return None
+    if not path.is_file():
+        problems.append(Diagnostic(shown, None, None, "capture file is missing"))
+        return None
+    if path.stat().st_size > MAX_PAGE_BYTES:
+        problems.append(Diagnostic(shown, None, None, f"capture file is over the {MAX_PAGE_BYTES:,}-byte limit"))
+        return None
+    data = path.read_bytes()
+    try:
+        html = decode(unpack(data, shown), shown)[0]
+    except CaptureError as failure:
+        problems.append(Diagnostic(shown, None, None, f"capture file: {failure.message}", failure.hint))
+        return None
+    ctx["capture_data"] = (shown, data)
+    return html
+
+
+def _f_captured(value, report, ctx):
+    """When the page was captured: an ISO 8601 time (UTC), never the publication date."""
+    if isinstance(value, _dt.datetime):
+        moment = value if value.tzinfo is None else value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        report.error("captured", f"expected the time the page was captured, e.g. 2024-05-01T12:00:00Z, got {value!r}",
+                     "write an ISO 8601 time in UTC (the WARC-Date of the record)")
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    if moment > _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None) + _dt.timedelta(days=1):
+        report.error("captured", f"{text} is in the future", "check the year")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _f_archive(value, report, ctx):
+    """The web-archive record the capture is the payload of: file, record, payload_digest. The
+    capture's bytes must have that digest (kept verbatim, provably)."""
+    from .capture.archive import digest_matches
+
+    if not isinstance(value, dict):
+        report.error("archive", "expected file, record and payload_digest of the web-archive record")
+        return None
+    for unknown in sorted(set(value) - {"file", "record", "payload_digest"}):
+        report.warn(f"archive.{unknown}", "unknown field", "", "archive", unknown)
+    fields = {}
+    for key in ("file", "record", "payload_digest"):
+        item = value.get(key)
+        if not isinstance(item, str) or not item.strip():
+            report.error(f"archive.{key}", f"missing or not text: {item!r}", "", "archive", key)
+            return None
+        fields[key] = item.strip()
+    kept = ctx.get("capture_data")
+    if kept is not None and digest_matches(kept[1], fields["payload_digest"]) is False:
+        report.error("archive.payload_digest", f"the bytes of {kept[0]} do not have this payload digest: the "
+                     "capture is not the record's payload as archived", "restore the capture from the web archive",
+                     "archive", "payload_digest")
+    return WebArchiveRecord(**fields)
 
 
 def _f_date(value, report, ctx):
@@ -480,6 +555,9 @@ FIELDS = {
     "language": (False, _f_language),
     "people": (False, _f_people),
     "claims": (False, _f_claims),
+    "author": (False, _f_text("author", required=False)),
+    "captured": (False, _f_captured),
+    "archive": (False, _f_archive),
     "reprint_of": (False, _f_slug_list("reprint_of")),
     "not_reprint_of": (False, _f_slug_list("not_reprint_of")),
 }
@@ -566,6 +644,7 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
         problems.append(Diagnostic(shown, body_line, None,
                                    "the article has no body text", "paste the article's text below the front matter"))
     capture_text = ctx.pop("capture_text", None)
+    ctx.pop("capture_data", None)
     if capture_text is not None:
         _check_quotes_in_body(values.get("claims", ()), paragraphs, report)
     if any(p.severity == "error" for p in problems[before:]):
@@ -576,7 +655,8 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
         date=date, publisher=values["publisher"], original=values.get("original"),
         credit=values.get("credit", ""), language=values.get("language", ""), people=values.get("people", ()), claims=values.get("claims", ()),
         reprint_of=values.get("reprint_of", ()), not_reprint_of=values.get("not_reprint_of", ()),
-        body=body, paragraphs=paragraphs,
+        body=body, paragraphs=paragraphs, author=values.get("author", ""), captured=values.get("captured", ""),
+        archive=values.get("archive"),
     )
 
 

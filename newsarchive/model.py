@@ -92,6 +92,15 @@ class Original:
 
 
 @dataclass(frozen=True)
+class WebArchiveRecord:
+    """The web-archive record a capture was taken from: the page's bytes are its payload."""
+
+    file: str  # the WARC or WACZ file's name
+    record: str  # WARC-Record-ID
+    payload_digest: str  # WARC-Payload-Digest ("sha1:BASE32"), checked against the capture
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     speaker: str  # actor id or UNNAMED
@@ -119,6 +128,9 @@ class Article:
     body: str  # Markdown
     paragraphs: tuple[str, ...] = field(repr=False, default=())  # plain text blocks of the body
     language: str = ""  # ISO 639 code of the language it is written in, "" when not recorded
+    author: str = ""  # as the page names it ("" when not recorded)
+    captured: str = ""  # when the page was captured (ISO 8601, UTC): not its publication date
+    archive: WebArchiveRecord | None = None  # the web-archive record the capture is the payload of
 
 
 @dataclass(frozen=True)

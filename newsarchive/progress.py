@@ -12,7 +12,7 @@ import time
 
 SHOW_AFTER_S = 1.0
 STAGES = {"load": "Reading articles", "reprints": "Finding reprints", "render": "Making pages",
-          "search": "Indexing for search", "publish": "Publishing"}
+          "search": "Indexing for search", "publish": "Publishing", "add": "Reading archive records"}
 
 
 def wanted() -> bool:
