@@ -7,7 +7,6 @@ The page is parsed with lxml and never rendered; nothing in it is run or fetched
 from __future__ import annotations
 
 import codecs
-import gzip
 import json
 import re
 import zlib
