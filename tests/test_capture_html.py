@@ -239,3 +239,23 @@ def test_a_page_saved_into_captures_first_keeps_its_name(project):
     assert sorted(p.name for p in (project / "articles" / "captures").iterdir()).count("nbc-omar.html.gz") == 1
     assert len(list((project / "articles" / "captures").iterdir())) == len(
         [k for k in before if k.startswith("articles/captures/")])
+
+
+@pytest.mark.parametrize("og_title, h1, site, want", [
+    # The site's name inside the headline is not the site's name: the section after it is cut.
+    ("The Guardian view on Hong Kong: a city on the brink | Editorial", "The Guardian view on Hong Kong: a city on the brink",
+     "the Guardian", "The Guardian view on Hong Kong: a city on the brink"),
+    ("Harbour tariffs rise by a third | The Harbour Courier", "", "The Harbour Courier", "Harbour tariffs rise by a third"),
+    ("BBC News - Harbour tariffs rise by a third", "", "BBC", "Harbour tariffs rise by a third"),
+])
+def test_the_title_is_the_headline_without_the_sites_name(og_title, h1, site, want):
+    paragraphs = "".join(f"<p>{PARAGRAPH} {n}</p>" for n in range(4))
+    html = (f'<html><head><title>{og_title}</title><meta property="og:title" content="{og_title}">'
+            f'<meta property="og:site_name" content="{site}"></head><body>'
+            f'{f"<h1>{h1}</h1>" if h1 else ""}<article>{paragraphs}</article></body></html>')
+    page = read_page(html.encode(), "page.html", "https://news.example.org/2023/04/12/harbour-tariffs")
+    assert extract_page(page, Registry({}, {}, ()))["title"].value == want
+
+
+PARAGRAPH = ("The harbour board voted on Tuesday to raise tariffs for container ships by a third from May, "
+             "the first rise in eleven years, after a long debate that lasted until late in the evening.")

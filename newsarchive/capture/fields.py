@@ -196,11 +196,15 @@ def _site_keys(page: CapturedPage) -> set[str]:
     return {k for k in keys if k} | {re.sub(r"^the", "", k) for k in keys if k}
 
 
+_SITE_WORDS = 8  # letters a site's name may carry beyond its domain's: "BBC" -> "BBC News", "Sky" -> "Sky Sports"
+
+
 def _names_site(part: str, keys: set[str]) -> bool:
+    """Whether a part of a title is the site's name: "The Guardian", not "The Guardian view on Hong Kong"."""
     key = compact(part)
     return bool(key) and (key in keys or re.sub(r"^the", "", key) in keys
-                          or any(len(k) > 3 and (key.startswith(k) or k.startswith(key) and len(key) > 3)
-                                 for k in keys))
+                          or any(len(k) >= 3 and key.startswith(k) and len(key) - len(k) <= _SITE_WORDS
+                                 or len(k) > 3 and k.startswith(key) and len(key) > 3 for k in keys))
 
 
 def cut_site_part(title: str, page: CapturedPage) -> tuple[str, str]:
@@ -218,6 +222,15 @@ def cut_site_part(title: str, page: CapturedPage) -> tuple[str, str]:
     return title, ""
 
 
+def _parts(title: str) -> list[str]:
+    """The two sides of a title split at its last and at its first separator ("Story | Section | Site")."""
+    parts = []
+    for separator in _SEPARATORS:
+        if separator in title:
+            parts += [*title.rsplit(separator, 1), *title.split(separator, 1)]
+    return parts
+
+
 def _same(a: str, b: str) -> bool:
     return compact(a) == compact(b)
 
@@ -229,7 +242,7 @@ def extract_title(page: CapturedPage, text_title: ex.Found) -> ex.Found:
     # The page's <h1> that the page's own metadata names as its headline.
     for h1 in page.h1[:3]:
         for value, name in stated:
-            if value and (_same(h1, value) or _same(h1, cut_site_part(value, page)[0])):
+            if value and (_same(h1, value) or any(_same(h1, part) for part in _parts(value))):
                 return ex.Found(h1, f"the page's <h1>, as its {name} says")
     for value, name in stated:
         if not value:
