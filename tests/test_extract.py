@@ -208,6 +208,13 @@ def test_unknown_domain_proposes_a_source_named_as_the_page_prints_it():
                                                           "newspaper")
 
 
+@pytest.mark.parametrize("credit", ["SOURCE: News agencies", "Source: Agencies", "Source: wires and staff reports"])
+def test_a_credit_to_the_wires_in_general_names_no_original(credit):
+    done = run(PROSE + "\n" + credit, url="https://www.harbourgazette.example/tariffs")
+    assert done["original"].value is None
+    assert not any(source.name.lower() in ("news", "agencies") for source in done["publisher"].proposed)
+
+
 def test_an_outlet_named_in_the_possessive_is_proposed_under_its_name():
     done = run(PROSE + "\nSign up for The Harbour Gazette's newsletter.", url="https://www.harbourgazette.example/tariffs")
     (source,) = done["publisher"].proposed

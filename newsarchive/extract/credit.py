@@ -60,6 +60,17 @@ def _best_archived(source_id: str, body: Body, registry: Registry) -> tuple[str 
     return (best, best_count) if best_count >= 3 else (None, best_count)
 
 
+# "Source: News agencies", "Agencies": a credit to the wires in general names no outlet.
+_GENERIC_SOURCES = {"news", "agency", "agencies", "wire", "wires", "staff", "reports", "media", "sources", "online",
+                    "internet", "web", "newswire", "newswires", "desk", "bureau", "correspondent", "correspondents"}
+
+
+def _names_no_one(name: str, after: str) -> bool:
+    words_ = name.lower().split()
+    return all(w in _GENERIC_SOURCES for w in words_) or \
+        bool(re.match(r"\s+(?:agencies|agency|reports|wires|outlets|services|sources)\b", after))
+
+
 def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
     publisher = done["publisher"].value
@@ -72,6 +83,8 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
                 for match in pattern.finditer(text):
                     name = match.group("name").strip(" .,'\u2019")
                     name = re.sub(r"['\u2019]s$", "", name)
+                    if _names_no_one(name, text[match.end("name"):]):
+                        continue
                     evidence = _evidence_phrase(text, match.start(), match.end("name"), strength == 0)
                     hits.append((strength, order, name, evidence, text))
                     order += 1
