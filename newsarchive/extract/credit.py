@@ -66,8 +66,7 @@ _GENERIC_SOURCES = {"news", "agency", "agencies", "wire", "wires", "staff", "rep
 
 
 def _names_no_one(name: str, after: str) -> bool:
-    words_ = name.lower().split()
-    return all(w in _GENERIC_SOURCES for w in words_) or \
+    return name.lower() in _GENERIC_SOURCES or \
         bool(re.match(r"\s+(?:agencies|agency|reports|wires|outlets|services|sources)\b", after))
 
 
