@@ -176,3 +176,10 @@ def test_the_caption_of_the_picture_under_the_byline_is_not_the_first_paragraph(
                      "Container ships wait outside the harbour on Monday, as the board met to vote on the tariffs.",
                      "", *[line for p in PARAGRAPHS for line in (p, "")])
     assert body_of(capture) == PARAGRAPHS
+
+
+def test_a_date_stamp_between_the_standfirst_and_the_article_is_left_out():
+    standfirst = "The board says the rise will pay for the new crane, while shipping lines warn of lost cargo."
+    capture = spaced("Harbour board raises tariffs by a third", "", standfirst, "", "20 Nov 2019 08:00 GMT", "",
+                     *[line for p in PARAGRAPHS for line in (p, "")])
+    assert body_of(capture) == [standfirst, *PARAGRAPHS]

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from ..text import fold_for_search
 from .layout import capture_lines
+from .datetext import find_dates
 from .lines import CAPTION
 from .prose import word_count, word_list
 from .records import Line
@@ -128,13 +129,29 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return "caption"
     if kind != "prose" and word_count(text) <= 12 and _BYLINE.match(text):
         return "byline"
-    if kind != "prose" and word_count(text) <= 16 and _STAMP.match(text):
+    if kind != "prose" and word_count(text) <= 16 and _STAMP.match(text) or _date_line(text):
         return "stamp"
     if kind in ("heading", "short") and _is_box_marker(text):
         return "end"
     if kind == "prose" and word_count(text) <= 25 and _title_cased(text):
         return "heading"  # a headline ending in a question mark is still a headline
     return kind
+
+
+_DATE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated", "published",
+               "posted", "last", "modified"}
+
+
+def _date_line(text: str) -> bool:
+    """A line that is a date and little else: "20 Nov 2019 08:00 GMT", "Tuesday, 19 November 2019"."""
+    dates = find_dates(text)
+    if not dates or len(text) > 60:
+        return False
+    rest = text
+    for mention in dates:
+        rest = rest.replace(mention.text, " ")
+    others = [w for w in word_list(rest.lower()) if len(w) > 3 and w not in _DATE_WORDS]
+    return word_count(rest) <= 5 and not others
 
 
 def _title_cased(text: str) -> bool:
