@@ -1,12 +1,15 @@
-"""`build.py add CAPTURE --url ADDRESS`: keep a capture and write its article.
+"""`build.py add CAPTURE`: keep a capture and write its article(s).
 
-1. Check the capture (UTF-8 text, not empty, not binary) and the address.
-2. Load the archive; refuse a capture already in it (same bytes) or an address already in it.
-3. Extract the metadata (extract.py), compose the article file, and append any new actor
-   or source to the registries with a `review:` line (the loader accepts it and warns until
-   a person deletes it).
-4. Validate the result by loading a scratch copy of the archive with the new files in it.
-5. Only then write: the capture, the registries, the article, each through a temporary file
+A capture is a page's text (.txt, with --url), a saved page (.html, .html.gz) or a web archive
+(.warc, .warc.gz, .wacz), whose every HTML response holding an article is added. One flow for all:
+
+1. Read the capture into pages (capture/ for saved pages and archives; a text capture is one page)
+   and check each: readable, an address, not already archived (same address or same bytes).
+2. Extract each page's metadata (extract/, or capture/fields.py for a page's HTML), compose its
+   article file, and append any new actor or source to the registries with a `review:` line
+   (the loader accepts it and warns until a person deletes it).
+3. Validate the result by loading a scratch copy of the archive with every new file in it.
+4. Only then write: the captures, the articles, the registries, each through a temporary file
    and os.replace. With --dry-run nothing is written.
 """
 
@@ -25,7 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
-from .capture import CaptureError, kind_of
+from .capture import CaptureError, CapturedPage, kind_of
 from .extract.roles import site_lines
 from .extract.outlet import host_of, unique_id
 from .extract.prose import slugify
@@ -53,11 +56,11 @@ class AddResult:
 
 @dataclass(frozen=True)
 class Plan:
+    """One new article: its slug, its capture's name and its file (the registries are the run's)."""
+
     slug: str
     capture_name: str
     article_text: str
-    actors_text: str | None  # the new actors.yaml, when actors are added
-    sources_text: str | None
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -92,18 +95,6 @@ def normalized_address(url: str) -> str:
     host = host[4:] if host.startswith("www.") else host
     path = re.sub(r"/+$", "", parts.path) or "/"
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
-
-
-def _already_archived(archive, articles_dir: Path, data: bytes, url: str) -> str | None:
-    wanted = normalized_address(url)
-    for article in archive.articles:
-        shown = f"{articles_dir.name}/{article.slug}.md"
-        if normalized_address(article.url) == wanted:
-            return f"the address is already archived as {shown} ({article.url})"
-        kept = articles_dir / article.capture
-        if kept.is_file() and kept.read_bytes() == data:
-            return f"this capture is already archived as {articles_dir.name}/{article.capture} ({shown})"
-    return None
 
 
 def _same_site_captures(archive, articles_dir: Path, url: str) -> list[str]:
@@ -248,59 +239,6 @@ def choose_capture_name(captures: Path, data: bytes, suffix: str = ".txt", after
 
 # --- the command ------------------------------------------------------------------------------
 
-def plan(config: Config, capture: Path, url: str) -> tuple[Plan | None, ex.Extraction | None, str, bytes]:
-    problems = _check_url(url)
-    if problems:
-        raise AddError(problems)
-    text, data = _read_capture(capture)
-    archive, found = load_archive(config.articles, config.project)
-    if archive is None:
-        raise AddError([p for p in found if p.severity == "error"] + [Diagnostic(
-            str(config.articles), None, None, "the archive has problems; nothing was added",
-            "fix the problems above (python build.py lists them), then add again")])
-    duplicate = _already_archived(archive, config.articles, data, url)
-    if duplicate:
-        return None, None, duplicate, data
-    registry = ex.Registry(archive.actors, archive.sources, archive.articles,
-                           site_lines(_same_site_captures(archive, config.articles, url)))
-    result = ex.extract(ex.Page(text, url.strip()), registry)
-    if not result["body"].value.paragraphs:
-        raise AddError([Diagnostic(str(capture), None, None, "no article text found in the capture",
-                                   "is this the saved text of a news page? paragraphs of sentences are looked for")])
-    taken = {a.slug for a in archive.articles} | {p.stem for p in config.articles.glob("*.md")}
-    slug = choose_slug(result["title"].value, taken, result["publisher"].value)
-    captures = config.articles / CAPTURES_DIR
-    # A capture the user already saved into captures/ (and no article uses) keeps its name.
-    inside = capture.resolve().parent == captures.resolve()
-    capture_name = capture.name if inside else choose_capture_name(captures, data)
-    article_text = compose_article(result, url, capture_name)
-    publisher_names = {s.id: s.name for s in (*archive.sources.values(), *result.new_sources)}
-    actors_text = sources_text = None
-    if result.new_actors:
-        entries = actor_entries(result.new_actors, result["title"].value, publisher_names[result["publisher"].value])
-        actors_text = compose_registry((config.articles / ACTORS_FILE).read_text(encoding="utf-8"), entries, slug)
-    if result.new_sources:
-        sources_text = compose_registry((config.articles / SOURCES_FILE).read_text(encoding="utf-8"),
-                                        source_entries(result.new_sources), slug)
-    return Plan(slug, capture_name, article_text, actors_text, sources_text), result, "", data
-
-
-def _validate(config: Config, planned: Plan, data: bytes) -> None:
-    """Load a scratch copy of the archive holding the new files; any error stops the add."""
-    with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as scratch:
-        root = Path(scratch)
-        articles = root / config.articles.name
-        shutil.copytree(config.articles, articles, symlinks=True)
-        _write_all(articles, planned, data)
-        archive, problems = load_archive(articles, root)
-        errors = [p for p in problems if p.severity == "error"]
-        if archive is None or errors:
-            raise AddError(errors + [Diagnostic(
-                f"{config.articles.name}/{planned.slug}.md", None, None,
-                "the extracted article does not pass validation; nothing was written",
-                "please report this capture; meanwhile add the article by hand (see README)")])
-
-
 def _write_atomic(path: Path, content: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -313,16 +251,13 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def _write_all(articles: Path, planned: Plan, data: bytes) -> list[str]:
+def _write_article(articles: Path, planned: Plan, data: bytes) -> list[str]:
+    """One article's capture (unless it is already there, saved into captures/ first) and file."""
     written = []
     capture = articles / CAPTURES_DIR / planned.capture_name
     if not (capture.exists() and capture.read_bytes() == data):
         _write_atomic(capture, data)
         written.append(f"{CAPTURES_DIR}/{planned.capture_name}")
-    for name, text in ((SOURCES_FILE, planned.sources_text), (ACTORS_FILE, planned.actors_text)):
-        if text is not None:
-            _write_atomic(articles / name, text.encode("utf-8"))
-            written.append(name)
     _write_atomic(articles / f"{planned.slug}.md", planned.article_text.encode("utf-8"))
     written.append(f"{planned.slug}.md")
     return written
@@ -342,23 +277,7 @@ def add(config: Config, capture: Path, url: str | None, dry_run: bool = False, p
                                    "each record carries the address it was captured from", "leave --url out")])
     # No build may read the articles while we change them, and no other add may run.
     with lock.hold(config.articles, "an add"):
-        if kind == "text":
-            return _add_locked(config, capture, url, dry_run)
         return _add_pages(config, capture, kind, url, dry_run, progress)
-
-
-def _add_locked(config: Config, capture: Path, url: str, dry_run: bool) -> AddResult:
-    planned, result, duplicate, data = plan(config, capture, url)
-    if planned is None:
-        return AddResult("already-archived", f"{duplicate}; nothing changed")
-    _validate(config, planned, data)
-    summary = review_summary(result, planned, config.articles.name)
-    if dry_run:
-        return AddResult("dry-run", "dry run: nothing was written", summary, planned.article_text)
-    written = _write_all(config.articles, planned, data)
-    shown = ", ".join(f"{config.articles.name}/{w}" for w in written)
-    return AddResult("added", f"wrote {shown}\nreview the fields above in {config.articles.name}/{planned.slug}.md, "
-                              "then rebuild with: python build.py", summary)
 
 
 # --- the review summary -----------------------------------------------------------------------
@@ -478,7 +397,20 @@ def _read_page_file(path: Path, url: str | None):
     return page
 
 
+def _read_text_file(path: Path, url: str) -> CapturedPage:
+    """The text capture of `add CAPTURE.txt --url ADDRESS`, read and checked."""
+    problems = _check_url(url)
+    if problems:
+        raise AddError(problems)
+    text, data = _read_capture(path)
+    return CapturedPage(data, ".txt", "", "utf-8", text, url.strip(), address_from="given with --url")
+
+
 def _pages(path: Path, kind: str, url: str | None):
+    """The pages a capture holds: one for a text capture or a saved page, each HTML response of an archive."""
+    if kind == "text":
+        yield _read_text_file(path, url or "")
+        return
     if kind == "html":
         yield _read_page_file(path, url)
         return
@@ -555,7 +487,7 @@ class _Batch:
         shown = f"{self.config.articles.name}/{slug}.md"
         self.addresses[normalized_address(page.url)] = f"{shown} ({page.url}), added in this run"
         self.digests[hashlib.sha256(page.data).hexdigest()] = f"{CAPTURES_DIR}/{capture_name} ({shown}), added in this run"
-        return Plan(slug, capture_name, article_text, None, None)  # the registries: self.*_text, written last
+        return Plan(slug, capture_name, article_text)  # the registries: self.*_text, written last
 
 
 def compose_page_article(result: ex.Extraction, page, capture_name: str) -> str:
@@ -588,7 +520,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
             str(config.articles), None, None, "the archive has problems; nothing was added",
             "fix the problems above (python build.py lists them), then add again")])
     batch = _Batch(config, archive)
-    single = kind == "html"
+    single = kind in ("text", "html")  # one page: its problems are errors, not skipped records
     with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as spool:
         return _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, Path(spool), single)
 
@@ -618,11 +550,13 @@ def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool:
                     return AddResult("already-archived", f"{duplicate}; nothing changed")
                 skipped.append(f"{where} {item.url}: {duplicate}")
                 continue
-            result = extract_page(item, batch.registry(item.url))
+            registry = batch.registry(item.url)
+            result = ex.extract(ex.Page(item.text, item.url), registry) if kind == "text" \
+                else extract_page(item, registry)
             if not result["body"].value.paragraphs:
                 if single:
-                    raise _fail(path, "no article text found in the page",
-                                "is this a saved news page? the article's paragraphs are looked for")
+                    raise _fail(path, "no article text found in the capture",
+                                "is this a saved news page? paragraphs of sentences are looked for")
                 skipped.append(f"{where} {item.url}: no article text found (not an article page)")
                 continue
             plan_ = batch.plan(item, result, path if single else None)
@@ -643,20 +577,22 @@ def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool:
     summary = "\n\n".join(p.summary for p in planned)
     counts = f"{len(planned)} article(s) from {path.name}" + (f", {skipped_count} record(s) skipped"
                                                                 if skipped_count else "")
+    preview = "\n".join(p.plan.article_text for p in planned)
     if dry_run:
-        return AddResult("dry-run", f"dry run: {counts}; nothing was written{skip_text}", summary,
-                         "\n".join(p.plan.article_text for p in planned))
+        return AddResult("dry-run", "dry run: " + ("" if single else f"{counts}; ") + f"nothing was written{skip_text}",
+                         summary, preview)
     written = _write_pages(config.articles, planned, batch)
     shown = ", ".join(f"{config.articles.name}/{w}" for w in written)
-    return AddResult("added", f"added {counts}\nwrote {shown}{skip_text}\nreview the fields above in the new "
-                              f"articles, then rebuild with: python build.py", summary)
+    where = f"{config.articles.name}/{planned[0].plan.slug}.md" if single else "the new articles"
+    return AddResult("added", ("" if single else f"added {counts}\n") + f"wrote {shown}{skip_text}\n"
+                              f"review the fields above in {where}, then rebuild with: python build.py", summary)
 
 
 def _write_pages(articles: Path, planned: list[_Planned], batch: _Batch) -> list[str]:
     """The captures and articles, then the registries holding every proposal of the run."""
     written = []
     for item in planned:
-        written += _write_all(articles, item.plan, item.data)
+        written += _write_article(articles, item.plan, item.data)
     for name, text in ((SOURCES_FILE, batch.sources_text), (ACTORS_FILE, batch.actors_text)):
         if text is not None:
             _write_atomic(articles / name, text.encode("utf-8"))

@@ -367,24 +367,12 @@ def extract_author(page: CapturedPage) -> ex.Found:
 # --- all fields -----------------------------------------------------------------------------------
 
 def extract_page(page: CapturedPage, registry: ex.Registry) -> ex.Extraction:
-    """Every field of a saved page, in the order and with the records of `extract.extract`."""
-    from ..extract import _ENGLISH_RULES, _english_rules_only
-
-    text_page = ex.Page(page.text, page.url)
+    """Every field of a saved page: the text extractors on its text, each field the HTML states
+    better (body, title, publisher, date) refined from the markup, and the page's author."""
     folded = FoldedText(page.text)
-    done: dict[str, ex.Found] = {}
-    for name, extractor in ex.EXTRACTORS.items():
-        found = extractor(text_page, registry, done)
-        if name == "body":
-            found = extract_body(page, folded, found.value)
-        elif name == "title":
-            found = extract_title(page, found)
-        elif name == "publisher":
-            found = extract_publisher(page, registry, found)
-        elif name == "date":
-            found = extract_date(page, found)
-        done[name] = found
-        if name in _ENGLISH_RULES and done["language"].value not in ("en", None):
-            done[name] = _english_rules_only(name, done[name], done["language"].value)
-    done["author"] = extract_author(page)
-    return ex.Extraction(done)
+    refine = {"body": lambda found: extract_body(page, folded, found.value),
+              "title": lambda found: extract_title(page, found),
+              "publisher": lambda found: extract_publisher(page, registry, found),
+              "date": lambda found: extract_date(page, found)}
+    result = ex.extract(ex.Page(page.text, page.url), registry, refine)
+    return ex.Extraction({**result.fields, "author": extract_author(page)})

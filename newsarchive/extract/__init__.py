@@ -15,7 +15,7 @@ No rule knows the wording of any particular capture.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping
 
 from .body import extract_body
 from .claims import extract_claims
@@ -49,10 +49,17 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
-def extract(page: Page, registry: Registry) -> Extraction:
+Refiner = Callable[[Found], Found]
+
+
+def extract(page: Page, registry: Registry, refine: Mapping[str, Refiner] | None = None) -> Extraction:
+    """Every field of the page. `refine` maps a field to what replaces its Found once found (a
+    saved page's own statements: its headline, its date, its body in the markup)."""
     done: dict[str, Found] = {}
     for name, extractor in EXTRACTORS.items():
         done[name] = extractor(page, registry, done)
+        if refine and name in refine:
+            done[name] = refine[name](done[name])
         if name in _ENGLISH_RULES and done["language"].value not in ("en", None):
             done[name] = _english_rules_only(name, done[name], done["language"].value)
     return Extraction(done)
