@@ -109,6 +109,19 @@ def quiet(fn, *args, **kwargs):
 
 
 # Hypothesis: a bounded run by default (CI), many more examples with HYPOTHESIS_PROFILE=nightly.
+
+
+def assert_paragraphs_in_capture(project: Path, article) -> None:
+    """Every body paragraph of an added article can be found in its capture's text (white space folded)."""
+    from newsarchive.capture.html import fold, page_text
+
+    kept = project / "articles" / article.capture
+    text = fold(page_text(kept.read_bytes(), str(kept)))
+    assert article.paragraphs
+    for paragraph in article.paragraphs:
+        assert fold(paragraph) in text, paragraph[:80]
+
+
 from hypothesis import settings as _settings  # noqa: E402
 
 _settings.register_profile("ci", max_examples=60, deadline=None)

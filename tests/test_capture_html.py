@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_build
+from conftest import assert_paragraphs_in_capture, run_build
 from newsarchive.capture.fields import extract_page
-from newsarchive.capture.html import fold, page_text, read_page
+from newsarchive.capture.html import fold, read_page
 from newsarchive.corpus_quality import body_scores, harmonic, title_right, read_gold
 from newsarchive.extract import Registry
 from newsarchive.load import load_archive
@@ -32,14 +32,6 @@ def added_article(project: Path, before: dict[str, bytes]):
     new = [a for a in archive.articles if f"articles/{a.slug}.md" not in before]
     return archive, new
 
-
-def assert_paragraphs_in_capture(project: Path, article) -> None:
-    """Every body paragraph can be found in the capture's text (whitespace folded)."""
-    kept = project / "articles" / article.capture
-    text = fold(page_text(kept.read_bytes(), str(kept)))
-    assert article.paragraphs
-    for paragraph in article.paragraphs:
-        assert fold(paragraph) in text, paragraph[:80]
 
 
 def test_a_saved_page_is_added_from_its_canonical_address_and_kept_byte_for_byte(project):

@@ -12,9 +12,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import run_build
+from conftest import assert_paragraphs_in_capture, run_build
 from newsarchive import add as adding
-from newsarchive.capture.html import fold, page_text
 from newsarchive.config import load_config
 from newsarchive.load import load_archive
 
@@ -55,13 +54,6 @@ def write_crawl(stream, gzipped=True, extra=True) -> None:
         response(writer, "https://example.com/menu", b"<html><head><title>Menu</title></head><body>"
                                                      b"<a href='/a'>Home</a></body></html>")
 
-
-def assert_paragraphs_in_capture(project: Path, article) -> None:
-    kept = project / "articles" / article.capture
-    text = fold(page_text(kept.read_bytes(), str(kept)))
-    assert article.paragraphs
-    for paragraph in article.paragraphs:
-        assert fold(paragraph) in text, paragraph[:80]
 
 
 def test_every_article_of_a_crawl_is_added_with_its_address_capture_time_and_record(project, tmp_path):
