@@ -251,3 +251,17 @@ def test_the_title_is_the_headline_without_the_sites_name(og_title, h1, site, wa
 
 PARAGRAPH = ("The harbour board voted on Tuesday to raise tariffs for container ships by a third from May, "
              "the first rise in eleven years, after a long debate that lasted until late in the evening.")
+
+
+def test_a_damaged_chunked_or_compressed_body_is_a_clear_error():
+    from newsarchive.capture import CaptureError
+    from newsarchive.capture.html import unpack
+
+    page = b"<html><body><p>Harbour tariffs rise.</p></body></html>"
+    assert unpack(b"%x\r\n%s\r\n0\r\n\r\n" % (len(page), page), "page.http") == page
+    for damaged, words in ((b"%x\r\n%s" % (len(page) + 40, page), "chunked body is truncated"),
+                           (b"\x1f\x8b\x08\x00" + b"\x00" * 12, "gzip data"),
+                           (b"\x00\x01\x02 not a page at all", "neither markup nor")):
+        with pytest.raises(CaptureError) as failure:
+            unpack(damaged, "page.http")
+        assert words in failure.value.message and failure.value.where == "page.http"

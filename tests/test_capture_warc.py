@@ -96,6 +96,40 @@ def test_every_article_of_a_crawl_is_added_with_its_address_capture_time_and_rec
     assert snapshot(project) == before
 
 
+def chunked(body: bytes, size: int = 4096) -> bytes:
+    """A body in HTTP's chunked transfer coding, as a crawler storing the raw response keeps it."""
+    pieces = [body[at:at + size] for at in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
+
+
+def test_chunked_and_compressed_responses_are_read_and_kept_as_stored(project, tmp_path):
+    import brotli
+    import zlib
+
+    ids = sorted(TRUTH)[:3]
+    bodies = {ids[0]: (chunked(gzip.compress(page_html(ids[0]))), "gzip", "chunked"),
+              ids[1]: (brotli.compress(page_html(ids[1])), "br", ""),
+              ids[2]: (chunked(zlib.compress(page_html(ids[2]))), "deflate", "chunked")}
+    crawl = tmp_path / "crawl.warc.gz"
+    with open(crawl, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for page_id, (payload, encoding, transfer) in bodies.items():
+            headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", encoding)]
+            if transfer:
+                headers.append(("Transfer-Encoding", transfer))
+            response(writer, TRUTH[page_id]["url"], payload, headers=tuple(headers))
+    result = run_build(project, "add", str(crawl))
+    assert result.code == 0, result.err + result.out
+    archive, problems = load_archive(project / "articles", project)
+    assert archive is not None, [p.format() for p in problems]
+    added = {a.url: a for a in archive.articles if a.archive is not None}
+    for page_id, (payload, _, _) in bodies.items():
+        article = added[TRUTH[page_id]["url"]]
+        assert (project / "articles" / article.capture).read_bytes() == payload  # kept as the crawler stored it
+        assert_paragraphs_in_capture(project, article)
+    assert run_build(project).code == 0
+
+
 def test_a_capture_changed_after_adding_fails_its_payload_digest(project, tmp_path):
     crawl = tmp_path / "crawl.warc"
     with open(crawl, "wb") as out:

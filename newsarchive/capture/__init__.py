@@ -21,7 +21,7 @@ from .records import CaptureError, CapturedPage, Provenance, Skipped
 
 __all__ = ["CaptureError", "CapturedPage", "Provenance", "Skipped", "kind_of", "HTML_SUFFIXES", "ARCHIVE_SUFFIXES"]
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".http")  # .http: a response body as crawled
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
 
 

@@ -165,9 +165,12 @@ def _page_of(record, name: str, number: int, wanted: set[str] | None) -> Capture
         return Skipped(where, uri, "not one of the WACZ's pages (pages/pages.jsonl): a frame or widget the page loaded")
     encoding = ((http.get_header("Content-Encoding") if http else "") or "identity").strip().lower()
     transfer = ((http.get_header("Transfer-Encoding") if http else "") or "").strip().lower()
-    if encoding not in ("identity", "gzip", "x-gzip") or "chunked" in transfer:
-        return Skipped(where, uri, f"the payload is stored {transfer or encoding}-encoded, which is not kept "
-                                   "byte for byte here; archive it again without compression")
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate", "br"):
+        return Skipped(where, uri, f"the payload is {encoding}-encoded, which cannot be read here")
+    # The payload is kept as the crawler stored it; a body that is chunked or compressed other
+    # than by gzip is stored as ".http" (an HTTP response's body, read by capture/html.unpack).
+    plain = "chunked" not in transfer and encoding in ("identity", "gzip", "x-gzip")
+    suffix = (".html.gz" if "gzip" in encoding else ".html") if plain else ".http"
     data = record.raw_stream.read(MAX_PAGE_BYTES + 1)
     if len(data) > MAX_PAGE_BYTES:
         return Skipped(where, uri, f"the page is over the {MAX_PAGE_BYTES:,}-byte limit")
@@ -186,7 +189,7 @@ def _page_of(record, name: str, number: int, wanted: set[str] | None) -> Capture
     captured = _warc_date(headers.get_header("WARC-Date") or "")
     provenance = Provenance(file=name, record=record_id, payload_digest=written, captured=captured)
     try:
-        page = read_page(data, where, uri, suffix=".html.gz" if "gzip" in encoding else ".html", charset=charset,
+        page = read_page(data, where, uri, suffix=suffix, charset=charset,
                          provenance=provenance)
         return replace(page, address_from="the record's WARC-Target-URI")
     except CaptureError as failure:

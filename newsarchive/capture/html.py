@@ -22,23 +22,80 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def unpack(data: bytes, where: str) -> bytes:
-    """The page's bytes: gunzipped when gzipped (read in steps, so a gzip bomb stops at the limit)."""
-    if not data.startswith(GZIP_MAGIC):
-        if len(data) > MAX_PAGE_BYTES:
-            raise CaptureError(where, f"the page is {len(data):,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit",
-                               "is this one saved article? save the page without embedded media")
-        return data
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    """The page's markup from its stored bytes: as saved, gzipped, or as a crawler stored the HTTP
+    response's body (chunked, and gzip, deflate or brotli compressed). The stored bytes say which:
+    a chunk-size line opens a chunked body, gzip and zlib have their marks, and markup opens with
+    "<"; whatever else it is is tried as brotli. Every step stops at the size limit."""
+    if _CHUNK_LINE.match(data):
+        data = _dechunked(data, where)
+    if data.startswith(GZIP_MAGIC):
+        return _inflated(zlib.decompressobj(16 + zlib.MAX_WBITS), data, where, "gzip")
+    if data[:1] == b"\x78" and len(data) > 1 and (data[0] * 256 + data[1]) % 31 == 0:
+        return _inflated(zlib.decompressobj(), data, where, "deflate")
+    if data and not _looks_like_markup(data):
+        return _unbrotli(data, where)
+    if len(data) > MAX_PAGE_BYTES:
+        raise CaptureError(where, f"the page is {len(data):,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit",
+                           "is this one saved article? save the page without embedded media")
+    return data
+
+
+_CHUNK_LINE = re.compile(rb"[0-9a-fA-F]{1,8}[ \t]*(?:;[^\r\n]*)?\r\n")
+
+
+def _dechunked(data: bytes, where: str) -> bytes:
+    """The body of an HTTP response in chunked transfer coding, its chunks joined."""
+    out, at = bytearray(), 0
+    while True:
+        line = _CHUNK_LINE.match(data, at)
+        if line is None:
+            raise CaptureError(where, "the response's chunked body is damaged (no chunk size where one belongs)",
+                               "archive the page again")
+        size = int(line.group().split(b";")[0].strip(), 16)
+        at = line.end()
+        if size == 0:
+            return bytes(out)
+        if at + size > len(data) or len(out) + size > MAX_PAGE_BYTES:
+            raise CaptureError(where, "the response's chunked body is truncated or over the size limit",
+                               "archive the page again")
+        out += data[at:at + size]
+        at += size + 2  # the chunk's closing CRLF
+
+
+def _inflated(inflater, data: bytes, where: str, how: str) -> bytes:
     try:
         out = inflater.decompress(data, MAX_PAGE_BYTES + 1)
     except zlib.error as failure:
-        raise CaptureError(where, f"the gzip data is damaged ({failure})", "save or download the page again")
+        raise CaptureError(where, f"the {how} data is damaged ({failure})", "save or download the page again")
     if len(out) > MAX_PAGE_BYTES:
         raise CaptureError(where, f"the page is over the {MAX_PAGE_BYTES:,}-byte limit once unpacked",
                            "is this one saved article? save the page without embedded media")
     if not inflater.eof:
-        raise CaptureError(where, "the gzip data is truncated (the file ends before the page does)",
+        raise CaptureError(where, f"the {how} data is truncated (the file ends before the page does)",
                            "the file was cut off while saving or copying; save or download it again")
+    return out
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    head = data[:512].lstrip(b" \t\r\n\x0c")
+    return head.startswith((b"<", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        all(byte >= 0x20 or byte in b"\t\r\n\x0c" for byte in head[:64])
+
+
+def _unbrotli(data: bytes, where: str) -> bytes:
+    try:
+        import brotli
+    except ImportError:  # pragma: no cover - a dependency; the message says what to do without it
+        raise CaptureError(where, "the page is compressed in a way this installation cannot read (brotli?)",
+                           "pip install brotli, or archive the page again without compression")
+    try:
+        out = brotli.decompress(data)
+    except brotli.error:
+        raise CaptureError(where, "the page is neither markup nor gzip, deflate or brotli data",
+                           "is this a saved web page? save it again")
+    if len(out) > MAX_PAGE_BYTES:
+        raise CaptureError(where, f"the page is over the {MAX_PAGE_BYTES:,}-byte limit once unpacked",
+                           "is this one saved article? save the page without embedded media")
     return out
 
 
