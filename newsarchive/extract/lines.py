@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from ..text import fold_for_search
 from .datetext import DATE_ONLY, MONTHS, WEEKDAY
 from .prose import CLOSERS, QUOTES, masked, terminal, truncated, word_count, word_list
@@ -100,6 +101,9 @@ def comment_score(line: Line, earlier: list[str]) -> float:
     return score
 
 
+_QUOTED_WITHIN = 50  # a comment repeats a line this close above it (and long pages stay fast)
+
+
 def comment_start(block: list[Line]) -> int:
     """Index in `block` where reader comments begin (len(block) when there are none).
 
@@ -109,9 +113,9 @@ def comment_start(block: list[Line]) -> int:
     """
     if len(block) < 3:
         return len(block)
-    scores, earlier = [], []
+    scores, earlier = [], deque(maxlen=_QUOTED_WITHIN)
     for line in block:
-        scores.append(comment_score(line, earlier))
+        scores.append(comment_score(line, list(earlier)))
         earlier.append(fold_for_search(line.text))
     best = len(block)
     for start in range(len(block) - 1, 1, -1):
