@@ -47,6 +47,7 @@ def article_detail(a: Article, site: Site) -> dict:
         "page": page_address(site, f"articles/{a.slug}/index.html"),
         "credit": a.credit,
         "author": a.author,
+        "language": a.language or None,
         "captured": a.captured or None,
         "archive": None if a.archive is None else {"file": a.archive.file, "record": a.archive.record,
                                                    "payload_digest": a.archive.payload_digest},

@@ -215,3 +215,24 @@ def test_a_claim_id_that_reads_as_a_number_stays_text_in_the_front_matter():
     fields = dict(result.fields, claims=ex.Found((numeric,), "one claim", confident=False))
     written = frontmatter.loads(compose_article(ex.Extraction(fields), URL, "005_test.txt"))
     assert written["claims"][0]["id"] == "2016"  # YAML would read a bare 2016 as a number
+
+
+def test_the_language_of_an_added_article_is_recorded_and_shown(project, tmp_path):
+    import json
+
+    capture = tmp_path / "hafen.txt"
+    capture.write_text(
+        "Hafenrat erh\u00f6ht die Geb\u00fchren um ein Drittel\n\n"
+        "Der Hafenrat hat am Dienstag beschlossen, die Geb\u00fchren f\u00fcr Containerschiffe ab Mai um ein Drittel "
+        "zu erh\u00f6hen, zum ersten Mal seit elf Jahren.\n\n"
+        "Die Reedereien hatten gewarnt, dass eine starke Erh\u00f6hung die Fracht in den Nachbarhafen treiben "
+        "werde, wo die Geb\u00fchren im Fr\u00fchjahr gesenkt wurden.\n", encoding="utf-8")
+    code, out, err = run(project, "add", str(capture), "--url",
+                         "https://hafenkurier.example/2023/04/12/hafenrat-erhoeht-gebuehren")
+    assert code == 0, err
+    article = next(p for p in (project / "articles").glob("*.md") if "Hafenrat" in p.read_text(encoding="utf-8"))
+    assert "\nlanguage: de\n" in article.read_text(encoding="utf-8")
+    assert run_build(project).code == 0
+    page = project / "_site" / "articles" / article.stem
+    assert json.loads((page / "index.json").read_text(encoding="utf-8"))["language"] == "de"
+    assert '<h1 lang="de">' in (page / "index.html").read_text(encoding="utf-8")
