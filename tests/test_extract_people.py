@@ -36,9 +36,22 @@ def proposed(*paragraphs, registry=EMPTY, url="https://news.example/2015/04/27/q
     ("An independent regional analyst Kirill Semenov said the talks had stalled again.", "Kirill Semenov"),
     ("Former president Luiz Inacio Lula da Silva said he would govern for all Brazilians.",
      "Luiz Inacio Lula da Silva"),  # particles do not count towards a name's length
+    ("Rolf Heuer, director of the European Center for Nuclear Research, says the particle is new.", "Rolf Heuer"),
 ])
 def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
     assert name in proposed(sentence)
+
+
+def test_a_name_is_a_person_when_a_part_of_it_is_used_alone_as_a_persons():
+    people = proposed("Luiz Inacio Lula da Silva narrowly won the runoff against the incumbent on Sunday.",
+                      "Lula, in a speech on Sunday night, said he would unite a divided country.")
+    assert "Luiz Inacio Lula da Silva" in people and people["Luiz Inacio Lula da Silva"].aliases == ("Lula",)
+
+
+def test_a_title_opening_the_next_name_does_not_make_a_place_a_person():
+    people = proposed("According to a report in the Argus Leader of Sioux Falls, Gov. Kristi Noem launched the "
+                      "campaign on Monday.")
+    assert "Sioux Falls" not in people
 
 
 def test_a_person_named_again_by_surname_keeps_the_surname_as_alias():

@@ -213,6 +213,8 @@ def _person_context(text: str, start: int, end: int) -> bool:
     if re.match(r"\s*,?\s*(?:\d{1,3},\s*)?(?:who\s+)?(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:" + SPEECH + "|"
                 + HUMAN + r")\b", after) or re.match(r",\s+\d{1,3},", after):
         return True
+    if re.match(r",\s+(?:in|on|at|during|after|before|speaking)\b[^,.;]{1,40},\s+(?:" + SPEECH + r")\b", after):
+        return True  # "Lula, in a speech on Sunday night, said ..."
     if re.search(r"\b(?:" + SPEECH + r")\s+$", before):
         return True
     # The subject of a sentence that goes on about "his" or "her": "Bolsonaro indicated his support".
@@ -338,13 +340,20 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             elif _person_context(text, start, end):
                 why = "beside a speech or human verb, a title, or his/her after it"
             # "Nikolai Zorin, a member of the committee, said": the role follows the name.
-            appositive = re.match(r",\s+(?:a|an|the)\s+([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
-            if appositive and any(w.lower() in ROLE_WORDS for w in word_list(appositive.group(1))):
+            appositive = re.match(r",\s+(?:(?:a|an|the)\s+)?([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
+            # "Rolf Heuer, director of the centre, says": a role word then lower-case words describes
+            # the name; "Sioux Falls, Gov. Kristi Noem": a title opening the next name does not.
+            opening = word_list(appositive.group(1))[:2] if appositive else []
+            described = appositive and (re.match(r",\s+(?:a|an|the)\s", text[end:end + 6]) or
+                                        len(opening) == 2 and _role_word(opening[0]) and opening[1].islower())
+            if described and any(w.lower() in ROLE_WORDS for w in word_list(appositive.group(1))):
                 role = role or appositive.group(1)[:1].upper() + appositive.group(1)[1:]
                 why = why or "followed by a role phrase"
             surname = parts[-1]
-            if not why and any(_person_context(joined, m.start(), m.end()) for m in _alone(surname, name, joined)):
-                why = f"a full name whose surname '{surname}' the text then uses alone as a person's"
+            for part in [surname] + [p for p in parts[1:-1] if p.lower() not in _PARTICLES]:
+                if not why and any(_person_context(joined, m.start(), m.end()) for m in _alone(part, name, joined)):
+                    why = f"a full name whose surname '{part}' the text then uses alone as a person's"
+                    surname = part
             if not why:
                 continue
             entry = candidates.setdefault(name, {"why": why, "role": role, "surname": surname})
