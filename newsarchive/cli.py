@@ -222,6 +222,9 @@ def _init(args) -> int:
         print("already there, left as they were:")
         for name in _folded(result.kept):
             print(f"  {name}")
+    if args.title is not None and "config.yaml" in result.kept:
+        print("note: --title was not used: config.yaml was already there (its 'title:' line sets the title)",
+              file=sys.stderr)
     if not result.written:
         print(f"nothing to do: every file of a new archive is already in {where}")
         return 0
