@@ -1,4 +1,7 @@
-"""Command-line parsing only: every command hands over to a library function."""
+"""Command-line parsing only: every command hands over to a library function.
+
+Two front doors, one parser: the `newsarchive` command an install puts on the PATH (`run`),
+and `python build.py` in the repository (`main`)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from pathlib import Path
 
 from . import pipeline, progress
 from .config import load_config
-from .model import BuildError
+from .init import DEFAULT_TITLE
+from .model import BuildError, Diagnostic
 
 _DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     # Options may stand before or after the command; SUPPRESS keeps a subcommand's unset
     # option from overwriting one given before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -29,9 +33,20 @@ def _parser() -> argparse.ArgumentParser:
     building.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                           help="make every page again, ignoring what the previous build left in .cache/")
     parser = argparse.ArgumentParser(
-        prog="build.py", parents=[common, building],
-        description="Build the news archive into a static site (the default command), or add an article.")
+        prog=prog, parents=[common, building],
+        description="Build the news archive into a static site (the default command), add an article, "
+                    "or start a new archive (init). Run it in the archive's folder, or give --config.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    start = commands.add_parser("init", help="make a new, empty archive: config.yaml, articles/ (empty registries "
+                                             "and captures/), a README.md saying how to use it")
+    start.add_argument("folder", metavar="DIR", nargs="?", default=".",
+                       help="the archive's folder, made if missing (default: the current folder)")
+    start.add_argument("--title", help=f"the site's title (default: {DEFAULT_TITLE!r}; config.yaml keeps it)")
+    start.add_argument("--force", action="store_true", default=argparse.SUPPRESS,
+                       help="use a folder that is not empty: write only the files missing there, never overwrite one")
+    start.add_argument("--with-templates", action="store_true",
+                       help="also copy the templates and static files into the archive, to edit them all "
+                            "(without it, the package's are used for every file the archive does not have)")
     commands.add_parser("build", parents=[common, building], help="build the site (default)")
     add = commands.add_parser("add", parents=[common], help="add a captured page: extract its metadata, "
                                                              "write articles/<slug>.md, print what to review")
@@ -61,6 +76,19 @@ def _option(args, name):
     return getattr(args, name, _DEFAULTS[name])
 
 
+def _config_file(args) -> Path:
+    """The config file the command reads; BuildError when there is none (not an archive's folder)."""
+    path = Path(_option(args, "config"))
+    if not path.is_file():
+        given = hasattr(args, "config")
+        where = str(path) if given else f"{path} in {Path.cwd()}"
+        raise BuildError([Diagnostic(str(path), None, None,
+                                     f"no config file {where}" + ("" if given else ": this is not an archive's folder"),
+                                     "run the command in your archive's folder (the one holding config.yaml), "
+                                     "give --config PATH/config.yaml, or start an archive with: newsarchive init DIR")])
+    return path
+
+
 def _report(problems) -> None:
     for problem in problems:
         print(problem.format(), file=sys.stderr)
@@ -69,7 +97,7 @@ def _report(problems) -> None:
 def _add(args) -> int:
     from . import add as adding  # the extraction rules load only for this command
     try:
-        config = load_config(Path(_option(args, "config")))
+        config = load_config(_config_file(args))
         with progress.Reporter() as reporter:
             result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run,
                                 progress=lambda done: reporter.update("add", done))
@@ -102,7 +130,7 @@ def _quality(args) -> int:
         return 1
     from . import quality
     try:
-        config = load_config(Path(_option(args, "config")))
+        config = load_config(_config_file(args))
         report = quality.measure(config.articles, config.project)
     except BuildError as failure:
         _report(failure.diagnostics)
@@ -172,20 +200,80 @@ def describe_failure(failure: Exception, strict: bool = False) -> tuple[list[str
             "build failed; nothing was published. Please report this with the input that caused it.", 2)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _init(args) -> int:
+    from . import init
+    folder = Path(args.folder)
+    try:
+        result = init.init(folder, args.title, force=_option(args, "force"), with_templates=args.with_templates)
+    except init.InitError as failure:
+        _report(failure.diagnostics)
+        print("init failed; nothing was written", file=sys.stderr)
+        return 1
+    except OSError as failure:  # a read-only folder, a file where a folder should be, a full disk
+        print(f"{failure.filename or folder}: error: {failure.strerror or failure}", file=sys.stderr)
+        print("init failed; no file was overwritten", file=sys.stderr)
+        return 1
+    where = folder.resolve()
+    if result.written:
+        print(f"made a new archive in {where}:" if not result.kept else f"added to {where}:")
+        for name in _folded(result.written):
+            print(f"  {name}")
+    if result.kept:
+        print("already there, left as they were:")
+        for name in _folded(result.kept):
+            print(f"  {name}")
+    if args.title is not None and "config.yaml" in result.kept:
+        print("note: --title was not used: config.yaml was already there (its 'title:' line sets the title)",
+              file=sys.stderr)
+    if not result.written:
+        print(f"nothing to do: every file of a new archive is already in {where}")
+        return 0
+    enter = "" if where == Path.cwd().resolve() else f"  cd {args.folder}\n"
+    print(f"\nnext (README.md in the archive says more):\n{enter}"
+          "  newsarchive add PAGE.txt --url ADDRESS   # or PAGE.html, or CRAWL.warc.gz\n"
+          "  newsarchive build                        # the site, into _site/\n"
+          "  newsarchive serve                        # preview it at http://127.0.0.1:8000/")
+    return 0
+
+
+def _folded(names) -> list[str]:
+    """File names, those under templates/ and static/ counted rather than listed."""
+    shown, counted = [], {}
+    for name in names:
+        top = name.split("/", 1)[0]
+        if top in ("templates", "static"):
+            counted[top] = counted.get(top, 0) + 1
+        else:
+            shown.append(name)
+    return shown + [f"{top}/ ({count} files)" for top, count in counted.items()]
+
+
+def run() -> int:
+    """The `newsarchive` command (its script exits with what this returns)."""
+    return main(prog="newsarchive")
+
+
+def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
+    args = _parser(prog).parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     if args.command == "add":
         return _add(args)
     if args.command == "quality":
         return _quality(args)
     if args.command == "serve":
         from . import serve  # only this command needs watchfiles
-        return serve.run(Path(_option(args, "config")), _option(args, "output"), port=args.port,
+        try:
+            config_path = _config_file(args)
+        except BuildError as failure:
+            _report(failure.diagnostics)
+            return 1
+        return serve.run(config_path, _option(args, "output"), port=args.port,
                          strict=_option(args, "strict"), force=_option(args, "force"))
     strict = _option(args, "strict")
     started = time.perf_counter()
     try:
-        config = load_config(Path(_option(args, "config")), _option(args, "output"))
+        config = load_config(_config_file(args), _option(args, "output"))
         with progress.Reporter() as reporter:
             report = pipeline.build(config, strict=strict, force=_option(args, "force"), full=_option(args, "full"),
                                     progress=reporter.update)

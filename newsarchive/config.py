@@ -107,6 +107,12 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
         if not 0 < values["reprint_min_share"] <= 1:
             problems.append(Diagnostic(shown, lines.of("reprint_min_share"), "reprint_min_share",
                                        "must be between 0 and 1"))
+        # Without its own folder an archive uses the package's templates and static files; one
+        # named in the config must be there (a misspelt name would silently use the package's).
+        for key in ("templates", "static"):
+            if (data or {}).get(key) == values[key] and not (project / Path(values[key]).expanduser()).is_dir():
+                problems.append(Diagnostic(shown, lines.of(key), key, f"no folder {values[key]!r} next to {shown}",
+                                           f"create it, or remove the '{key}:' line to use the package's {key} only"))
     if problems:
         raise BuildError(problems)
     def resolve(name: str) -> Path:

@@ -36,22 +36,25 @@ def blake(data: bytes) -> bytes:
 
 
 def code_digest() -> bytes:
-    """The generator's own source: new code never reuses outputs of the old."""
+    """The generator's own source: new code never reuses outputs of the old.
+
+    Every module of the package, subpackages included: the build reads captures through
+    capture/, and the articles it parsed are kept in the state. (The package's templates and
+    static files are inputs like the archive's: see theme.py and templates_digest.)"""
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     # Outputs that carry a time fall back to SOURCE_DATE_EPOCH; a new value is a new build.
     h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return h.digest()
 
 
-def folder_digest(folder: Path) -> bytes:
-    """Every file of a folder (templates, static), names and contents."""
+def files_digest(files: dict[str, Path]) -> bytes:
+    """Files by name (the templates a build uses, theme.files), names and contents."""
     h = hashlib.blake2b(digest_size=16)
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + blake(path.read_bytes()))
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + blake(files[name].read_bytes()))
     return h.digest()
 
 

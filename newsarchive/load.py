@@ -170,7 +170,7 @@ def _review_note(report, entry, entry_id) -> None:
         report.error(f"{entry_id}.{REVIEW}", "expected text saying why the entry was proposed", "",
                      entry_id, REVIEW)
         return
-    report.warn(f"{entry_id}.{REVIEW}", f"proposed by 'build.py add', not yet reviewed ({' '.join(note.split())})",
+    report.warn(f"{entry_id}.{REVIEW}", f"proposed by 'add', not yet reviewed ({' '.join(note.split())})",
                 "check the entry against the article, then delete its 'review:' line", entry_id, REVIEW)
 
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import incremental, lock, publish
+from . import incremental, lock, publish, theme
 from .config import Config
 from .model import BuildError, Diagnostic, OutputFile
 
@@ -44,9 +44,12 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
           workers: int | None = None, progress=None) -> BuildReport:
     """Build the site into config.output. `full` ignores what the previous build left;
     `progress(stage, done, total)` hears how the build goes."""
-    # 0. Refuse a dangerous output folder before doing any work.
+    # 0. Refuse a dangerous output folder before doing any work. The templates and static files
+    #    are the archive's, then the package's where the archive has none (theme.py).
+    themes = theme.package_folders(config)
     refusals = publish.check_output_folder(
-        config.output, config.project, [config.articles, config.templates, config.static], force)
+        config.output, config.project, [config.articles, config.templates, config.static, *themes], force)
+    refusals += theme.missing(config)
     if refusals:
         raise BuildError(refusals)
     notes = []
@@ -60,7 +63,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         started = time.time_ns()
         code = incremental.code_digest()
         listing, input_stats = incremental.input_listing(
-            [config.articles, config.templates, config.static], [config.file])
+            [config.articles, config.templates, config.static, *themes], [config.file])
         state_path, quick_path = state_files(config)
         quick = None if full else incremental.load_state(quick_path, code)
         if quick and quick["listing"] == listing and not (strict and quick["report"]["warnings"]) \
@@ -128,7 +131,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
 
         parts = state["parts"] if previous else incremental.Parts()
         search_groups = search.parts([article_url(article.slug) for article in site.articles])
-        records, made = render(site, previous, parts, digester, stage, incremental.folder_digest(config.templates),
+        records, made = render(site, previous, parts, digester, stage,
+                               incremental.files_digest(theme.files(config, "templates")),
                                len(search_groups), workers=workers, progress=made_some)
         report("search")
         search_keys, shards_redone = _index_for_search(records, previous, state, stage, search_groups)

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import export, incremental, markup, reprints, timeline
+from . import export, incremental, markup, reprints, theme, timeline
 from .model import Article, PubDate, Reprint
 from .sitemodel import Site
 
@@ -75,9 +75,12 @@ class _Environment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
+    """`templates`: a folder, or folders searched in order (the archive's, then the package's:
+    theme.folders), each template taken from the first that has it."""
+    folders = [templates] if isinstance(templates, Path) else templates
     env = _Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,  # every output is HTML or XML: escape all text that reaches it
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
         trim_blocks=True,
@@ -256,7 +259,7 @@ def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, dige
     search page merges. Returns the record of every output of the new site (made now or kept
     from before) and how many were made.
     """
-    specs = outputs(site) + static_outputs(site.config.static)
+    specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
     extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
                                  and o.recipe.startswith("template:")),
              "templates": templates_digest,
@@ -275,7 +278,7 @@ def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, dige
             records[spec.path] = old
         else:
             todo.append(spec)
-    job = _Job(site, extra, make_environment(site.config.templates), todo, digester, stage)
+    job = _Job(site, extra, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
     for done, digests in _make_all(job, workers, progress):
         for path, made in done:
             records[path] = made._replace(reads=parts.numbered(made.reads, digests))
@@ -354,12 +357,8 @@ class _StaticFile:
         return self.content
 
 
-def static_outputs(static: Path) -> list[Output]:
-    files = []
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
-            # Links leading outside the project were refused by load.check_links before this.
-            if path.is_file() and not path.name.startswith("."):
-                name = "static/" + path.relative_to(static).as_posix()
-                files.append(Output(name, "static", _StaticFile(name, path.read_bytes())))
-    return files
+def static_outputs(files: dict[str, Path]) -> list[Output]:
+    """Each static file (theme.files: the archive's, else the package's) as static/NAME.
+    Links in the archive's folder leading outside the project were refused by load.check_links."""
+    return [Output("static/" + name, "static", _StaticFile("static/" + name, files[name].read_bytes()))
+            for name in sorted(files)]

@@ -86,7 +86,7 @@ _BANNER_TITLE = ("The last build failed; this is the last site that built. "
 _ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Build failed · build.py serve</title></head>
+<title>Build failed · newsarchive serve</title></head>
 <body style="font:16px/1.5 system-ui,sans-serif;margin:0;padding:60vh 1rem 1rem">
 <main><h1>The site could not be built</h1>
 <p>The problems are listed above. This page reloads by itself when a build succeeds.</p></main>
@@ -346,7 +346,7 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
         ready.set()
         if not builder.stopping.is_set():
             print(f"serve: error: stopped watching {', '.join(map(str, paths))}: {failure}; "
-                  "restart `build.py serve` to rebuild on changes again", file=sys.stderr, flush=True)
+                  "restart serve to rebuild on changes again", file=sys.stderr, flush=True)
 
 
 def _shown(path: Path, project: Path) -> str:
