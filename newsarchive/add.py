@@ -1,4 +1,4 @@
-"""`build.py add CAPTURE`: keep a capture and write its article(s).
+"""`add CAPTURE` (build.py add, newsarchive add): keep a capture and write its article(s).
 
 A capture is a page's text (.txt, with --url), a saved page (.html, .html.gz) or a web archive
 (.warc, .warc.gz, .wacz), whose every HTML response holding an article is added. One flow for all:
@@ -148,7 +148,7 @@ def _review(found: ex.Found, field: str) -> list[str]:
 def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
     title, date, original = result["title"], result["date"], result["original"]
     lines = ["---",
-             f"# Written by 'build.py add' from {CAPTURES_DIR}/{capture_name}. Check each field against the",
+             f"# Written by 'add' from {CAPTURES_DIR}/{capture_name}. Check each field against the",
              "# capture; the '# review' lines mark what was extracted with low confidence. Delete them when done."]
     lines += _review(title, "title")
     lines.append(f"title: {_scalar(title.value)}")
@@ -202,7 +202,7 @@ def compose_registry(existing: str, entries: list[tuple[str, list[tuple[str, str
     """The registry file with new entries appended; each carries a review line (load.REVIEW)."""
     blocks = []
     for entry_id, fields in entries:
-        lines = [f"# Proposed by 'build.py add' for {slug}.md: check it, then delete the review line.",
+        lines = [f"# Proposed by 'add' for {slug}.md: check it, then delete the review line.",
                  f"{entry_id}:"]
         lines += [f"  {key}: {value}" for key, value in fields]
         blocks.append("\n".join(lines))
@@ -255,6 +255,7 @@ def _write_article(articles: Path, planned: Plan, data: bytes) -> list[str]:
     """One article's capture (unless it is already there, saved into captures/ first) and file."""
     written = []
     capture = articles / CAPTURES_DIR / planned.capture_name
+    capture.parent.mkdir(exist_ok=True)  # an archive whose captures/ folder git did not keep
     if not (capture.exists() and capture.read_bytes() == data):
         _write_atomic(capture, data)
         written.append(f"{CAPTURES_DIR}/{planned.capture_name}")
@@ -518,7 +519,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
     if archive is None:
         raise AddError([p for p in found if p.severity == "error"] + [Diagnostic(
             str(config.articles), None, None, "the archive has problems; nothing was added",
-            "fix the problems above (python build.py lists them), then add again")])
+            "fix the problems above (a build lists them), then add again")])
     batch = _Batch(config, archive)
     single = kind in ("text", "html")  # one page: its problems are errors, not skipped records
     with tempfile.TemporaryDirectory(prefix="newsarchive-add-") as spool:
@@ -585,7 +586,8 @@ def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool:
     shown = ", ".join(f"{config.articles.name}/{w}" for w in written)
     where = f"{config.articles.name}/{planned[0].plan.slug}.md" if single else "the new articles"
     return AddResult("added", ("" if single else f"added {counts}\n") + f"wrote {shown}{skip_text}\n"
-                              f"review the fields above in {where}, then rebuild with: python build.py", summary)
+                              f"review the fields above in {where}, then build the site again "
+                              "(python build.py, or newsarchive build)", summary)
 
 
 def _write_pages(articles: Path, planned: list[_Planned], batch: _Batch) -> list[str]:

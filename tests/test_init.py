@@ -219,3 +219,17 @@ def test_incremental_build_notices_an_archive_template(story):
     (story / "templates" / "robots.txt").unlink()
     build(story)
     assert (story / "_site" / "robots.txt").read_bytes() == original
+
+
+def test_add_makes_the_captures_folder_a_clone_of_an_empty_archive_lacks(tmp_path):
+    archive = tmp_path / "cloned"
+    assert init(str(archive)).code == 0
+    for kept in (archive / "articles" / "captures").iterdir():
+        kept.unlink()
+    (archive / "articles" / "captures").rmdir()  # git keeps no empty folder
+    entry = corpus_entry(CAPTURE)
+    added = run_cli(["--config", str(archive / "config.yaml"), "add", str(CORPUS / "captures" / f"{CAPTURE}.txt"),
+                     "--url", entry["url"]])
+    assert added.code == 0, added.err
+    assert len(list((archive / "articles" / "captures").iterdir())) == 1
+    build(archive)
