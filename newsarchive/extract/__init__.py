@@ -31,8 +31,6 @@ from .title import extract_title
 __all__ = ["extract", "EXTRACTORS", "Body", "ClaimDraft", "DateValue", "Extraction", "Found", "Line", "NewActor",
            "NewSource", "OriginalValue", "Page", "Registry"]
 
-
-
 Extractor = Callable[[Page, Registry, dict], Found]
 
 # Each front matter field has one extractor; later ones may read what earlier ones found.
