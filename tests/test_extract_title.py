@@ -152,3 +152,16 @@ def test_a_capture_stores_date_prefix_is_not_part_of_the_title():
     text = " date 2019-11-19 Harbour board raises tariffs by a third\n\n" + "\n\n".join(ARTICLE)
     found = ex.extract(ex.Page(text, URL), EMPTY)["title"]
     assert found.value == "Harbour board raises tariffs by a third"
+
+
+@pytest.mark.parametrize("url, title", [
+    # A site's code letters and a short number the article never prints close the address, not the headline.
+    ("https://news.example/harbour-board-raises-tariffs-by-a-third-aj", "Harbour board raises tariffs by a third"),
+    ("https://news.example/harbour-board-raises-tariffs-by-a-third-100", "Harbour board raises tariffs by a third"),
+    # A number the article prints is the headline's.
+    ("https://news.example/tariffs-rise-for-ships-longer-than-150", "Tariffs rise for ships longer than 150"),
+])
+def test_a_title_from_the_address_keeps_only_the_headlines_words(url, title):
+    paragraphs = [*ARTICLE, "The new tariffs apply to ships longer than 150 metres, the board said."]
+    found = title_of(paragraphs, url)
+    assert found.value == title and not found.confident

@@ -483,8 +483,16 @@ def extract_title(page: Page, registry: Registry, done: dict) -> Found:
 def _title_from_slug(slug_words: list[str], body: Body) -> str:
     """Words of the address, each cased as the article writes it away from a sentence start.
 
-    Two words the article writes joined by a hyphen ("pro-Khalistan") are joined again.
+    Two words the article writes joined by a hyphen ("pro-Khalistan") are joined again. A short
+    number or a code of two letters closing the address that the article never prints ("...
+    eingestuerzt 100", "... crosses 20000 aj") is the site's, not the headline's.
     """
+    printed = {_fold(w) for line in body.paragraphs
+               for w in word_list(re.sub(r"(?<=\d)[,.\u2009\u202f](?=\d{3}\b)", "", line.text))}
+    slug_words = list(slug_words)
+    while len(slug_words) > 2 and len(slug_words[-1]) <= (3 if slug_words[-1].isdigit() else 2) \
+            and slug_words[-1] not in printed:
+        slug_words.pop()
     casing: dict[str, dict[str, int]] = {}
     joined: dict[tuple[str, str], str] = {}
     for line in body.paragraphs:
