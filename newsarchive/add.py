@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import extract as ex
-from .capture import CaptureError, CapturedPage, kind_of
+from .capture import CaptureError, CapturedPage, kind_of, read_stored, text_capture
 from .extract.roles import site_lines
 from .extract.outlet import host_of, unique_id
 from .extract.prose import slugify
@@ -110,13 +110,10 @@ def _same_site_captures(archive, articles_dir: Path, url: str) -> list[str]:
 
 def stored_text(kept: Path) -> str:
     """A stored capture's text: the file itself, or a saved page's text as a reader copies it."""
-    if kind_of(kept) == "html":
-        from .capture.html import page_text
-        try:
-            return page_text(kept.read_bytes(), str(kept))
-        except CaptureError:
-            return ""
-    return kept.read_text(encoding="utf-8", errors="replace")
+    try:
+        return read_stored(kept, "").text
+    except CaptureError:
+        return ""
 
 
 # --- composing the files ----------------------------------------------------------------------
@@ -404,7 +401,7 @@ def _read_text_file(path: Path, url: str) -> CapturedPage:
     if problems:
         raise AddError(problems)
     text, data = _read_capture(path)
-    return CapturedPage(data, ".txt", "", "utf-8", text, url.strip(), address_from="given with --url")
+    return text_capture(data, text, url.strip(), address_from="given with --url")
 
 
 def _pages(path: Path, kind: str, url: str | None):
@@ -528,7 +525,7 @@ def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: 
 
 def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool: Path, single: bool) -> AddResult:
     from .capture import Skipped
-    from .capture.fields import extract_page
+    from .capture.fields import extract_capture
 
     planned: list[_Planned] = []
     skipped: list[str] = []  # pages not added (already archived, no article): every one listed
@@ -552,8 +549,7 @@ def _add_pages_spooled(config, path, kind, url, dry_run, progress, batch, spool:
                 skipped.append(f"{where} {item.url}: {duplicate}")
                 continue
             registry = batch.registry(item.url)
-            result = ex.extract(ex.Page(item.text, item.url), registry) if kind == "text" \
-                else extract_page(item, registry)
+            result = extract_capture(item, registry)
             if not result["body"].value.paragraphs:
                 if single:
                     raise _fail(path, "no article text found in the capture",

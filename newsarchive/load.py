@@ -653,7 +653,8 @@ def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article |
     return Article(
         slug=slug, path=path, title=values["title"], url=values["url"], capture=values["capture"],
         date=date, publisher=values["publisher"], original=values.get("original"),
-        credit=values.get("credit", ""), language=values.get("language", ""), people=values.get("people", ()), claims=values.get("claims", ()),
+        credit=values.get("credit", ""), language=values.get("language", ""), people=values.get("people", ()),
+        claims=values.get("claims", ()),
         reprint_of=values.get("reprint_of", ()), not_reprint_of=values.get("not_reprint_of", ()),
         body=body, paragraphs=paragraphs, author=values.get("author", ""), captured=values.get("captured", ""),
         archive=values.get("archive"),

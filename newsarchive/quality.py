@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .capture import CaptureError, kind_of
-from .extract import NewActor, Page, Registry, extract
+from .capture import CaptureError, CapturedPage, read_stored
+from .extract import NewActor, Registry
 from .extract.claims import content_words
 from .extract.prose import compact
 from .load import load_archive
@@ -60,18 +60,13 @@ def _speaker_right(checked, extracted) -> bool:
     return extracted.speaker == checked.speaker
 
 
-def compare(article: Article, capture, archive) -> Row:
-    """`capture`: the text of a text capture, or a saved page read (capture.CapturedPage)."""
+def compare(article: Article, capture: CapturedPage, archive) -> Row:
+    """`capture`: the article's capture read as `add` read it (capture.read_stored)."""
+    from .capture.fields import extract_capture
+
     others = tuple(a for a in archive.articles if a.slug != article.slug)
     registry = Registry(archive.actors, archive.sources, others)
-
-    def extract_with(registry: Registry):
-        if isinstance(capture, str):
-            return extract(Page(capture, article.url), registry)
-        from .capture.fields import extract_page
-        return extract_page(capture, registry)
-
-    result = extract_with(registry)
+    result = extract_capture(capture, registry)
     row = Row(article.slug)
     row.title = result["title"].value == article.title
     date = result["date"].value
@@ -99,7 +94,7 @@ def compare(article: Article, capture, archive) -> Row:
     named_elsewhere = {actor_id for other in others for actor_id in other.people}
     hidden = {actor_id for actor_id in article.people if actor_id not in named_elsewhere}
     reduced = Registry({k: v for k, v in archive.actors.items() if k not in hidden}, archive.sources, others)
-    held = extract_with(reduced)
+    held = extract_capture(capture, reduced)
     predicted = set()
     proposals = {p.id: p for p in held["people"].proposed if isinstance(p, NewActor)}
     for actor_id in held["people"].value:
@@ -176,16 +171,11 @@ def measure(articles_dir: Path, project: Path) -> Report:
         raise BuildError(problems)
     rows = []
     for article in archive.articles:
-        kept = articles_dir / article.capture
-        if kind_of(kept) == "html":  # a saved page: read as `add` read it (the loader checked it reads)
-            from .capture.html import read_page
-            try:
-                capture = read_page(kept.read_bytes(), article.capture, article.url)
-            except CaptureError as failure:
-                raise BuildError([Diagnostic(f"{articles_dir.name}/{article.capture}", None, None, failure.message,
-                                             failure.hint)])
-        else:
-            capture = kept.read_text(encoding="utf-8")
+        try:  # read as `add` read it (the loader checked that it reads)
+            capture = read_stored(articles_dir / article.capture, article.url)
+        except CaptureError as failure:
+            raise BuildError([Diagnostic(f"{articles_dir.name}/{article.capture}", None, None, failure.message,
+                                         failure.hint)])
         rows.append(compare(article, capture, archive))
     return Report(rows)
 

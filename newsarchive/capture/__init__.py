@@ -19,10 +19,25 @@ from pathlib import Path
 
 from .records import CaptureError, CapturedPage, Provenance, Skipped
 
-__all__ = ["CaptureError", "CapturedPage", "Provenance", "Skipped", "kind_of", "HTML_SUFFIXES", "ARCHIVE_SUFFIXES"]
+__all__ = ["CaptureError", "CapturedPage", "Provenance", "Skipped", "kind_of", "read_stored", "text_capture", "HTML_SUFFIXES", "ARCHIVE_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".http")  # .http: a response body as crawled
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
+
+
+def text_capture(data: bytes, text: str, url: str, address_from: str = "") -> CapturedPage:
+    """A text capture as a page: its bytes and its text, with no markup."""
+    return CapturedPage(data, ".txt", "", "utf-8", text, url, address_from=address_from)
+
+
+def read_stored(path: Path, url: str) -> CapturedPage:
+    """A capture as the archive keeps it, read as `add` read it: a saved page (a CaptureError when
+    it no longer reads), or a text capture."""
+    data = path.read_bytes()
+    if kind_of(path) == "html":
+        from .html import read_page
+        return read_page(data, str(path), url)
+    return text_capture(data, data.decode("utf-8", errors="replace"), url)
 
 
 def kind_of(path: Path | str) -> str:

@@ -376,3 +376,10 @@ def extract_page(page: CapturedPage, registry: ex.Registry) -> ex.Extraction:
               "date": lambda found: extract_date(page, found)}
     result = ex.extract(ex.Page(page.text, page.url), registry, refine)
     return ex.Extraction({**result.fields, "author": extract_author(page)})
+
+
+def extract_capture(page: CapturedPage, registry: ex.Registry) -> ex.Extraction:
+    """Every field of a captured page: from its text alone for a text capture, else with its markup."""
+    if not page.html:
+        return ex.extract(ex.Page(page.text, page.url), registry)
+    return extract_page(page, registry)
