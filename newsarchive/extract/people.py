@@ -115,9 +115,6 @@ _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]?['\u2019]" + _CAPWORD + r"|" + _PARTI
                          + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|[A-Z]\.)(?![\w])")
 # The few words English prose cannot do without: a page with too few of them is in another
 # language, where capitalised nouns ("Beim Verlust") and name shapes mean something else.
-_ENGLISH = {"the", "of", "and", "to", "a", "in", "is", "that", "for", "on", "was", "with", "as", "by", "it", "at",
-            "from", "he", "she", "his", "her", "said", "are", "were", "has", "have", "be", "this", "an", "or",
-            "not", "but", "they", "who", "which", "will", "would", "had", "been"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|towards|toward|into|onto)\s+"
                            r"(?:the\s+)?$", re.IGNORECASE)
 _OPENING = "\"\u201c\u2018'\u00ab\u201e"
@@ -186,11 +183,6 @@ def registry_names(registry: Registry) -> dict[str, tuple[str, ...]]:
     return {a.id: (a.name, *a.aliases) for a in registry.actors.values()}
 
 
-def _english(text: str) -> bool:
-    words_ = [w.lower() for w in word_list(text)]
-    return len(words_) < 20 or sum(w in _ENGLISH for w in words_) >= 0.12 * len(words_)
-
-
 def _role_word(word: str) -> bool:
     """A role word, also in the plural ("the founders") or the possessive ("the minister's")."""
     bare = re.sub(r"['\u2019]s?$", "", word).lower().strip(".")
@@ -232,10 +224,8 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
     A run is no person when it holds a word institutions, places, events or products are named
     with, follows "the" or a preposition of place, is a short quoted title or slogan, is an
     outlet's name, or when its first word also stands alone in the text (a given name does
-    not). Pages in other languages get no proposals."""
+    not). Pages in other languages get none (extract/__init__.py: the English phrasing rules)."""
     joined = "\n".join(paragraphs)
-    if not _english(joined):
-        return []
     lowercase_words = {w for w in word_list(joined) if w.islower()}
     candidates: dict[str, dict] = {}
     for text in paragraphs:
