@@ -484,7 +484,8 @@ class _Batch:
         self.taken.add(slug)
         shown = f"{self.config.articles.name}/{slug}.md"
         self.addresses[normalized_address(page.url)] = f"{shown} ({page.url}), added in this run"
-        self.digests[hashlib.sha256(page.data).hexdigest()] = f"{CAPTURES_DIR}/{capture_name} ({shown}), added in this run"
+        self.digests[hashlib.sha256(page.data).hexdigest()] = \
+            f"{CAPTURES_DIR}/{capture_name} ({shown}), added in this run"
         return Plan(slug, capture_name, article_text)  # the registries: self.*_text, written last
 
 

@@ -103,8 +103,8 @@ def compare(article: Article, capture: CapturedPage, archive) -> Row:
             predicted.add(actor_id)
             continue
         spelled = {compact(proposal.name), *(compact(a) for a in proposal.aliases)}
-        match = [h for h in hidden if spelled & {compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}
-                 and compact(proposal.name) in {compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)}]
+        names = {h: {compact(n) for n in (archive.actors[h].name, *archive.actors[h].aliases)} for h in hidden}
+        match = [h for h in hidden if spelled & names[h] and compact(proposal.name) in names[h]]
         predicted.add(match[0] if match else "new:" + actor_id)
     row.held_out = (len(predicted & want_people), len(predicted), len(want_people))
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .records import CaptureError, CapturedPage, Provenance, Skipped
 
-__all__ = ["CaptureError", "CapturedPage", "Provenance", "Skipped", "kind_of", "read_stored", "text_capture", "HTML_SUFFIXES", "ARCHIVE_SUFFIXES"]
+__all__ = ["CaptureError", "CapturedPage", "Provenance", "Skipped", "kind_of", "read_stored", "text_capture",
+           "HTML_SUFFIXES", "ARCHIVE_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".http")  # .http: a response body as crawled
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")

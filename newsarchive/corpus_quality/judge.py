@@ -229,7 +229,7 @@ def benchmark_date(iso: str | None, precision: str, gold: str | None) -> str | N
     return "right" if any(day[:length] == iso[:length] for day in days) else "wrong"
 
 
-def _one_day_off(iso: str, days: set[str] | None) -> bool:
+def one_day_off(iso: str, days: set[str] | None) -> bool:
     """An extracted day next to the gold one: the page's time zone, or its clock, decides."""
     try:
         day = _dt.date.fromisoformat(iso)

@@ -6,7 +6,8 @@ import datetime as _dt
 import traceback
 import yaml
 from ..extract import Page, Registry, extract
-from .judge import Gold, _one_day_off, benchmark_date, body_scores, gold_days, name_words, normalise_title, outlet_right, own_date, people_scores, title_right, ws
+from .judge import (Gold, benchmark_date, body_scores, gold_days, name_words, normalise_title, one_day_off,
+                    outlet_right, own_date, people_scores, title_right, ws)
 from .targets import CorpusError
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +143,7 @@ def score_benchmark_page(page_id: str, url: str, truth_body: str, got: Extracted
     row.date = benchmark_date(got.date_iso, got.date_precision, gold.date)
     if row.date in ("wrong", "unknown"):
         off = ""
-        if row.date == "wrong" and got.date_precision == "day" and _one_day_off(got.date_iso, gold_days(gold.date)):
+        if row.date == "wrong" and got.date_precision == "day" and one_day_off(got.date_iso, gold_days(gold.date)):
             off = "; one day off"
         row.notes.append(f"date: got {got.date_iso or 'none'} ({got.date_precision}; {_short(got.date_evidence, 60)}), "
                          f"page states {gold.date} ({gold.date_from}{off})")
@@ -206,7 +207,8 @@ def read_truth(path: Path) -> list[Truth]:
             people=tuple(str(p) for p in item.get("people") or ()),
             not_people=tuple(str(p) for p in item.get("not_people") or ()),
             body_first=_plain(item.get("body_first")) or "", body_last=_plain(item.get("body_last")) or "",
-            copies=_plain(item.get("copies")), credited=_plain(item.get("credited")), story=_plain(item.get("story")) or "",
+            copies=_plain(item.get("copies")), credited=_plain(item.get("credited")),
+            story=_plain(item.get("story")) or "",
             language=_plain(item.get("language")) or "", title_in_capture=item.get("title_in_capture") is not False,
             outlet_in_capture=item.get("outlet_in_capture") if isinstance(item.get("outlet_in_capture"), bool) else None,
             reprint_group=_plain(item.get("reprint_group")),

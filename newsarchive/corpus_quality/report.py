@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 from .judge import Gold, harmonic, read_gold
-from .pages import PageRow, read_capture, read_truth, run_extraction, run_html_extraction, score_benchmark_page, score_own_page
+from .pages import (PageRow, read_capture, read_truth, run_extraction, run_html_extraction, score_benchmark_page,
+                    score_own_page)
 from .relations import Reprints, find_relations, judge_relations
 from .targets import BENCHMARK_TARGETS, CorpusError, HTML_TARGETS, OWN_FIELDS, OWN_FIELD_TARGET
 from collections import Counter
@@ -90,7 +91,8 @@ class CorpusReport:
 
     def to_json(self) -> dict:
         return {"corpus": self.folder, "layout": self.layout, "kind": self.kind, "figures": self.figures,
-                "targets": [{"target": what, "measured": value, "met": ok} for what, value, ok in self.targets], "met": self.met,
+                "targets": [{"target": what, "measured": value, "met": ok} for what, value, ok in self.targets],
+                "met": self.met,
                 "pages": [asdict(r) for r in self.rows],
                 "reprints": asdict(self.reprints) if self.reprints is not None else None}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from ..model import UNNAMED
 from ..text import fold_for_search, words
-from .outlet import _OUTLET_WORDS as _OUTLET_LIKE, looks_like_outlet, resolve_outlet, unique_id
+from .outlet import OUTLET_WORDS, looks_like_outlet, resolve_outlet, unique_id
 from .people import Matcher, ROLE_WORDS, SPEECH, registry_names
 from .datetext import MONTHS
 from .prose import QUOTES, masked, sentences, slugify, word_list
@@ -128,7 +128,7 @@ class _ClaimContext:
             return False  # "always stop by his office to exchange": no noun phrase
         bare = re.sub(r"^the\s+", "", label.strip(), flags=re.IGNORECASE)
         tokens = bare.split()
-        if any(w in _ROLE_NOUNS or w in _OUTLET_LIKE for w in words_) or re.fullmatch(r"[A-Z0-9.&-]{2,}", bare):
+        if any(w in _ROLE_NOUNS or w in OUTLET_WORDS for w in words_) or re.fullmatch(r"[A-Z0-9.&-]{2,}", bare):
             return True
         if tokens and all(t[:1].isupper() or t.lower() in ("and", "of") for t in tokens):
             if words_[-1] in _PLACE_HEADS:

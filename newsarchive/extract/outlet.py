@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 # --- publisher and outlets ----------------------------------------------------------------
 
-_OUTLET_WORDS = {"news", "times", "herald", "post", "gazette", "journal", "tribune", "telegraph", "agency",
+OUTLET_WORDS = {"news", "times", "herald", "post", "gazette", "journal", "tribune", "telegraph", "agency",
                  "press", "radio", "tv", "television", "channel", "broadcasting", "daily", "express", "observer",
                  "guardian", "monitor", "review", "magazine", "wire", "today", "chronicle", "standard",
                  "mirror", "courier", "dispatch", "bulletin", "network", "media", "weekly", "online", "newspaper",
@@ -49,7 +49,7 @@ def resolve_outlet(name: str, sources: Mapping[str, Source]) -> Source | None:
 
 def looks_like_outlet(name: str) -> bool:
     tokens = [t for t, _, _ in name_tokens(name)]
-    return bool(tokens) and any(t in _OUTLET_WORDS for t in tokens)
+    return bool(tokens) and any(t in OUTLET_WORDS for t in tokens)
 
 
 def guess_kind(name: str) -> str:
