@@ -183,3 +183,9 @@ def test_a_date_stamp_between_the_standfirst_and_the_article_is_left_out():
     capture = spaced("Harbour board raises tariffs by a third", "", standfirst, "", "20 Nov 2019 08:00 GMT", "",
                      *[line for p in PARAGRAPHS for line in (p, "")])
     assert body_of(capture) == [standfirst, *PARAGRAPHS]
+
+
+def test_a_button_between_paragraphs_is_not_a_heading_of_the_article():
+    capture = spaced("Harbour board raises tariffs by a third", "", PARAGRAPHS[0], "", "View all (23)", "",
+                     *[line for p in PARAGRAPHS[1:] for line in (p, "")])
+    assert body_of(capture) == PARAGRAPHS

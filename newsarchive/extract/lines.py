@@ -72,6 +72,28 @@ def line_kind(line: Line) -> str:
     return "heading"
 
 
+# Words of page interface: buttons, counters, navigation. A line made of them is chrome.
+INTERFACE_WORDS = {
+    "save", "saved", "story", "share", "shares", "sharing", "options", "option", "all", "previous",
+    "next", "prev", "min", "mins", "minute", "minutes", "read", "reading", "time", "close", "open",
+    "menu", "print", "email", "comments", "comment", "subscribe", "login", "log", "sign", "in", "up",
+    "search", "more", "show", "hide", "toggle", "navigation", "skip", "to", "content", "main", "back",
+    "top", "home", "follow", "us", "like", "tweet", "pin", "copy", "link", "url", "copied", "view",
+    "gallery", "photos", "video", "videos", "listen", "watch", "play", "audio", "article", "full",
+    "screen", "page", "of", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "pinterest",
+    "flipboard", "mix", "on", "this", "text", "size", "font", "zoom", "a", "the", "for", "new",
+    "expand", "collapse", "loading", "continue", "below", "above", "advertisement", "ad", "ads",
+    "sponsored", "selected", "cancel", "submit", "send", "tips", "contact", "feedback", "rss", "alerts",
+    "live", "now", "latest", "breaking", "news", "your", "my", "account", "profile"}
+
+
+def interface_only(text: str) -> bool:
+    """A line of interface words and counts alone: "View all (23)", "Save Story", "5 Min Read"."""
+    words = [w.casefold() for w in word_list(text)]
+    return bool(words) and all(w in INTERFACE_WORDS or w.isdigit() for w in words)
+
+
+
 _PRONOUN_FIRST = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|we|We|us|our|Our|you|You|your|Your)\b")
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|stated|noted|added|announced)\b", re.IGNORECASE)
 

@@ -15,7 +15,7 @@ from typing import Mapping
 from ..text import fold_for_search
 from .layout import capture_lines
 from .datetext import find_dates
-from .lines import CAPTION
+from .lines import CAPTION, interface_only
 from .prose import word_count, word_list
 from .records import Line
 
@@ -133,6 +133,8 @@ def _role(line: Line, kind: str, seen: dict[str, int]) -> str:
         return "stamp"
     if kind in ("heading", "short") and _is_box_marker(text):
         return "end"
+    if kind in ("heading", "short") and interface_only(text):
+        return "furniture"  # "View all (23)", "Share this": a button, not a heading of the article
     if kind == "prose" and word_count(text) <= 25 and _title_cased(text):
         return "heading"  # a headline ending in a question mark is still a headline
     return kind

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .datetext import find_dates
-from .lines import CAPTION, line_kind
+from .lines import CAPTION, interface_only, line_kind
 from .prose import clean_line, name_tokens, sentences, terminal, truncated, word_list
 from .records import Body, Found, Line, Page, Registry
 
@@ -94,18 +94,6 @@ def address_words(url: str) -> list[str]:
 _STOP = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "is", "are", "was", "were",
          "be", "by", "with", "from", "as", "it", "its", "this", "that", "de", "la", "le", "el", "der", "die",
          "das", "und", "di", "il", "e", "o", "y"}
-# Words of page interface: buttons, counters, navigation. A line made of them is chrome.
-_UI_WORDS = {"save", "saved", "story", "share", "shares", "sharing", "options", "option", "all", "previous",
-             "next", "prev", "min", "mins", "minute", "minutes", "read", "reading", "time", "close", "open",
-             "menu", "print", "email", "comments", "comment", "subscribe", "login", "log", "sign", "in", "up",
-             "search", "more", "show", "hide", "toggle", "navigation", "skip", "to", "content", "main", "back",
-             "top", "home", "follow", "us", "like", "tweet", "pin", "copy", "link", "url", "copied", "view",
-             "gallery", "photos", "video", "videos", "listen", "watch", "play", "audio", "article", "full",
-             "screen", "page", "of", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "pinterest",
-             "flipboard", "mix", "on", "this", "text", "size", "font", "zoom", "a", "the", "for", "new",
-             "expand", "collapse", "loading", "continue", "below", "above", "advertisement", "ad", "ads",
-             "sponsored", "selected", "cancel", "submit", "send", "tips", "contact", "feedback", "rss",
-             "alerts", "live", "now", "latest", "breaking", "news", "your", "my", "account", "profile"}
 # A byline: "By Anil Giri", "by Jeff Foust", "Von Moritz Bachmann", "Por Juan Pérez"; not a
 # headline opening with the same word ("By the numbers", "Von der Leyen says", "Por qué ...").
 _BYLINE = re.compile(r"^\s*(?:(?:(?i:by|von|por|par|\u043e\u0442)|di)\s+(?!(?i:the|der|den|qu\u00e9|que|\d))\w|"
@@ -144,11 +132,6 @@ def _fields_numeric(text: str) -> bool:
     return "\t" in text or len(numeric) >= 2 and (len(numeric) >= 0.4 * len(tokens) or len(signed) >= 2)
 
 
-def _all_ui(text: str) -> bool:
-    words = [w.casefold() for w in word_list(text)]
-    return bool(words) and all(w in _UI_WORDS or w.isdigit() for w in words)
-
-
 # Some capture stores put their own stamp before the page's first line (" date 2023-08-27 ").
 _STORE_STAMP = re.compile(r"^\s*date (?:19|20)\d\d-\d\d(?:-\d\d)?\s+")
 
@@ -180,7 +163,7 @@ def chrome_reason(text: str, url: str = "") -> str | None:
     if re.match(r"^\W*(?:published|updated|posted|last updated|modified)\b", text, re.I) or \
             re.search(r"\b\d+\s+(?:sec|min|minute|hour|hr|day|week|month|year)s?\s+ago\b", text, re.I):
         return "a date stamp"
-    if _all_ui(text):
+    if interface_only(text):
         return "interface words"
     if _fields_numeric(text):
         return "a row of numbers"
@@ -225,7 +208,7 @@ def _parts(text: str, address: set[str]) -> list[tuple[str, str]]:
             if len(word_list(cut)) <= 4 and not (_stems(cut) & address):
                 result.append((keep.strip(), "a site or section name cut off"))
     match = re.match(r"^(.{2,60}?):\s+(.+)$", text)
-    if match and _all_ui(match.group(1)):
+    if match and interface_only(match.group(1)):
         result.append((match.group(2).strip(), "after the interface words"))
     return result
 
@@ -370,7 +353,7 @@ def _marks_below(lines: list[Line], number: int) -> tuple[float, int]:
     1 when one of the next two lines is a byline or a short stamp, 0.6 when one of the next four
     is, else 0; with the number of that line.
     """
-    after = [line for line in lines if line.number > number and not _all_ui(line.text)][:4]
+    after = [line for line in lines if line.number > number and not interface_only(line.text)][:4]
     for position, line in enumerate(after):
         text = line.text
         stamp = len(word_list(text)) <= 16 and (find_dates(text) or re.search(r"\b(?:updated|published|posted)\b",
