@@ -64,3 +64,9 @@ def test_a_speaker_after_an_abbreviated_country_is_read_whole():
                                 "the hearing.", "https://news.example/2019/11/20/case"), EMPTY)
     (claim,) = result["claims"].value
     assert claim.speaker == "nealy-cox"
+
+
+def test_a_speaker_inside_a_subordinate_clause_does_not_claim_the_sentence():
+    """Officials said only what follows "said"; the sentence's first clause is the reporter's."""
+    assert speakers("The death toll stood at 163 on Friday, but there was some relief as officials said they "
+                    "expected the final tally to be lower.") == []

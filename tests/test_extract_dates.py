@@ -181,3 +181,17 @@ def test_a_date_in_the_first_paragraph_is_not_a_stamp():
 def test_address_ending_in_a_compact_date():
     assert dates_in_address("https://a.example/world/quake-rescuers-keep-searching-20120208")[0][0].iso == "2012-02-08"
     assert dates_in_address("https://a.example/world/quake-rescuers-keep-searching-12345678") == []
+
+
+def test_an_agency_dateline_on_the_line_above_the_article_dates_and_credits_it():
+    page = ex.Page("\n".join(["Menu", HEADLINE, "by Staff Writers", "Gdansk (AFP) March 4, 2011", *ARTICLE]), URL)
+    found = ex.extract(page, EMPTY)
+    assert (found["date"].value.iso, found["date"].value.precision) == ("2011-03-04", "day")
+    assert "dateline" in found["date"].evidence
+    assert found["original"].value.source == "afp"
+
+
+def test_a_notice_about_the_articles_age_is_no_credit():
+    found = ex.extract(ex.Page("\n".join([HEADLINE, "This article is more than 10 years old", *ARTICLE]), URL), EMPTY)
+    assert found["credit"].value == ""
+    assert found["original"].value is None

@@ -37,8 +37,14 @@ _TRAILING = re.compile(r"(?:\s+(?:also|himself|herself|themselves|itself|later|t
 _TIME_AFTER = re.compile(r",?\s+(?:(?:on|early|late|last|this|earlier|later)\s+)+(?:on\s+)?(?:monday|tuesday|wednesday|"
                          r"thursday|friday|saturday|sunday|week|weekend|month|year|night|morning|afternoon|evening|"
                          r"today|yesterday)\b.*$|\s+(?:yesterday|today|tonight)$", re.IGNORECASE)
+_TIME_BEFORE = re.compile(r"^(?:on\s+)?the\s+(?:same|next|following|previous)\s+(?:day|week|morning|afternoon|"
+                          r"evening|night)\s+", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^(?:while|although|though|as|because|since|if|when|once|whereas|until|unless|after|before|"
                           r"and|but|so)\s+", re.IGNORECASE)
+# A conjunction inside the words before a speech verb: the speaker's words are only a clause of
+# the sentence, not the sentence a claim would quote.
+_INNER_CLAUSE = re.compile(r"\s(?:as|while|whereas|because|although|though|but)\s(?!well\b|many\b|much\b)",
+                           re.IGNORECASE)
 _PREPOSITIONS = {"in", "on", "at", "from", "with", "by", "for", "of", "to", "after", "before", "during", "under", "over",
                  "into", "through", "across", "per", "about", "than", "like", "near", "since", "upon", "within"}
 _AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "will", "would", "could", "can",
@@ -156,6 +162,7 @@ class _ClaimContext:
         phrase = LEADING.sub("", phrase.strip(" ,;:-\u2013\u2014\u00a7")).strip(" ,")
         phrase = _CONJUNCTION.sub("", phrase).strip(" ,")
         phrase = _TIME_AFTER.sub("", phrase).strip(" ,")
+        phrase = _TIME_BEFORE.sub("", phrase).strip(" ,")
         phrase = _TRAILING.sub("", phrase).strip(" ,")
         phrase = re.sub(r",?\s*who$", "", phrase).strip(" ,")
         if not phrase or len(word_list(phrase)) > 25:
@@ -257,6 +264,9 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             speaker = None
             for back in range(1, min(4, len(segments)) + 1):
                 candidate = segments[-back]
+                if back == 1 and _INNER_CLAUSE.search(candidate):
+                    segments = []  # "... relief as officials said ...": they said only the clause after it
+                    break
                 cleaned = _TRAILING.sub("", LEADING.sub("", candidate.strip())).strip()
                 if not cleaned or re.match(r"(?:who|which|whose|whom)\b", cleaned):
                     continue  # empty, or a relative clause about the speaker named before it

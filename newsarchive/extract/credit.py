@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from ..text import words
+from .datetext import wire_dateline
 from .claims import LEADING
 from .outlet import guess_kind, looks_like_outlet, resolve_outlet, unique_id
 from .prose import compact, slugify
@@ -22,7 +23,6 @@ _STRONG = [
                r"(?:in|at|by|of|published by|published in)\s+(?:the\s+)?)" + _NAME),
     re.compile(r"^(?i:(?:source|courtesy of)\s*:?\s+(?:the\s+)?)" + _NAME),
 ]
-_WIRE = re.compile(r"^[A-Z][A-Z.'\- ]{2,40}(?:,\s*[^()]{1,30}?)?\s*\((?P<name>[^()]{2,40})\)\s*[-\u2013\u2014]")
 _WEAK = [
     re.compile(r"\breport(?:ed|s)\s+(?:the\s+)?" + _NAME),
     re.compile(r"\b(?:the\s+)?" + _NAME + r"\s+report(?:ed|s)\b"),
@@ -87,11 +87,11 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
                     evidence = _evidence_phrase(text, match.start(), match.end("name"), strength == 0)
                     hits.append((strength, order, name, evidence, text))
                     order += 1
-    if body.paragraphs:
-        match = _WIRE.match(body.paragraphs[0].text)
-        if match:
-            hits.append((1, -1, match.group("name").strip(), match.group().rstrip(" -\u2013\u2014"),
-                         body.paragraphs[0].text))
+    for line in body.opening():
+        dateline = wire_dateline(line.text)
+        if dateline:
+            hits.append((1, -1, dateline.agency, dateline.text, line.text))
+            break
     hits.sort(key=lambda h: (h[0], h[1]))
     for strength, _, name, evidence, text in hits:
         source = resolve_outlet(name, registry.sources)

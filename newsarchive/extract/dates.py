@@ -5,7 +5,8 @@ Where a page states when it was published, most trustworthy first:
 1. the address (`/2019/11/19/`, `/2019-11-19-`, `/2019/nov/19/`): the outlet's own filing day;
 2. a labelled stamp in the lines around the headline ("Published April 25, 2015 12:08PM (EDT)",
    "Posted: Tue 19 Nov 2019", "Publish date: / Nov 18, 2019", "기사입력 : 2018-08-25");
-3. a dateline with a year ("KATHMANDU, Nepal (AP) - April 26, 2015");
+3. a dateline with a year ("KATHMANDU, Nepal (AP) - April 26, 2015", "Christchurch (AFP) March 4,
+   2011" on the line above the article);
 4. an unlabelled stamp in the lines around the headline ("By Jane Doe - Nov 19, 2019, 10:31 pm
    CST", "| 26 April 2015 12:00 AM GMT"), taken only when it reads as a publishing system's
    stamp (a time of day beside it) or when the address's month or year confirms it: a bare date
@@ -24,7 +25,8 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from .datetext import FOREIGN_MONTHS, MONTHS, WEEKDAY, DateMention, dates_in_address, find_dates, valid
+from .datetext import (FOREIGN_MONTHS, MONTHS, WEEKDAY, DateMention, dates_in_address, find_dates, valid,
+                       wire_dateline)
 from .lines import CAPTION, line_kind
 from .prose import masked, terminal, word_list
 from .records import Body, DateValue, Found, Line, Page, Registry
@@ -79,11 +81,13 @@ def _resolve_relative(body: Body, anchor: str) -> list[str]:
     for line in body.paragraphs:
         for match in _RELATIVE.finditer(masked(line.text)):  # outside quotations only
             if match.group("word"):
-                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=1)}.")
+                notes.append(f"'{match.group()}' is most likely {day0 - _dt.timedelta(days=1)}.")
             else:
                 weekday = list(calendar.day_name).index(match.group("day").capitalize())
                 back = (day0.weekday() - weekday) % 7
-                notes.append(f"'{match.group()}' is {day0 - _dt.timedelta(days=back)}, counting back from {anchor}.")
+                notes.append(f"'{match.group()}' is most likely {day0 - _dt.timedelta(days=back)}, the last "
+                             f"{match.group('day').capitalize()} up to {anchor} (a page in another time zone, "
+                             "or one updated later, may mean another).")
     return notes
 
 
@@ -218,6 +222,10 @@ def _dateline(body: Body, address: DateValue | None) -> tuple[DateValue, str, bo
     """The date a dateline opening the article gives, its words and whether it is sure."""
     if not body.paragraphs:
         return None
+    for line in body.opening():
+        wire = wire_dateline(line.text)
+        if wire is not None and wire.date is not None and wire.date.precision == "day":
+            return DateValue(wire.date.iso, "day"), wire.text, True
     text = body.paragraphs[0].text
     for mention in find_dates(text[:120]):
         if mention.precision == "day" and _DATELINE_HEAD.match(text[:mention.start]):

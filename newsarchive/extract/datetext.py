@@ -169,3 +169,34 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
     if match and valid(int(match.group(1)), 1):
         return [(DateValue(match.group(1), "year"), match.group().strip("/"))]
     return []
+
+
+# A wire dateline says where a story was filed and through which agency, then a dash or the date:
+# "KATHMANDU, Nepal (AP) -", "MOSCOW (Sputnik) -", "Christchurch (AFP) March 4, 2011".
+_WIRE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][\w.'\u2019\-]*(?:\s+[A-Z][\w.'\u2019\-]*){0,3})(?:,\s*[A-Z][\w.'\u2019 ]{1,30}?)?\s*"
+    r"\((?P<agency>[^()]{2,40})\)\s*(?P<dash>[-\u2013\u2014:])?")
+
+
+@dataclass(frozen=True)
+class WireDateline:
+    agency: str
+    text: str  # the dateline's words, up to the dash or through the date
+    date: DateMention | None  # the date printed right after the agency, if any
+
+
+def wire_dateline(text: str) -> WireDateline | None:
+    """The wire dateline opening `text`, if it opens with one. A place in capitals needs the dash
+    after it; a place in ordinary capitals needs the date right after the agency (otherwise
+    "Boris Johnson (Conservative) - ..." would read as one)."""
+    match = _WIRE_DATELINE.match(text)
+    if not match:
+        return None
+    rest = text[match.end():]
+    date = next((d for d in find_dates(rest[:40]) if d.start == 0), None)
+    if date is not None:
+        shifted = DateMention(date.iso, date.precision, date.text, match.end() + date.start, match.end() + date.end)
+        return WireDateline(match.group("agency").strip(), text[:shifted.end], shifted)
+    if match.group("dash") and match.group("place").isupper():
+        return WireDateline(match.group("agency").strip(), text[:match.start("dash")].rstrip(), None)
+    return None

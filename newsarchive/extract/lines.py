@@ -31,7 +31,8 @@ CAPTION = re.compile(r"\((?:left|right|center|centre|top|bottom|above|below|file
                       r"\b(?:photo|image|picture|file photo|illustration)\s*(?::|by|credit|\u00a9)", re.IGNORECASE)
 _CREDIT = re.compile(
     r"^(?:originally (?:appeared|published|posted|ran)|first (?:appeared|published)|"
-    r"(?:this (?:article|story|piece|report) (?:was|is|first|originally))|translated (?:by|from)|"
+    r"this (?:article|story|piece|report) (?:was |is |has been )?(?:first |originally )?"
+    r"(?:published|appeared|posted|republished|reprinted|produced|translated|adapted)|translated (?:by|from)|"
     r"edited by|written by|republished|reprinted|source:|courtesy of)|"
     r"\b(?:originally (?:appeared|published|posted) (?:at|in|on|by)|translated by)\b", re.IGNORECASE)
 # "First published on November 19, 2019" is a date stamp, not a credit to another outlet.

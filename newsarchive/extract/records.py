@@ -70,6 +70,14 @@ class Body:
     tail: tuple[Line, ...]  # lines below it (teasers, tags, comments)
     removed: tuple[tuple[Line, str], ...]  # every line left out, with the reason
 
+    def opening(self) -> tuple[Line, ...]:
+        """Where a dateline stands: the first paragraph, and the line right above it when that
+        line was left out ("Christchurch (AFP) March 4, 2011" on a line of its own)."""
+        if not self.paragraphs:
+            return ()
+        above = [line for line in self.head if line.number < self.paragraphs[0].number]
+        return tuple(above[-1:]) + self.paragraphs[:1]
+
 
 @dataclass(frozen=True)
 class DateValue:
