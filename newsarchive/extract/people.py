@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from .datetext import MONTHS
 from .outlet import unique_id
-from .personhood import ROLE_WORDS, SPEECH, person_context, role_word
-from .prose import compact, name_tokens, slugify, word_list
+from .personhood import ROLE_WORDS, SPEECH, lone_name_evidence, person_context, role_word
+from .prose import clean_line, compact, name_tokens, slugify, terminal, word_list
 from .records import Body, Found, NewActor, Page, Registry
 from typing import Mapping
 
@@ -83,7 +83,7 @@ _PARTICLE = r"(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|dos|ben|bint)"
 _CAPWORD = r"[A-Z][a-z\u00c0-\u024f]+(?:[A-Z][a-z\u00c0-\u024f]+)?(?:-[A-Za-z\u00c0-\u024f][a-z\u00c0-\u024f]+)*"
 # One word of a name: "Lavrov", "McDowell", "Ing-wen", "O'Brien", "al-Tabbal", "bin", "F."
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]?['\u2019]" + _CAPWORD + r"|" + _PARTICLE + r"-" + _CAPWORD + r"|"
-                         + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|[A-Z]\.)(?![\w])")
+                         + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|(?:[A-Z]\.){1,3})(?![\w])")
 # The few words English prose cannot do without: a page with too few of them is in another
 # language, where capitalised nouns ("Beim Verlust") and name shapes mean something else.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|towards|toward|into|onto)\s+"
@@ -214,7 +214,12 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                     tokens.pop()
                     continue
                 break
-            if len([t for t in tokens if not t.group().endswith(".")]) < 2 or \
+            words = [t for t in tokens if not t.group().endswith(".")]
+            # One word is a name only after a title or "gave his name as": "PM Modi", "... as Ahmet".
+            lone = lone_name_evidence(text[:tokens[0].start()]) if len(tokens) == 1 and words and terminal(text) else ""
+            # Initials and one word ("L.C. Govak") are a name only after a role word.
+            initialled = len(words) == 1 and len(tokens) > 1 and tokens[0].group().endswith(".")
+            if len(words) < 2 and not lone and not initialled or \
                     len([t for t in tokens if t.group().lower() not in _PARTICLES]) > 4:
                 continue
             start, end = tokens[0].start(), tokens[-1].end()
@@ -222,7 +227,8 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             parts = [t.group() for t in tokens]
             if any(t.group().lower() in _INSTITUTION for t in after_role):
                 continue  # "World Health Organization", "United Arab Emirates", "Kathmandu Valley"
-            if known.find(name) or compact(name) in outlet_names:
+            if known.find(name) or compact(name) in outlet_names or \
+                    lone and (name.lower() in _INSTITUTION | _STRIP | lowercase_words or role_word(name)):
                 continue
             if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
                 continue  # "the Kathmandu Valley", "an Apple MacBook"
@@ -241,17 +247,21 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             # A given name is not used as a word of a phrase: "Google" in "Google's new console" or
             # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's).
             first = parts[0]
+            surname_used = any(person_context(joined, m.start(), m.end()) for m in _alone(parts[-1], name, joined))
             if first.lower() in _PARTICLES - {"al", "el", "abu", "ben"}:
                 continue  # "Van Der Beek": the end of a name whose given name is elsewhere
-            if any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])", joined[m.end():m.end() + 9])
-                   for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
-                continue
+            if not lone and (len(parts) > 2 or not surname_used) and any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])",
+                                         joined[m.end():m.end() + 9])
+                                for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
+                continue  # (unless the surname alone is a person's: "Elon's proposal", "Musk said")
             before = text[max(0, start - 120):start]
             after = text[end:end + 40]
             prev_words = [w.lower() for w in word_list(before)][-8:]
             role = ""
             why = ""
-            if role_in_run:
+            if lone:
+                why = lone
+            elif role_in_run:
                 why = f"after the role words '{role_in_run}'"
                 role = _role_phrase(text[max(0, start - 120):start])
             # "Minister Sergey Lavrov", "spokesman, Ahmed ...", "translated by Mario ..."
@@ -282,7 +292,7 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 if not why and any(person_context(joined, m.start(), m.end()) for m in _alone(part, name, joined)):
                     why = f"a full name whose surname '{part}' the text then uses alone as a person's"
                     surname = part
-            if not why:
+            if not why or initialled and not role:
                 continue
             entry = candidates.setdefault(name, {"why": why, "role": role, "surname": surname})
             if role and not entry["role"]:
@@ -351,9 +361,23 @@ def _outlet_keys(registry: Registry, done: dict) -> set[str]:
     return keys
 
 
+def _cut_paragraph(capture: str, body: Body) -> list[str]:
+    """The capture's last line when the capture ends inside a paragraph of the article, right
+    after its last whole one ("Sebastien Gay, the head of mission in Syria ..., said health facil"):
+    the body leaves it out, but the people it names are the article's."""
+    lines = [clean_line(l) for l in capture.splitlines() if l.strip()]
+    if len(lines) < 2 or not body.paragraphs or lines[-2] != body.paragraphs[-1].text:
+        return []
+    last = lines[-1]
+    words = word_list(last)
+    prose = len(words) >= 15 and sum(w.islower() for w in words) * 2 > len(words)  # not a credit line of names
+    cut = re.search(r"[a-z\u00c0-\u024f,]$", last) and not terminal(last)
+    return [last] if cut and prose and last[:1].isupper() else []
+
+
 def extract_people(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
-    texts = [l.text for l in body.paragraphs] + [l.text for l in body.credits]
+    texts = [l.text for l in body.paragraphs] + [l.text for l in body.credits] + _cut_paragraph(page.text, body)
     known = Matcher(registry_names(registry))
     order: list[str] = []
     shown: dict[str, list[str]] = {}

@@ -47,9 +47,20 @@ def role_word(word: str) -> bool:
     return bare in ROLE_WORDS or bare.endswith("s") and bare[:-1] in ROLE_WORDS - {"m", "mr", "ms"}
 
 
+# Words a sentence opens with before its subject: "However, Mbappe converted his second penalty".
+_OPENERS = r"(?:however|but|and|then|meanwhile|later|earlier|instead|yet|still|so|now|also|again|finally|eventually)"
+# Nouns of what befalls or belongs to a person, before "of": "the death of George Floyd", "the family of ...".
+_OF_PERSON = (r"death|killing|murder|funeral|widow|family|wife|husband|son|daughter|mother|father|brother|sister|"
+              r"parents|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|arrest|assassination")
+_PRONOUNS = r"\b(?:he|his|him|himself|she|her|herself)\b"
+_AGE = r"\d{1,3}-year-old"
+
+
 def person_context(text: str, start: int, end: int) -> bool:
     """Whether a mention reads as a person's: after a title or role word, or the subject or
-    object of a human verb ("Lindqvist said", "said Lindqvist", "Lindqvist, 45, was arrested")."""
+    object of a human verb ("Lindqvist said", "said Lindqvist", "Lindqvist, 45, was arrested"),
+    with an age ("Floyd, a 46-year-old Black man"), the attribution of a quotation
+    ('," Taylor, the board chair, said'), "who ... his", or "he"/"she" going on about it."""
     before, after = text[max(0, start - 60):start], text[end:end + 60]
     if re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$", before):
         return True
@@ -58,17 +69,48 @@ def person_context(text: str, start: int, end: int) -> bool:
         return True  # "Vice President Biden", "rival Biden"
     if re.match(r"['\u2019]s?\s+(?:\w+\s+)?(?:" + _KIN + r")\b", after):
         return True
+    if re.search(r"\b(?:" + _OF_PERSON + r")\s+of\s+$", before, re.IGNORECASE):
+        return True  # "the death of George Floyd"
     if re.match(r"\s*,?\s*(?:\d{1,3},\s*)?(?:who\s+)?(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:" + SPEECH + "|"
                 + HUMAN + r")\b", after) or re.match(r",\s+\d{1,3},", after):
         return True
-    if re.match(r",\s+(?:in|on|at|during|after|before|speaking)\b[^,.;]{1,40},\s+(?:" + SPEECH + r")\b", after):
-        return True  # "Lula, in a speech on Sunday night, said ..."
-    if re.search(r"\b(?:" + SPEECH + r")\s+$", before):
+    if re.match(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+)?" + _AGE + r"\b", after) or \
+            re.search(r"\b(?:a|an|the)\s+" + _AGE + r"\s+(?:[a-z]+\s+)?$", before):
+        return True  # "Floyd, a 46-year-old Black man", "the 45-year-old Chauvin": an age
+    if re.match(r",\s+(?:in|on|at|during|after|before|speaking|of|from)\b[^,.;]{1,40},\s+(?:" + SPEECH + r")\b", after):
+        return True  # "Lula, in a speech on Sunday night, said ...", "Matt Darvas, of the aid group ..., said"
+    if re.search(r"\b(?:" + SPEECH + r")\s+$", before) or \
+            re.search(r"\bidentified\s+(?:(?:him|her)\s+)?(?:only\s+)?as\s+$", before):
+        return True  # "said Lindqvist", "the accused was identified as Pritpal Singh"
+    # The attribution of a quotation: '... path forward," Bret Taylor, the board's chair, said'.
+    if re.search(r"[,?!\u2026]\s*[\"\u201d]\s*$", before) and \
+            re.match(r"[^.!?\"\u201c\u201d]{0,80}?\b(?:" + SPEECH + r")\b", after):
         return True
-    # The subject of a sentence that goes on about "his" or "her": "Bolsonaro indicated his support".
     sentence_before = re.split(r"[.!?]\s", text[max(0, start - 200):start])[-1]
-    rest = re.split(r"[.!?](?:\s|$)", text[end:end + 200])[0]
-    return not word_list(sentence_before) and bool(re.search(r"\b(?:he|his|him|himself|she|her|herself)\b",
-                                                             rest, re.IGNORECASE))
+    sentence = re.search(r"^(.*?)(?:[.!?][\"\u201d]?(?:\s+|$)|$)(.*)", text[end:end + 300], re.DOTALL)
+    rest, following = sentence.group(1), sentence.group(2)
+    # "Lionel Messi, who had the most goal contributions for his team": "who" speaks of a person.
+    if re.match(r",?\s+who\b", rest) and re.search(_PRONOUNS, rest, re.IGNORECASE):
+        return True
+    # The subject of a sentence that goes on about "his" or "her" ("Bolsonaro indicated his
+    # support"), or that the next sentence calls "he" or "she" ("Mbappe beat Martinez. He then ...").
+    if re.fullmatch(r"\s*(?:" + _OPENERS + r"\s*,?\s*)?", sentence_before, re.IGNORECASE):
+        return bool(re.search(_PRONOUNS, rest, re.IGNORECASE) or re.match(r"(?:He|She)\b", following))
+    return False
 
 
+# Titles that stand before a surname alone ("President Biden", "PM Modi", "Mr Lavrov").
+_TITLES = (r"Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|PM|President|Prime Minister|Chancellor|Premier|Senator|Sen|Rep|"
+           r"Gov|Governor|Mayor|Pope|King|Queen|Prince|Princess|Sheikh|Emir|Ayatollah|Imam|Rabbi|Archbishop|"
+           r"Bishop|Cardinal|Judge|Gen|Col|Capt|Lt|Sgt|Minister|Secretary|Ambassador|Coach")
+_LONE_NAME = re.compile(r"(?:(?<![\w.])(?:" + _TITLES + r")\.?|"
+                        r"\b(?:gave|gives|giving|give)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as|"
+                        r"\bidentified\s+only\s+as|\bknown\s+only\s+as)\s+$")
+
+
+def lone_name_evidence(before: str) -> str:
+    """Why one capitalised word is a person's name, from the words just before it: a title
+    ("PM Modi", "President Biden") or the way a reporter names someone who gave one name ("a man
+    who gave his name only as Ahmet"); "" when they show nothing."""
+    found = _LONE_NAME.search(before[-60:])
+    return f"after '{found.group().strip()}'" if found else ""
