@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from .datetext import MONTHS
+from .given_names import given_name
 from .outlet import unique_id
 from .personhood import ROLE_WORDS, SPEECH, lone_name_evidence, person_context, role_word
 from .prose import clean_line, compact, name_tokens, slugify, terminal, word_list
@@ -64,7 +65,8 @@ _INSTITUTION = {
     # places
     "heights", "hills", "park", "beach", "bay", "coast", "lake", "mountains", "canal", "county", "village",
     "town", "road", "avenue", "boulevard", "highway", "bridge", "station", "stadium", "arena", "emirates",
-    "territory", "territories", "peninsula", "ocean", "plaza", "metro",
+    "territory", "territories", "peninsula", "ocean", "plaza", "metro", "amphitheatre", "amphitheater", "theatre",
+    "theater", "palace", "gallery", "cathedral", "pavilion", "zoo", "mall",
     # products
     "pro", "max", "plus", "mini", "ultra", "edition", "app", "console"}
 # Kinds of things named right after the kind: "the aid group World Vision", "broadcaster Sky News".
@@ -166,6 +168,7 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
     joined = "\n".join(paragraphs)
     lowercase_words = {w for w in word_list(joined) if w.islower()}
     candidates: dict[str, dict] = {}
+    deferred: list[tuple[str, str]] = []  # (given-name run, the surname of the subject before its verb)
     for text in paragraphs:
         for run in _name_runs(text):
             tokens = list(run)
@@ -292,11 +295,28 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 if not why and any(person_context(joined, m.start(), m.end()) for m in _alone(part, name, joined)):
                     why = f"a full name whose surname '{part}' the text then uses alone as a person's"
                     surname = part
+            # "Luiz Inácio Lula da Silva ... da Silva had": a surname with its particle, used alone.
+            particle = next((p for p in parts[1:-1] if p in _PARTICLES), "")
+            if not why and particle and _named_alone(f"{particle} {parts[-1]}", name, joined):
+                why = f"a full name whose surname '{particle} {parts[-1]}' the text then uses alone"
+            # A given name (one the text never uses alone, as it would a place's: "India"), and a
+            # surname the text then uses alone: "Lionel Messi ... Messi's penalty".
+            given = len(parts) <= 3 and given_name(first) and not _alone(first, name, joined)
+            if not why and given and _named_alone(surname, name, joined):
+                why = f"a given name '{first}', and the surname '{surname}' the text then uses alone"
+            # A given name, the object of what a person just named did: "Kylian Mbappe beat Emiliano Martinez".
+            subject = re.search(r"((?:[A-Z][\w'\u2019-]+\s+){1,3})[a-z]+\s+$", text[max(0, start - 60):start])
+            if not why and given and subject:
+                deferred.append((name, subject.group(1).split()[-1]))
             if not why or initialled and not role:
                 continue
             entry = candidates.setdefault(name, {"why": why, "role": role, "surname": surname})
             if role and not entry["role"]:
                 entry["role"] = role
+    people = {entry["surname"] for entry in candidates.values()} | {n.split()[-1] for n in candidates}
+    for name, subject in deferred:
+        if subject in people and name not in candidates:
+            candidates[name] = {"why": f"a given name, after what {subject} did", "role": "", "surname": name.split()[-1]}
     result = []
     taken = set(registry.actors)
     for name, entry in candidates.items():
@@ -310,6 +330,24 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
         result.append(NewActor(actor_id, name, aliases, entry["role"] or "not stated in the capture",
                                f"{name}: {entry['why']}"))
     return result
+
+
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "your", "my",
+                "first", "second", "third", "fourth", "fifth", "next", "last", "new", "old", "original", "every"}
+
+
+def _named_alone(surname: str, name: str, text: str) -> bool:
+    """Whether the text, having named someone in full, goes on to call them by the surname alone
+    ("Lionel Messi ... Messi's penalty"), and never as a thing or a team: not after an article
+    or a determiner ("the fourth Trek film"), not with a plural verb ("Villa were")."""
+    uses = _alone(surname, name, text)
+    for m in uses:
+        previous = word_list(text[max(0, m.start() - 20):m.start()])[-1:]
+        if previous and previous[0].lower() in _DETERMINERS or \
+                re.match(r"\s+(?:were|are|have)\b", text[m.end():m.end() + 6]) or \
+                re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) or m.start() and text[m.start() - 1] in "-@#/":
+            return False
+    return bool(uses)
 
 
 def _alone(surname: str, name: str, text: str) -> list[re.Match]:

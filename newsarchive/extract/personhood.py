@@ -24,7 +24,9 @@ ROLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "minister", "secretary", "sp
                "queen", "chancellor", "astronaut", "pilot", "soldier", "victim", "suspect", "witness", "colleague",
                "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "cousin", "friend",
                "boss", "quarterback", "striker", "goalkeeper", "midfielder", "pitcher", "teammate", "executive",
-               "cofounder", "co-founder", "principal", "survivor"}
+               "cofounder", "co-founder", "principal", "survivor", "keeper", "goalie", "winger", "defender", "skipper",
+               "fullback", "full-back", "centre-back", "center-back", "playmaker", "linebacker", "cornerback",
+               "batsman", "bowler", "golfer", "boxer", "sprinter", "swimmer", "cyclist", "jockey", "referee", "umpire"}
 # Nouns only people have: "Epstein's associates", "Kirk's father".
 _KIN = (r"wife|husband|son|daughter|sons|daughters|children|kids|family|mother|father|brother|sister|parents|"
         r"friend|friends|associates|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|aides?|"
