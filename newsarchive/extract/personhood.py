@@ -104,8 +104,8 @@ def person_context(text: str, start: int, end: int) -> bool:
 # Titles that stand before a surname alone ("President Biden", "PM Modi", "Mr Lavrov").
 _TITLES = (r"Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|PM|President|Prime Minister|Chancellor|Premier|Senator|Sen|Rep|"
            r"Gov|Governor|Mayor|Pope|King|Queen|Prince|Princess|Sheikh|Emir|Ayatollah|Imam|Rabbi|Archbishop|"
-           r"Bishop|Cardinal|Judge|Gen|Col|Capt|Lt|Sgt|Minister|Secretary|Ambassador|Coach")
-_LONE_NAME = re.compile(r"(?:(?<![\w.])(?:" + _TITLES + r")\.?|"
+           r"Bishop|Cardinal|Judge|Gen|Col|Capt|Lt|Sgt|Minister|Secretary|Ambassador")
+_LONE_NAME = re.compile(r"(?:(?<![\w.])(?<!\d\s)(?:" + _TITLES + r")\.?|"
                         r"\b(?:gave|gives|giving|give)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as|"
                         r"\bidentified\s+only\s+as|\bknown\s+only\s+as)\s+$")
 
