@@ -248,15 +248,17 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                    for m in re.finditer(re.escape(name), joined)):
                 continue  # "in Hong Kong", "at Richmond High": a place
             # A given name is not used as a word of a phrase: "Google" in "Google's new console" or
-            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's).
+            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's,
+            # and so is "Elon's proposal" when the text says "Musk said").
             first = parts[0]
-            surname_used = any(person_context(joined, m.start(), m.end()) for m in _alone(parts[-1], name, joined))
             if first.lower() in _PARTICLES - {"al", "el", "abu", "ben"}:
                 continue  # "Van Der Beek": the end of a name whose given name is elsewhere
-            if not lone and (len(parts) > 2 or not surname_used) and any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])",
-                                         joined[m.end():m.end() + 9])
-                                for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
-                continue  # (unless the surname alone is a person's: "Elon's proposal", "Musk said")
+            phrase_word = any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])",
+                                       joined[m.end():m.end() + 9])
+                              for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined))
+            if phrase_word and not lone and (len(parts) > 2 or not any(
+                    person_context(joined, m.start(), m.end()) for m in _alone(parts[-1], name, joined))):
+                continue
             before = text[max(0, start - 120):start]
             after = text[end:end + 40]
             prev_words = [w.lower() for w in word_list(before)][-8:]
@@ -316,7 +318,8 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
     people = {entry["surname"] for entry in candidates.values()} | {n.split()[-1] for n in candidates}
     for name, subject in deferred:
         if subject in people and name not in candidates:
-            candidates[name] = {"why": f"a given name, after what {subject} did", "role": "", "surname": name.split()[-1]}
+            candidates[name] = {"why": f"a given name, after what {subject} did", "role": "",
+                                "surname": name.split()[-1]}
     result = []
     taken = set(registry.actors)
     for name, entry in candidates.items():

@@ -52,8 +52,8 @@ def role_word(word: str) -> bool:
 # Words a sentence opens with before its subject: "However, Mbappe converted his second penalty".
 _OPENERS = r"(?:however|but|and|then|meanwhile|later|earlier|instead|yet|still|so|now|also|again|finally|eventually)"
 # Nouns of what befalls or belongs to a person, before "of": "the death of George Floyd", "the family of ...".
-_OF_PERSON = (r"death|killing|murder|funeral|widow|family|wife|husband|son|daughter|mother|father|brother|sister|"
-              r"parents|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|arrest|assassination")
+_OF_PERSON = (r"death|killing|murder|funeral|widow|wife|husband|son|daughter|mother|father|brother|sister|"
+              r"lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|arrest|assassination")
 _PRONOUNS = r"\b(?:he|his|him|himself|she|her|herself)\b"
 _AGE = r"\d{1,3}-year-old"
 
@@ -106,7 +106,8 @@ _TITLES = (r"Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|PM|President|Prime Minister|Chancel
            r"Gov|Governor|Mayor|Pope|King|Queen|Prince|Princess|Sheikh|Emir|Ayatollah|Imam|Rabbi|Archbishop|"
            r"Bishop|Cardinal|Judge|Gen|Col|Capt|Lt|Sgt|Minister|Secretary|Ambassador")
 _LONE_NAME = re.compile(r"(?:(?<![\w.])(?<!\d\s)(?:" + _TITLES + r")\.?|"
-                        r"\b(?:gave|gives|giving|give)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as|"
+                        r"\b(?:gave|gives|giving|give)\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+"
+                        r"(?:only\s+)?as|"
                         r"\bidentified\s+only\s+as|\bknown\s+only\s+as)\s+$")
 
 
