@@ -42,6 +42,55 @@ def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
     assert name in proposed(sentence)
 
 
+@pytest.mark.parametrize("sentence, name", [
+    ("Argentina keeper Emiliano Martinez saved the last penalty of the shootout.", "Emiliano Martinez"),
+    ("A further 72 people were killed in India, according to India\u2019s home secretary L.C. Govak.", "L.C. Govak"),
+    ("Matt Darvas, of the aid group World Vision, said many villages could be reached only by helicopter.",
+     "Matt Darvas"),
+    ("\u201cWe believe it is the best path forward,\u201d Bret Taylor the company\u2019s independent board chair, "
+     "said in a statement.", "Bret Taylor"),
+    ("Crump said he would represent the family of Daunte Wright, the 20-year-old Black man shot on Sunday.",
+     "Daunte Wright"),
+    ("Protests spread across the country after the death of George Floyd in the city last year.", "George Floyd"),
+    ("It was the first title for Lionel Messi, who had the most goal contributions for his team.", "Lionel Messi"),
+    ("Kylian Mbappe levelled from the spot in the 80th minute. He then scored again a minute later.",
+     "Kylian Mbappe"),
+    ("One of the accused has been identified as Pritpal Singh from Faridkot, the police statement added.",
+     "Pritpal Singh"),
+    ("Slogans against PM Modi appeared on the walls of five metro stations overnight.", "Modi"),
+    ("A man who gave his name only as Ahmet asked how he could go home and sleep.", "Ahmet"),
+])
+def test_a_person_is_proposed_from_how_the_text_speaks_of_them(sentence, name):
+    assert name in proposed(sentence)
+
+
+@pytest.mark.parametrize("paragraphs, name", [
+    # a given name, and the surname used alone
+    (("Argentina won on Sunday after Lionel Messi scored twice in a 3-3 draw.",
+      "They had looked to be cruising after Messi\u2019s penalty in the first half."), "Lionel Messi"),
+    # a given name, the object of what a person just named did
+    (("Kylian Mbappe beat Emiliano Martinez to halve the lead. He then scored again.",), "Emiliano Martinez"),
+    # a surname with its particle used alone
+    (("Luiz Inacio Lula da Silva on Sunday defeated the incumbent in the second round.",
+      "With 98.9% of districts counted, da Silva had a slim lead over his rival."), "Luiz Inacio Lula da Silva"),
+    # a given name used alone in a quotation does not hide the person
+    (("Elon Musk has entered into an agreement to purchase the company for $44 billion.",
+      "\u201cThe board assessed Elon\u2019s proposal with care,\u201d the chair said.",
+      "Musk made his offer after buying a stake in the company in April."), "Elon Musk"),
+    # a paragraph the capture cuts off after the article's last one
+    (("The quake sent residents of Damascus and Beirut rushing into the street on Monday.",
+      "Sebastien Gay, the head of mission in Syria for Doctors Without Borders, said health facil"), "Sebastien Gay"),
+])
+def test_a_person_is_proposed_from_how_the_whole_text_speaks_of_them(paragraphs, name):
+    assert name in proposed(*paragraphs)
+
+
+def test_a_credit_line_at_the_end_of_the_capture_is_not_read_for_people():
+    people = proposed("The quake sent residents of Damascus and Beirut rushing into the street on Monday.",
+                      "Writing by Fany Olumoye; Editing by Tina Oyinsan and Tony Okerafor")
+    assert people == {}
+
+
 def test_a_name_is_a_person_when_a_part_of_it_is_used_alone_as_a_persons():
     people = proposed("Luiz Inacio Lula da Silva narrowly won the runoff against the incumbent on Sunday.",
                       "Lula, in a speech on Sunday night, said he would unite a divided country.")
@@ -92,6 +141,11 @@ def test_a_role_phrase_becomes_the_role():
     "Getting Disney right will be a test, analysts said after the launch.",
     "Within Delhi, pollution cuts must come from cleaner energy, Prakash said.",
     "Follow Newsbeat on Instagram for more stories like this one, the page said.",
+    # teams: a club's name is not a given name and a surname, and a club is "were", not "was"
+    "Real Madrid won the final on Saturday. Madrid scored twice in the first half.",
+    "Aston Villa won again on Saturday. Villa were the better side throughout the match.",
+    # a title's abbreviation after a time is the time
+    "The final starts at 9 PM Pacific on Sunday, the network said.",
 ])
 def test_no_person_is_proposed_for_slogans_places_organisations_or_products(sentence):
     assert proposed(sentence) == {}

@@ -6,7 +6,8 @@ import re
 from ..model import UNNAMED
 from ..text import fold_for_search, words
 from .outlet import OUTLET_WORDS, looks_like_outlet, resolve_outlet, unique_id
-from .people import Matcher, ROLE_WORDS, SPEECH, registry_names
+from .people import Matcher, registry_names
+from .personhood import ROLE_WORDS, SPEECH
 from .datetext import MONTHS
 from .prose import QUOTES, masked, sentences, slugify, word_list
 from .records import Body, ClaimDraft, Found, NewActor, Page, Registry

@@ -4,44 +4,16 @@ from __future__ import annotations
 
 import re
 from .datetext import MONTHS
+from .given_names import given_name
 from .outlet import unique_id
-from .prose import compact, name_tokens, slugify, word_list
+from .personhood import ROLE_WORDS, SPEECH, lone_name_evidence, person_context, role_word
+from .prose import clean_line, compact, name_tokens, slugify, terminal, word_list
 from .records import Body, Found, NewActor, Page, Registry
 from typing import Mapping
 
 
 # --- people -------------------------------------------------------------------------------
 
-ROLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "minister", "secretary", "spokesman", "spokeswoman",
-               "spokesperson", "ambassador", "envoy", "general", "gen", "colonel", "col", "marshal", "commander",
-               "chief", "head", "leader", "director", "adviser", "advisor", "analyst", "expert", "diplomat",
-               "official", "deputy", "member", "mp", "senator", "correspondent", "journalist", "editor", "by",
-               "professor", "prof", "representative", "mayor", "governor", "king", "prince", "sheikh", "emir",
-               "judge", "chairman", "chairwoman", "chair", "lawmaker", "researcher", "orientalist", "premier",
-               "reporter", "officer", "captain", "major", "lieutenant", "sergeant", "ceo", "founder", "aide",
-               "activist", "lawyer", "writer", "author", "photographer", "negotiator", "mediator", "speaker",
-               "vice", "employee", "worker", "resident", "student", "teacher", "coach", "player", "manager", "owner",
-               "actor", "actress", "singer", "rapper", "musician", "comedian", "host", "presenter", "producer",
-               "filmmaker", "designer", "artist", "architect", "doctor", "nurse", "surgeon", "scientist",
-               "economist", "strategist", "investor", "businessman", "businesswoman", "entrepreneur", "billionaire",
-               "mogul", "candidate", "nominee", "rival", "agent", "detective", "inspector", "superintendent",
-               "attorney", "prosecutor", "pastor", "rev", "sen", "rep", "gov", "lt", "sgt", "capt", "sir", "dame",
-               "queen", "chancellor", "astronaut", "pilot", "soldier", "victim", "suspect", "witness", "colleague",
-               "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "cousin", "friend",
-               "boss", "quarterback", "striker", "goalkeeper", "midfielder", "pitcher", "teammate", "executive",
-               "cofounder", "co-founder", "principal", "survivor"}
-# Nouns only people have: "Epstein's associates", "Kirk's father".
-_KIN = (r"wife|husband|son|daughter|sons|daughters|children|kids|family|mother|father|brother|sister|parents|"
-        r"friend|friends|associates|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|aides?|"
-        r"girlfriend|boyfriend|fiancée?|widow|death|funeral|birthday|childhood|biography|memoir")
-SPEECH = (r"said|says|told|tells|added|adds|noted|stated|stressed|explained|announced|declared|insisted|"
-           r"warned|argued|believes|believed|thinks|claimed|wrote|writes|confirmed|denied|denies|rejected|"
-           r"dismissed|emphasi[sz]ed|recalled|replied|continued|acknowledged|admitted|urged")
-# Human verbs: what people do and institutions, places and products do not (beside SPEECH).
-HUMAN = (r"(?:was|were|had been|has been)\s+(?:arrested|charged|killed|born|sentenced|elected|appointed|injured|"
-         r"wounded|detained|jailed|convicted|acquitted|hospitali[sz]ed|questioned|interviewed|fired|sacked)|"
-         r"testified|tweeted|resigned|died|smiled|laughed|shrugged|pleaded|apologi[sz]ed|married|recalls|"
-         r"grew up|starred|sang|asked|answered|replied")
 # Words that begin or end a run of capitals without being part of a name: sentence openers,
 # function words, numbers, days and months, and the imperatives of page furniture.
 _STRIP = {"the", "of", "and", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "if",
@@ -93,7 +65,8 @@ _INSTITUTION = {
     # places
     "heights", "hills", "park", "beach", "bay", "coast", "lake", "mountains", "canal", "county", "village",
     "town", "road", "avenue", "boulevard", "highway", "bridge", "station", "stadium", "arena", "emirates",
-    "territory", "territories", "peninsula", "ocean", "plaza", "metro",
+    "territory", "territories", "peninsula", "ocean", "plaza", "metro", "amphitheatre", "amphitheater", "theatre",
+    "theater", "palace", "gallery", "cathedral", "pavilion", "zoo", "mall",
     # products
     "pro", "max", "plus", "mini", "ultra", "edition", "app", "console"}
 # Kinds of things named right after the kind: "the aid group World Vision", "broadcaster Sky News".
@@ -112,7 +85,7 @@ _PARTICLE = r"(?:al|el|bin|ibn|abu|de|van|von|der|di|da|du|dos|ben|bint)"
 _CAPWORD = r"[A-Z][a-z\u00c0-\u024f]+(?:[A-Z][a-z\u00c0-\u024f]+)?(?:-[A-Za-z\u00c0-\u024f][a-z\u00c0-\u024f]+)*"
 # One word of a name: "Lavrov", "McDowell", "Ing-wen", "O'Brien", "al-Tabbal", "bin", "F."
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]?['\u2019]" + _CAPWORD + r"|" + _PARTICLE + r"-" + _CAPWORD + r"|"
-                         + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|[A-Z]\.)(?![\w])")
+                         + _CAPWORD + r"|" + _PARTICLE + r"(?=\s[A-Z])|(?:[A-Z]\.){1,3})(?![\w])")
 # The few words English prose cannot do without: a page with too few of them is in another
 # language, where capitalised nouns ("Beim Verlust") and name shapes mean something else.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout|around|towards|toward|into|onto)\s+"
@@ -183,39 +156,6 @@ def registry_names(registry: Registry) -> dict[str, tuple[str, ...]]:
     return {a.id: (a.name, *a.aliases) for a in registry.actors.values()}
 
 
-def _role_word(word: str) -> bool:
-    """A role word, also in the plural ("the founders") or the possessive ("the minister's")."""
-    bare = re.sub(r"['\u2019]s?$", "", word).lower().strip(".")
-    if "-" in bare and bare not in ROLE_WORDS:  # "President-elect", "Vice-Chairman", "ex-minister"
-        return any(_role_word(part) for part in bare.split("-") if part not in ("elect", "ex", "co", "vice"))
-    return bare in ROLE_WORDS or bare.endswith("s") and bare[:-1] in ROLE_WORDS - {"m", "mr", "ms"}
-
-
-def _person_context(text: str, start: int, end: int) -> bool:
-    """Whether a mention reads as a person's: after a title or role word, or the subject or
-    object of a human verb ("Lindqvist said", "said Lindqvist", "Lindqvist, 45, was arrested")."""
-    before, after = text[max(0, start - 60):start], text[end:end + 60]
-    if re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+$", before):
-        return True
-    previous = word_list(before)[-1:]
-    if previous and _role_word(previous[0]) and previous[0].lower() != "by" and re.search(r"[\w.]\s+$", before):
-        return True  # "Vice President Biden", "rival Biden"
-    if re.match(r"['\u2019]s?\s+(?:\w+\s+)?(?:" + _KIN + r")\b", after):
-        return True
-    if re.match(r"\s*,?\s*(?:\d{1,3},\s*)?(?:who\s+)?(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:" + SPEECH + "|"
-                + HUMAN + r")\b", after) or re.match(r",\s+\d{1,3},", after):
-        return True
-    if re.match(r",\s+(?:in|on|at|during|after|before|speaking)\b[^,.;]{1,40},\s+(?:" + SPEECH + r")\b", after):
-        return True  # "Lula, in a speech on Sunday night, said ..."
-    if re.search(r"\b(?:" + SPEECH + r")\s+$", before):
-        return True
-    # The subject of a sentence that goes on about "his" or "her": "Bolsonaro indicated his support".
-    sentence_before = re.split(r"[.!?]\s", text[max(0, start - 200):start])[-1]
-    rest = re.split(r"[.!?](?:\s|$)", text[end:end + 200])[0]
-    return not word_list(sentence_before) and bool(re.search(r"\b(?:he|his|him|himself|she|her|herself)\b",
-                                                             rest, re.IGNORECASE))
-
-
 def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry,
                        outlet_names: set[str]) -> list[NewActor]:
     """Likely people not in the registry: name-shaped runs beside a role word or a speech verb,
@@ -228,18 +168,19 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
     joined = "\n".join(paragraphs)
     lowercase_words = {w for w in word_list(joined) if w.islower()}
     candidates: dict[str, dict] = {}
+    deferred: list[tuple[str, str]] = []  # (given-name run, the surname of the subject before its verb)
     for text in paragraphs:
         for run in _name_runs(text):
             tokens = list(run)
             role_in_run = ""
             # "Foreign Minister Sergey Lavrov", "InfoNation President Dan McDowell": the name follows the role.
-            roles = [i for i, t in enumerate(tokens[:-1]) if _role_word(t.group())]
+            roles = [i for i, t in enumerate(tokens[:-1]) if role_word(t.group())]
             if roles:
                 role_in_run = text[tokens[0].start():tokens[roles[-1]].end()]
                 tokens = tokens[roles[-1] + 1:]
             # "Secretary of State Mike Pompeo": the run opens with the rest of the role phrase.
             if not roles and re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]) and \
-                    _role_word(re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]).group(1)):
+                    role_word(re.search(r"(?:^|\s)(\S+)\s+(?:of|for)\s+(?:the\s+)?$", text[:tokens[0].start()]).group(1)):
                 complement = 0
                 while complement < len(tokens) - 2 and tokens[complement].group().lower() in _INSTITUTION | _STRIP:
                     complement += 1
@@ -263,7 +204,7 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 if word == "the":
                     led_by_the = True
                 gerund = sentence_start and word.endswith("ing") and len(word) > 5
-                if word in _STRIP or word in lowercase_words or _role_word(word) or re.fullmatch(r"[a-z]\.", word) \
+                if word in _STRIP or word in lowercase_words or role_word(word) or re.fullmatch(r"[a-z]\.", word) \
                         or gerund:
                     tokens.pop(0)
                     sentence_start = False
@@ -271,12 +212,17 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 break
             while tokens:
                 word = tokens[-1].group().replace("\u2019", "'").lower()
-                if word in _STRIP or word in lowercase_words or _role_word(word) or re.fullmatch(r"[a-z]\.", word) \
+                if word in _STRIP or word in lowercase_words or role_word(word) or re.fullmatch(r"[a-z]\.", word) \
                         or word in _PARTICLES:
                     tokens.pop()
                     continue
                 break
-            if len([t for t in tokens if not t.group().endswith(".")]) < 2 or \
+            words = [t for t in tokens if not t.group().endswith(".")]
+            # One word is a name only after a title or "gave his name as": "PM Modi", "... as Ahmet".
+            lone = lone_name_evidence(text[:tokens[0].start()]) if len(tokens) == 1 and words and terminal(text) else ""
+            # Initials and one word ("L.C. Govak") are a name only after a role word.
+            initialled = len(words) == 1 and len(tokens) > 1 and tokens[0].group().endswith(".")
+            if len(words) < 2 and not lone and not initialled or \
                     len([t for t in tokens if t.group().lower() not in _PARTICLES]) > 4:
                 continue
             start, end = tokens[0].start(), tokens[-1].end()
@@ -284,7 +230,8 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             parts = [t.group() for t in tokens]
             if any(t.group().lower() in _INSTITUTION for t in after_role):
                 continue  # "World Health Organization", "United Arab Emirates", "Kathmandu Valley"
-            if known.find(name) or compact(name) in outlet_names:
+            if known.find(name) or compact(name) in outlet_names or \
+                    lone and (name.lower() in _INSTITUTION | _STRIP | lowercase_words or role_word(name)):
                 continue
             if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
                 continue  # "the Kathmandu Valley", "an Apple MacBook"
@@ -292,7 +239,7 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             if preceding and preceding.group(1) in _KIND_NOUNS:
                 continue  # "aid group World Vision", "the band Goo Goo Dolls": a name of that kind of thing
             following = re.match(r"\s+([a-z][\w-]*)", text[end:end + 40])
-            if following and _role_word(following.group(1)):
+            if following and role_word(following.group(1)):
                 continue  # "Nollywood actress", "Browns pass rusher": words that describe a person
             if _in_short_quote(text, start, end):
                 continue  # a quoted title or slogan
@@ -301,33 +248,39 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                    for m in re.finditer(re.escape(name), joined)):
                 continue  # "in Hong Kong", "at Richmond High": a place
             # A given name is not used as a word of a phrase: "Google" in "Google's new console" or
-            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's).
+            # "Google said", "Libyan" in "Libyan sides" (but "Can I give it to James?" is a person's,
+            # and so is "Elon's proposal" when the text says "Musk said").
             first = parts[0]
             if first.lower() in _PARTICLES - {"al", "el", "abu", "ben"}:
                 continue  # "Van Der Beek": the end of a name whose given name is elsewhere
-            if any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])", joined[m.end():m.end() + 9])
-                   for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined)):
+            phrase_word = any(re.match(r"(?:['\u2019]s?\b|\s+(?!" + _PARTICLE + r"[-\s][A-Z])[a-z0-9(])",
+                                       joined[m.end():m.end() + 9])
+                              for m in re.finditer(r"\b" + re.escape(first) + r"\b(?!-)", joined))
+            if phrase_word and not lone and (len(parts) > 2 or not any(
+                    person_context(joined, m.start(), m.end()) for m in _alone(parts[-1], name, joined))):
                 continue
             before = text[max(0, start - 120):start]
             after = text[end:end + 40]
             prev_words = [w.lower() for w in word_list(before)][-8:]
             role = ""
             why = ""
-            if role_in_run:
+            if lone:
+                why = lone
+            elif role_in_run:
                 why = f"after the role words '{role_in_run}'"
                 role = _role_phrase(text[max(0, start - 120):start])
             # "Minister Sergey Lavrov", "spokesman, Ahmed ...", "translated by Mario ..."
-            elif prev_words and _role_word(prev_words[-1]) and re.search(r"[\w.]\s*,?\s*$", before) and \
+            elif prev_words and role_word(prev_words[-1]) and re.search(r"[\w.]\s*,?\s*$", before) and \
                     not re.search(r"\b(?:to|in|from|at|of|for|with|on|into)\s*$", before.lower()):
                 why = f"after the role word '{prev_words[-1]}'"
                 role = _role_phrase(before)
             # "Ambassador to Saudi Arabia, Abdel ...": a role phrase, a comma, then the name
             elif re.search(r",\s*$", before) and "(" not in before.split(",")[-2] and \
-                    any(_role_word(w) for w in word_list(before.split(",")[-2])[-7:]) and \
+                    any(role_word(w) for w in word_list(before.split(",")[-2])[-7:]) and \
                     re.match(r"\s*(?:,|\.|;|\bwho\b|\b(?:" + SPEECH + r")\b|$)", after):
                 why = "after a role phrase and a comma"
                 role = _role_phrase(before)
-            elif _person_context(text, start, end):
+            elif person_context(text, start, end):
                 why = "beside a speech or human verb, a title, or his/her after it"
             # "Nikolai Zorin, a member of the committee, said": the role follows the name.
             appositive = re.match(r",\s+(?:(?:a|an|the)\s+)?([^,.;\u201c\u201d\"]{2,90}?)\s*(?:,|\.|;|$)", text[end:end + 120])
@@ -335,20 +288,38 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
             # the name; "Sioux Falls, Gov. Kristi Noem": a title opening the next name does not.
             opening = word_list(appositive.group(1))[:2] if appositive else []
             described = appositive and (re.match(r",\s+(?:a|an|the)\s", text[end:end + 6]) or
-                                        len(opening) == 2 and _role_word(opening[0]) and opening[1].islower())
+                                        len(opening) == 2 and role_word(opening[0]) and opening[1].islower())
             if described and any(w.lower() in ROLE_WORDS for w in word_list(appositive.group(1))):
                 role = role or appositive.group(1)[:1].upper() + appositive.group(1)[1:]
                 why = why or "followed by a role phrase"
             surname = parts[-1]
             for part in [surname] + [p for p in parts[1:-1] if p.lower() not in _PARTICLES]:
-                if not why and any(_person_context(joined, m.start(), m.end()) for m in _alone(part, name, joined)):
+                if not why and any(person_context(joined, m.start(), m.end()) for m in _alone(part, name, joined)):
                     why = f"a full name whose surname '{part}' the text then uses alone as a person's"
                     surname = part
-            if not why:
+            # "Luiz Inácio Lula da Silva ... da Silva had": a surname with its particle, used alone.
+            particle = next((p for p in parts[1:-1] if p in _PARTICLES), "")
+            if not why and particle and _named_alone(f"{particle} {parts[-1]}", name, joined):
+                why = f"a full name whose surname '{particle} {parts[-1]}' the text then uses alone"
+            # A given name (one the text never uses alone, as it would a place's: "India"), and a
+            # surname the text then uses alone: "Lionel Messi ... Messi's penalty".
+            given = len(parts) <= 3 and given_name(first) and not _alone(first, name, joined)
+            if not why and given and _named_alone(surname, name, joined):
+                why = f"a given name '{first}', and the surname '{surname}' the text then uses alone"
+            # A given name, the object of what a person just named did: "Kylian Mbappe beat Emiliano Martinez".
+            subject = re.search(r"((?:[A-Z][\w'\u2019-]+\s+){1,3})[a-z]+\s+$", text[max(0, start - 60):start])
+            if not why and given and subject:
+                deferred.append((name, subject.group(1).split()[-1]))
+            if not why or initialled and not role:
                 continue
             entry = candidates.setdefault(name, {"why": why, "role": role, "surname": surname})
             if role and not entry["role"]:
                 entry["role"] = role
+    people = {entry["surname"] for entry in candidates.values()} | {n.split()[-1] for n in candidates}
+    for name, subject in deferred:
+        if subject in people and name not in candidates:
+            candidates[name] = {"why": f"a given name, after what {subject} did", "role": "",
+                                "surname": name.split()[-1]}
     result = []
     taken = set(registry.actors)
     for name, entry in candidates.items():
@@ -364,16 +335,29 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
     return result
 
 
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "your", "my",
+                "first", "second", "third", "fourth", "fifth", "next", "last", "new", "old", "original", "every"}
+
+
+def _named_alone(surname: str, name: str, text: str) -> bool:
+    """Whether the text, having named someone in full, goes on to call them by the surname alone
+    ("Lionel Messi ... Messi's penalty"), and never as a thing or a team: not after an article
+    or a determiner ("the fourth Trek film"), not with a plural verb ("Villa were")."""
+    uses = _alone(surname, name, text)
+    for m in uses:
+        previous = word_list(text[max(0, m.start() - 20):m.start()])[-1:]
+        if previous and previous[0].lower() in _DETERMINERS or \
+                re.match(r"\s+(?:were|are|have)\b", text[m.end():m.end() + 6]) or \
+                re.match(r"\s+[A-Z]", text[m.end():m.end() + 2]) or m.start() and text[m.start() - 1] in "-@#/":
+            return False
+    return bool(uses)
+
+
 def _alone(surname: str, name: str, text: str) -> list[re.Match]:
     """The mentions of a surname that are not part of the full name."""
     full = [(m.start(), m.end()) for m in re.finditer(re.escape(name), text, re.IGNORECASE)]
     return [m for m in re.finditer(r"\b" + re.escape(surname) + r"\b", text)
             if not any(a <= m.start() < b for a, b in full)]
-
-
-_ROLE_MODIFIERS = {"former", "deputy", "special", "senior", "acting", "retired", "interim", "foreign", "defence",
-                   "defense", "political", "military", "self-styled", "independent", "top", "vice", "state",
-                   "presidential", "then", "chief", "the", "of", "for", "and", "to", "s"}
 
 
 _NOT_ROLE = {"the", "a", "an", "by", "with", "to", "of", "for", "and", "was", "is", "were", "are", "said", "told",
@@ -418,9 +402,23 @@ def _outlet_keys(registry: Registry, done: dict) -> set[str]:
     return keys
 
 
+def _cut_paragraph(capture: str, body: Body) -> list[str]:
+    """The capture's last line when the capture ends inside a paragraph of the article, right
+    after its last whole one ("Sebastien Gay, the head of mission in Syria ..., said health facil"):
+    the body leaves it out, but the people it names are the article's."""
+    lines = [clean_line(l) for l in capture.splitlines() if l.strip()]
+    if len(lines) < 2 or not body.paragraphs or lines[-2] != body.paragraphs[-1].text:
+        return []
+    last = lines[-1]
+    words = word_list(last)
+    prose = len(words) >= 15 and sum(w.islower() for w in words) * 2 > len(words)  # not a credit line of names
+    cut = re.search(r"[a-z\u00c0-\u024f,]$", last) and not terminal(last)
+    return [last] if cut and prose and last[:1].isupper() else []
+
+
 def extract_people(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
-    texts = [l.text for l in body.paragraphs] + [l.text for l in body.credits]
+    texts = [l.text for l in body.paragraphs] + [l.text for l in body.credits] + _cut_paragraph(page.text, body)
     known = Matcher(registry_names(registry))
     order: list[str] = []
     shown: dict[str, list[str]] = {}
