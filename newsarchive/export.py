@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from . import urls
 from .model import Article
 from .sitemodel import Site
 
@@ -44,7 +45,7 @@ def article_detail(a: Article, site: Site) -> dict:
     """Everything known about one article, for the JSON file beside its page."""
     record = article_record(a)
     record.update({
-        "page": page_address(site, f"articles/{a.slug}/index.html"),
+        "page": page_address(site, urls.article(a.slug)),
         "credit": a.credit,
         "author": a.author,
         "language": a.language or None,
@@ -101,7 +102,7 @@ def _organization(site: Site, source_id: str) -> dict:
 
 def _work(site: Site, article: Article) -> dict:
     return {"@type": "NewsArticle", "headline": article.title, "url": article.url,
-            "archivedAt": page_address(site, f"articles/{article.slug}/index.html"),
+            "archivedAt": page_address(site, urls.article(article.slug)),
             "publisher": _organization(site, article.publisher),
             **({"datePublished": article.date.iso} if article.date.known else {})}
 
@@ -109,7 +110,7 @@ def _work(site: Site, article: Article) -> dict:
 def news_article_jsonld(article: Article, site: Site) -> dict:
     data = {"@context": "https://schema.org", **_work(site, article)}
     data["mentions"] = [{"@type": "Person", "name": site.actor[p].name,
-                         "url": page_address(site, f"actors/{p}/index.html")} for p in article.people]
+                         "url": page_address(site, urls.actor(p))} for p in article.people]
     # What the article is based on: archived originals its text copies, and the original the
     # text itself credits (an archived article, or an outside outlet's report).
     based_on = {}
@@ -128,14 +129,10 @@ def news_article_jsonld(article: Article, site: Site) -> dict:
     return data
 
 
-def claim_url(claim_id: str) -> str:
-    return f"claims/{claim_id}/index.html"
-
-
 def claim_jsonld(group, site: Site) -> dict:
     """A schema.org Claim with every article that carries it."""
     claim = {"@context": "https://schema.org", "@type": "Claim", "name": group.title, "identifier": group.id,
-             "url": page_address(site, claim_url(group.id)),
+             "url": page_address(site, urls.claim(group.id)),
              "appearance": [_work(site, a.article) for a in group.appearances]}
     first = next((a for a in group.appearances if a.earliest), None)
     if first is not None:
@@ -146,5 +143,5 @@ def claim_jsonld(group, site: Site) -> dict:
 def claims_jsonld(site: Site) -> dict:
     """The list of claims on the claims index, each pointing to its own page."""
     return {"@context": "https://schema.org", "@graph": [
-        {"@type": "Claim", "name": group.title, "identifier": group.id, "url": page_address(site, claim_url(group.id))}
+        {"@type": "Claim", "name": group.title, "identifier": group.id, "url": page_address(site, urls.claim(group.id))}
         for group in site.claims]}

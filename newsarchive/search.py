@@ -15,12 +15,16 @@ import gzip
 import hashlib
 import json
 import queue
+import concurrent.futures
+import os
 import subprocess
 import threading
 
 import cbor2
 from pagefind.service import get_executable
 
+from .buildstate import MadeOutput
+from .digests import blake
 from .model import OutputFile
 
 BUNDLE = "pagefind"  # folder of the search bundle in the output
@@ -272,7 +276,7 @@ SHARD_SIZE = 250
 # What a merged part needs of its bundle: mergeIndex reads a part's entry, metadata, index,
 # filters and fragments, and runs them with the first bundle's code (pagefind.js, its worker
 # and its WebAssembly, loaded once), so later parts carry no copy of the code or the interface.
-_PART_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
+_SHARD_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
 
 
 def shard_count(pages: int) -> int:
@@ -284,8 +288,8 @@ def shard_count(pages: int) -> int:
     return count
 
 
-def parts(paths: list[str]) -> list[list[str]]:
-    """The article pages split into parts, each non-empty (Pagefind cannot load an empty index)."""
+def shards(paths: list[str]) -> list[list[str]]:
+    """The article pages split into shards, each non-empty (Pagefind cannot load an empty index)."""
     shards = shard_count(len(paths))
     groups: list[list[str]] = [[] for _ in range(shards)]
     for path in sorted(paths):
@@ -303,7 +307,62 @@ def index_shard(pages: list[OutputFile], shard: int, service: Service | None = N
     files = []
     for item in index_pages(pages, service):
         name = item.path[len(BUNDLE) + 1:]
-        if shard and name != "pagefind-entry.json" and not name.endswith(_PART_DATA):
+        if shard and name != "pagefind-entry.json" and not name.endswith(_SHARD_DATA):
             continue
         files.append(OutputFile(f"{bundle(shard)}/{name}", item.content))
     return files
+
+
+# --- the search stage of a build ------------------------------------------------------------------
+
+def shard_files(records: dict[str, MadeOutput]) -> dict[str, list[str]]:
+    """The files of each shard's index among the records, by the shard's recipe."""
+    grouped: dict[str, list[str]] = {}
+    for path, record in records.items():
+        if record.recipe.startswith("search:"):
+            grouped.setdefault(record.recipe, []).append(path)
+    return grouped
+
+
+def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: dict[str, MadeOutput],
+          keys_before: dict[str, bytes], stage, groups: list[list[str]]) -> tuple[dict[str, bytes], int]:
+    """Pagefind's index of the pages in `records`, in shards (`groups`, shards() of the article
+    pages), written through `stage` and added to `records`. A shard is made again only when one
+    of its pages changed since the previous build (`keys_before`: each shard's key then) or
+    its files are not all still on disk as that build wrote them (`kept`, of all its records
+    `before`). Returns each shard's key and how many shards were made again."""
+    searchable = {path for path, record in records.items() if record.searchable}
+    count = len(groups)
+    on_disk, wrote = shard_files(kept), shard_files(before)
+    keys, todo = {}, []
+    for shard, group in enumerate(groups):
+        members = [path for path in group if path in searchable]
+        recipe = f"search:{shard}/{count}"
+        keys[recipe] = blake("\n".join(f"{path} {records[path].digest.hex()}" for path in members).encode())
+        files = on_disk.get(recipe, [])
+        if keys_before.get(recipe) == keys[recipe] and files and len(files) == len(wrote.get(recipe, ())):
+            records.update((path, kept[path]) for path in files)
+        else:
+            todo.append((shard, recipe, members))
+
+    # Two shards at a time with two cores, each thread keeping one Pagefind process for all
+    # the shards it indexes.
+    mine, started = threading.local(), []
+
+    def index_one(job):
+        shard, recipe, members = job
+        if not hasattr(mine, "service"):
+            mine.service = Service()
+            started.append(mine.service)
+        return recipe, index_shard([OutputFile(path, stage.read(path)) for path in members], shard, mine.service)
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            for recipe, files in pool.map(index_one, todo):
+                for item in files:
+                    stage.write(item.path, item.content)
+                    records[item.path] = MadeOutput(recipe, b"", blake(item.content), False)
+    finally:
+        for service in started:
+            service.close()
+    return keys, len(todo)
