@@ -1,28 +1,34 @@
 """What each output reads of the Site, recorded while it is made, and the digests of those values.
 
 Every output (page, feed, data file) is made by a function that reads the Site through a
-Tracker, which records each value of the Site the function looked at: `site.articles`, or
-`site.actor["haftar"]`, or `site.config`. An output is made again when one of those values
-has a new digest (buildstate.py keeps them between builds).
+SiteView, which records each value the function looked at: `site.articles`, or
+`site.actor["haftar"]`, or `site.config`, or an article's text (`site.text_of(article)`).
+An output is made again when one of those values has a new digest (buildstate.py keeps them
+between builds).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .digests import blake
 from .model import Article
+from .sitemodel import ArticleInfo
+
+if TYPE_CHECKING:
+    from .sitemodel import Site
 
 MISSING = object()  # the value of a key a mapping does not hold
 
 
-# An article's text is read by few outputs (its page, its JSON file, comparisons): an article's
-# digest leaves the text out, and reading the text is noted apart, as ("body", slug).
-BODY_FIELDS = ("body", "paragraphs")
+# An article's text is read by few outputs (its page, its JSON file, comparisons): the Site's
+# lists hold articles without it (ArticleInfo), whose digest is the one the parse made of the
+# article's fields but its text; the article with its text is read apart (SiteView.text_of).
 
-
-def article_digest(article) -> bytes:
+def article_digest(article: Article) -> bytes:
     """Digest of an article's fields but its text."""
     return blake(repr(dataclasses.replace(article, body="", paragraphs=())).encode())
 
@@ -44,7 +50,7 @@ class Digester:
     A value is written out as one unambiguous byte string (type tags and lengths before
     contents) and hashed once: hashing every small string and tuple on its own cost more
     than the rest of a rebuild's bookkeeping. Articles are not written out: the digest the
-    parse made of each stands in for it."""
+    parse made of each stands in for it (and, for an article with its text, its body)."""
 
     def __init__(self, article_digests: dict[str, bytes]):
         self.article_digests = article_digests  # slug -> article_digest(), known from the parse
@@ -58,7 +64,7 @@ class Digester:
         if known is not None:
             return known
         out: list[bytes] = []
-        if dataclasses.is_dataclass(value) and type(value) is not Article:
+        if dataclasses.is_dataclass(value) and type(value) is not Article and type(value) is not ArticleInfo:
             self._write_fields(value, out)
         else:
             self._write(value, out)
@@ -86,10 +92,15 @@ class Digester:
             text = repr(value).encode()
             out.append(b"r%d:" % len(text))
             out.append(text)
-        elif kind is Article:
+        elif kind is ArticleInfo:
             known = self.article_digests.get(value.slug)
             out.append(b"A")  # one the parse did not digest (made in a test) is digested here
+            out.append(known if known is not None else blake(repr(value).encode()))
+        elif kind is Article:  # with its text
+            known = self.article_digests.get(value.slug)
+            out.append(b"T")
             out.append(known if known is not None else article_digest(value))
+            self._write(value.body, out)  # the paragraphs are parsed from the body
         elif dataclasses.is_dataclass(value):
             # Records such as an Appearance are shared by several parts: digested once.
             out.append(b"D")
@@ -117,22 +128,37 @@ class Digester:
             self._write(getattr(value, name), out)
 
 
-class Tracker:
-    """Stands in for the Site while one output is made, and notes every part of it read."""
+@dataclass(frozen=True)
+class BuildFacts:
+    """What outputs read of the build besides the Site."""
 
-    def __init__(self, site, extra: dict, reads: set):
+    site_paths: tuple[str, ...]  # the pages a sitemap lists
+    templates: bytes  # digest of every template: a change to any makes every page again
+    search_shards: int  # how many shards the search page merges
+    static_files: dict[str, bytes]  # static output path -> digest of its content
+
+
+_FACTS = frozenset(field.name for field in dataclasses.fields(BuildFacts))
+
+
+class SiteView:
+    """The Site and the build's facts as one output sees them while it is made.
+
+    Every value read is recorded in `reads`: a whole field (`site.articles`), or one key of a
+    mapping (`site.actor["haftar"]`). The articles of the Site carry no text
+    (sitemodel.ArticleInfo); an article with its text comes only from `text_of`, or from
+    `site.text[slug]`, both recorded. Read-only."""
+
+    def __init__(self, site: Site, facts: BuildFacts, reads: set):
         object.__setattr__(self, "_site", site)
-        object.__setattr__(self, "_extra", extra)
+        object.__setattr__(self, "_facts", facts)
         object.__setattr__(self, "_reads", reads)
 
     def __getattr__(self, name: str):
-        if name in self._extra:
-            value = self._extra[name]
-        else:
-            value = getattr(self._site, name)
+        value = getattr(self._facts if name in _FACTS else self._site, name)
         if isinstance(value, dict):
             return TrackedMapping(name, value, self._reads)
-        if isinstance(value, (tuple, list)) and name in self._extra:
+        if isinstance(value, (tuple, list)) and name in _FACTS:
             return TrackedSequence(name, value, self._reads)
         self._reads.add((name,))
         return value
@@ -140,24 +166,9 @@ class Tracker:
     def __setattr__(self, name, value):
         raise AttributeError("the site is read-only while outputs are made")
 
-    def text_of(self, article):
-        """The article, noting that its text (body, paragraphs) is read."""
-        self._reads.add(("body", article.slug))
-        return article
-
-
-_reading: set | None = None  # the reads of the output being made, for templates' attribute access
-
-
-def reading(reads: set | None) -> None:
-    global _reading
-    _reading = reads
-
-
-def note_text_read(article) -> None:
-    """Called by the template environment when a template reads an article's text."""
-    if _reading is not None:
-        _reading.add(("body", article.slug))
+    def text_of(self, article: ArticleInfo) -> Article:
+        """The article with its text (body, paragraphs), recording that its text is read."""
+        return self.text[article.slug]
 
 
 class _TrackedWhole:
@@ -215,12 +226,9 @@ class TrackedSequence(_TrackedWhole):
         return item in self._all()
 
 
-def read_value(site, extra: dict, read: tuple):
-    """The current value of a part of the site noted by a Tracker."""
-    if read[0] == "body":
-        article = site.article.get(read[1])
-        return MISSING if article is None else article.body
-    value = extra[read[0]] if read[0] in extra else getattr(site, read[0], MISSING)
-    if len(read) == 1 or value is MISSING:
+def read_value(site: Site, facts: BuildFacts, key: tuple):
+    """The current value of what a SiteView recorded as read (`key`)."""
+    value = getattr(facts if key[0] in _FACTS else site, key[0], MISSING)
+    if len(key) == 1 or value is MISSING:
         return value
-    return value.get(read[1], MISSING)
+    return value.get(key[1], MISSING)

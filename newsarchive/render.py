@@ -23,8 +23,9 @@ import jinja2
 from . import dependencies, export, markup, reprints, theme, timeline, urls
 from .buildstate import MadeOutput, ReadTable, read_numbers
 from .digests import blake
-from .model import Article, PubDate, Reprint
-from .sitemodel import Site
+from .model import PubDate, Reprint
+from .dependencies import BuildFacts, SiteView
+from .sitemodel import ArticleInfo, Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -63,25 +64,11 @@ def atom_time(date: PubDate | None, fallback: str) -> str:
     return f"{date.bounds()[0]}T00:00:00Z"
 
 
-class _Environment(jinja2.Environment):
-    """Notes when a template reads an article's text, which its digest leaves out."""
-
-    def getattr(self, obj, attribute):
-        if attribute in dependencies.BODY_FIELDS and isinstance(obj, Article):
-            dependencies.note_text_read(obj)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        if argument in dependencies.BODY_FIELDS and isinstance(obj, Article):
-            dependencies.note_text_read(obj)
-        return super().getitem(obj, argument)
-
-
 def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
     """`templates`: a folder, or folders searched in order (the archive's, then the package's:
     theme.folders), each template taken from the first that has it."""
     folders = [templates] if isinstance(templates, Path) else templates
-    env = _Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,  # every output is HTML or XML: escape all text that reaches it
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
@@ -111,8 +98,8 @@ def url(context, kind: str, *args, absolute: bool = False) -> str:
     return base + urls.address(kind, *args)
 
 
-def _article_view(article: Article, site: Site) -> dict:
-    site.text_of(article)
+def _article_view(info: ArticleInfo, site: SiteView) -> dict:
+    article = site.text_of(info)
     headline, rest = markup.split_headline(article.body)
     text = "\n\n".join(article.paragraphs)
     copies = [
@@ -139,16 +126,17 @@ def _feed_updated(articles) -> str:
     return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _feed(path: str, title: str, articles, site: Site, page: str) -> dict:
+def _feed(path: str, title: str, articles, site: SiteView, page: str) -> dict:
     """An Atom feed of `articles`, newest first; `page` is the HTML page it accompanies."""
     base = site.config.base_url
     feed_id = base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsarchive:{site.config.title}:{path}").urn
     updated = _feed_updated(articles)
     return {"feed_title": title, "feed_id": feed_id, "updated": updated,
-            "entries": articles, "page": page, "atom_time": atom_time}
+            "entries": [site.text_of(article) for article in articles],  # the summary quotes the text
+            "page": page, "atom_time": atom_time}
 
 
-def _comparison_view(relation: Reprint, site: Site) -> dict:
+def _comparison_view(relation: Reprint, site: SiteView) -> dict:
     copy, original = site.text_of(site.article[relation.copy]), site.text_of(site.article[relation.original])
     return {
         "relation": relation,
@@ -163,7 +151,7 @@ FEED_ENTRIES = 50  # a feed carries the newest entries; the archive pages list a
 
 
 class Output(NamedTuple):
-    """One output file and how to make it: `make` reads the site (through a Tracker) and
+    """One output file and how to make it: `make` reads the site (through a SiteView) and
     returns the bytes; `recipe` names what else decides them (the template). A named tuple:
     a build makes one per output (26,000 at 10,000 articles), a frozen dataclass costs 3 times as much."""
 
@@ -273,14 +261,13 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digest
     and how many were made.
     """
     specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
-    extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
-                                 and o.recipe.startswith("template:")),
-             "templates": templates_digest,
-             "search_shards": search_shards,
-             "static_files": {o.path: blake(o.make.content) for o in specs if o.recipe == "static"}}
+    facts = BuildFacts(site_paths=tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
+                                        and o.recipe.startswith("template:")),
+                       templates=templates_digest, search_shards=search_shards,
+                       static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"})
     # Each value read by the previous outputs is digested once; an output is made again only
     # when one of the values it read changed.
-    now = [digester.of(dependencies.read_value(site, extra, key)) for key in reads.keys]
+    now = [digester.of(dependencies.read_value(site, facts, key)) for key in reads.keys]
     changed = {n for n, (new, old) in enumerate(zip(now, reads.digests)) if new != old}
     reads.digests = now
     records, todo = {}, []
@@ -291,7 +278,7 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digest
             records[spec.path] = old
         else:
             todo.append(spec)
-    job = _Job(site, extra, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
+    job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
     for done, digests in _make_all(job, workers, progress):
         for path, made in done:
             records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)
@@ -299,8 +286,8 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digest
 
 
 class _Job:
-    def __init__(self, site, extra, env, todo, digester, stage):
-        self.site, self.extra, self.env, self.todo = site, extra, env, todo
+    def __init__(self, site: Site, facts: BuildFacts, env, todo: list[Output], digester, stage):
+        self.site, self.facts, self.env, self.todo = site, facts, env, todo
         self.digester, self.stage = digester, stage
 
     def make(self, lo: int, hi: int) -> tuple[list[tuple[str, Made]], dict]:
@@ -310,14 +297,12 @@ class _Job:
         done, digests, keys = [], {}, {}
         for spec in self.todo[lo:hi]:
             reads: set = set()
-            dependencies.reading(reads)
-            content = spec.make(dependencies.Tracker(self.site, self.extra, reads), self.env)
-            dependencies.reading(None)
+            content = spec.make(SiteView(self.site, self.facts, reads), self.env)
             self.stage.write(spec.path, content)
             for key in reads:
                 if key not in keys:
                     keys[key] = key
-                    digests[key] = self.digester.of(dependencies.read_value(self.site, self.extra, key))
+                    digests[key] = self.digester.of(dependencies.read_value(self.site, self.facts, key))
             done.append((spec.path, Made(spec.recipe, tuple(keys[key] for key in reads),
                                          blake(content),
                                          spec.path.endswith(".html") and b"data-pagefind-body" in content)))
