@@ -161,7 +161,7 @@ class Output(NamedTuple):
 
 
 def _page(path: str, template: str, context=lambda site: {}) -> Output:
-    def make(site, env):
+    def make(site: SiteView, env: jinja2.Environment) -> bytes:
         site.templates  # noted as read: a change to any template makes every page again
         text = env.get_template(template).render(
             site=site, root="../" * path.count("/"), page_path=path, site_paths=site.site_paths,
@@ -175,7 +175,7 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
 
 
 def _period(year: str, month: str):
-    def context(site):
+    def context(site: SiteView) -> dict:
         groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
         return {"year": year, "month": month, "groups": groups}
     return context
