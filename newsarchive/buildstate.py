@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import statefile
-from .digests import DIGEST_SIZE, StatKey
+from .digests import DIGEST_SIZE, StatKey, blake
 from .model import Article, Claim, Diagnostic, Original, PubDate, WebArchiveRecord
 from .safeyaml import Lines, StoredLines
+
+
+def article_digest(article: Article) -> bytes:
+    """Digest of an article's fields but its text (ParsedArticle.digest)."""
+    return blake(repr(dataclasses.replace(article, body="", paragraphs=())).encode())
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class ParsedArticle:
     article: Article
     problems: tuple[Diagnostic, ...]
     lines: Lines  # line of each front-matter key, for diagnostics
-    digest: bytes  # dependencies.article_digest: its fields but its text
+    digest: bytes  # article_digest: of its fields but its text
 
 
 @dataclass(frozen=True)

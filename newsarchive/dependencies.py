@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .buildstate import article_digest
 from .digests import blake
 from .model import Article
 from .sitemodel import ArticleInfo
@@ -27,11 +28,6 @@ MISSING = object()  # the value of a key a mapping does not hold
 # An article's text is read by few outputs (its page, its JSON file, comparisons): the Site's
 # lists hold articles without it (ArticleInfo), whose digest is the one the parse made of the
 # article's fields but its text; the article with its text is read apart (SiteView.text_of).
-
-def article_digest(article: Article) -> bytes:
-    """Digest of an article's fields but its text."""
-    return blake(repr(dataclasses.replace(article, body="", paragraphs=())).encode())
-
 
 MISSING_DIGEST = blake(b"missing")
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

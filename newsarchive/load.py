@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import frontmatter
 
 from . import markup, safeyaml
-from .buildstate import Parsed, ParsedArticle, ParsedRegistry
-from .dependencies import article_digest
+from .buildstate import Parsed, ParsedArticle, ParsedRegistry, article_digest
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,

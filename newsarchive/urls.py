@@ -10,52 +10,31 @@ address when config.yaml has a base_url.
 
 from __future__ import annotations
 
-# Slugs and ids never hold two hyphens in a row, so "--" parts a reprint's two slugs unambiguously.
+from dataclasses import dataclass
 
 
-def article(slug: str) -> str:
-    return f"articles/{slug}/index.html"
+@dataclass(frozen=True)
+class Address:
+    """The address of every page of one kind, given the ids that tell its pages apart."""
+
+    pattern: str  # "articles/{}/index.html"
+
+    def __call__(self, *ids: str) -> str:
+        return self.pattern.format(*ids)
 
 
-def article_data(slug: str) -> str:
-    return f"articles/{slug}/index.json"
-
-
-def reprint(copy: str, original: str) -> str:
-    return f"reprints/{copy}--{original}/index.html"
-
-
-def claim(claim_id: str) -> str:
-    return f"claims/{claim_id}/index.html"
-
-
-def actor(actor_id: str) -> str:
-    return f"actors/{actor_id}/index.html"
-
-
-def actor_feed(actor_id: str) -> str:
-    return f"actors/{actor_id}/feed.xml"
-
-
-def source(source_id: str) -> str:
-    return f"sources/{source_id}/index.html"
-
-
-def source_feed(source_id: str) -> str:
-    return f"sources/{source_id}/feed.xml"
-
-
-def year(year: str) -> str:
-    return f"archive/{year}/index.html"
-
-
-def month(year: str, month: str) -> str:
-    return f"archive/{year}/{month}/index.html"
-
-
-def static(name: str) -> str:
-    return f"static/{name}"
-
+article = Address("articles/{}/index.html")  # slug
+article_data = Address("articles/{}/index.json")  # slug
+# Slugs never hold two hyphens in a row, so "--" parts a reprint's two slugs unambiguously.
+reprint = Address("reprints/{}--{}/index.html")  # copy's slug, original's slug
+claim = Address("claims/{}/index.html")  # claim id
+actor = Address("actors/{}/index.html")  # actor id
+actor_feed = Address("actors/{}/feed.xml")
+source = Address("sources/{}/index.html")  # source id
+source_feed = Address("sources/{}/feed.xml")
+year = Address("archive/{}/index.html")  # "2017"
+month = Address("archive/{}/{}/index.html")  # "2017", "05"
+static = Address("static/{}")  # file name
 
 HOME = "index.html"
 FEED = "feed.xml"
@@ -72,19 +51,19 @@ ROBOTS = "robots.txt"
 ARTICLES_DATA = "data/articles.json"
 REPRINTS_DATA = "data/reprints.json"
 
-# Every kind of address by name, for templates: url("actor", actor_id).
-KINDS = {
+# Every kind of address by name, for templates: url("actor", actor_id), url("home").
+KINDS: dict[str, Address] = {
     "article": article, "article_data": article_data, "reprint": reprint, "claim": claim,
     "actor": actor, "actor_feed": actor_feed, "source": source, "source_feed": source_feed,
     "year": year, "month": month, "static": static,
-    **{name.lower(): (lambda address=address: address) for name, address in (
-        ("HOME", HOME), ("FEED", FEED), ("ARCHIVE", ARCHIVE), ("UNDATED", UNDATED), ("ACTORS", ACTORS),
-        ("SOURCES", SOURCES), ("CLAIMS", CLAIMS), ("REPRINTS", REPRINTS), ("SEARCH", SEARCH),
-        ("ARTICLES_DATA", ARTICLES_DATA), ("REPRINTS_DATA", REPRINTS_DATA))},
-    "page": lambda path: path,  # an address already known (the page being made, a feed's page)
+    "home": Address(HOME), "feed": Address(FEED), "archive": Address(ARCHIVE), "undated": Address(UNDATED),
+    "actors": Address(ACTORS), "sources": Address(SOURCES), "claims": Address(CLAIMS),
+    "reprints": Address(REPRINTS), "search": Address(SEARCH),
+    "articles_data": Address(ARTICLES_DATA), "reprints_data": Address(REPRINTS_DATA),
+    "page": Address("{}"),  # an address already known (the page being made, a feed's page)
 }
 
 
-def address(kind: str, *args: str) -> str:
+def address(kind: str, *ids: str) -> str:
     """The address of a page of `kind` ("article", "actor", "home"...) from the site's top."""
-    return KINDS[kind](*args)
+    return KINDS[kind](*ids)
