@@ -10,17 +10,15 @@ between builds).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .buildstate import article_digest
+from .config import Config
 from .digests import blake
-from .model import Article
-from .sitemodel import ArticleInfo
-
-if TYPE_CHECKING:
-    from .sitemodel import Site
+from .model import Actor, Article, Reprint, Source
+from .sitemodel import Appearance, ArticleInfo, Borrowing, ClaimGroup, Site, TextReuse
 
 MISSING = object()  # the value of a key a mapping does not hold
 
@@ -137,70 +135,53 @@ class BuildFacts:
 _FACTS = frozenset(field.name for field in dataclasses.fields(BuildFacts))
 
 
-class SiteView:
-    """The Site and the build's facts as one output sees them while it is made.
+class Reads:
+    """What one output read, recorded while it is made (Lektor's record_dependency): a whole
+    field, as ("articles",), or one entry of a mapping, as ("actor", "haftar")."""
 
-    Every value read is recorded in `reads`: a whole field (`site.articles`), or one key of a
-    mapping (`site.actor["haftar"]`). The articles of the Site carry no text
-    (sitemodel.ArticleInfo); an article with its text comes only from `text_of`, or from
-    `site.text[slug]`, both recorded. Read-only."""
+    __slots__ = ("keys",)
 
-    def __init__(self, site: Site, facts: BuildFacts, reads: set):
-        object.__setattr__(self, "_site", site)
-        object.__setattr__(self, "_facts", facts)
-        object.__setattr__(self, "_reads", reads)
+    def __init__(self):
+        self.keys: set[tuple] = set()
 
-    def __getattr__(self, name: str):
-        value = getattr(self._facts if name in _FACTS else self._site, name)
-        if isinstance(value, dict):
-            return TrackedMapping(name, value, self._reads)
-        if isinstance(value, (tuple, list)) and name in _FACTS:
-            return TrackedSequence(name, value, self._reads)
-        self._reads.add((name,))
-        return value
+    def whole(self, name: str) -> None:
+        self.keys.add((name,))
 
-    def __setattr__(self, name, value):
-        raise AttributeError("the site is read-only while outputs are made")
-
-    def text_of(self, article: ArticleInfo) -> Article:
-        """The article with its text (body, paragraphs), recording that its text is read."""
-        return self.text[article.slug]
+    def entry(self, name: str, key) -> None:
+        self.keys.add((name, key))
 
 
-class _TrackedWhole:
-    """A value given to outputs whose every look at the whole is noted as a read of `name`."""
+class RecordedMapping(Mapping):
+    """A mapping of the Site as an output reads it: one key read is recorded as that entry,
+    a look at all of it (iterating, its length, its keys, values or items) as the whole."""
 
-    def __init__(self, name: str, value, reads: set):
+    def __init__(self, name: str, value: dict, reads: Reads):
         self._name, self._value, self._reads = name, value, reads
 
-    def _all(self):
-        self._reads.add((self._name,))
+    def _all(self) -> dict:
+        self._reads.whole(self._name)
         return self._value
+
+    def __getitem__(self, key):
+        self._reads.entry(self._name, key)
+        return self._value[key]
+
+    def get(self, key, default=None):
+        self._reads.entry(self._name, key)
+        return self._value.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._reads.entry(self._name, key)
+        return key in self._value
 
     def __iter__(self):
         return iter(self._all())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._all())
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self._all())
-
-
-class TrackedMapping(_TrackedWhole):
-    """A mapping of the Site: reading one key notes that key, looking at all of it notes all."""
-
-    def __getitem__(self, key):
-        self._reads.add((self._name, key))
-        return self._value[key]
-
-    def get(self, key, default=None):
-        self._reads.add((self._name, key))
-        return self._value.get(key, default)
-
-    def __contains__(self, key):
-        self._reads.add((self._name, key))
-        return key in self._value
 
     def keys(self):
         return self._all().keys()
@@ -212,14 +193,113 @@ class TrackedMapping(_TrackedWhole):
         return self._all().items()
 
 
-class TrackedSequence(_TrackedWhole):
-    """A sequence given to templates beside the site (site_paths): any look at it is noted."""
+class RecordedSequence(Sequence):
+    """A sequence handed to every page that few of them look at (site_paths, for the sitemap):
+    recorded as read only when something looks at it."""
+
+    def __init__(self, name: str, value: tuple, reads: Reads):
+        self._name, self._value, self._reads = name, value, reads
+
+    def _all(self) -> tuple:
+        self._reads.whole(self._name)
+        return self._value
 
     def __getitem__(self, index):
         return self._all()[index]
 
-    def __contains__(self, item):
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __contains__(self, item) -> bool:
         return item in self._all()
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+
+class _Whole:
+    """A field of the Site (or of the build's facts) read whole: reading it records it."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name, self.facts = name, name in _FACTS
+
+    def __get__(self, view: SiteView, owner=None):
+        view._reads.whole(self.name)
+        return getattr(view._facts if self.facts else view._site, self.name)
+
+
+class _Entries(_Whole):
+    """A mapping field: each key read is recorded apart (RecordedMapping)."""
+
+    def __get__(self, view: SiteView, owner=None) -> RecordedMapping:
+        return RecordedMapping(self.name, getattr(view._facts if self.facts else view._site, self.name), view._reads)
+
+
+class _Lazy(_Whole):
+    """A sequence of the build's facts, recorded only when looked at (RecordedSequence)."""
+
+    def __get__(self, view: SiteView, owner=None) -> RecordedSequence:
+        return RecordedSequence(self.name, getattr(view._facts, self.name), view._reads)
+
+
+class SiteView:
+    """The Site and the build's facts as one output sees them while it is made: every value
+    it reads is recorded in `reads`, so the output is made again when one of them changes.
+
+    Each field is declared here with how its reading is recorded; a field of the Site or of
+    BuildFacts not declared stops the build at import (see _check_declared). The articles of
+    the Site carry no text (sitemodel.ArticleInfo): an article with its text comes only from
+    `text_of` (or `text[slug]`), which records it."""
+
+    config: Config = _Whole()
+    articles: tuple[ArticleInfo, ...] = _Whole()
+    actors: tuple[Actor, ...] = _Whole()
+    sources: tuple[Source, ...] = _Whole()
+    reprints: tuple[Reprint, ...] = _Whole()
+    claims: tuple[ClaimGroup, ...] = _Whole()
+    undated: tuple[ArticleInfo, ...] = _Whole()
+    claim: Mapping[str, ClaimGroup] = _Entries()
+    article: Mapping[str, ArticleInfo] = _Entries()
+    text: Mapping[str, Article] = _Entries()
+    actor: Mapping[str, Actor] = _Entries()
+    source: Mapping[str, Source] = _Entries()
+    articles_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    claims_by: Mapping[str, tuple[Appearance, ...]] = _Entries()
+    copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
+    copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
+    published_by: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    borrowed_from: Mapping[str, tuple[Borrowing, ...]] = _Entries()
+    borrowings_of: Mapping[str, tuple[Borrowing, ...]] = _Entries()
+    reuse: Mapping[str, TextReuse] = _Entries()
+    by_year: Mapping[str, dict[str, tuple[ArticleInfo, ...]]] = _Entries()
+    by_month: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    # the build's facts
+    templates: bytes = _Whole()
+    search_shards: int = _Whole()
+    site_paths: Sequence[str] = _Lazy()
+    static_files: Mapping[str, bytes] = _Entries()
+
+    __slots__ = ("_site", "_facts", "_reads")
+
+    def __init__(self, site: Site, facts: BuildFacts, reads: Reads):
+        self._site, self._facts, self._reads = site, facts, reads
+
+    def text_of(self, article: ArticleInfo) -> Article:
+        """The article with its text (body, paragraphs), recording that its text is read."""
+        return self.text[article.slug]
+
+
+def _check_declared() -> None:
+    declared = {name for name, value in vars(SiteView).items() if isinstance(value, _Whole)}
+    fields = {field.name for kind in (Site, BuildFacts) for field in dataclasses.fields(kind)}
+    if declared != fields:
+        raise TypeError(f"SiteView must declare how each field is read: {sorted(declared ^ fields)}")
+
+
+_check_declared()
 
 
 def read_value(site: Site, facts: BuildFacts, key: tuple):

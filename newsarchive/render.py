@@ -24,7 +24,7 @@ from . import dependencies, export, markup, reprints, theme, timeline, urls
 from .buildstate import MadeOutput, ReadTable, read_numbers
 from .digests import blake
 from .model import PubDate, Reprint
-from .dependencies import BuildFacts, SiteView
+from .dependencies import BuildFacts, Reads, SiteView
 from .sitemodel import ArticleInfo, Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -296,14 +296,14 @@ class _Job:
         object, so that a worker's answer carries it once."""
         done, digests, keys = [], {}, {}
         for spec in self.todo[lo:hi]:
-            reads: set = set()
+            reads = Reads()
             content = spec.make(SiteView(self.site, self.facts, reads), self.env)
             self.stage.write(spec.path, content)
-            for key in reads:
+            for key in reads.keys:
                 if key not in keys:
                     keys[key] = key
                     digests[key] = self.digester.of(dependencies.read_value(self.site, self.facts, key))
-            done.append((spec.path, Made(spec.recipe, tuple(keys[key] for key in reads),
+            done.append((spec.path, Made(spec.recipe, tuple(keys[key] for key in reads.keys),
                                          blake(content),
                                          spec.path.endswith(".html") and b"data-pagefind-body" in content)))
         return done, digests
