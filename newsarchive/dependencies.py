@@ -96,7 +96,7 @@ class Digester:
             out.append(known if known is not None else article_digest(value))
             self._write(value.body, out)  # the paragraphs are parsed from the body
         elif dataclasses.is_dataclass(value):
-            # Records such as an Appearance are shared by several parts: digested once.
+            # Records such as an Appearance are shared by several values read: digested once.
             out.append(b"D")
             out.append(self.of(value))
         elif isinstance(value, (set, frozenset)):

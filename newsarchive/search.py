@@ -50,7 +50,7 @@ class Indexer:
 
     Given a `service`, the index is made there and deleted when done, and the process lives
     on for the next index: a process started for every index faults in all its memory again
-    (at 64 parts, Pagefind's page faults were three quarters of a full build's).
+    (at 64 shards, Pagefind's page faults were three quarters of a full build's).
     """
 
     def __init__(self, service: Service | None = None):
@@ -253,35 +253,35 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-# --- the index in parts ------------------------------------------------------------------------
+# --- the index in shards ------------------------------------------------------------------------
 # Pagefind cannot add one page to an index: it indexes everything again. The articles are
-# therefore split into parts of at most about SHARD_SIZE pages, each its own Pagefind index; a rebuild
-# indexes again only the parts whose pages changed, and the search page merges the parts
-# (Pagefind's mergeIndex). A page's part depends on its address alone, so it never moves
-# unless the number of parts changes. The parts are made from the article pages (the pages
+# therefore split into shards of at most about SHARD_SIZE pages, each its own Pagefind index; a rebuild
+# indexes again only the shards whose pages changed, and the search page merges the shards
+# (Pagefind's mergeIndex). A page's shard depends on its address alone, so it never moves
+# unless the number of shards changes. The shards are made from the article pages (the pages
 # templates/article.html marks data-pagefind-body), so the search page knows their number
 # before any page is made.
 #
 # The size is a trade-off (bench/README.md, "Search part size", measured at 10,000 articles):
-# Pagefind needs about 3 ms of CPU a page, so a rebuild that changes one page indexes a part of
-# up to SHARD_SIZE pages again (Pagefind: about 0.5 s of CPU for the 156 pages of a part at
-# 10,000 articles, against 1.9 s for the 625 of a part of up to 1,000); but each part costs the
+# Pagefind needs about 3 ms of CPU a page, so a rebuild that changes one page indexes a shard of
+# up to SHARD_SIZE pages again (Pagefind: about 0.5 s of CPU for the 156 pages of a shard at
+# 10,000 articles, against 1.9 s for the 625 of a shard of up to 1,000); but each shard costs the
 # search page about seven requests (its entry and metadata, three filter lists, an index chunk
-# a word) and some 25 ms of the browser's CPU. The 64 parts of 8,001 to 16,000 articles show
-# the first results in about 1.1 s on a local server (16 parts: 0.7 s); 128 parts, 1.7 times
+# a word) and some 25 ms of the browser's CPU. The 64 shards of 8,001 to 16,000 articles show
+# the first results in about 1.1 s on a local server (16 shards: 0.7 s); 128 shards, 1.7 times
 # slower than 64, would be too many.
 
 SHARD_SIZE = 250
 
-# What a merged part needs of its bundle: mergeIndex reads a part's entry, metadata, index,
+# What a merged shard needs of its bundle: mergeIndex reads a shard's entry, metadata, index,
 # filters and fragments, and runs them with the first bundle's code (pagefind.js, its worker
-# and its WebAssembly, loaded once), so later parts carry no copy of the code or the interface.
+# and its WebAssembly, loaded once), so later shards carry no copy of the code or the interface.
 _SHARD_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
 
 
 def shard_count(pages: int) -> int:
-    """A power of two, so that the parts are split anew (and all indexed again) only when the
-    archive doubles: 1 part up to SHARD_SIZE pages, 2 up to twice that, 4, 8..."""
+    """A power of two, so that the shards are split anew (and all indexed again) only when the
+    archive doubles: 1 shard up to SHARD_SIZE pages, 2 up to twice that, 4, 8..."""
     count = 1
     while pages > count * SHARD_SIZE:
         count *= 2
@@ -298,12 +298,12 @@ def shards(paths: list[str]) -> list[list[str]]:
 
 
 def bundle(shard: int) -> str:
-    """The folder of a part: the first is Pagefind's usual one, which holds the search code."""
+    """The folder of a shard: the first is Pagefind's usual one, which holds the search code."""
     return BUNDLE if shard == 0 else f"{BUNDLE}-{shard}"
 
 
 def index_shard(pages: list[OutputFile], shard: int, service: Service | None = None) -> list[OutputFile]:
-    """The index of one part, in its own folder; later parts carry only their index data."""
+    """The index of one shard, in its own folder; later shards carry only their index data."""
     files = []
     for item in index_pages(pages, service):
         name = item.path[len(BUNDLE) + 1:]
