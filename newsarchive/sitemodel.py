@@ -51,6 +51,8 @@ class ArticleInfo:
 
 
 _INFO_FIELDS = tuple(field.name for field in dataclasses.fields(ArticleInfo))
+if set(_INFO_FIELDS) != {field.name for field in dataclasses.fields(Article)} - {"body", "paragraphs"}:
+    raise TypeError("ArticleInfo must have every field of Article but its text")
 
 
 @dataclass(frozen=True)
