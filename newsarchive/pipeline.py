@@ -147,8 +147,9 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, shard_keys=shard_keys, output_stats=output_stats)
     buildstate.write(state_path, state)
+    removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
-                         made=made, written=len(written), removed=len(set(before.outputs if before else ()) - set(records)),
+                         made=made, written=len(written), removed=removed,
                          reprints=len(relations), search_parts=len(shard_keys), search_redone=shards_redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
