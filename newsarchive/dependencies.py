@@ -151,16 +151,30 @@ class Reads:
         self.keys.add((name, key))
 
 
-class RecordedMapping(Mapping):
-    """A mapping of the Site as an output reads it: one key read is recorded as that entry,
-    a look at all of it (iterating, its length, its keys, values or items) as the whole."""
+class _Recorded:
+    """A value of the Site handed to an output, whose every look at the whole is recorded as a
+    read of the whole field `name`."""
 
-    def __init__(self, name: str, value: dict, reads: Reads):
+    def __init__(self, name: str, value, reads: Reads):
         self._name, self._value, self._reads = name, value, reads
 
-    def _all(self) -> dict:
+    def _all(self):
         self._reads.whole(self._name)
         return self._value
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+
+class RecordedMapping(_Recorded, Mapping):
+    """A mapping of the Site as an output reads it: one key read is recorded as that entry,
+    a look at all of it (iterating, its length, its keys, values or items) as the whole."""
 
     def __getitem__(self, key):
         self._reads.entry(self._name, key)
@@ -174,15 +188,6 @@ class RecordedMapping(Mapping):
         self._reads.entry(self._name, key)
         return key in self._value
 
-    def __iter__(self):
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __bool__(self) -> bool:
-        return bool(self._all())
-
     def keys(self):
         return self._all().keys()
 
@@ -193,31 +198,15 @@ class RecordedMapping(Mapping):
         return self._all().items()
 
 
-class RecordedSequence(Sequence):
+class RecordedSequence(_Recorded, Sequence):
     """A sequence handed to every page that few of them look at (site_paths, for the sitemap):
     recorded as read only when something looks at it."""
-
-    def __init__(self, name: str, value: tuple, reads: Reads):
-        self._name, self._value, self._reads = name, value, reads
-
-    def _all(self) -> tuple:
-        self._reads.whole(self._name)
-        return self._value
 
     def __getitem__(self, index):
         return self._all()[index]
 
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __iter__(self):
-        return iter(self._all())
-
     def __contains__(self, item) -> bool:
         return item in self._all()
-
-    def __bool__(self) -> bool:
-        return bool(self._all())
 
 
 class _Whole:
