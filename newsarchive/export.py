@@ -4,9 +4,14 @@ article page, and the schema.org JSON-LD embedded in pages."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
+from . import urls
 from .model import Article
-from .sitemodel import Site
+from .sitemodel import ArticleInfo
+
+if TYPE_CHECKING:
+    from .dependencies import SiteView
 
 
 def _json(value) -> bytes:
@@ -14,12 +19,12 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def page_address(site: Site, path: str) -> str:
+def page_address(site: SiteView, path: str) -> str:
     """The archive's own address for a page: absolute when base_url is set, else site-relative."""
     return site.config.base_url + path
 
 
-def article_record(a: Article) -> dict:
+def article_record(a: Article | ArticleInfo) -> dict:
     return {
         "slug": a.slug,
         "title": a.title,
@@ -40,11 +45,11 @@ def article_record(a: Article) -> dict:
     }
 
 
-def article_detail(a: Article, site: Site) -> dict:
+def article_detail(a: Article, site: SiteView) -> dict:
     """Everything known about one article, for the JSON file beside its page."""
     record = article_record(a)
     record.update({
-        "page": page_address(site, f"articles/{a.slug}/index.html"),
+        "page": page_address(site, urls.article(a.slug)),
         "credit": a.credit,
         "author": a.author,
         "language": a.language or None,
@@ -60,7 +65,7 @@ def article_detail(a: Article, site: Site) -> dict:
     return record
 
 
-def reprints_data(site: Site) -> list[dict]:
+def reprints_data(site: SiteView) -> list[dict]:
     return [
         {
             "copy": r.copy,
@@ -79,37 +84,37 @@ def reprints_data(site: Site) -> list[dict]:
     ]
 
 
-def articles_json(site: Site) -> bytes:
+def articles_json(site: SiteView) -> bytes:
     return _json([article_record(a) for a in sorted(site.articles, key=lambda a: a.slug)])
 
 
-def reprints_json(site: Site) -> bytes:
+def reprints_json(site: SiteView) -> bytes:
     return _json(reprints_data(site))
 
 
-def article_json(article: Article, site: Site) -> bytes:
+def article_json(article: Article, site: SiteView) -> bytes:
     return _json(article_detail(article, site))
 
 
 # --- schema.org JSON-LD ---------------------------------------------------------------------
 
-def _organization(site: Site, source_id: str) -> dict:
+def _organization(site: SiteView, source_id: str) -> dict:
     source = site.source[source_id]
     return {"@type": "NewsMediaOrganization", "name": source.name,
             "url": [f"https://{domain}/" for domain in source.domains]}
 
 
-def _work(site: Site, article: Article) -> dict:
+def _work(site: SiteView, article: Article | ArticleInfo) -> dict:
     return {"@type": "NewsArticle", "headline": article.title, "url": article.url,
-            "archivedAt": page_address(site, f"articles/{article.slug}/index.html"),
+            "archivedAt": page_address(site, urls.article(article.slug)),
             "publisher": _organization(site, article.publisher),
             **({"datePublished": article.date.iso} if article.date.known else {})}
 
 
-def news_article_jsonld(article: Article, site: Site) -> dict:
+def news_article_jsonld(article: Article, site: SiteView) -> dict:
     data = {"@context": "https://schema.org", **_work(site, article)}
     data["mentions"] = [{"@type": "Person", "name": site.actor[p].name,
-                         "url": page_address(site, f"actors/{p}/index.html")} for p in article.people]
+                         "url": page_address(site, urls.actor(p))} for p in article.people]
     # What the article is based on: archived originals its text copies, and the original the
     # text itself credits (an archived article, or an outside outlet's report).
     based_on = {}
@@ -128,14 +133,10 @@ def news_article_jsonld(article: Article, site: Site) -> dict:
     return data
 
 
-def claim_url(claim_id: str) -> str:
-    return f"claims/{claim_id}/index.html"
-
-
-def claim_jsonld(group, site: Site) -> dict:
+def claim_jsonld(group, site: SiteView) -> dict:
     """A schema.org Claim with every article that carries it."""
     claim = {"@context": "https://schema.org", "@type": "Claim", "name": group.title, "identifier": group.id,
-             "url": page_address(site, claim_url(group.id)),
+             "url": page_address(site, urls.claim(group.id)),
              "appearance": [_work(site, a.article) for a in group.appearances]}
     first = next((a for a in group.appearances if a.earliest), None)
     if first is not None:
@@ -143,8 +144,8 @@ def claim_jsonld(group, site: Site) -> dict:
     return claim
 
 
-def claims_jsonld(site: Site) -> dict:
+def claims_jsonld(site: SiteView) -> dict:
     """The list of claims on the claims index, each pointing to its own page."""
     return {"@context": "https://schema.org", "@graph": [
-        {"@type": "Claim", "name": group.title, "identifier": group.id, "url": page_address(site, claim_url(group.id))}
+        {"@type": "Claim", "name": group.title, "identifier": group.id, "url": page_address(site, urls.claim(group.id))}
         for group in site.claims]}

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import frontmatter
 
 from . import markup, safeyaml
-from .incremental import article_digest
+from .buildstate import Parsed, ParsedArticle, ParsedRegistry, article_digest
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,
@@ -42,9 +42,8 @@ class Archive:
     actors: dict[str, Actor]
     sources: dict[str, Source]
     warnings: tuple[Diagnostic, ...]
-    # path -> (digest of everything the article was parsed from, article, its diagnostics,
-    # its line map, incremental.article_digest): what the next build may reuse
-    parsed: dict = field(default_factory=dict, repr=False, compare=False)
+    # article file or registry -> its parse: what the next build may reuse
+    parsed: dict[str, Parsed] = field(default_factory=dict, repr=False, compare=False)
 
 
 class _Report:
@@ -671,18 +670,20 @@ def _check_quotes_in_body(claims, paragraphs, report) -> None:
                          "copy the sentence verbatim from the body", "claims", index, "quote")
 
 
-def _parsed_again(location: str, is_link: bool, known, inputs, registries: bytes):
-    """The digest of what an article is parsed from, and its earlier parse when that still holds."""
+def _parsed_again(location: str, is_link: bool, known: ParsedArticle | None, inputs, registries: bytes,
+                  capture: str | None = None):
+    """The digest of what an article is parsed from (its file, its capture: the known parse's,
+    else `capture`), and its earlier parse when that still holds."""
     try:
         digest = inputs.of(location)
-        capture = known[1].capture if known and known[1] is not None else None
+        capture = known.article.capture if known else capture
         parts = [location.encode(), digest, registries, b"link" if is_link else b"file"]
         if capture:
             parts.append(inputs.of(os.path.join(os.path.dirname(location), capture)))
     except OSError:
         return None, None  # gone or unreadable: load_article says what is wrong
     key = blake2b(b"\0".join(parts), digest_size=16).digest()
-    return key, (known if known and known[0] == key else None)
+    return key, (known if known and known.key == key else None)
 
 
 def _article_files(articles_dir: Path) -> list[tuple[str, bool]]:
@@ -706,14 +707,14 @@ def _registry(loader, path: Path, project: Path, problems: list[Diagnostic], inp
     key = REGISTRY_KEY + str(path)
     digest = inputs.of(path)
     known = (parsed or {}).get(key)
-    if known is not None and known[0] == digest:
-        result, found = known[1], known[2]
+    if known is not None and known.digest == digest:
+        result, found = known.value, known.problems
         problems.extend(found)
     else:
         before = len(problems)
         result = loader(path, project, problems)
         found = tuple(problems[before:])
-    now_parsed[key] = (digest, result, found)
+    now_parsed[key] = ParsedRegistry(digest, result, found)
     return result
 
 
@@ -721,7 +722,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                  ) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
 
-    With `inputs` (incremental.FileDigests) and `parsed` (Archive.parsed of the previous build),
+    With `inputs` (digests.FileDigests) and `parsed` (Archive.parsed of the previous build),
     an article whose file, capture and registries have the same content as then is not parsed
     again."""
     problems: list[Diagnostic] = []
@@ -749,7 +750,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     fresh = iter(_parse_articles([articles_dir / name for name, _, _, _, known in files if known is None], ctx))
     for name, is_link, location, key, known in files:
         if known is not None:
-            _, article, found, lines, _ = known
+            article, found, lines = known.article, known.problems, known.lines
             problems.extend(found)
             if article is not None:
                 ctx["lines"][article.slug] = lines
@@ -760,10 +761,10 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                 ctx["lines"][article.slug] = lines
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
-                key, _ = _parsed_again(location, is_link, (key, article), inputs, registries)
+                key, _ = _parsed_again(location, is_link, None, inputs, registries, capture=article.capture)
         if key is not None and article is not None:
-            summary = known[4] if known is not None else article_digest(article)
-            now_parsed[location] = (key, article, found, lines, summary)
+            digest = known.digest if known is not None else article_digest(article)
+            now_parsed[location] = ParsedArticle(key, article, found, lines, digest)
         if article is None:
             continue
         if article.slug in articles:

@@ -31,20 +31,21 @@ def _parser() -> MarkdownIt:
 # --- The fast path ---------------------------------------------------------------------------
 # Most bodies are plain paragraphs and ATX headings ("# Title") with no markup at all. For
 # those the parser's result is known without running it: a paragraph is its lines joined by
-# "\n" and trimmed, a heading is the text after its hashes, trimmed. `_plain_blocks` says
+# "\n" and trimmed, a heading is the text after its hashes, trimmed. `plain_blocks` says
 # whether a body is that simple, refusing anything the CommonMark rules in use could read
 # differently: inline markup, escapes, entities and autolinks (\ ` * _ [ ] < > & ~), tabs and
 # line ends other than "\n", a NUL, lines opening with a space (indents, blank lines of
 # spaces), a list or quote marker, a thematic break or setext underline, or a hash that does
 # not open a plain heading (a closing hash sequence included), and spaces before a line end
-# (hard breaks). Everything else goes to markdown-it; tests/test_render.py checks both agree.
+# (hard breaks). Everything else goes to markdown-it (the markdown_* functions);
+# tests/test_render.py checks both agree.
 # Three scans (one character class, one search anchored on line starts, one substring test)
 # cost about 1/15 of a parse.
 _MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&~\t\r\x00\x0b\x0c]")
 _MARKUP_LINE = re.compile(r"\n(?:[ +\-=>|]|[0-9]+[.)]|#(?!#{0,5} [^#\n]*[^#\s][^#\n]*(?:\n|\Z)))")
 
 
-def _plain_blocks(body: str) -> list[tuple[int, str, int]] | None:
+def plain_blocks(body: str) -> list[tuple[int, str, int]] | None:
     """(heading level or 0 for a paragraph, text, line after the block) for each block, as
     markdown-it reads it; None when the body may hold markup."""
     if _MARKUP_CHARS.search(body) or " \n" in body or body.endswith(" ") or _MARKUP_LINE.search("\n" + body):
@@ -75,17 +76,27 @@ def _plain_html(found: list[tuple[int, str, int]]) -> str:
 
 
 def to_html(body: str) -> str:
-    found = _plain_blocks(body)
+    found = plain_blocks(body)
     if found is not None:
         return _plain_html(found)
+    return markdown_html(body)
+
+
+def markdown_html(body: str) -> str:
+    """to_html, through markdown-it whatever the body."""
     return _parser().render(body)
 
 
 def blocks(body: str) -> list[tuple[str, str]]:
     """The text blocks of a body as (kind, plain text): kind is "heading" or "paragraph"."""
-    found = _plain_blocks(body)
+    found = plain_blocks(body)
     if found is not None:
         return [("heading" if level else "paragraph", text) for level, text, _ in found if text.strip()]
+    return markdown_blocks(body)
+
+
+def markdown_blocks(body: str) -> list[tuple[str, str]]:
+    """blocks, through markdown-it whatever the body."""
     result = []
     tokens = _parser().parse(body)
     for index, token in enumerate(tokens):
@@ -112,11 +123,16 @@ def split_headline(body: str) -> tuple[str | None, str]:
 
     Pages print the headline themselves, above the metadata, so it is taken out of the body.
     """
-    found = _plain_blocks(body)
+    found = plain_blocks(body)
     if found is not None:
         if found and found[0][0] == 1:
             return found[0][1], "".join(body.splitlines(keepends=True)[found[0][2]:])
         return None, body
+    return markdown_split_headline(body)
+
+
+def markdown_split_headline(body: str) -> tuple[str | None, str]:
+    """split_headline, through markdown-it whatever the body."""
     tokens = _parser().parse(body)
     if len(tokens) >= 2 and tokens[0].type == "heading_open" and tokens[0].tag == "h1" and tokens[0].map:
         plain = "".join(_plain(child) for child in tokens[1].children or [])

@@ -1,19 +1,18 @@
-"""The whole build, stage by stage. Read this function to learn how a site is made."""
+"""The whole build, stage by stage. Read `build` and `_build` to learn how a site is made."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
+import dataclasses
 import gc
 import os
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import incremental, lock, publish, theme
+from . import digests, lock, publish, quickcheck, statefile, theme
 from .config import Config
-from .model import BuildError, Diagnostic, OutputFile
+from .model import BuildError, Diagnostic
 
 STATE_FILE = "build-state.bin"
 QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
@@ -22,7 +21,7 @@ QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from t
 def state_files(config: Config) -> tuple[Path, Path]:
     """The state and quick-check files of builds into config.output (each output has its own)."""
     folder = config.cache.parent
-    tag = incremental.blake(str(config.output).encode()).hex()[:12]
+    tag = digests.blake(str(config.output).encode()).hex()[:12]
     return folder / f"{tag}-{STATE_FILE}", folder / f"{tag}-{QUICK_FILE}"
 
 
@@ -34,7 +33,7 @@ class BuildReport:
     written: int  # files written (made outputs whose bytes changed)
     removed: int
     reprints: int
-    search_parts: int  # the search index is made of this many Pagefind indexes
+    search_parts: int  # the search index is made of this many Pagefind indexes (shards)
     search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
@@ -44,65 +43,123 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
           workers: int | None = None, progress=None) -> BuildReport:
     """Build the site into config.output. `full` ignores what the previous build left;
     `progress(stage, done, total)` hears how the build goes."""
-    # 0. Refuse a dangerous output folder before doing any work. The templates and static files
-    #    are the archive's, then the package's where the archive has none (theme.py).
-    themes = theme.package_folders(config)
-    refusals = publish.check_output_folder(
-        config.output, config.project, [config.articles, config.templates, config.static, *themes], force)
-    refusals += theme.missing(config)
-    if refusals:
-        raise BuildError(refusals)
-    notes = []
-    report = progress or (lambda stage, done=0, total=0: None)
-    # One writer per output folder; `add` may not change the articles while we read them.
-    with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
-        if stale:
-            notes.append(f"cleared a stale lock left by {stale}")
-        # When no input file changed and the last site is as it was written, there is nothing to do:
-        # this check reads no article and imports none of the stages.
-        started = time.time_ns()
-        code = incremental.code_digest()
-        listing, input_stats = incremental.input_listing(
-            [config.articles, config.templates, config.static, *themes], [config.file])
-        state_path, quick_path = state_files(config)
-        quick = None if full else incremental.load_state(quick_path, code)
-        if quick and quick["listing"] == listing and not (strict and quick["report"]["warnings"]) \
-                and all(incremental.same_content(path, quick["racy"].get(path))
-                        for path in incremental.racy_files(input_stats, quick["time"])) \
-                and incremental.outputs_unchanged(config.output, quick["stats"]):
-            return BuildReport(**quick["report"], made=0, written=0, removed=0, search_redone=0,
-                               notes=tuple(notes))
-        with _no_full_collections():
-            return _build(config, strict, full, workers, report, notes, code, (listing, input_stats), started,
-                          state_path, quick_path)
+    # The whole build runs without full garbage collections (see _no_full_collections).
+    with _no_full_collections():
+        # Refuse a dangerous output folder before doing any work. The templates and static files
+        # are the archive's, then the package's where the archive has none (theme.py).
+        inputs = [config.articles, config.templates, config.static, *theme.package_folders(config)]
+        refusals = publish.check_output_folder(config.output, config.project, inputs, force) + theme.missing(config)
+        if refusals:
+            raise BuildError(refusals)
+        notes = []
+        report = progress or (lambda stage, done=0, total=0: None)
+        # One writer per output folder; `add` may not change the articles while we read them.
+        with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
+            if stale:
+                notes.append(f"cleared a stale lock left by {stale}")
+            # When no input file changed and the last site is as it was written, there is nothing
+            # to do: this check reads no article and imports none of the stages.
+            started = time.time_ns()
+            code = digests.code_digest()
+            listing, input_stats = quickcheck.input_listing(inputs, [config.file])
+            state_path, quick_path = state_files(config)
+            quick = None if full else statefile.load(quick_path, quickcheck.QuickState, code)
+            if quick and not (strict and quick.report.warnings) \
+                    and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
+                return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
+                                           notes=tuple(notes))
+            result, state = _build(config, strict, full, workers, report, notes, code, started, input_stats,
+                                   state_path)
+            # Files changed just before this build are known by content for the next quick check
+            # (a template or static file among them is not: the next build then takes the long way).
+            racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
+                    if path in state.inputs}
+            statefile.save(quick_path, quickcheck.QuickState(code, listing, started, racy, state.output_stats, result))
+            return result
 
 
-def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes,
-           listing: tuple, started: int, state_path: Path, quick_path: Path) -> BuildReport:
-    # The stages, imported only when there is work for them.
-    from . import fpcache, reprints, search, sitemodel
-    from .load import REGISTRY_KEY, check_links, load_archive
-    from .render import article_url, render
+def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes, started: int,
+           input_stats: dict, state_path: Path):
+    """The stages, imported only when there is work for them. Returns the report and the state
+    kept for the next build."""
+    from . import buildstate, search, sitemodel, urls
+    from .buildstate import ParsedArticle
+    from .dependencies import Digester
+    from .load import check_links, load_archive
+    from .render import render
 
-    state = None if full else _read_state(state_path, code)
-    if state is None and not full and state_path.exists():
+    before = None if full else buildstate.read(state_path, code)
+    if before is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
     # Files are digested again only when their stat, taken by the listing, changed.
-    inputs = incremental.FileDigests(state and state["inputs"], state["time"] if state else 0, stats=listing[1])
+    inputs = digests.FileDigests(before and before.inputs, before.time if before else 0, stats=input_stats)
     # 1. Load and validate everything; nothing is written unless all of it passes. Articles
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                     parsed=state["articles"] if state else None)
+                                     parsed=before.parsed if before else None)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if archive is None or errors:
+    if archive is None or any(p.severity == "error" or strict for p in problems):
         raise BuildError(problems)
-    # 2. Find which articles copy which, from their texts; fingerprints of articles whose
-    #    text has not changed since the last build come from the cache, and so do the passages
-    #    shared by pairs of such texts.
+    # 2. Find which articles copy which, from their texts (fingerprints and the passages shared
+    #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
+    relations = _detect_reprints(config, archive, code)
+    # 3. Join it all into the model the templates read.
+    site = sitemodel.build_site(config, archive, relations)
+    digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
+                         if isinstance(entry, ParsedArticle)})
+    # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
+    #    5. index the article pages for search, then 6. put the stage in place: a new site
+    #    swapped in whole, or changed files renamed.
+    kept = _still_on_disk(before, config.output) if before else {}
+    stage = publish.PatchStage(config.output) if kept else publish.FullStage(config.output)
+    try:
+        count = [0]
+
+        def made_some(n: int, total: int) -> None:
+            count[0] += n
+            report("render", count[0], total)
+
+        reads = before.reads if kept else buildstate.ReadTable()
+        shards = search.shards([urls.article(article.slug) for article in site.articles])
+        records, made = render(site, kept, reads, digester, stage,
+                               digests.files_digest(theme.files(config, "templates")),
+                               len(shards), workers=workers, progress=made_some)
+        report("search")
+        shard_keys, shards_redone = search.index(records, kept, before.outputs if before else {},
+                                                 before.shard_keys if before else {}, stage, shards)
+        written = {path for path, record in records.items()
+                   if path not in kept or kept[path].digest != record.digest}
+        report("publish")
+        if isinstance(stage, publish.PatchStage):
+            stage.commit(set(records), written)
+        else:
+            stage.commit(set(records))
+    except BaseException:
+        stage.abort()
+        raise
+    # 7. Keep what the next build needs.
+    stats = before.output_stats if kept else {}
+    output_stats = {path: stats[path] if path not in written and path in stats
+                    else _stat(config.output / path) for path in records}
+    state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
+                                  outputs=records, reads=reads, shard_keys=shard_keys, output_stats=output_stats)
+    buildstate.write(state_path, state)
+    removed = len(set(before.outputs if before else ()) - set(records))
+    result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
+                         made=made, written=len(written), removed=removed,
+                         reprints=len(relations), search_parts=len(shard_keys), search_redone=shards_redone,
+                         warnings=archive.warnings, notes=tuple(notes))
+    return result, state
+
+
+def _detect_reprints(config: Config, archive, code: bytes):
+    """Which articles copy which; fingerprints of articles whose text has not changed since the
+    last build come from the cache, and so do the passages shared by pairs of such texts."""
+    from . import fpcache, reprints
+
     cached = fpcache.load(config.cache)
     prints = reprints.fingerprints(archive.articles, known=cached)
     if {fp.key for fp in prints} != set(cached):
@@ -114,84 +171,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
                                 sources=archive.sources, prints=prints, alignments=alignments)
     if set(alignments) != aligned_before:
         fpcache.save_alignments(alignments_path, alignments, code)
-    # 3. Join it all into the model the templates read.
-    site = sitemodel.build_site(config, archive, relations)
-    digester = incremental.Digester({entry[1].slug: entry[4] for key, entry in archive.parsed.items()
-                                     if not key.startswith(REGISTRY_KEY)})
-    # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
-    #    then 5. put the stage in place: a new site swapped in whole, or changed files renamed.
-    previous = _still_on_disk(state, config.output) if state else {}
-    stage = publish.PatchStage(config.output) if previous else publish.FullStage(config.output)
-    try:
-        count = [0]
-
-        def made_some(n: int, total: int) -> None:
-            count[0] += n
-            report("render", count[0], total)
-
-        parts = state["parts"] if previous else incremental.Parts()
-        search_groups = search.parts([article_url(article.slug) for article in site.articles])
-        records, made = render(site, previous, parts, digester, stage,
-                               incremental.files_digest(theme.files(config, "templates")),
-                               len(search_groups), workers=workers, progress=made_some)
-        report("search")
-        search_keys, shards_redone = _index_for_search(records, previous, state, stage, search_groups)
-        written = {path for path, record in records.items()
-                   if path not in previous or previous[path].digest != record.digest}
-        report("publish")
-        if isinstance(stage, publish.PatchStage):
-            stage.commit(set(records), written)
-        else:
-            stage.commit(set(records))
-    except BaseException:
-        stage.abort()
-        raise
-    removed = len(set(state["outputs"] if state else ()) - set(records))
-    stats = state["stats"] if previous else {}
-    output_stats = {path: stats[path] if path not in written and path in stats
-                    else _stat(config.output / path) for path in records}
-    summary = {"pages": sum(1 for path in records if path.endswith(".html")), "files": len(records),
-               "reprints": len(relations), "warnings": archive.warnings,
-               "search_parts": len(search_keys)}
-    part_table, records = parts.packed(records)
-    incremental.save_state(state_path, {
-        "code": code,
-        "time": started,
-        "inputs": inputs.now,
-        "articles": incremental.pack_parsed(archive.parsed),
-        "outputs": incremental.pack_outputs(records),
-        "parts": part_table,
-        "search_keys": search_keys,
-        "search_files": _by_recipe(records, "search"),
-        "stats": output_stats,
-    })
-    # Files changed just before this build are known by content for the next quick check (a
-    # template or static file among them is not: the next build then takes the long way).
-    listing, input_stats = listing
-    racy = {path: inputs.now[path][1] for path in incremental.racy_files(input_stats, started) if path in inputs.now}
-    incremental.save_state(quick_path, {
-        "code": code, "listing": listing, "time": started, "racy": racy, "stats": output_stats, "report": summary})
-    return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
-                       notes=tuple(notes))
-
-
-def _read_state(path: Path, code: bytes) -> dict | None:
-    """The previous build's state with its outputs and parsed articles unpacked (see
-    incremental.pack_outputs), or None when there is none to trust."""
-    state = incremental.load_state(path, code)
-    if state is not None:
-        state["outputs"] = incremental.unpack_outputs(state["outputs"])
-        state["parts"] = incremental.Parts(state["parts"]["keys"], state["parts"]["digests"])
-        state["articles"] = incremental.unpack_parsed(state["articles"])
-    return state
-
-
-def _by_recipe(records: dict, prefix: str) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for path, record in records.items():
-        if record.recipe.startswith(prefix):
-            grouped.setdefault(record.recipe, []).append(path)
-    return grouped
+    return relations
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -199,13 +179,13 @@ def _stat(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _still_on_disk(state: dict, output: Path) -> dict:
+def _still_on_disk(state, output: Path) -> dict:
     """The previous outputs whose files are still as that build left them; the rest are made again."""
-    if publish.read_manifest(output) != set(state["outputs"]):
+    if publish.read_manifest(output) != set(state.outputs):
         return {}
     kept = {}
-    root, stats = str(output) + os.sep, state["stats"]
-    for path, record in state["outputs"].items():
+    root, stats = str(output) + os.sep, state.output_stats
+    for path, record in state.outputs.items():
         try:
             stat = os.stat(root + path)
         except OSError:
@@ -213,52 +193,6 @@ def _still_on_disk(state: dict, output: Path) -> dict:
         if (stat.st_size, stat.st_mtime_ns) == stats.get(path):
             kept[path] = record
     return kept
-
-
-def _index_for_search(records: dict, previous: dict, state, stage, groups: list[list[str]]) -> tuple[dict, int]:
-    """Pagefind's index, in parts (`groups`, search.parts of the article pages): a part is made
-    again only when one of its pages changed."""
-    from . import search
-    from .render import Made
-
-    searchable = {path for path, record in records.items() if record.searchable}
-    shards = len(groups)
-    old_keys = state.get("search_keys", {}) if state else {}
-    on_disk = _by_recipe(previous, "search")  # each part's files still as the last build wrote them
-    keys, todo = {}, []
-    for shard, part in enumerate(groups):
-        members = [path for path in part if path in searchable]
-        recipe = f"search:{shard}/{shards}"
-        keys[recipe] = incremental.blake("\n".join(f"{path} {records[path].digest.hex()}"
-                                                   for path in members).encode())
-        kept = on_disk.get(recipe, [])
-        if old_keys.get(recipe) == keys[recipe] and kept and len(kept) == len(state["search_files"].get(recipe, ())):
-            records.update((path, previous[path]) for path in kept)
-        else:
-            todo.append((shard, recipe, members))
-
-    # Two parts at a time with two cores, each thread keeping one Pagefind process for all
-    # the parts it indexes.
-    mine, started = threading.local(), []
-
-    def index(job):
-        shard, recipe, members = job
-        if not hasattr(mine, "service"):
-            mine.service = search.Service()
-            started.append(mine.service)
-        return recipe, search.index_shard([OutputFile(path, stage.read(path)) for path in members], shard,
-                                          mine.service)
-
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
-            for recipe, files in pool.map(index, todo):
-                for item in files:
-                    stage.write(item.path, item.content)
-                    records[item.path] = Made(recipe, b"", incremental.blake(item.content), False)
-    finally:
-        for service in started:
-            service.close()
-    return keys, len(todo)
 
 
 @contextlib.contextmanager

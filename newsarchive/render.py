@@ -20,9 +20,12 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import export, incremental, markup, reprints, theme, timeline
-from .model import Article, PubDate, Reprint
-from .sitemodel import Site
+from . import dependencies, export, markup, reprints, theme, timeline, urls
+from .buildstate import MadeOutput, ReadTable, read_numbers
+from .digests import blake
+from .model import PubDate, Reprint
+from .dependencies import BuildFacts, Reads, SiteView
+from .sitemodel import ArticleInfo, Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -61,25 +64,11 @@ def atom_time(date: PubDate | None, fallback: str) -> str:
     return f"{date.bounds()[0]}T00:00:00Z"
 
 
-class _Environment(jinja2.Environment):
-    """Notes when a template reads an article's text, which its digest leaves out."""
-
-    def getattr(self, obj, attribute):
-        if attribute in incremental.BODY_FIELDS and isinstance(obj, Article):
-            incremental.note_text_read(obj)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        if argument in incremental.BODY_FIELDS and isinstance(obj, Article):
-            incremental.note_text_read(obj)
-        return super().getitem(obj, argument)
-
-
 def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
     """`templates`: a folder, or folders searched in order (the archive's, then the package's:
     theme.folders), each template taken from the first that has it."""
     folders = [templates] if isinstance(templates, Path) else templates
-    env = _Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,  # every output is HTML or XML: escape all text that reaches it
         undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
@@ -92,21 +81,25 @@ def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
     env.filters["month_name"] = month_name
     env.filters["percent"] = percent
     env.filters["json_for_script"] = json_for_script
-    env.filters["reprint_url"] = reprint_url
+    env.globals["url"] = url
+    env.filters["reprint_url"] = reprint_url  # archives' own templates written before `url`
     return env
 
 
-def article_url(slug: str) -> str:
-    return f"articles/{slug}/index.html"
-
-
 def reprint_url(relation: Reprint) -> str:
-    # Slugs never hold two hyphens in a row, so "--" parts the two unambiguously.
-    return f"reprints/{relation.copy}--{relation.original}/index.html"
+    return urls.reprint(relation.copy, relation.original)
 
 
-def _article_view(article: Article, site: Site) -> dict:
-    site.text_of(article)
+@jinja2.pass_context
+def url(context, kind: str, *args, absolute: bool = False) -> str:
+    """For templates: the address of a page of `kind` (urls.KINDS) from the page being made;
+    `absolute`: the archive's own address when config.yaml has a base_url."""
+    base = (absolute and context["site"].config.base_url) or context["root"]
+    return base + urls.address(kind, *args)
+
+
+def _article_view(info: ArticleInfo, site: SiteView) -> dict:
+    article = site.text_of(info)
     headline, rest = markup.split_headline(article.body)
     text = "\n\n".join(article.paragraphs)
     copies = [
@@ -133,16 +126,17 @@ def _feed_updated(articles) -> str:
     return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _feed(path: str, title: str, articles, site: Site, page: str) -> dict:
+def _feed(path: str, title: str, articles, site: SiteView, page: str) -> dict:
     """An Atom feed of `articles`, newest first; `page` is the HTML page it accompanies."""
     base = site.config.base_url
     feed_id = base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsarchive:{site.config.title}:{path}").urn
     updated = _feed_updated(articles)
     return {"feed_title": title, "feed_id": feed_id, "updated": updated,
-            "entries": articles, "page": page, "atom_time": atom_time}
+            "entries": [site.text_of(article) for article in articles],  # the summary quotes the text
+            "page": page, "atom_time": atom_time}
 
 
-def _comparison_view(relation: Reprint, site: Site) -> dict:
+def _comparison_view(relation: Reprint, site: SiteView) -> dict:
     copy, original = site.text_of(site.article[relation.copy]), site.text_of(site.article[relation.original])
     return {
         "relation": relation,
@@ -157,7 +151,7 @@ FEED_ENTRIES = 50  # a feed carries the newest entries; the archive pages list a
 
 
 class Output(NamedTuple):
-    """One output file and how to make it: `make` reads the site (through a Tracker) and
+    """One output file and how to make it: `make` reads the site (through a SiteView) and
     returns the bytes; `recipe` names what else decides them (the template). A named tuple:
     a build makes one per output (26,000 at 10,000 articles), a frozen dataclass costs 3 times as much."""
 
@@ -167,7 +161,7 @@ class Output(NamedTuple):
 
 
 def _page(path: str, template: str, context=lambda site: {}) -> Output:
-    def make(site, env):
+    def make(site: SiteView, env: jinja2.Environment) -> bytes:
         site.templates  # noted as read: a change to any template makes every page again
         text = env.get_template(template).render(
             site=site, root="../" * path.count("/"), page_path=path, site_paths=site.site_paths,
@@ -181,7 +175,7 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
 
 
 def _period(year: str, month: str):
-    def context(site):
+    def context(site: SiteView) -> dict:
         groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
         return {"year": year, "month": month, "groups": groups}
     return context
@@ -190,52 +184,52 @@ def _period(year: str, month: str):
 def outputs(site: Site) -> list[Output]:
     """Every templated output and data file; nothing is made until its `make` is called."""
     years = site.by_year
-    result = [_page("index.html", "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
-              _page("actors/index.html", "actors.html"),
-              _page("sources/index.html", "sources.html"),
-              _page("claims/index.html", "claims.html", lambda s: {"jsonld": export.claims_jsonld(s)}),
-              _page("archive/index.html", "archive.html", lambda s: {"years": s.by_year}),
-              _page("search/index.html", "search.html"),
-              _page("reprints/index.html", "reprints.html"),
-              _page("404.html", "404.html"),
-              _page("sitemap.xml", "sitemap.xml"),
-              _page("robots.txt", "robots.txt"),
-              _feed_output("feed.xml", lambda s: s.config.title, lambda s: s.articles, "index.html")]
+    result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
+              _page(urls.ACTORS, "actors.html"),
+              _page(urls.SOURCES, "sources.html"),
+              _page(urls.CLAIMS, "claims.html", lambda s: {"jsonld": export.claims_jsonld(s)}),
+              _page(urls.ARCHIVE, "archive.html", lambda s: {"years": s.by_year}),
+              _page(urls.SEARCH, "search.html"),
+              _page(urls.REPRINTS, "reprints.html"),
+              _page(urls.NOT_FOUND, "404.html"),
+              _page(urls.SITEMAP, "sitemap.xml"),
+              _page(urls.ROBOTS, "robots.txt"),
+              _feed_output(urls.FEED, lambda s: s.config.title, lambda s: s.articles, urls.HOME)]
     for year, months in years.items():
-        result.append(_page(f"archive/{year}/index.html", "period.html", _period(year, "")))
+        result.append(_page(urls.year(year), "period.html", _period(year, "")))
         for month in months:
             if month:
-                result.append(_page(f"archive/{year}/{month}/index.html", "period.html", _period(year, month)))
-    result.append(_page("archive/undated/index.html", "period.html", lambda s: {
+                result.append(_page(urls.month(year, month), "period.html", _period(year, month)))
+    result.append(_page(urls.UNDATED, "period.html", lambda s: {
         "year": "", "month": "", "groups": {"": s.undated}}))
     for article in site.articles:
         slug = article.slug
-        result.append(_page(article_url(slug), "article.html",
+        result.append(_page(urls.article(slug), "article.html",
                             lambda s, slug=slug: _article_view(s.article[slug], s)))
-        result.append(Output(f"articles/{slug}/index.json", "data:article",
+        result.append(Output(urls.article_data(slug), "data:article",
                              lambda s, env, slug=slug: export.article_json(s.text_of(s.article[slug]), s)))
     for group in site.claims:
         claim_id = group.id
-        result.append(_page(export.claim_url(claim_id), "claim.html", lambda s, claim_id=claim_id: {
+        result.append(_page(urls.claim(claim_id), "claim.html", lambda s, claim_id=claim_id: {
             "group": s.claim[claim_id], "jsonld": export.claim_jsonld(s.claim[claim_id], s)}))
     for relation in site.reprints:
         pair = (relation.copy, relation.original)
-        result.append(_page(reprint_url(relation), "reprint.html",
+        result.append(_page(urls.reprint(relation.copy, relation.original), "reprint.html",
                             lambda s, pair=pair: _comparison_view(_relation(s, *pair), s)))
     for actor in site.actors:
-        actor_id, path = actor.id, f"actors/{actor.id}/index.html"
+        actor_id, path = actor.id, urls.actor(actor.id)
         result.append(_page(path, "actor.html", lambda s, actor_id=actor_id: {"actor": s.actor[actor_id]}))
-        result.append(_feed_output(f"actors/{actor_id}/feed.xml",
+        result.append(_feed_output(urls.actor_feed(actor_id),
                                    lambda s, actor_id=actor_id: f"{s.actor[actor_id].name} · {s.config.title}",
                                    lambda s, actor_id=actor_id: s.articles_naming.get(actor_id, ()), path))
     for source in site.sources:
-        source_id, path = source.id, f"sources/{source.id}/index.html"
+        source_id, path = source.id, urls.source(source.id)
         result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
-        result.append(_feed_output(f"sources/{source_id}/feed.xml",
+        result.append(_feed_output(urls.source_feed(source_id),
                                    lambda s, source_id=source_id: f"{s.source[source_id].name} · {s.config.title}",
                                    lambda s, source_id=source_id: s.published_by.get(source_id, ()), path))
-    result.append(Output("data/articles.json", "data:articles", lambda s, env: export.articles_json(s)))
-    result.append(Output("data/reprints.json", "data:reprints", lambda s, env: export.reprints_json(s)))
+    result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
+    result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))
     return sorted(result, key=lambda o: o.path)
 
 
@@ -243,70 +237,74 @@ def _relation(site, copy: str, original: str) -> Reprint:
     return next(r for r in site.copies_of[copy] if r.original == original)
 
 
-Made = incremental.Made  # what the build knows of an output it wrote
+class Made(NamedTuple):
+    """An output just made. `reads` are the dependency keys of what it read, which render
+    numbers into the ReadTable (MadeOutput)."""
+
+    recipe: str
+    reads: tuple
+    digest: bytes
+    searchable: bool
 
 
 PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost more than they save
 
 
-def render(site: Site, previous: dict[str, Made], parts: incremental.Parts, digester, stage,
-           templates_digest: bytes, search_parts: int, workers: int | None = None,
-           progress=None) -> tuple[dict[str, Made], int]:
+def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digester, stage,
+           templates_digest: bytes, search_shards: int, workers: int | None = None,
+           progress=None) -> tuple[dict[str, MadeOutput], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
-    `parts` holds the digest of every part of the site the previous outputs read; it is
-    brought up to date. `search_parts` is the number of parts of the search index, which the
-    search page merges. Returns the record of every output of the new site (made now or kept
-    from before) and how many were made.
+    `reads` holds the digest of every value the previous outputs read; it is brought up to
+    date. `search_shards` is the number of shards of the search index, which the search page
+    merges. Returns the record of every output of the new site (made now or kept from before)
+    and how many were made.
     """
     specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
-    extra = {"site_paths": tuple(o.path for o in specs if o.path.endswith(".html") and o.path != "404.html"
-                                 and o.recipe.startswith("template:")),
-             "templates": templates_digest,
-             "search_shards": search_parts,
-             "static_files": {o.path: incremental.blake(o.make.content) for o in specs if o.recipe == "static"}}
-    # Each part of the site read by the previous outputs is digested once; an output is made
-    # again only when one of the parts it read changed.
-    now = [digester.of(incremental.read_value(site, extra, part)) for part in parts.keys]
-    changed = {n for n, (new, old) in enumerate(zip(now, parts.digests)) if new != old}
-    parts.digests = now
+    facts = BuildFacts(site_paths=tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
+                                        and o.recipe.startswith("template:")),
+                       templates=templates_digest, search_shards=search_shards,
+                       static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"})
+    # Each value read by the previous outputs is digested once; an output is made again only
+    # when one of the values it read changed.
+    now = [digester.of(dependencies.read_value(site, facts, key)) for key in reads.keys]
+    changed = {n for n, (new, old) in enumerate(zip(now, reads.digests)) if new != old}
+    reads.digests = now
     records, todo = {}, []
     for spec in specs:
         old = previous.get(spec.path)
         if old is not None and old.recipe == spec.recipe and (
-                not changed or changed.isdisjoint(incremental.numbers(old.reads))):
+                not changed or changed.isdisjoint(read_numbers(old))):
             records[spec.path] = old
         else:
             todo.append(spec)
-    job = _Job(site, extra, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
+    job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
     for done, digests in _make_all(job, workers, progress):
         for path, made in done:
-            records[path] = made._replace(reads=parts.numbered(made.reads, digests))
+            records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)
     return records, len(todo)
 
 
 class _Job:
-    def __init__(self, site, extra, env, todo, digester, stage):
-        self.site, self.extra, self.env, self.todo = site, extra, env, todo
+    def __init__(self, site: Site, facts: BuildFacts, env, todo: list[Output], digester, stage):
+        self.site, self.facts, self.env, self.todo = site, facts, env, todo
         self.digester, self.stage = digester, stage
 
     def make(self, lo: int, hi: int) -> tuple[list[tuple[str, Made]], dict]:
-        """Make outputs lo..hi. Returns their records, whose reads are still the parts' keys
-        (render numbers them), and the digest of every part they read; each key is one object,
-        so that a worker's answer carries it once."""
+        """Make outputs lo..hi. Returns their records, whose reads are still the dependency
+        keys (render numbers them), and the digest of every value they read; each key is one
+        object, so that a worker's answer carries it once."""
         done, digests, keys = [], {}, {}
         for spec in self.todo[lo:hi]:
-            reads: set = set()
-            incremental.reading(reads)
-            content = spec.make(incremental.Tracker(self.site, self.extra, reads), self.env)
-            incremental.reading(None)
+            reads = Reads()
+            content = spec.make(SiteView(self.site, self.facts, reads), self.env)
             self.stage.write(spec.path, content)
-            for part in reads:
-                if part not in keys:
-                    keys[part] = part
-                    digests[part] = self.digester.of(incremental.read_value(self.site, self.extra, part))
-            done.append((spec.path, Made(spec.recipe, tuple(keys[part] for part in reads),
-                                         incremental.blake(content),
+            for key in reads.keys:
+                if key not in keys:
+                    keys[key] = key
+                    digests[key] = self.digester.of(dependencies.read_value(self.site, self.facts, key))
+            done.append((spec.path, Made(spec.recipe, tuple(keys[key] for key in reads.keys),
+                                         blake(content),
                                          spec.path.endswith(".html") and b"data-pagefind-body" in content)))
         return done, digests
 
@@ -360,5 +358,5 @@ class _StaticFile:
 def static_outputs(files: dict[str, Path]) -> list[Output]:
     """Each static file (theme.files: the archive's, else the package's) as static/NAME.
     Links in the archive's folder leading outside the project were refused by load.check_links."""
-    return [Output("static/" + name, "static", _StaticFile("static/" + name, files[name].read_bytes()))
+    return [Output(urls.static(name), "static", _StaticFile(urls.static(name), files[name].read_bytes()))
             for name in sorted(files)]

@@ -15,12 +15,16 @@ import gzip
 import hashlib
 import json
 import queue
+import concurrent.futures
+import os
 import subprocess
 import threading
 
 import cbor2
 from pagefind.service import get_executable
 
+from .buildstate import MadeOutput
+from .digests import blake
 from .model import OutputFile
 
 BUNDLE = "pagefind"  # folder of the search bundle in the output
@@ -46,7 +50,7 @@ class Indexer:
 
     Given a `service`, the index is made there and deleted when done, and the process lives
     on for the next index: a process started for every index faults in all its memory again
-    (at 64 parts, Pagefind's page faults were three quarters of a full build's).
+    (at 64 shards, Pagefind's page faults were three quarters of a full build's).
     """
 
     def __init__(self, service: Service | None = None):
@@ -249,43 +253,43 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-# --- the index in parts ------------------------------------------------------------------------
+# --- the index in shards ------------------------------------------------------------------------
 # Pagefind cannot add one page to an index: it indexes everything again. The articles are
-# therefore split into parts of at most about SHARD_SIZE pages, each its own Pagefind index; a rebuild
-# indexes again only the parts whose pages changed, and the search page merges the parts
-# (Pagefind's mergeIndex). A page's part depends on its address alone, so it never moves
-# unless the number of parts changes. The parts are made from the article pages (the pages
+# therefore split into shards of at most about SHARD_SIZE pages, each its own Pagefind index; a rebuild
+# indexes again only the shards whose pages changed, and the search page merges the shards
+# (Pagefind's mergeIndex). A page's shard depends on its address alone, so it never moves
+# unless the number of shards changes. The shards are made from the article pages (the pages
 # templates/article.html marks data-pagefind-body), so the search page knows their number
 # before any page is made.
 #
 # The size is a trade-off (bench/README.md, "Search part size", measured at 10,000 articles):
-# Pagefind needs about 3 ms of CPU a page, so a rebuild that changes one page indexes a part of
-# up to SHARD_SIZE pages again (Pagefind: about 0.5 s of CPU for the 156 pages of a part at
-# 10,000 articles, against 1.9 s for the 625 of a part of up to 1,000); but each part costs the
+# Pagefind needs about 3 ms of CPU a page, so a rebuild that changes one page indexes a shard of
+# up to SHARD_SIZE pages again (Pagefind: about 0.5 s of CPU for the 156 pages of a shard at
+# 10,000 articles, against 1.9 s for the 625 of a shard of up to 1,000); but each shard costs the
 # search page about seven requests (its entry and metadata, three filter lists, an index chunk
-# a word) and some 25 ms of the browser's CPU. The 64 parts of 8,001 to 16,000 articles show
-# the first results in about 1.1 s on a local server (16 parts: 0.7 s); 128 parts, 1.7 times
+# a word) and some 25 ms of the browser's CPU. The 64 shards of 8,001 to 16,000 articles show
+# the first results in about 1.1 s on a local server (16 shards: 0.7 s); 128 shards, 1.7 times
 # slower than 64, would be too many.
 
 SHARD_SIZE = 250
 
-# What a merged part needs of its bundle: mergeIndex reads a part's entry, metadata, index,
+# What a merged shard needs of its bundle: mergeIndex reads a shard's entry, metadata, index,
 # filters and fragments, and runs them with the first bundle's code (pagefind.js, its worker
-# and its WebAssembly, loaded once), so later parts carry no copy of the code or the interface.
-_PART_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
+# and its WebAssembly, loaded once), so later shards carry no copy of the code or the interface.
+_SHARD_DATA = (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment")
 
 
 def shard_count(pages: int) -> int:
-    """A power of two, so that the parts are split anew (and all indexed again) only when the
-    archive doubles: 1 part up to SHARD_SIZE pages, 2 up to twice that, 4, 8..."""
+    """A power of two, so that the shards are split anew (and all indexed again) only when the
+    archive doubles: 1 shard up to SHARD_SIZE pages, 2 up to twice that, 4, 8..."""
     count = 1
     while pages > count * SHARD_SIZE:
         count *= 2
     return count
 
 
-def parts(paths: list[str]) -> list[list[str]]:
-    """The article pages split into parts, each non-empty (Pagefind cannot load an empty index)."""
+def shards(paths: list[str]) -> list[list[str]]:
+    """The article pages split into shards, each non-empty (Pagefind cannot load an empty index)."""
     shards = shard_count(len(paths))
     groups: list[list[str]] = [[] for _ in range(shards)]
     for path in sorted(paths):
@@ -294,16 +298,71 @@ def parts(paths: list[str]) -> list[list[str]]:
 
 
 def bundle(shard: int) -> str:
-    """The folder of a part: the first is Pagefind's usual one, which holds the search code."""
+    """The folder of a shard: the first is Pagefind's usual one, which holds the search code."""
     return BUNDLE if shard == 0 else f"{BUNDLE}-{shard}"
 
 
 def index_shard(pages: list[OutputFile], shard: int, service: Service | None = None) -> list[OutputFile]:
-    """The index of one part, in its own folder; later parts carry only their index data."""
+    """The index of one shard, in its own folder; later shards carry only their index data."""
     files = []
     for item in index_pages(pages, service):
         name = item.path[len(BUNDLE) + 1:]
-        if shard and name != "pagefind-entry.json" and not name.endswith(_PART_DATA):
+        if shard and name != "pagefind-entry.json" and not name.endswith(_SHARD_DATA):
             continue
         files.append(OutputFile(f"{bundle(shard)}/{name}", item.content))
     return files
+
+
+# --- the search stage of a build ------------------------------------------------------------------
+
+def shard_files(records: dict[str, MadeOutput]) -> dict[str, list[str]]:
+    """The files of each shard's index among the records, by the shard's recipe."""
+    grouped: dict[str, list[str]] = {}
+    for path, record in records.items():
+        if record.recipe.startswith("search:"):
+            grouped.setdefault(record.recipe, []).append(path)
+    return grouped
+
+
+def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: dict[str, MadeOutput],
+          keys_before: dict[str, bytes], stage, groups: list[list[str]]) -> tuple[dict[str, bytes], int]:
+    """Pagefind's index of the pages in `records`, in shards (`groups`, shards() of the article
+    pages), written through `stage` and added to `records`. A shard is made again only when one
+    of its pages changed since the previous build (`keys_before`: each shard's key then) or
+    its files are not all still on disk as that build wrote them (`kept`, of all its records
+    `before`). Returns each shard's key and how many shards were made again."""
+    searchable = {path for path, record in records.items() if record.searchable}
+    count = len(groups)
+    on_disk, wrote = shard_files(kept), shard_files(before)
+    keys, todo = {}, []
+    for shard, group in enumerate(groups):
+        members = [path for path in group if path in searchable]
+        recipe = f"search:{shard}/{count}"
+        keys[recipe] = blake("\n".join(f"{path} {records[path].digest.hex()}" for path in members).encode())
+        files = on_disk.get(recipe, [])
+        if keys_before.get(recipe) == keys[recipe] and files and len(files) == len(wrote.get(recipe, ())):
+            records.update((path, kept[path]) for path in files)
+        else:
+            todo.append((shard, recipe, members))
+
+    # Two shards at a time with two cores, each thread keeping one Pagefind process for all
+    # the shards it indexes.
+    mine, started = threading.local(), []
+
+    def index_one(job):
+        shard, recipe, members = job
+        if not hasattr(mine, "service"):
+            mine.service = Service()
+            started.append(mine.service)
+        return recipe, index_shard([OutputFile(path, stage.read(path)) for path in members], shard, mine.service)
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            for recipe, files in pool.map(index_one, todo):
+                for item in files:
+                    stage.write(item.path, item.content)
+                    records[item.path] = MadeOutput(recipe, b"", blake(item.content), False)
+    finally:
+        for service in started:
+            service.close()
+    return keys, len(todo)

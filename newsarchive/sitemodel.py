@@ -6,12 +6,53 @@ is copied into another and every page sees the same objects.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
-from .load import Archive
-from .model import Actor, Article, Claim, Reprint, Source
+from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
+
+if TYPE_CHECKING:
+    from .load import Archive
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An article without its text: what lists, feeds, and people's and outlets' pages show.
+
+    The Site holds these; the article with its text is read through the page's SiteView
+    (dependencies.SiteView.text_of), which records the read, so a page that shows a text is
+    made again when that text changes, and no other page is."""
+
+    slug: str
+    path: Path
+    title: str
+    url: str
+    capture: str
+    date: PubDate
+    publisher: str
+    original: Original | None
+    credit: str
+    people: tuple[str, ...]
+    claims: tuple[Claim, ...]
+    reprint_of: tuple[str, ...]
+    not_reprint_of: tuple[str, ...]
+    language: str
+    author: str
+    captured: str
+    archive: WebArchiveRecord | None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleInfo:
+        return cls(**{name: getattr(article, name) for name in _INFO_FIELDS})
+
+
+_INFO_FIELDS = tuple(field.name for field in dataclasses.fields(ArticleInfo))
+if set(_INFO_FIELDS) != {field.name for field in dataclasses.fields(Article)} - {"body", "paragraphs"}:
+    raise TypeError("ArticleInfo must have every field of Article but its text")
 
 
 @dataclass(frozen=True)
@@ -19,7 +60,7 @@ class Appearance:
     """One article carrying one claim."""
 
     claim: Claim
-    article: Article
+    article: ArticleInfo
     earliest: bool  # the earliest dated appearance of this claim id
 
 
@@ -38,9 +79,9 @@ class ClaimGroup:
 class Borrowing:
     """An article that takes its text from another outlet: found by text overlap, credited, or both."""
 
-    copy: Article
+    copy: ArticleInfo
     source: str  # id of the outlet copied
-    original: Article | None  # the archived original, when there is one
+    original: ArticleInfo | None  # the archived original, when there is one
     relation: Reprint | None  # the text overlap found, if any
     credit: str  # "reprint" or "translation" when the text credits the outlet, else ""
 
@@ -60,28 +101,29 @@ class TextReuse:
 @dataclass(frozen=True)
 class Site:
     config: Config
-    articles: tuple[Article, ...]  # newest first, undated last
+    articles: tuple[ArticleInfo, ...]  # newest first, undated last
     actors: tuple[Actor, ...]  # by name
     sources: tuple[Source, ...]  # by name
     reprints: tuple[Reprint, ...]
     claims: tuple[ClaimGroup, ...]
     claim: dict[str, ClaimGroup]  # claim id -> its group
-    article: dict[str, Article]
+    article: dict[str, ArticleInfo]
+    text: dict[str, Article]  # slug -> the article with its text (read through SiteView.text_of)
     actor: dict[str, Actor]
     source: dict[str, Source]
-    articles_naming: dict[str, tuple[Article, ...]]  # actor id -> articles
+    articles_naming: dict[str, tuple[ArticleInfo, ...]]  # actor id -> articles
     claims_by: dict[str, tuple[Appearance, ...]]  # actor id -> claims they make
     copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
     copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
-    published_by: dict[str, tuple[Article, ...]]  # source id -> its articles
+    published_by: dict[str, tuple[ArticleInfo, ...]]  # source id -> its articles
     borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
     reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
     # The pages by date, each reading only its own period: an article added in May 2017
     # changes by_year["2017"] and by_month["2017-05"], and no other period's page.
-    by_year: dict[str, dict[str, tuple[Article, ...]]]  # year -> month ("" if unknown) -> articles, oldest first
-    by_month: dict[str, tuple[Article, ...]]  # "2017-05" -> its articles, oldest first
-    undated: tuple[Article, ...]  # newest-first order of `articles`
+    by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]  # year -> month ("" if unknown) -> articles, oldest first
+    by_month: dict[str, tuple[ArticleInfo, ...]]  # "2017-05" -> its articles, oldest first
+    undated: tuple[ArticleInfo, ...]  # newest-first order of `articles`
 
 
 def newest_first_key(article: Article):
@@ -147,7 +189,7 @@ def claim_title(claim_id: str, casings: dict[str, str]) -> str:
 
 
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
-    articles = tuple(sorted(archive.articles, key=newest_first_key))
+    articles = tuple(ArticleInfo.of(article) for article in sorted(archive.articles, key=newest_first_key))
     by_slug = {a.slug: a for a in articles}
 
     grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
@@ -214,6 +256,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         claims=tuple(groups),
         claim={group.id: group for group in groups},
         article=by_slug,
+        text={article.slug: article for article in archive.articles},
         actor=dict(archive.actors),
         source=dict(archive.sources),
         articles_naming=frozen(naming),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .sitemodel import Site
+if TYPE_CHECKING:
+    from .dependencies import SiteView
 
 WIDTH = 960
 LABEL_WIDTH = 150  # publisher names
@@ -70,7 +72,7 @@ def _day(iso: str) -> _dt.date:
     return _dt.date.fromisoformat(iso)
 
 
-def layout(site: Site, human_date) -> Timeline:
+def layout(site: SiteView, human_date) -> Timeline:
     publishers = sorted({a.publisher for a in site.articles}, key=lambda s: site.source[s].name.casefold())
     rows = tuple(Row(s, site.source[s].name, TOP + ROW_HEIGHT * (i + 0.5)) for i, s in enumerate(publishers))
     row_y = {row.source_id: row.y for row in rows}

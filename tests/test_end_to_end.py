@@ -2,11 +2,26 @@
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from conftest import SEED_SLUGS, run_build
+import pytest
+
+from conftest import PROJECT, SEED_SLUGS, run_build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The real archive built once for the tests of this module that only read the site."""
+    root = tmp_path_factory.mktemp("end-to-end") / "project"
+    for name in ("articles", "templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "config.yaml", root / "config.yaml")
+    result = run_build(root)
+    assert result.code == 0, result.err
+    return root / "_site"
 
 
 class _Links(HTMLParser):
@@ -334,32 +349,26 @@ def test_second_build_aligns_no_pair_again_and_damaged_alignments_change_nothing
                 assert (folder / path.relative_to(first)).read_bytes() == path.read_bytes(), path
 
 
-def test_a_build_makes_no_full_garbage_collection_and_restores_the_collector(project, monkeypatch):
+def test_a_build_makes_no_full_garbage_collection_and_restores_the_collector(project):
     import gc
 
     from newsarchive import pipeline
+    from newsarchive.config import load_config
 
-    inside, full = [], []
-    real = pipeline._build
+    config = load_config(project / "config.yaml")
+    building, full = [], []
 
-    def build(*args, **kwargs):
-        inside.append(True)
-        try:
-            return real(*args, **kwargs)
-        finally:
-            inside.pop()
-
-    def note(phase, info):
-        if phase == "start" and info["generation"] == 2 and inside:
+    def note(phase, info):  # full collections from the first stage reported to the build's end
+        if phase == "start" and info["generation"] == 2 and building:
             full.append(info)
 
-    monkeypatch.setattr(pipeline, "_build", build)
     saved = gc.get_threshold()
     gc.set_threshold(10, 2, 2)  # collections so frequent that a small build would make full ones
     gc.callbacks.append(note)
     try:
-        assert run_build(project).code == 0
-        assert gc.get_threshold() == (10, 2, 2)
+        pipeline.build(config, progress=lambda *stage: building.append(stage))
+        assert building and gc.get_threshold() == (10, 2, 2)
+        building.clear()
     finally:
         gc.callbacks.remove(note)
         gc.set_threshold(*saved)

@@ -8,8 +8,8 @@ archive made from nothing in another folder.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import pickle
 import random
 import shutil
 import tempfile
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, run_build, write_article
-from newsarchive import incremental, pipeline, render
+from newsarchive import buildstate, digests, pipeline, quickcheck, render, statefile
 
 ACTORS = ["khalifa-haftar", "vladimir-putin", "lev-dengov", "sergey-lavrov", "sergei-shoigu"]
 SOURCES = ["libyan-express", "sputnik", "uawire", "al-marsad", "libya-herald"]
@@ -227,7 +227,7 @@ def test_output_edited_behind_our_back_is_restored(project, built, tmp_path):
 
 
 def test_state_of_other_code_is_not_used(project, built, monkeypatch):
-    monkeypatch.setattr(incremental, "code_digest", lambda: b"another version of the generator")
+    monkeypatch.setattr(digests, "code_digest", lambda: b"another version of the generator")
     result = run_build(project)
     assert result.code == 0
     assert " 0 made" not in result.out and "search index: 1 of 1 parts redone" in result.out
@@ -246,19 +246,19 @@ def test_same_size_edit_with_old_mtime_is_seen(project, built):
 
 # FileDigests takes each file's stat from the listing made at the start of the build, not anew.
 
-def _listing_and_digests(folder: Path, previous: incremental.FileDigests | None, previous_time: int):
-    _, stats = incremental.input_listing([folder], [])
-    return stats, incremental.FileDigests(previous.now if previous else None, previous_time, stats=stats)
+def _listing_and_digests(folder: Path, previous: digests.FileDigests | None, previous_time: int):
+    _, stats = quickcheck.input_listing([folder], [])
+    return stats, digests.FileDigests(previous.now if previous else None, previous_time, stats=stats)
 
 
 def test_file_digests_take_the_listings_stats(tmp_path, monkeypatch):
     path = tmp_path / "a.md"
     path.write_text("one", encoding="utf-8")
-    old = os.stat(path).st_mtime_ns - 10 * incremental.RACY_NS
+    old = os.stat(path).st_mtime_ns - 10 * digests.RACY_NS
     os.utime(path, ns=(old, old))
     stats, first = _listing_and_digests(tmp_path, None, 0)
-    assert first.of(path) == incremental.blake(b"one") and first.now[str(path)][0] == stats[str(path)]
-    later = time.time_ns() + 10 * incremental.RACY_NS  # the last build was long after the file changed
+    assert first.of(path) == digests.blake(b"one") and first.now[str(path)][0] == stats[str(path)]
+    later = time.time_ns() + 10 * digests.RACY_NS  # the last build was long after the file changed
     _, second = _listing_and_digests(tmp_path, first, later)
 
     def no_looking(*_args, **_kwargs):
@@ -266,7 +266,7 @@ def test_file_digests_take_the_listings_stats(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "stat", no_looking)
     monkeypatch.setattr("builtins.open", no_looking)
-    assert second.of(str(path)) == incremental.blake(b"one")
+    assert second.of(str(path)) == digests.blake(b"one")
 
 
 def test_a_file_changed_during_a_build_is_read_again_next_time(tmp_path):
@@ -274,23 +274,23 @@ def test_a_file_changed_during_a_build_is_read_again_next_time(tmp_path):
     path.write_text("one", encoding="utf-8")
     started = time.time_ns()  # a build notes its start, then lists its inputs
     stats, first = _listing_and_digests(tmp_path, None, 0)
-    assert first.of(path) == incremental.blake(b"one")
+    assert first.of(path) == digests.blake(b"one")
     path.write_text("two", encoding="utf-8")  # changed after the build read it
     # Next build: even were the stat the same (a coarse clock, a tool restoring times), the
     # file changed within the racy window before the last build started, so it is read again;
     # and with the stat it has now, it is read again as well.
-    assert incremental.FileDigests(first.now, started, stats=stats).of(path) == incremental.blake(b"two")
-    assert _listing_and_digests(tmp_path, first, started)[1].of(path) == incremental.blake(b"two")
+    assert digests.FileDigests(first.now, started, stats=stats).of(path) == digests.blake(b"two")
+    assert _listing_and_digests(tmp_path, first, started)[1].of(path) == digests.blake(b"two")
 
 
 def test_a_file_missing_from_the_listing_is_stat_ed(tmp_path):
-    stats, digests = _listing_and_digests(tmp_path, None, 0)
+    stats, files = _listing_and_digests(tmp_path, None, 0)
     path = tmp_path / ".hidden.md"  # the listing leaves out dot files
     path.write_text("one", encoding="utf-8")
-    assert str(path) not in stats and digests.of(path) == incremental.blake(b"one")
-    assert digests.now[str(path)][0][0] == 3  # its own stat: three bytes
+    assert str(path) not in stats and files.of(path) == digests.blake(b"one")
+    assert files.now[str(path)][0][0] == 3  # its own stat: three bytes
     with pytest.raises(OSError):
-        digests.of(tmp_path / "gone.md")
+        files.of(tmp_path / "gone.md")
 
 
 def test_source_date_epoch_is_honoured(project, tmp_path, monkeypatch):
@@ -329,58 +329,75 @@ def test_no_change_after_a_fresh_edit_is_seen_at_once(project, built):
                                     .read_text(encoding="utf-8"))[1]
 
 
-def test_parts_keep_their_numbers_and_are_compacted_when_many_are_unused():
-    parts = incremental.Parts()
-    digest = {("actor", name): incremental.blake(name.encode()) for name in "abcdefgh"}
-    records = {f"{name}.html": incremental.Made("template:x", parts.numbered([("actor", name)], digest), b"d" * 16, False)
-               for name in "abcdefgh"}
-    assert list(incremental.numbers(records["c.html"].reads)) == [2]
-    table, same = parts.packed(records)
-    assert same is records and len(table["keys"]) == 8
-    # Outputs reading six of the eight parts are gone: the table shrinks and the rest are renumbered.
-    kept = {path: records[path] for path in ("c.html", "h.html")}
-    table, renumbered = parts.packed(kept)
-    assert table["keys"] == [("actor", "c"), ("actor", "h")]
-    assert table["digests"] == digest[("actor", "c")] + digest[("actor", "h")]
-    assert [list(incremental.numbers(made.reads)) for made in renumbered.values()] == [[0], [1]]
-    again = incremental.Parts(table["keys"], table["digests"])
-    assert again.number[("actor", "h")] == 1 and again.digests[1] == digest[("actor", "h")]
-    assert incremental.unpack_outputs(incremental.pack_outputs(renumbered)) == renumbered
+def test_read_numbers_are_kept_and_compacted_when_many_are_unused(tmp_path):
+    reads = buildstate.ReadTable()
+    digest = {("actor", name): digests.blake(name.encode()) for name in "abcdefgh"}
+    records = {f"{name}.html": buildstate.MadeOutput("template:x", reads.numbered([("actor", name)], digest),
+                                                     b"d" * 16, False) for name in "abcdefgh"}
+    assert list(buildstate.read_numbers(records["c.html"])) == [2]
+    assert reads.compacted(records) is records and len(reads.keys) == 8
+    # Outputs reading six of the eight values are gone: the table shrinks, the rest are renumbered
+    # and read back from the state as they were written.
+    state = buildstate.BuildState(code=b"c", time=1, inputs={}, parsed={},
+                                  outputs={path: records[path] for path in ("c.html", "h.html")}, reads=reads,
+                                  shard_keys={"search:0/1": b"k" * 16}, output_stats={"c.html": (1, 2)})
+    buildstate.write(tmp_path / "state.bin", state)
+    back = buildstate.read(tmp_path / "state.bin", b"c")
+    assert back.reads.keys == [("actor", "c"), ("actor", "h")]
+    assert back.reads.digests == [digest[("actor", "c")], digest[("actor", "h")]]
+    assert [list(buildstate.read_numbers(made)) for made in back.outputs.values()] == [[0], [1]]
+    assert back.outputs == state.outputs and back.shard_keys == state.shard_keys
+    assert back.output_stats == state.output_stats and back.time == 1
+    assert buildstate.read(tmp_path / "state.bin", b"other code") is None
 
 
-def test_parsed_articles_come_back_from_the_state_whole(project, built):
+def test_parsed_articles_come_back_from_the_state_whole(project, built, tmp_path):
     from newsarchive.config import load_config
     from newsarchive.load import load_archive
 
     config = load_config(project / "config.yaml")
-    archive, _ = load_archive(config.articles, project, inputs=incremental.FileDigests(None, 0), parsed={})
+    archive, _ = load_archive(config.articles, project, inputs=digests.FileDigests(None, 0), parsed={})
     assert any(len(article.paragraphs) > 1 for article in archive.articles)
     assert any(article.original for article in archive.articles) and any(a.claims for a in archive.articles)
-    back = incremental.unpack_parsed(pickle.loads(pickle.dumps(incremental.pack_parsed(archive.parsed))))
+
+    def round_trip(parsed):
+        state = buildstate.BuildState(code=b"c", time=0, inputs={}, parsed=parsed, outputs={},
+                                      reads=buildstate.ReadTable(), shard_keys={}, output_stats={})
+        buildstate.write(tmp_path / "state.bin", state)
+        return buildstate.read(tmp_path / "state.bin", b"c").parsed
+
+    back = round_trip(archive.parsed)
     assert back.keys() == archive.parsed.keys()
     for key, entry in archive.parsed.items():
-        if key.startswith("registry:"):
+        if isinstance(entry, buildstate.ParsedRegistry):
             assert back[key] == entry
             continue
-        lines = entry[3]
-        # Packed again before any line was asked for, the lines are kept as they came.
-        again = incremental.unpack_parsed(incremental.pack_parsed({key: back[key]}))[key]
-        assert back[key][:3] == entry[:3] and back[key][4] == entry[4]
-        assert all(back[key][3].of(*path) == line for path, line in lines.items()) and len(lines) > 5
-        assert all(again[3].of(*path) == line for path, line in lines.items())
+        # Written again before any line was asked for, the lines are kept as they came.
+        again = round_trip({key: back[key]})[key]
+        assert (back[key].key, back[key].article, back[key].problems, back[key].digest) == \
+            (entry.key, entry.article, entry.problems, entry.digest)
+        assert all(back[key].lines.of(*path) == line for path, line in entry.lines.items()) and len(entry.lines) > 5
+        assert all(again.lines.of(*path) == line for path, line in entry.lines.items())
 
 
-def test_state_round_trip_in_pieces(tmp_path):
-    state = {"code": b"c", "big": {f"k{n}": (n, b"x" * n) for n in range(2 * incremental.PIECE + 7)},
-             "small": {"a": 1}, "list": list(range(5))}
+@dataclasses.dataclass
+class _Record:
+    code: bytes
+    big: dict
+    small: dict
+    numbers: list
+
+
+def test_state_file_round_trip_in_pieces(tmp_path):
+    record = _Record(b"c", {f"k{n}": (n, b"x" * n) for n in range(2 * statefile.PIECE + 7)}, {"a": 1}, list(range(5)))
     path = tmp_path / "state.bin"
-    incremental.save_state(path, state)
-    assert incremental.load_state(path, b"c") == state
-    assert incremental.load_state(path, b"other code") is None
+    statefile.save(path, record)
+    assert statefile.load(path, _Record, b"c") == record
+    assert statefile.load(path, _Record, b"other code") is None
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
     path.write_bytes(bytes(data))
-    assert incremental.load_state(path, b"c") is None
+    assert statefile.load(path, _Record, b"c") is None
 
 
 def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project, built):

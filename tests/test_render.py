@@ -54,16 +54,11 @@ def test_blocks_are_plain_text():
     assert markup.blocks("# Title\n\nA *b* [c](https://x.org) `d`.\n") == [("heading", "Title"), ("paragraph", "A b c d.")]
 
 
-# The fast path for plain bodies (markup._plain_blocks) must give exactly what markdown-it gives.
+# The fast path for plain bodies (markup.plain_blocks) must give exactly what markdown-it gives.
 
 def _full_parse(body):
     """blocks, to_html and split_headline through markdown-it only."""
-    saved = markup._plain_blocks
-    markup._plain_blocks = lambda body: None
-    try:
-        return markup.blocks(body), markup.to_html(body), markup.split_headline(body)
-    finally:
-        markup._plain_blocks = saved
+    return markup.markdown_blocks(body), markup.markdown_html(body), markup.markdown_split_headline(body)
 
 
 def _fast_parse(body):
@@ -87,7 +82,7 @@ def test_plain_fast_path_matches_markdown_it(body):
 
 
 def test_plain_fast_path_is_taken_for_plain_text():
-    assert markup._plain_blocks("# Title\n\nA plain, \"quoted\" paragraph.\nSecond line.\n") is not None
+    assert markup.plain_blocks("# Title\n\nA plain, \"quoted\" paragraph.\nSecond line.\n") is not None
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

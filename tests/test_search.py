@@ -1,5 +1,7 @@
 """search: the Pagefind bundle is the same however the pages reach it, and the same every run."""
 
+import json
+
 from newsarchive import search
 from newsarchive.model import OutputFile
 
@@ -12,28 +14,26 @@ def _pages(n):
             for i in range(n)] + [OutputFile("index.html", b"<html><body>not indexed</body></html>")]
 
 
-def test_indexer_fed_page_by_page_matches_index_pages_and_is_repeatable():
+def test_index_holds_the_marked_pages_only_and_is_repeatable():
     pages = _pages(40)
     whole = search.index_pages(pages)
-    with search.Indexer() as indexer:
-        for page in pages:
-            indexer.add(page)
-        fed = indexer.finish()
-    assert [(f.path, f.content) for f in whole] == [(f.path, f.content) for f in fed]
-    assert any(f.path.endswith(".pf_filter") for f in whole)
+    entry = json.loads(next(f.content for f in whole if f.path == "pagefind/pagefind-entry.json"))
+    assert entry["languages"]["en"]["page_count"] == 40  # index.html carries no data-pagefind-body
+    assert len([f for f in whole if f.path.endswith(".pf_fragment")]) == 40  # one result a page
+    assert any(f.path.endswith(".pf_filter") for f in whole)  # the year filter
     assert search.index_pages(pages) == whole
 
 
-def test_parts_are_a_power_of_two_of_at_most_shard_size_pages_and_stay_put():
+def test_shards_are_a_power_of_two_of_at_most_shard_size_pages_and_stay_put():
     assert [search.shard_count(n) for n in (0, 1, 250, 251, 500, 501, 10_000, 16_000, 16_001)] == \
         [1, 1, 1, 2, 2, 4, 64, 64, 128]
     paths = [f"articles/a{i}/index.html" for i in range(1200)]
-    groups = search.parts(paths)
+    groups = search.shards(paths)
     assert len(groups) == 8 and sorted(p for g in groups for p in g) == sorted(paths)
-    assert search.parts(list(reversed(paths))) == groups  # by address only, not by order
+    assert search.shards(list(reversed(paths))) == groups  # by address only, not by order
     # A page stays in its part while the number of parts stays the same.
     where = {path: n for n, group in enumerate(groups) for path in group}
-    grown = search.parts(paths + [f"articles/b{i}/index.html" for i in range(700)])
+    grown = search.shards(paths + [f"articles/b{i}/index.html" for i in range(700)])
     assert all(where[path] == n for n, group in enumerate(grown) for path in group if path in where)
 
 

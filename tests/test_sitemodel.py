@@ -59,3 +59,19 @@ def test_by_month_groups_oldest_first_and_skips_undated():
                         make_article("y", "t", date="2017"), make_article("u", "t")))
     assert list(grouped) == ["2017"]
     assert {m: [a.slug for a in arts] for m, arts in grouped["2017"].items()} == {"": ["y"], "03": ["a", "b"]}
+
+
+def test_a_page_reaches_an_article_text_only_by_recording_it():
+    from newsarchive.dependencies import BuildFacts, Reads, SiteView
+
+    site = _site([make_article("a", "First text.", date="2018-01-02"), make_article("b", "Other text.")])
+    reads = Reads()
+    view = SiteView(site, BuildFacts(site_paths=(), templates=b"", search_shards=1, static_files={}), reads)
+    listed = view.article["a"]
+    assert not hasattr(listed, "body") and not hasattr(listed, "paragraphs")  # lists carry no text
+    assert reads.keys == {("article", "a")}
+    assert view.text_of(listed).paragraphs == ("First text.",)
+    assert reads.keys == {("article", "a"), ("text", "a")}
+    assert [a.slug for a in view.articles] == ["a", "b"] and ("articles",) in reads.keys
+    _ = view.site_paths  # handed to every page: read only when looked at
+    assert ("site_paths",) not in reads.keys

@@ -1,0 +1,299 @@
+"""What each output reads of the Site, recorded while it is made, and the digests of those values.
+
+Every output (page, feed, data file) is made by a function that reads the Site through a
+SiteView, which records each value the function looked at: `site.articles`, or
+`site.actor["haftar"]`, or `site.config`, or an article's text (`site.text_of(article)`).
+An output is made again when one of those values has a new digest (buildstate.py keeps them
+between builds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .buildstate import article_digest
+from .config import Config
+from .digests import blake
+from .model import Actor, Article, Reprint, Source
+from .sitemodel import Appearance, ArticleInfo, Borrowing, ClaimGroup, Site, TextReuse
+
+MISSING = object()  # the value of a key a mapping does not hold
+
+
+# An article's text is read by few outputs (its page, its JSON file, comparisons): the Site's
+# lists hold articles without it (ArticleInfo), whose digest is the one the parse made of the
+# article's fields but its text; the article with its text is read apart (SiteView.text_of).
+
+MISSING_DIGEST = blake(b"missing")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return names
+
+
+class Digester:
+    """Digests of values of the Site, memoised for one build (values live as long as the Site).
+
+    A value is written out as one unambiguous byte string (type tags and lengths before
+    contents) and hashed once: hashing every small string and tuple on its own cost more
+    than the rest of a rebuild's bookkeeping. Articles are not written out: the digest the
+    parse made of each stands in for it (and, for an article with its text, its body)."""
+
+    def __init__(self, article_digests: dict[str, bytes]):
+        self.article_digests = article_digests  # slug -> article_digest(), known from the parse
+        self.memo: dict[int, bytes] = {}
+        self.keep: list = []  # holds every digested value, so no id() is reused during the build
+
+    def of(self, value) -> bytes:
+        if value is MISSING:
+            return MISSING_DIGEST
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known
+        out: list[bytes] = []
+        if dataclasses.is_dataclass(value) and type(value) is not Article and type(value) is not ArticleInfo:
+            self._write_fields(value, out)
+        else:
+            self._write(value, out)
+        digest = blake(b"".join(out))
+        self.memo[id(value)] = digest
+        self.keep.append(value)
+        return digest
+
+    def _write(self, value, out: list) -> None:
+        kind = type(value)
+        if kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            out.append(b"s%d:" % len(data))
+            out.append(data)
+        elif kind is tuple or kind is list:
+            out.append(b"l%d:" % len(value))
+            for item in value:
+                self._write(item, out)
+        elif kind is dict:
+            out.append(b"d%d:" % len(value))
+            for key, item in value.items():
+                self._write(key, out)
+                self._write(item, out)
+        elif value is None or kind is int or kind is bool or kind is float or isinstance(value, Path):
+            text = repr(value).encode()
+            out.append(b"r%d:" % len(text))
+            out.append(text)
+        elif kind is ArticleInfo:
+            known = self.article_digests.get(value.slug)
+            out.append(b"A")  # one the parse did not digest (made in a test) is digested here
+            out.append(known if known is not None else blake(repr(value).encode()))
+        elif kind is Article:  # with its text
+            known = self.article_digests.get(value.slug)
+            out.append(b"T")
+            out.append(known if known is not None else article_digest(value))
+            self._write(value.body, out)  # the paragraphs are parsed from the body
+        elif dataclasses.is_dataclass(value):
+            # Records such as an Appearance are shared by several values read: digested once.
+            out.append(b"D")
+            out.append(self.of(value))
+        elif isinstance(value, (set, frozenset)):
+            items = sorted(value, key=repr)
+            out.append(b"S%d:" % len(items))
+            for item in items:
+                self._write(item, out)
+        elif isinstance(value, dict):
+            self._write(dict(value), out)
+        elif isinstance(value, (tuple, list)):
+            self._write(list(value), out)
+        elif value is MISSING:
+            out.append(b"M")
+        else:
+            text = repr(value).encode()
+            out.append(b"x%d:%s:" % (len(text), kind.__name__.encode()))
+            out.append(text)
+
+    def _write_fields(self, value, out: list) -> None:
+        names = _field_names(type(value))
+        out.append(b"D%d:%s:" % (len(names), type(value).__name__.encode()))
+        for name in names:
+            self._write(getattr(value, name), out)
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """What outputs read of the build besides the Site."""
+
+    site_paths: tuple[str, ...]  # the pages a sitemap lists
+    templates: bytes  # digest of every template: a change to any makes every page again
+    search_shards: int  # how many shards the search page merges
+    static_files: dict[str, bytes]  # static output path -> digest of its content
+
+
+_FACTS = frozenset(field.name for field in dataclasses.fields(BuildFacts))
+
+
+class Reads:
+    """What one output read, recorded while it is made (Lektor's record_dependency): a whole
+    field, as ("articles",), or one entry of a mapping, as ("actor", "haftar")."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self):
+        self.keys: set[tuple] = set()
+
+    def whole(self, name: str) -> None:
+        self.keys.add((name,))
+
+    def entry(self, name: str, key) -> None:
+        self.keys.add((name, key))
+
+
+class _Recorded:
+    """A value of the Site handed to an output, whose every look at the whole is recorded as a
+    read of the whole field `name`."""
+
+    def __init__(self, name: str, value, reads: Reads):
+        self._name, self._value, self._reads = name, value, reads
+
+    def _all(self):
+        self._reads.whole(self._name)
+        return self._value
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+
+class RecordedMapping(_Recorded, Mapping):
+    """A mapping of the Site as an output reads it: one key read is recorded as that entry,
+    a look at all of it (iterating, its length, its keys, values or items) as the whole."""
+
+    def __getitem__(self, key):
+        self._reads.entry(self._name, key)
+        return self._value[key]
+
+    def get(self, key, default=None):
+        self._reads.entry(self._name, key)
+        return self._value.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._reads.entry(self._name, key)
+        return key in self._value
+
+    def keys(self):
+        return self._all().keys()
+
+    def values(self):
+        return self._all().values()
+
+    def items(self):
+        return self._all().items()
+
+
+class RecordedSequence(_Recorded, Sequence):
+    """A sequence handed to every page that few of them look at (site_paths, for the sitemap):
+    recorded as read only when something looks at it."""
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __contains__(self, item) -> bool:
+        return item in self._all()
+
+
+class _Whole:
+    """A field of the Site (or of the build's facts) read whole: reading it records it."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name, self.facts = name, name in _FACTS
+
+    def __get__(self, view: SiteView, owner=None):
+        view._reads.whole(self.name)
+        return getattr(view._facts if self.facts else view._site, self.name)
+
+
+class _Entries(_Whole):
+    """A mapping field: each key read is recorded apart (RecordedMapping)."""
+
+    def __get__(self, view: SiteView, owner=None) -> RecordedMapping:
+        return RecordedMapping(self.name, getattr(view._facts if self.facts else view._site, self.name), view._reads)
+
+
+class _Lazy(_Whole):
+    """A sequence of the build's facts, recorded only when looked at (RecordedSequence)."""
+
+    def __get__(self, view: SiteView, owner=None) -> RecordedSequence:
+        return RecordedSequence(self.name, getattr(view._facts, self.name), view._reads)
+
+
+class SiteView:
+    """The Site and the build's facts as one output sees them while it is made: every value
+    it reads is recorded in `reads`, so the output is made again when one of them changes.
+
+    Each field is declared here with how its reading is recorded; a field of the Site or of
+    BuildFacts not declared stops the build at import (see _check_declared). The articles of
+    the Site carry no text (sitemodel.ArticleInfo): an article with its text comes only from
+    `text_of` (or `text[slug]`), which records it."""
+
+    config: Config = _Whole()
+    articles: tuple[ArticleInfo, ...] = _Whole()
+    actors: tuple[Actor, ...] = _Whole()
+    sources: tuple[Source, ...] = _Whole()
+    reprints: tuple[Reprint, ...] = _Whole()
+    claims: tuple[ClaimGroup, ...] = _Whole()
+    undated: tuple[ArticleInfo, ...] = _Whole()
+    claim: Mapping[str, ClaimGroup] = _Entries()
+    article: Mapping[str, ArticleInfo] = _Entries()
+    text: Mapping[str, Article] = _Entries()
+    actor: Mapping[str, Actor] = _Entries()
+    source: Mapping[str, Source] = _Entries()
+    articles_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    claims_by: Mapping[str, tuple[Appearance, ...]] = _Entries()
+    copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
+    copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
+    published_by: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    borrowed_from: Mapping[str, tuple[Borrowing, ...]] = _Entries()
+    borrowings_of: Mapping[str, tuple[Borrowing, ...]] = _Entries()
+    reuse: Mapping[str, TextReuse] = _Entries()
+    by_year: Mapping[str, dict[str, tuple[ArticleInfo, ...]]] = _Entries()
+    by_month: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    # the build's facts
+    templates: bytes = _Whole()
+    search_shards: int = _Whole()
+    site_paths: Sequence[str] = _Lazy()
+    static_files: Mapping[str, bytes] = _Entries()
+
+    __slots__ = ("_site", "_facts", "_reads")
+
+    def __init__(self, site: Site, facts: BuildFacts, reads: Reads):
+        self._site, self._facts, self._reads = site, facts, reads
+
+    def text_of(self, article: ArticleInfo) -> Article:
+        """The article with its text (body, paragraphs), recording that its text is read."""
+        return self.text[article.slug]
+
+
+def _check_declared() -> None:
+    declared = {name for name, value in vars(SiteView).items() if isinstance(value, _Whole)}
+    fields = {field.name for kind in (Site, BuildFacts) for field in dataclasses.fields(kind)}
+    if declared != fields:
+        raise TypeError(f"SiteView must declare how each field is read: {sorted(declared ^ fields)}")
+
+
+_check_declared()
+
+
+def read_value(site: Site, facts: BuildFacts, key: tuple):
+    """The current value of what a SiteView recorded as read (`key`)."""
+    value = getattr(facts if key[0] in _FACTS else site, key[0], MISSING)
+    if len(key) == 1 or value is MISSING:
+        return value
+    return value.get(key[1], MISSING)

@@ -1,0 +1,84 @@
+"""Content digests (BLAKE2b) of the build's inputs: bytes, input files, the generator's code.
+
+Input files are fingerprinted by content. A file's size, mtime, ctime and inode only let us
+skip re-reading a file whose fingerprint is already known; a file that changed within two
+seconds of the last build is always read again, since its mtime cannot be trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+RACY_NS = 2_000_000_000  # files changed this close to the last build are read again
+DIGEST_SIZE = 16
+
+StatKey = tuple  # (size, mtime_ns, ctime_ns, inode)
+
+
+def blake(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
+def code_digest() -> bytes:
+    """The generator's own source: new code never reuses outputs of the old.
+
+    Every module of the package, subpackages included: the build reads captures through
+    capture/, and the articles it parsed are kept in the state. (The package's templates and
+    static files are inputs like the archive's: see theme.py and files_digest.)"""
+    h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    # Outputs that carry a time fall back to SOURCE_DATE_EPOCH; a new value is a new build.
+    h.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return h.digest()
+
+
+def files_digest(files: dict[str, Path]) -> bytes:
+    """Files by name (the templates a build uses, theme.files), names and contents."""
+    h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + blake(files[name].read_bytes()))
+    return h.digest()
+
+
+def stat_key(stat: os.stat_result) -> StatKey:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class FileDigests:
+    """Content digests of input files, re-reading only files whose stat changed.
+
+    `stats` are the stat keys quickcheck.input_listing took at the start of this build: a file
+    listed there is not stat-ed again. They were taken after the build's start time was noted,
+    so a file changed since has an mtime or ctime within the next build's racy window and is
+    read again then, whatever digest this build records for it.
+    """
+
+    def __init__(self, previous: dict[str, tuple[StatKey, bytes]] | None, previous_time_ns: int,
+                 stats: dict[str, StatKey] | None = None):
+        self.previous = previous or {}
+        self.trust_before = previous_time_ns - RACY_NS
+        self.stats = stats or {}
+        self.now: dict[str, tuple[StatKey, bytes]] = {}  # path -> (stat key, digest), for the next build
+
+    def of(self, path: str | Path, data: bytes | None = None) -> bytes:
+        """The digest of a file's content; `data`, when given, is that content already read."""
+        name = os.fspath(path)
+        key = self.stats.get(name) or stat_key(os.stat(name))
+        known = self.previous.get(name)
+        seen = self.now.get(name)
+        if data is None and seen and seen[0] == key:
+            digest = seen[1]  # read already in this build
+        elif data is None and known and known[0] == key and key[1] < self.trust_before \
+                and key[2] < self.trust_before:
+            digest = known[1]
+        else:
+            if data is None:
+                with open(name, "rb") as file:
+                    data = file.read()
+            digest = blake(data)
+        self.now[name] = (key, digest)
+        return digest

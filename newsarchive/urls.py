@@ -1,0 +1,69 @@
+"""Where every page and file of the site lives: the one place an address is written.
+
+Addresses are relative to the site's top ("articles/SLUG/index.html"). Pages link to each
+other relatively (through `root`, the way back to the top from the page) and name index.html
+explicitly, so the site works from any subfolder and from file://. Templates ask for an
+address with the `url` helper (render.make_environment): `url("article", slug)` is the
+address from the page being made; `url("article", slug, absolute=true)` is the archive's own
+address when config.yaml has a base_url.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Address:
+    """The address of every page of one kind, given the ids that tell its pages apart."""
+
+    pattern: str  # "articles/{}/index.html"
+
+    def __call__(self, *ids: str) -> str:
+        return self.pattern.format(*ids)
+
+
+article = Address("articles/{}/index.html")  # slug
+article_data = Address("articles/{}/index.json")  # slug
+# Slugs never hold two hyphens in a row, so "--" parts a reprint's two slugs unambiguously.
+reprint = Address("reprints/{}--{}/index.html")  # copy's slug, original's slug
+claim = Address("claims/{}/index.html")  # claim id
+actor = Address("actors/{}/index.html")  # actor id
+actor_feed = Address("actors/{}/feed.xml")
+source = Address("sources/{}/index.html")  # source id
+source_feed = Address("sources/{}/feed.xml")
+year = Address("archive/{}/index.html")  # "2017"
+month = Address("archive/{}/{}/index.html")  # "2017", "05"
+static = Address("static/{}")  # file name
+
+HOME = "index.html"
+FEED = "feed.xml"
+ARCHIVE = "archive/index.html"
+UNDATED = "archive/undated/index.html"
+ACTORS = "actors/index.html"
+SOURCES = "sources/index.html"
+CLAIMS = "claims/index.html"
+REPRINTS = "reprints/index.html"
+SEARCH = "search/index.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+ARTICLES_DATA = "data/articles.json"
+REPRINTS_DATA = "data/reprints.json"
+
+# Every kind of address by name, for templates: url("actor", actor_id), url("home").
+KINDS: dict[str, Address] = {
+    "article": article, "article_data": article_data, "reprint": reprint, "claim": claim,
+    "actor": actor, "actor_feed": actor_feed, "source": source, "source_feed": source_feed,
+    "year": year, "month": month, "static": static,
+    "home": Address(HOME), "feed": Address(FEED), "archive": Address(ARCHIVE), "undated": Address(UNDATED),
+    "actors": Address(ACTORS), "sources": Address(SOURCES), "claims": Address(CLAIMS),
+    "reprints": Address(REPRINTS), "search": Address(SEARCH),
+    "articles_data": Address(ARTICLES_DATA), "reprints_data": Address(REPRINTS_DATA),
+    "page": Address("{}"),  # an address already known (the page being made, a feed's page)
+}
+
+
+def address(kind: str, *ids: str) -> str:
+    """The address of a page of `kind` ("article", "actor", "home"...) from the site's top."""
+    return KINDS[kind](*ids)
