@@ -15,7 +15,19 @@ from .config import load_config
 from .init import DEFAULT_TITLE
 from .model import BuildError, Diagnostic
 
-_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False}
+_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False,
+             "workers": None}
+
+
+def _count(text: str) -> int:
+    """A --workers value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -32,6 +44,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                           help="build into a non-empty folder this generator did not make (its files are kept)")
     building.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                           help="make every page again, ignoring what the previous build left in .cache/")
+    building.add_argument("--workers", metavar="N", type=_count, default=argparse.SUPPRESS,
+                          help="processes that parse articles, find reprints and make pages in a large build "
+                               "(default: one per core, up to 8; 1: none besides this one)")
     parser = argparse.ArgumentParser(
         prog=prog, parents=[common, building],
         description="Build the news archive into a static site (the default command), add an article, "
@@ -269,14 +284,15 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
             _report(failure.diagnostics)
             return 1
         return serve.run(config_path, _option(args, "output"), port=args.port,
-                         strict=_option(args, "strict"), force=_option(args, "force"))
+                         strict=_option(args, "strict"), force=_option(args, "force"),
+                         workers=_option(args, "workers"))
     strict = _option(args, "strict")
     started = time.perf_counter()
     try:
         config = load_config(_config_file(args), _option(args, "output"))
         with progress.Reporter() as reporter:
             report = pipeline.build(config, strict=strict, force=_option(args, "force"), full=_option(args, "full"),
-                                    progress=reporter.update)
+                                    workers=_option(args, "workers"), progress=reporter.update)
     except Exception as failure:  # a bug of ours included: still no traceback for the user
         problems, summary, status = describe_failure(failure, strict)
         for line in (*problems, summary):

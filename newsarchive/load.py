@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import frontmatter
 
 from . import markup, safeyaml
+from . import workers as pool
 from .incremental import article_digest
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
@@ -34,6 +34,7 @@ REVIEW = "review"  # registry field marking an entry that `build.py add` propose
 MAX_FILE_BYTES = 2_000_000  # a long article is ~100 kB; anything far bigger is a mistake
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONTMATTER_HANDLER = frontmatter.YAMLHandler()
+PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to worker processes
 
 
 @dataclass(frozen=True)
@@ -718,12 +719,14 @@ def _registry(loader, path: Path, project: Path, problems: list[Diagnostic], inp
 
 
 def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
+                 workers: int | None = None, parallel_min: int = PARALLEL_MIN,
                  ) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
 
     With `inputs` (incremental.FileDigests) and `parsed` (Archive.parsed of the previous build),
     an article whose file, capture and registries have the same content as then is not parsed
-    again."""
+    again. At least `parallel_min` articles to parse are parsed by `workers` processes
+    (workers.py)."""
     problems: list[Diagnostic] = []
     if not articles_dir.is_dir():
         problems.append(Diagnostic(_display(articles_dir, project), None, None, "articles folder is missing",
@@ -746,7 +749,8 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         key, known = _parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries) \
             if inputs is not None else (None, None)
         files.append((name, is_link, location, key, known))
-    fresh = iter(_parse_articles([articles_dir / name for name, _, _, _, known in files if known is None], ctx))
+    fresh = iter(_parse_articles([articles_dir / name for name, _, _, _, known in files if known is None], ctx,
+                                 workers, parallel_min))
     for name, is_link, location, key, known in files:
         if known is not None:
             _, article, found, lines, _ = known
@@ -782,36 +786,24 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     return Archive(ordered, actors, sources, warnings, now_parsed), problems
 
 
-PARALLEL_PARSE_MIN = 400  # fewer articles to parse than this take longer to hand to workers
-_PARSE_CONTEXT: dict | None = None
-
-
-def _parse_range(paths: list[Path]) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
-    """Parse articles one by one: each with what was found wrong and its front matter's lines."""
-    ctx = dict(_PARSE_CONTEXT, lines={})
+def _parse_range(state, lo: int, hi: int) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
+    """Parse articles lo..hi one by one: each with what was found wrong and its front matter's lines."""
+    paths, context = state
+    ctx = dict(context, lines={})
     parsed = []
-    for path in paths:
+    for path in paths[lo:hi]:
         found: list[Diagnostic] = []
         article = load_article(path, ctx, found)
         parsed.append((article, tuple(found), ctx["lines"].pop(article.slug) if article is not None else None))
     return parsed
 
 
-def _parse_articles(paths: list[Path], ctx: dict) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
+def _parse_articles(paths: list[Path], ctx: dict, workers: int | None,
+                    parallel_min: int) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
     """Parse the articles not known from the last build; a first build of a large archive
-    parses them in forked worker processes, one per core (parsing is most of its loading)."""
-    global _PARSE_CONTEXT
-    _PARSE_CONTEXT = {key: value for key, value in ctx.items() if key != "lines"}
-    try:
-        workers = min(os.cpu_count() or 1, 8)
-        if len(paths) < PARALLEL_PARSE_MIN or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return _parse_range(paths)
-        size = max(50, len(paths) // (workers * 8))
-        chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [item for chunk in pool.map(_parse_range, chunks, chunksize=1) for item in chunk]
-    finally:
-        _PARSE_CONTEXT = None
+    parses them in worker processes (parsing is most of its loading)."""
+    context = {key: value for key, value in ctx.items() if key != "lines"}
+    return pool.run(_parse_range, (paths, context), len(paths), workers, parallel_min, smallest=50)
 
 
 def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:

@@ -93,7 +93,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                     parsed=state["articles"] if state else None)
+                                     parsed=state["articles"] if state else None, workers=workers)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
     errors = [p for p in problems if p.severity == "error" or strict]
@@ -104,14 +104,14 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     #    shared by pairs of such texts.
     report("reprints")
     cached = fpcache.load(config.cache)
-    prints = reprints.fingerprints(archive.articles, known=cached)
+    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
     if {fp.key for fp in prints} != set(cached):
         fpcache.save(config.cache, prints)
     alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
     alignments = fpcache.load_alignments(alignments_path, code)
     aligned_before = set(alignments)
     relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                sources=archive.sources, prints=prints, alignments=alignments)
+                                sources=archive.sources, prints=prints, alignments=alignments, workers=workers)
     if set(alignments) != aligned_before:
         fpcache.save_alignments(alignments_path, alignments, code)
     # 3. Join it all into the model the templates read.

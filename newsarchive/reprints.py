@@ -42,10 +42,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import gc
 import hashlib
-import multiprocessing
-import os
 import re
 import sys
 from collections import defaultdict
@@ -55,6 +52,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from . import workers as pool
 from .model import Article, Passage, Reprint, Source
 from .text import paragraph_word_keys, word_spans, words
 
@@ -81,7 +79,7 @@ MOSTLY = 0.6  # ...when the copy's share inside the original is at least this: a
 REDUNDANT = 0.8  # a relation whose copied words are this much covered by an earlier witness goes
 
 PARALLEL_MIN = 4000  # below this many articles or pairs, worker processes cost more than they save
-CHUNK = 1000  # jobs handed to a worker at a time
+CHUNK = 1000  # at most this many jobs handed to a worker at a time
 BATCH = 128  # texts fingerprinted together
 
 
@@ -200,7 +198,7 @@ def fingerprint(article: Article) -> Fingerprint:
 
 def fingerprints(articles: tuple[Article, ...] | list[Article],
                  known: Mapping[str, Fingerprint] | None = None,
-                 workers: int | None = None) -> list[Fingerprint]:
+                 workers: int | None = None, parallel_min: int = PARALLEL_MIN) -> list[Fingerprint]:
     """One fingerprint per article.
 
     With `known` (fingerprints by content key, say from a cache, possibly empty) every
@@ -215,7 +213,7 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
     state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
-    packs = _in_workers(_fingerprint_range, state, len(todo), workers)
+    packs = pool.run(_fingerprint_range, state, len(todo), workers, parallel_min, largest=CHUNK)
     for i, fp in zip(todo, (fp for pack in packs for fp in unpack_prints(pack))):
         found[i] = fp
     return found  # type: ignore[return-value]
@@ -249,46 +247,6 @@ def unpack_prints(pack: tuple) -> list[Fingerprint]:
     keys, (words, wb), (paragraphs, pb), (marks, mb) = pack
     return [Fingerprint(key, words[wb[n]:wb[n + 1]], paragraphs[pb[n]:pb[n + 1]], marks[mb[n]:mb[n + 1]])
             for n, key in enumerate(keys)]
-
-
-# --- Worker processes ----------------------------------------------------------------------
-# Both heavy stages are a list of independent jobs. With the "fork" start method the workers
-# inherit the inputs without copying them; only results travel back. Results are merged in
-# job order, so the output never depends on the number of workers.
-
-_STATE = None
-
-
-def _init_worker(state) -> None:
-    global _STATE
-    _STATE = state
-
-
-def _run_range(job):
-    function, lo, hi = job
-    return function(_STATE, lo, hi)
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _in_workers(function, state, count: int, workers: int | None) -> list:
-    workers = default_workers() if workers is None else workers
-    if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return function(state, 0, count)
-    size = max(1, min(CHUNK, count // (workers * 4) or 1))
-    jobs = [(function, lo, min(count, lo + size)) for lo in range(0, count, size)]
-    context = multiprocessing.get_context("fork")
-    # Frozen objects are left alone by the garbage collector: a worker's collections then do not
-    # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).
-    gc.freeze()
-    try:
-        with context.Pool(workers, initializer=_init_worker, initargs=(state,)) as pool:
-            parts = pool.map(_run_range, jobs, chunksize=1)
-    finally:
-        gc.unfreeze()
-    return [item for part in parts for item in part]
 
 
 # --- 2. Candidates -------------------------------------------------------------------------
@@ -504,18 +462,19 @@ def _pair(x: int, y: int, matches: tuple[Match, ...]) -> _Pair | None:
 
 
 def _aligned(prints: list[Fingerprint], todo: list[tuple[int, int]], known: dict | None,
-             workers: int | None) -> list[_Pair | None]:
+             workers: int | None, parallel_min: int) -> list[_Pair | None]:
     """Each pair of `todo` aligned. With `known`, the matches of earlier alignments by the content
     keys of both texts (the earlier text first), a pair of texts aligned before is not aligned
     again: an alignment depends on the two fingerprints alone, and those on the texts. `known`
     is then left holding the pairs of `todo`, for the next build."""
     if known is None or not all(fp.key for fp in prints):
-        return _in_workers(_align_range, (prints, todo), len(todo), workers)
+        return pool.run(_align_range, (prints, todo), len(todo), workers, parallel_min, largest=CHUNK)
     keys = [(prints[x].key, prints[y].key) for x, y in todo]
     # A stored alignment reaching outside its texts is not theirs: align the pair again.
     again = [n for n, (key, (x, y)) in enumerate(zip(keys, todo))
              if key not in known or not _fits(known[key], len(prints[x].words), len(prints[y].words))]
-    made = _in_workers(_align_range, (prints, [todo[n] for n in again]), len(again), workers)
+    made = pool.run(_align_range, (prints, [todo[n] for n in again]), len(again), workers, parallel_min,
+                    largest=CHUNK)
     matches = {key: known[key] for key in keys if key in known}
     matches.update((keys[n], pair.matches if pair else ()) for n, pair in zip(again, made))
     known.clear()
@@ -701,13 +660,13 @@ def _earliness(article: Article):
 def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
            min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
            prints: list[Fingerprint] | None = None, workers: int | None = None,
-           alignments: dict | None = None) -> tuple[Reprint, ...]:
+           alignments: dict | None = None, parallel_min: int = PARALLEL_MIN) -> tuple[Reprint, ...]:
     """Every reprint relation among `articles`, sorted by (copy, original).
 
     `alignments` (see _aligned), when given with `prints` made with their keys, spares aligning
     again the pairs of texts an earlier build aligned, and is updated with this build's pairs."""
     if prints is None:
-        prints = fingerprints(articles, workers=workers)
+        prints = fingerprints(articles, workers=workers, parallel_min=parallel_min)
     # Number the articles oldest first: candidates and witnesses both rely on this order.
     order = sorted(range(len(articles)), key=lambda n: _earliness(articles[n]))
     arts = [articles[n] for n in order]
@@ -726,7 +685,7 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
     rejected = {(min(n, number[s]), max(n, number[s]))
                 for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
     todo = sorted(pairs - rejected)
-    aligned = _aligned(prints, todo, alignments, workers)
+    aligned = _aligned(prints, todo, alignments, workers, parallel_min)
 
     credits = Credits(sources or {})
     sizes = [len(fp.words) for fp in prints]
@@ -748,7 +707,8 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
             copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
             spans=spans, forced=is_forced or basis == "front matter"))
     relations = sorted(_earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
-    return tuple(_in_workers(_reprints_range, (relations, arts, prints), len(relations), workers))
+    return tuple(pool.run(_reprints_range, (relations, arts, prints), len(relations), workers, parallel_min,
+                          largest=CHUNK))
 
 
 def _reprints_range(state, lo: int, hi: int) -> list[Reprint]:

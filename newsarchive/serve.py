@@ -281,9 +281,10 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Builder:
     """Runs one build at a time; changes seen during a build make one more build afterwards."""
 
-    def __init__(self, config_path: Path, output_override: str | None, strict: bool, force: bool, site: _Site):
+    def __init__(self, config_path: Path, output_override: str | None, strict: bool, force: bool, site: _Site,
+                 workers: int | None = None):
         self.config_path, self.output_override = config_path, output_override
-        self.strict, self.force, self.site = strict, force, site
+        self.strict, self.force, self.site, self.workers = strict, force, site, workers
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -315,7 +316,7 @@ class _Builder:
         started = time.perf_counter()
         try:
             config = load_config(self.config_path, self.output_override)
-            report = pipeline.build(config, strict=self.strict, force=self.force)
+            report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers)
         except Exception as failure:  # any failure: the last good site stays, the problems are shown
             problems, summary, _ = describe_failure(failure, self.strict)
             for line in (*problems, summary):
@@ -383,7 +384,7 @@ def _start_watching(config, config_path: Path, builder: _Builder) -> None:
 
 
 def run(config_path: Path, output_override: str | None, port: int = 8000, strict: bool = False,
-        force: bool = False) -> int:
+        force: bool = False, workers: int | None = None) -> int:
     """Serve until Ctrl-C (or SIGTERM); 0 then, 1 when the server cannot start."""
     from .cli import describe_failure
 
@@ -407,7 +408,7 @@ def run(config_path: Path, output_override: str | None, port: int = 8000, strict
         print("    hint: another program uses this port; choose another with --port N (0 picks a free one)",
               file=sys.stderr)
         return 1
-    builder = _Builder(config_path, output_override, strict, force, site)
+    builder = _Builder(config_path, output_override, strict, force, site, workers)
     previous = {}
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C stops even when started from a shell that ignores SIGINT in the background.

@@ -210,18 +210,15 @@ def test_bad_config_is_reported_by_the_build(project):
     assert result.code == 1 and "config.yaml:" in result.err and "malformed YAML" in result.err
 
 
-def test_parsing_in_workers_gives_what_parsing_in_order_gives(project, monkeypatch):
-    from newsarchive import load
+def test_parsing_in_workers_gives_what_parsing_in_order_gives(project):
+    from newsarchive.load import load_archive
 
     config = project / "articles"
-    in_order, problems_in_order = load.load_archive(config, project)
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 1)
-    in_workers, problems_in_workers = load.load_archive(config, project)
-    assert in_workers == in_order and problems_in_workers == problems_in_order
+    in_order, problems_in_order = load_archive(config, project, workers=1)
+    in_workers, problems_in_workers = load_archive(config, project, workers=2, parallel_min=1)
+    assert in_order is not None and in_workers == in_order and problems_in_workers == problems_in_order
     # A broken article among them is reported the same way, in the same place.
     (config / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 10 ** 9)
-    _, expected = load.load_archive(config, project)
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 1)
-    _, found = load.load_archive(config, project)
+    _, expected = load_archive(config, project, workers=1)
+    _, found = load_archive(config, project, workers=2, parallel_min=1)
     assert found == expected and any("zz-broken.md" in str(p) for p in found)

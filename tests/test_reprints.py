@@ -315,11 +315,12 @@ def test_candidates_come_from_shared_marks_only():
     assert [(x, y) for x, y, _ in reprints.candidate_pairs(prints).tolist()] == [(0, 2)]
 
 
-def test_worker_processes_give_the_same_answer(monkeypatch):
+def test_worker_processes_give_the_same_answer():
     archive = synth.make_archive(300, seed=5)
     alone = reprints.detect(archive.articles, sources=archive.sources, workers=1)
-    monkeypatch.setattr(reprints, "PARALLEL_MIN", 1)
-    assert reprints.detect(archive.articles, sources=archive.sources, workers=2) == alone
+    assert alone
+    for workers in (2, 3):
+        assert reprints.detect(archive.articles, sources=archive.sources, workers=workers, parallel_min=1) == alone
 
 
 def test_small_benchmark_meets_precision_and_recall():
