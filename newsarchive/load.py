@@ -25,7 +25,7 @@ from .model import (
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,
 )
 from .capture import HTML_SUFFIXES  # a saved page's capture: read in its own encoding, gunzipped
-from .text import fold_for_search
+from .text import fold_for_search, slugify
 
 ACTORS_FILE = "actors.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -62,10 +62,6 @@ class _Report:
         key_path = keys or ((field,) if field else ())
         self.sink.append(Diagnostic(self.path, self.lines.of(*key_path), field, message, hint,
                                     severity="warning"))
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold_for_search(text)).strip("-")
 
 
 def _did_you_mean(value: str, known) -> str:

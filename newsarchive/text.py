@@ -1,4 +1,5 @@
-"""Text normalization shared by the fidelity check and reprint detection.
+"""Normalized forms of text, shared by loading, extraction and reprint detection: folded text,
+words, slugs.
 
 Captures mix curly and straight quotes, no-break spaces and odd dashes; two copies of the
 same sentence must compare equal however the outlet typeset them.
@@ -40,6 +41,18 @@ def fold(text: str) -> str:
 def fold_for_search(text: str) -> str:
     """`fold`, then case-folded: for "does this sentence occur in that text" checks."""
     return fold(text).casefold()
+
+
+def strip_accents(text: str) -> str:
+    """"José Núñez" -> "Jose Nunez": letters without their combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(text: str) -> str:
+    """The slug (lowercase ASCII letters and digits, single hyphens) a name gives: "José Núñez"
+    -> "jose-nunez". Every id and file name the archive proposes or suggests is made here."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(fold_for_search(text))).strip("-")
 
 
 def _normalize_word(word: str) -> str:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import minimal_front, run_build, write_article
+from conftest import minimal_front, run_build, run_cli, write_article
 from newsarchive.load import load_archive
 
 
@@ -130,6 +130,32 @@ def test_two_actors_whose_names_slug_the_same(project):
         registry.write("\nkhalifa-haftar-2:\n  name: Khalifa  HAFTAR\n  role: r\n  description: d\n")
     _, errors = _errors(project)
     assert any("same slug" in e.message and e.path == "articles/actors.yaml" for e in errors)
+
+
+JOSE_CAPTURE = """Port board raises fees by a third
+
+The port board voted on Tuesday to raise fees for container ships by a third from May, the first increase \
+in eleven years, its chairman Jos\u00e9 N\u00fa\u00f1ez said.
+
+"We have held the fees for eleven years while our costs doubled," Jos\u00e9 N\u00fa\u00f1ez told reporters \
+after the vote.
+"""
+
+
+def test_an_accented_name_gets_one_slug_from_add_to_the_actor_page(project, tmp_path):
+    capture = tmp_path / "port.txt"
+    capture.write_text(JOSE_CAPTURE, encoding="utf-8")
+    added = run_cli(["--config", str(project / "config.yaml"), "add", str(capture),
+                     "--url", "https://portnews.example/2023/04/12/port-board-raises-fees"])
+    assert added.code == 0, added.err
+    assert run_build(project).code == 0
+    page = project / "_site" / "actors" / "jose-nunez" / "index.html"
+    assert "Jos\u00e9 N\u00fa\u00f1ez" in page.read_text(encoding="utf-8")
+    # The same rule tells that an unaccented spelling of the name is the same person.
+    with open(project / "articles" / "actors.yaml", "a", encoding="utf-8") as registry:
+        registry.write("\njose-nunez-2:\n  name: Jose Nunez\n  role: r\n  description: d\n")
+    _, errors = _errors(project)
+    assert any("gives the same slug as actor 'jose-nunez'" in e.message for e in errors)
 
 
 def test_duplicate_actor_id_in_registry(project):
