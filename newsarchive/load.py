@@ -20,6 +20,7 @@ import frontmatter
 from . import markup, safeyaml
 from . import workers as pool
 from .incremental import article_digest
+from .paths import display_path, is_within
 from .model import (
     DATE_PRECISIONS, ORIGINAL_RELATIONS, SOURCE_KINDS, STANCES, UNNAMED,
     Actor, Article, Claim, Diagnostic, Original, PubDate, Source, WebArchiveRecord,
@@ -69,19 +70,12 @@ def _did_you_mean(value: str, known) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def _display(path: Path, project: Path) -> str:
-    try:
-        return str(path.relative_to(project))
-    except ValueError:
-        return str(path)
-
-
 def link_leaves_project(path: Path, project: Path) -> Path | None:
     """Where a symbolic link at `path` leads when that is outside the project, else None."""
     if not path.is_symlink():
         return None
     target = path.resolve()
-    return None if target == project or project in target.parents else target
+    return None if is_within(target, project) else target
 
 
 def check_links(folder: Path, project: Path, problems: list[Diagnostic]) -> None:
@@ -93,7 +87,7 @@ def check_links(folder: Path, project: Path, problems: list[Diagnostic]) -> None
             path = Path(current) / name
             target = link_leaves_project(path, project)
             if target is not None:
-                problems.append(Diagnostic(_display(path, project), None, None,
+                problems.append(Diagnostic(display_path(path, project), None, None,
                                            f"symbolic link leading outside the project ({target}); not followed",
                                            "copy the file into the project instead of linking to it"))
 
@@ -172,7 +166,7 @@ def _review_note(report, entry, entry_id) -> None:
 
 
 def _read_registry(path: Path, project: Path, problems: list[Diagnostic]):
-    shown = _display(path, project)
+    shown = display_path(path, project)
     text = read_text_file(path, shown, problems, "registry file", project)
     if text is None:
         return {}, None, shown
@@ -599,7 +593,7 @@ def _split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 
 def load_article(path: Path, ctx: dict, problems: list[Diagnostic]) -> Article | None:
-    shown = _display(path, ctx["project"])
+    shown = display_path(path, ctx["project"])
     text = read_text_file(path, shown, problems, "article file", ctx["project"])
     if text is None:
         return None
@@ -725,7 +719,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     (workers.py)."""
     problems: list[Diagnostic] = []
     if not articles_dir.is_dir():
-        problems.append(Diagnostic(_display(articles_dir, project), None, None, "articles folder is missing",
+        problems.append(Diagnostic(display_path(articles_dir, project), None, None, "articles folder is missing",
                                    "create it, or set 'articles:' in config.yaml"))
         return None, problems
     now_parsed = {}
@@ -767,8 +761,8 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         if article is None:
             continue
         if article.slug in articles:
-            other = _display(articles[article.slug].path, project)
-            problems.append(Diagnostic(_display(article.path, project), ctx["lines"][article.slug].of("slug"), "slug",
+            other = display_path(articles[article.slug].path, project)
+            problems.append(Diagnostic(display_path(article.path, project), ctx["lines"][article.slug].of("slug"), "slug",
                                        f"duplicate slug '{article.slug}': {other} has the same one",
                                        "give one of the two articles another slug"))
             continue
@@ -812,14 +806,14 @@ def _check_cross_references(articles: dict[str, Article], lines, problems, proje
         for name, slug in refs:
             line = lines[article.slug].of(*name.split("."))
             if slug == article.slug:
-                problems.append(Diagnostic(_display(article.path, project), line, name,
+                problems.append(Diagnostic(display_path(article.path, project), line, name,
                                            "an article cannot reprint itself"))
             elif slug not in articles:
-                problems.append(Diagnostic(_display(article.path, project), line, name,
+                problems.append(Diagnostic(display_path(article.path, project), line, name,
                                            f"no archived article has the slug '{slug}'",
                                            _did_you_mean(slug, articles) or "use the file name without .md"))
         if article.capture in capture_owner:
-            problems.append(Diagnostic(_display(article.path, project), lines[article.slug].of("capture"), "capture",
+            problems.append(Diagnostic(display_path(article.path, project), lines[article.slug].of("capture"), "capture",
                                        f"capture {article.capture} already belongs to {capture_owner[article.capture]}",
                                        "each article keeps its own capture"))
         capture_owner.setdefault(article.capture, article.slug)

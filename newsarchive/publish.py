@@ -20,16 +20,12 @@ import shutil
 from pathlib import Path
 
 from .model import BuildError, Diagnostic, OutputFile
+from .paths import is_within
 
 MANIFEST = ".newsarchive-manifest.json"
 STAGING_MARK = ".newsarchive-staging"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    # Compare resolved path parts, never string prefixes: "site" is not inside "site-src".
-    return path == folder or folder in path.parents
 
 
 def check_output_folder(output: Path, project: Path, sources: list[Path], force: bool) -> list[Diagnostic]:
@@ -39,10 +35,10 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
     home = Path.home().resolve()
     if output == Path(output.anchor) or output == home:
         refuse.append(f"{shown} is {'the home folder' if output == home else 'the file system root'}")
-    if output == project or _is_within(project, output):
+    if output == project or is_within(project, output):
         refuse.append(f"{shown} is or contains the project folder {project}")
     for folder in sources:
-        if _is_within(output, folder) or _is_within(folder, output):
+        if is_within(output, folder) or is_within(folder, output):
             refuse.append(f"{shown} overlaps the content folder {folder}")
     if not refuse and (output.exists() or output.is_symlink()):
         if not output.is_dir() or output.is_symlink():

@@ -30,6 +30,7 @@ import watchfiles
 
 from . import pipeline
 from .config import load_config
+from .paths import display_path, is_within
 
 EVENTS = "/__newsarchive/events"
 HOST = "127.0.0.1"
@@ -93,10 +94,6 @@ _ERROR_PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 class _Site:
@@ -175,7 +172,7 @@ def _locate(root: Path, url_path: str) -> tuple[int, Path | str | None]:
             return 301, quote(path + "/")
         target = target / "index.html"
     real = target.resolve()
-    if not _within(real, base):  # a symlink leading out of the output folder
+    if not is_within(real, base):  # a symlink leading out of the output folder
         return 403, None
     if not real.is_file():
         return 404, None
@@ -342,19 +339,12 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
                                         stop_event=builder.stopping):
             ready.set()
             if changes:
-                builder.notice({_shown(Path(path), builder.project) for _, path in changes})
+                builder.notice({display_path(Path(path), builder.project) for _, path in changes})
     except Exception as failure:  # a watched folder deleted, too many files to watch
         ready.set()
         if not builder.stopping.is_set():
             print(f"serve: error: stopped watching {', '.join(map(str, paths))}: {failure}; "
                   "restart serve to rebuild on changes again", file=sys.stderr, flush=True)
-
-
-def _shown(path: Path, project: Path) -> str:
-    try:
-        return str(path.relative_to(project))
-    except ValueError:
-        return str(path)
 
 
 def _start_watching(config, config_path: Path, builder: _Builder) -> None:
@@ -364,7 +354,7 @@ def _start_watching(config, config_path: Path, builder: _Builder) -> None:
     def accept(change, path: str) -> bool:
         where = Path(path)
         return (default(change, path) and not _IGNORED_NAMES.search(where.name)
-                and not any(_within(where, folder) for folder in ignored))
+                and not any(is_within(where, folder) for folder in ignored))
 
     def is_config(change, path: str) -> bool:
         return Path(path).name == config_path.name
