@@ -30,6 +30,7 @@ import watchfiles
 
 from . import pipeline
 from .config import load_config
+from .messages import describe_failure, print_failure, print_finished
 from .paths import display_path, is_within
 
 EVENTS = "/__newsarchive/events"
@@ -304,8 +305,6 @@ class _Builder:
             self.build(changed)
 
     def build(self, changed: set[str] = frozenset()) -> None:
-        from .cli import describe_failure, summary_line  # cli imports this module lazily
-
         if changed:
             names = sorted(changed)
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -315,18 +314,12 @@ class _Builder:
             config = load_config(self.config_path, self.output_override)
             report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers)
         except Exception as failure:  # any failure: the last good site stays, the problems are shown
-            problems, summary, _ = describe_failure(failure, self.strict)
-            for line in (*problems, summary):
-                print(line, file=sys.stderr)
+            problems, summary, _ = print_failure(failure, self.strict)
             print("serving the last good site until a build succeeds" if self.site.has_site
                   else "nothing to serve until a build succeeds", file=sys.stderr, flush=True)
             self.site.finished(self.site.output, problems or [summary])
             return
-        for warning in report.warnings:
-            print(warning.format(), file=sys.stderr)
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-        print(summary_line(report, config.output, time.perf_counter() - started), flush=True)
+        print_finished(report, config.output, time.perf_counter() - started)
         self.site.finished(config.output, [])
 
 
@@ -376,8 +369,6 @@ def _start_watching(config, config_path: Path, builder: _Builder) -> None:
 def run(config_path: Path, output_override: str | None, port: int = 8000, strict: bool = False,
         force: bool = False, workers: int | None = None) -> int:
     """Serve until Ctrl-C (or SIGTERM); 0 then, 1 when the server cannot start."""
-    from .cli import describe_failure
-
     if not 0 <= port <= 65535:
         print(f"serve: error: --port must be between 0 and 65535, got {port}", file=sys.stderr)
         return 1

@@ -54,12 +54,12 @@ def chunks(work: Callable[[Any, int, int], T], state, count: int, workers: int |
     """(lo, hi, work(state, lo, hi)) for consecutive chunks covering jobs 0..count, in order,
     each yielded as soon as it and those before it are done.
 
-    Chunks hold about count / (workers * JOBS_PER_WORKER) jobs, at least `smallest` and at most
-    `largest`. Without forking, the chunks are done here, one after the other."""
+    In worker processes, chunks hold about count / (workers * JOBS_PER_WORKER) jobs, at least
+    `smallest`; without forking, the chunks are done here one after the other, all jobs in one
+    unless a chunk holds at most `largest` (a stage that streams its results asks for that)."""
     global _TASK
     forking = worth_forking(count, workers, threshold)
-    pool_size = resolve(workers) if forking else 1
-    size = max(smallest, count // (pool_size * JOBS_PER_WORKER))
+    size = max(smallest, count // (resolve(workers) * JOBS_PER_WORKER)) if forking else max(1, count)
     if largest is not None:
         size = max(1, min(size, largest))
     bounds = [(lo, min(count, lo + size)) for lo in range(0, count, size)]
@@ -72,7 +72,7 @@ def chunks(work: Callable[[Any, int, int], T], state, count: int, workers: int |
     # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(pool_size) as pool:
+        with multiprocessing.get_context("fork").Pool(resolve(workers)) as pool:
             for (lo, hi), result in zip(bounds, pool.imap(_run, bounds, chunksize=1)):
                 yield lo, hi, result
     finally:
