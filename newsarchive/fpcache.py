@@ -26,7 +26,7 @@ The arrays are read as they lie in the file: each fingerprint is a view into the
 likewise done on all texts at once.
 
 Beside it, ALIGNMENTS_FILE keeps the passages found in each pair of texts compared (by both
-texts' content keys; see reprints._aligned), so that a rebuild aligns only the pairs with a new
+texts' content keys; see reprints.alignment.align_pairs), so that a rebuild aligns only the pairs with a new
 text. Alignment code may change without a change to the fingerprints' version: these are kept
 for one version of the generator's code only (incremental.code_digest). Layout: ALIGNMENTS_MAGIC,
 JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import export, incremental, markup, reprints, theme, timeline
+from . import comparison, export, incremental, markup, reprints, theme, timeline
 from . import workers as pool
 from .model import Article, PubDate, Reprint
 from .sitemodel import Site
@@ -146,7 +146,7 @@ def _comparison_view(relation: Reprint, site: Site) -> dict:
         "relation": relation,
         "copy": copy,
         "original": original,
-        "comparison": reprints.compare(reprints.plain_text(copy), reprints.plain_text(original),
+        "comparison": comparison.compare(reprints.plain_text(copy), reprints.plain_text(original),
                                        relation.passages),
     }
 
