@@ -49,6 +49,9 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what slugify gives: every id and slug must match it
+
+
 def slugify(text: str) -> str:
     """The slug (lowercase ASCII letters and digits, single hyphens) a name gives: "José Núñez"
     -> "jose-nunez". Every id and file name the archive proposes or suggests is made here."""
