@@ -13,7 +13,6 @@ from .model import Passage
 from .text import words
 
 
-
 @dataclass(frozen=True)
 class Piece:
     """A stretch of one side's text: "same" (copied as is), "replaced", "inserted" (only in

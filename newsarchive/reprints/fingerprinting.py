@@ -22,7 +22,6 @@ PARALLEL_MIN = 4000  # below this many texts, worker processes cost more than th
 CHUNK = 1000  # at most this many texts handed to a worker at a time
 
 
-
 @dataclass(frozen=True, eq=False, slots=True)
 class Fingerprint:
     """What detection needs of one text; arrays so that 100,000 of them fit in memory."""

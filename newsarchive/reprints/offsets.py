@@ -14,7 +14,6 @@ from .fingerprinting import Fingerprint, plain_text
 from .witnesses import Relation
 
 
-
 def reprints_range(state, lo: int, hi: int) -> list[Reprint]:
     """Word positions to character offsets: each text is read once more, for its relations only."""
     relations, arts, prints = state
