@@ -54,6 +54,7 @@ OFFSET = np.dtype("<i8")
 MARKS, PARAGRAPHS, WORDS = np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u2")
 _KEY = re.compile(r"[0-9a-f]{64}")  # reprints.content_key: a SHA-256 in lowercase hex
 _HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
+FINGERPRINTS_FILE = "reprint-fingerprints.bin"  # in the cache folder (Config.cache_dir)
 ALIGNMENTS_FILE = "reprint-alignments.bin"
 ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
 

@@ -21,7 +21,7 @@ QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from t
 
 def state_files(config: Config) -> tuple[Path, Path]:
     """The state and quick-check files of builds into config.output (each output has its own)."""
-    folder = config.cache.parent
+    folder = config.cache_dir
     tag = incremental.blake(str(config.output).encode()).hex()[:12]
     return folder / f"{tag}-{STATE_FILE}", folder / f"{tag}-{QUICK_FILE}"
 
@@ -103,11 +103,12 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     #    text has not changed since the last build come from the cache, and so do the passages
     #    shared by pairs of such texts.
     report("reprints")
-    cached = fpcache.load(config.cache)
+    fingerprints_path = config.cache_dir / fpcache.FINGERPRINTS_FILE
+    cached = fpcache.load(fingerprints_path)
     prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
     if {fp.key for fp in prints} != set(cached):
-        fpcache.save(config.cache, prints)
-    alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
+        fpcache.save(fingerprints_path, prints)
+    alignments_path = config.cache_dir / fpcache.ALIGNMENTS_FILE
     alignments = fpcache.load_alignments(alignments_path, code)
     aligned_before = set(alignments)
     relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
@@ -139,10 +140,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         written = {path for path, record in records.items()
                    if path not in previous or previous[path].digest != record.digest}
         report("publish")
-        if isinstance(stage, publish.PatchStage):
-            stage.commit(set(records), written)
-        else:
-            stage.commit(set(records))
+        stage.commit(set(records), written)
     except BaseException:
         stage.abort()
         raise

@@ -19,7 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .model import BuildError, Diagnostic, OutputFile
+from .model import BuildError, Diagnostic
 from .paths import is_within
 
 MANIFEST = ".newsarchive-manifest.json"
@@ -172,18 +172,6 @@ def _swap_in(staging: Path, output: Path, files: set[str]) -> None:
         raise
 
 
-def publish(files: list[OutputFile], output: Path) -> None:
-    """Publish a whole site given in memory (used where no incremental state is involved)."""
-    stage = FullStage(output)
-    try:
-        for item in files:
-            stage.write(item.path, item.content)
-    except BaseException:
-        stage.abort()
-        raise
-    stage.commit({item.path for item in files})
-
-
 # --- staging: where a build writes, before anything is put in place ---------------------------
 
 PATCH_PREFIX = ".newsarchive-staging-"
@@ -197,6 +185,10 @@ def _write(root: Path, shown: Path, path: str, content: bytes) -> None:
     except OSError as failure:  # name the file: a full disk fails in write(), which has no name
         raise OSError(failure.errno, failure.strerror, str(shown / path)) from failure
 
+
+# Both stages have one interface: write(path, content) and read(path) while the build makes the
+# site, then commit(files, written) to put it in place (`files`: every file of the new site,
+# `written`: those written into the stage), or abort() to drop it.
 
 class FullStage:
     """A whole new site, written beside the output folder and swapped in at the end."""
@@ -215,7 +207,8 @@ class FullStage:
     def read(self, path: str) -> bytes:
         return (self.root / path).read_bytes()
 
-    def commit(self, files: set[str]) -> None:
+    def commit(self, files: set[str], written: set[str]) -> None:
+        """Swap the new site in; every one of its files was written (`written` is all of them)."""
         _swap_in(self.root, self.output, files)
 
     def abort(self) -> None:
@@ -245,6 +238,7 @@ class PatchStage:
         return staged.read_bytes() if staged.exists() else (self.output / path).read_bytes()
 
     def commit(self, files: set[str], written: set[str]) -> None:
+        """Rename the written files into place and remove the old site's files not in `files`."""
         output = self.output
         owned = read_manifest(output)
         clashes = sorted(p for p in written - owned

@@ -342,7 +342,7 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
 
 def _start_watching(config, config_path: Path, builder: _Builder) -> None:
     default = watchfiles.DefaultFilter()
-    ignored = [config.output, config.cache.parent]
+    ignored = [config.output, config.cache_dir]
 
     def accept(change, path: str) -> bool:
         where = Path(path)

@@ -71,13 +71,13 @@ def words(text: str) -> list[tuple[str, int, int]]:
     """
     raw = _ascii_form(text)
     if raw is None:
-        return _words_by_regex(text)
+        return words_by_regex(text)
     starts, ends = _ascii_spans(raw)
     keys = _join_apostrophes(raw.translate(_TO_WORDS)).decode("ascii").split()
     return list(zip(keys, starts.tolist(), ends.tolist()))
 
 
-def _words_by_regex(text: str) -> list[tuple[str, int, int]]:
+def words_by_regex(text: str) -> list[tuple[str, int, int]]:
     """`words` by its definition: a regular expression, each word normalized on its own."""
     return [(_normalize_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
 
@@ -191,7 +191,7 @@ def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the words of `text` (the offsets `words` gives), as arrays."""
     raw = _ascii_form(text)
     if raw is None:
-        found = _words_by_regex(text)
+        found = words_by_regex(text)
         return (np.array([s for _, s, _ in found], dtype=np.int64),
                 np.array([e for _, _, e in found], dtype=np.int64))
     return _ascii_spans(raw)

@@ -14,7 +14,7 @@ from newsarchive import reprints
 from newsarchive.comparison import compare
 from newsarchive.load import load_archive
 from newsarchive.model import Original, Source
-from newsarchive.text import _words_by_regex, paragraph_word_keys, word_keys, word_spans, words
+from newsarchive.text import paragraph_word_keys, word_keys, word_spans, words, words_by_regex
 
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
@@ -360,7 +360,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("ab Z9_'’‘“”\u00a0\n.-é½
 @given(st.lists(_TEXT, max_size=4))
 def test_fast_word_reading_matches_words(paragraphs):
     for paragraph in paragraphs:
-        expected = _words_by_regex(paragraph)  # the definition; words() itself reads ASCII text on bytes
+        expected = words_by_regex(paragraph)  # the definition; words() itself reads ASCII text on bytes
         assert words(paragraph) == expected
         assert word_keys(paragraph) == [w.encode() for w, _, _ in expected]
         starts, ends = word_spans(paragraph)

@@ -371,11 +371,6 @@ def _alone(surname: str, name: str, text: str) -> list[re.Match]:
             if not any(a <= m.start() < b for a, b in full)]
 
 
-_ROLE_MODIFIERS = {"former", "deputy", "special", "senior", "acting", "retired", "interim", "foreign", "defence",
-                   "defense", "political", "military", "self-styled", "independent", "top", "vice", "state",
-                   "presidential", "then", "chief", "the", "of", "for", "and", "to", "s"}
-
-
 _NOT_ROLE = {"the", "a", "an", "by", "with", "to", "of", "for", "and", "was", "is", "were", "are", "said", "told",
              "met", "from", "in", "on", "at", "that", "who", "which", "as", "when", "while", "after", "before"}
 
