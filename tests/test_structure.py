@@ -85,3 +85,11 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_no_module_imports_another_modules_private_names():
     _, private = _imports(_modules())
     assert private == []
+
+
+def test_every_package_of_the_code_is_installed():
+    import tomllib
+
+    listed = set(tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    packages = {".".join(init.parent.relative_to(PROJECT).parts) for init in PACKAGE.rglob("__init__.py")}
+    assert packages - listed == set()
