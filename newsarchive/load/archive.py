@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import safeyaml
 from .. import workers as pool
@@ -24,6 +25,9 @@ PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to w
 
 @dataclass(frozen=True)
 class Archive:
+    """What the load stage read, all of it valid: the articles in slug order, the registries,
+    the warnings, and what the next build may reuse."""
+
     articles: tuple[Article, ...]
     actors: dict[str, Actor]
     sources: dict[str, Source]
@@ -69,28 +73,27 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
                               for name in (ACTORS_FILE, SOURCES_FILE))
     folder = str(articles_dir)
-    files = []  # (name, is_link, location, key, known)
+    files = []
     for name, is_link in _article_files(articles_dir):
         location = os.path.join(folder, name)  # str(articles_dir / name), without making the Path
         key, known = parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries) \
             if inputs is not None else (None, None)
-        files.append((name, is_link, location, key, known))
-    todo = [articles_dir / name for name, _, _, _, known in files if known is None]
+        files.append(_File(name, is_link, location, key, known))
+    todo = [articles_dir / file.name for file in files if file.known is None]
     fresh = iter(pool.run(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50))
-    for name, is_link, location, key, known in files:
+    for file in files:
+        location, key, known = file.location, file.key, file.known
         if known is not None:
             _, article, found, lines, _ = known
-            problems.extend(found)
-            if article is not None:
-                lines_of[article.slug] = lines
         else:
-            article, found, lines = next(fresh)
-            problems.extend(found)
-            if article is not None:
-                lines_of[article.slug] = lines
+            now = next(fresh)
+            article, found, lines = now.article, now.problems, now.lines
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
-                key, _ = parsed_again(location, is_link, (key, article), inputs, registries)
+                key, _ = parsed_again(location, file.is_link, (key, article), inputs, registries)
+        problems.extend(found)
+        if article is not None:
+            lines_of[article.slug] = lines
         if key is not None and article is not None:
             summary = known[4] if known is not None else article_digest(article)
             now_parsed[location] = (key, article, found, lines, summary)
@@ -112,7 +115,26 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     return Archive(ordered, actors, sources, warnings, now_parsed), problems
 
 
-def _parse_range(state, lo: int, hi: int) -> list[tuple[Article | None, tuple[Diagnostic, ...], object]]:
+@dataclass(frozen=True, slots=True)
+class _File:
+    """An article file of the folder, and what the previous build parsed from it if that holds."""
+
+    name: str
+    is_link: bool
+    location: str  # its path, as text
+    key: bytes | None  # the digest of what it is parsed from (None without the previous build's state)
+    known: tuple | None  # its entry of the previous Archive.parsed, when still valid
+
+
+class Parsed(NamedTuple):
+    """One article file parsed: the article (None when it has errors), its problems, its lines."""
+
+    article: Article | None
+    problems: tuple[Diagnostic, ...]
+    lines: safeyaml.Lines | None
+
+
+def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
     """Parse articles lo..hi of those not known from the last build, one by one: each with what
     was found wrong and its front matter's lines. (A first build of a large archive parses in
     worker processes: parsing is most of its loading.)"""
@@ -121,7 +143,7 @@ def _parse_range(state, lo: int, hi: int) -> list[tuple[Article | None, tuple[Di
     for path in paths[lo:hi]:
         found: list[Diagnostic] = []
         article, lines = load_article(path, context, found)
-        parsed.append((article, tuple(found), lines))
+        parsed.append(Parsed(article, tuple(found), lines))
     return parsed
 
 
