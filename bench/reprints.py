@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from newsarchive import reprints  # noqa: E402
+from newsarchive import reprints, workers as pool  # noqa: E402
 from synth import make_archive, same_text_key  # noqa: E402
 
 
@@ -95,7 +95,7 @@ def run(articles: int, seed: int = 1, workers: int | None = None, runs: int = 1)
             "peak_mb_max": round(max(peaks) / 1024),
             "precision": round(precision, 4), "recall": round(recall, 4),
             "relations_true": len(archive.truth), "relations_found": len(found), "relations_right": right,
-            "workers": reprints.default_workers() if workers is None else workers, "seed": seed,
+            "workers": pool.resolve(workers), "seed": seed,
             "runs_s": times, "load_avg": round(load, 2)}
 
 

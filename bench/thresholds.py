@@ -47,12 +47,7 @@ def pair_measures(prints, pairs):
 
 def longest_unfiltered(prints, x, y):
     """The longest shared stretch of words, before any passage length limit."""
-    saved = reprints.MIN_PASSAGE_WORDS
-    reprints.MIN_PASSAGE_WORDS = 0
-    try:
-        return max((m.words for m in reprints.align(prints[x], prints[y])), default=0)
-    finally:
-        reprints.MIN_PASSAGE_WORDS = saved
+    return max((m.words for m in reprints.align(prints[x], prints[y], min_words=0)), default=0)
 
 
 def main() -> None:
@@ -62,15 +57,10 @@ def main() -> None:
     args = parser.parse_args()
 
     archive = make_archive(args.articles, args.seed)
-    order = sorted(range(len(archive.articles)), key=lambda n: reprints._earliness(archive.articles[n]))
+    order = sorted(range(len(archive.articles)), key=lambda n: reprints.earliness(archive.articles[n]))
     articles = [archive.articles[n] for n in order]
     prints = reprints.fingerprints(articles)
-    saved = reprints.MIN_SHARED_MARKS, reprints.MARK_SHARE
-    reprints.MIN_SHARED_MARKS, reprints.MARK_SHARE = 0.01, 0.0  # every pair sharing a mark
-    try:
-        pairs = reprints.candidate_pairs(prints).tolist()
-    finally:
-        reprints.MIN_SHARED_MARKS, reprints.MARK_SHARE = saved
+    pairs = reprints.candidate_pairs(prints, min_shared_marks=0.01, mark_share=0.0).tolist()  # every pair sharing a mark
     truth = {frozenset(t[:2]) for t in archive.truth}
     is_true = [frozenset((articles[x].slug, articles[y].slug)) in truth for x, y, _ in pairs]
     story = [a.slug.split("-")[0] for a in articles]  # the generator names articles s<story>-...

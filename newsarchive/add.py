@@ -31,11 +31,11 @@ from . import extract as ex
 from .capture import CaptureError, CapturedPage, kind_of, read_stored, text_capture
 from .extract.roles import site_lines
 from .extract.outlet import host_of, unique_id
-from .extract.prose import slugify
 from . import lock
 from .config import Config
 from .load import ACTORS_FILE, CAPTURES_DIR, REVIEW, SOURCES_FILE, load_archive, read_text_file
 from .model import Diagnostic
+from .text import slugify
 
 MAX_SLUG_WORDS = 9
 

@@ -13,9 +13,22 @@ from pathlib import Path
 from . import pipeline, progress
 from .config import load_config
 from .init import DEFAULT_TITLE
+from .messages import print_failure, print_finished, print_problems
 from .model import BuildError, Diagnostic
 
-_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False}
+_DEFAULTS = {"config": "config.yaml", "output": None, "strict": False, "force": False, "full": False,
+             "workers": None}
+
+
+def _count(text: str) -> int:
+    """A --workers value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -32,6 +45,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                           help="build into a non-empty folder this generator did not make (its files are kept)")
     building.add_argument("--full", action="store_true", default=argparse.SUPPRESS,
                           help="make every page again, ignoring what the previous build left in .cache/")
+    building.add_argument("--workers", metavar="N", type=_count, default=argparse.SUPPRESS,
+                          help="processes that parse articles, find reprints and make pages in a large build "
+                               "(default: one per core, up to 8; 1: none besides this one)")
     parser = argparse.ArgumentParser(
         prog=prog, parents=[common, building],
         description="Build the news archive into a static site (the default command), add an article, "
@@ -89,11 +105,6 @@ def _config_file(args) -> Path:
     return path
 
 
-def _report(problems) -> None:
-    for problem in problems:
-        print(problem.format(), file=sys.stderr)
-
-
 def _add(args) -> int:
     from . import add as adding  # the extraction rules load only for this command
     try:
@@ -102,7 +113,7 @@ def _add(args) -> int:
             result = adding.add(config, Path(args.capture), args.url, dry_run=args.dry_run,
                                 progress=lambda done: reporter.update("add", done))
     except (BuildError, adding.AddError) as failure:
-        _report(failure.diagnostics)
+        print_problems(failure.diagnostics)
         print("add failed; nothing was written", file=sys.stderr)
         return 1
     except OSError as failure:  # an unreadable file, a full disk, a read-only archive
@@ -133,7 +144,7 @@ def _quality(args) -> int:
         config = load_config(_config_file(args))
         report = quality.measure(config.articles, config.project)
     except BuildError as failure:
-        _report(failure.diagnostics)
+        print_problems(failure.diagnostics)
         return 1
     print(quality.format_report(report, verbose=args.verbose))
     return 0
@@ -159,54 +170,13 @@ def _quality_corpus(args) -> int:
     return 0 if report.met else 1
 
 
-def _template_location(failure) -> str:
-    """file:line of a template error: syntax errors carry it, runtime errors only in the traceback."""
-    if getattr(failure, "filename", None):
-        return f"{failure.filename}:{failure.lineno}"
-    where = "templates"
-    trace = failure.__traceback__
-    while trace is not None:
-        name = trace.tb_frame.f_code.co_filename
-        if name.endswith((".html", ".xml", ".txt")):
-            where = f"{name}:{trace.tb_lineno}"
-        trace = trace.tb_next
-    return where
-
-
-def summary_line(report, output: Path, seconds: float) -> str:
-    """The one line a finished build prints."""
-    return (f"built {report.pages} pages ({report.files} files: {report.made} made, {report.written} written, "
-            f"{report.removed} removed; search index: {report.search_redone} of {report.search_parts} parts redone; "
-            f"{report.reprints} reprint relations) into {output} in {seconds:.2f}s")
-
-
-def describe_failure(failure: Exception, strict: bool = False) -> tuple[list[str], str, int]:
-    """What the user is told about a failed build: each problem, a summary line, the exit status."""
-    if isinstance(failure, BuildError):
-        errors = sum(1 for p in failure.diagnostics if p.severity == "error" or strict)
-        return ([p.format() for p in failure.diagnostics],
-                f"build failed: {errors} problem(s); nothing was published", 1)
-    import jinja2
-
-    if isinstance(failure, jinja2.TemplateError):
-        return ([f"{_template_location(failure)}: error: template: {failure}"],
-                "build failed; nothing was published", 1)
-    if isinstance(failure, OSError):
-        # A full disk, a read-only folder, a permission problem: say which file, not a traceback.
-        where = failure.filename or "the output folder"
-        return ([f"{where}: error: {failure.strerror or failure}"],
-                "build failed; nothing was published and the previous site is unchanged", 1)
-    return ([f"internal error: {type(failure).__name__}: {failure}"],
-            "build failed; nothing was published. Please report this with the input that caused it.", 2)
-
-
 def _init(args) -> int:
     from . import init
     folder = Path(args.folder)
     try:
         result = init.init(folder, args.title, force=_option(args, "force"), with_templates=args.with_templates)
     except init.InitError as failure:
-        _report(failure.diagnostics)
+        print_problems(failure.diagnostics)
         print("init failed; nothing was written", file=sys.stderr)
         return 1
     except OSError as failure:  # a read-only folder, a file where a folder should be, a full disk
@@ -253,39 +223,34 @@ def run() -> int:
     return main(prog="newsarchive")
 
 
-def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
-    args = _parser(prog).parse_args(argv)
-    if args.command == "init":
-        return _init(args)
-    if args.command == "add":
-        return _add(args)
-    if args.command == "quality":
-        return _quality(args)
-    if args.command == "serve":
-        from . import serve  # only this command needs watchfiles
-        try:
-            config_path = _config_file(args)
-        except BuildError as failure:
-            _report(failure.diagnostics)
-            return 1
-        return serve.run(config_path, _option(args, "output"), port=args.port,
-                         strict=_option(args, "strict"), force=_option(args, "force"))
+def _build(args) -> int:
     strict = _option(args, "strict")
     started = time.perf_counter()
     try:
         config = load_config(_config_file(args), _option(args, "output"))
         with progress.Reporter() as reporter:
             report = pipeline.build(config, strict=strict, force=_option(args, "force"), full=_option(args, "full"),
-                                    progress=reporter.update)
+                                    workers=_option(args, "workers"), progress=reporter.update)
     except Exception as failure:  # a bug of ours included: still no traceback for the user
-        problems, summary, status = describe_failure(failure, strict)
-        for line in (*problems, summary):
-            print(line, file=sys.stderr)
-        return status
-    for warning in report.warnings:
-        print(warning.format(), file=sys.stderr)
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    seconds = time.perf_counter() - started
-    print(summary_line(report, config.output, seconds))
+        return print_failure(failure, strict)[2]
+    print_finished(report, config.output, time.perf_counter() - started)
     return 0
+
+
+def _serve(args) -> int:
+    from . import serve  # only this command needs watchfiles
+    try:
+        config_path = _config_file(args)
+    except BuildError as failure:
+        print_problems(failure.diagnostics)
+        return 1
+    return serve.run(config_path, _option(args, "output"), port=args.port, strict=_option(args, "strict"),
+                     force=_option(args, "force"), workers=_option(args, "workers"))
+
+
+_COMMANDS = {"init": _init, "add": _add, "quality": _quality, "serve": _serve, "build": _build, None: _build}
+
+
+def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
+    args = _parser(prog).parse_args(argv)
+    return _COMMANDS[args.command](args)

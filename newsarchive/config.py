@@ -22,7 +22,7 @@ class Config:
     articles: Path
     templates: Path
     static: Path
-    cache: Path  # reprint fingerprints kept between builds (newsarchive/fpcache.py)
+    cache_dir: Path  # the folder `cache:` names: what a build keeps for the next (fpcache.py, build state)
     # Reprint detection: a pair is a reprint when it shares at least `min_shared_words` words
     # in aligned passages and those cover at least `min_share` of one of the two texts.
     reprint_min_shared_words: int
@@ -129,7 +129,7 @@ def load_config(path: Path, output_override: str | None = None) -> Config:
         articles=resolve("articles"),
         templates=resolve("templates"),
         static=resolve("static"),
-        cache=resolve("cache") / "reprint-fingerprints.bin",
+        cache_dir=resolve("cache"),
         reprint_min_shared_words=values["reprint_min_shared_words"],
         reprint_min_share=values["reprint_min_share"],
         file=path.resolve(),

@@ -26,9 +26,9 @@ The arrays are read as they lie in the file: each fingerprint is a view into the
 likewise done on all texts at once.
 
 Beside it, ALIGNMENTS_FILE keeps the passages found in each pair of texts compared (by both
-texts' content keys; see reprints._aligned), so that a rebuild aligns only the pairs with a new
+texts' content keys; see reprints.alignment.align_pairs), so that a rebuild aligns only the pairs with a new
 text. Alignment code may change without a change to the fingerprints' version: these are kept
-for one version of the generator's code only (incremental.code_digest). Layout: ALIGNMENTS_MAGIC,
+for one version of the generator's code only (digests.code_digest). Layout: ALIGNMENTS_MAGIC,
 JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256
 of both.
 """
@@ -54,6 +54,7 @@ OFFSET = np.dtype("<i8")
 MARKS, PARAGRAPHS, WORDS = np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u2")
 _KEY = re.compile(r"[0-9a-f]{64}")  # reprints.content_key: a SHA-256 in lowercase hex
 _HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
+FINGERPRINTS_FILE = "reprint-fingerprints.bin"  # in the cache folder (Config.cache_dir)
 ALIGNMENTS_FILE = "reprint-alignments.bin"
 ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
 

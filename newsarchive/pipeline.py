@@ -20,7 +20,7 @@ QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from t
 
 def state_files(config: Config) -> tuple[Path, Path]:
     """The state and quick-check files of builds into config.output (each output has its own)."""
-    folder = config.cache.parent
+    folder = config.cache_dir
     tag = digests.blake(str(config.output).encode()).hex()[:12]
     return folder / f"{tag}-{STATE_FILE}", folder / f"{tag}-{QUICK_FILE}"
 
@@ -97,7 +97,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                     parsed=before.parsed if before else None)
+                                     parsed=before.parsed if before else None, workers=workers)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
     if archive is None or any(p.severity == "error" or strict for p in problems):
@@ -105,7 +105,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     # 2. Find which articles copy which, from their texts (fingerprints and the passages shared
     #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
-    relations = _detect_reprints(config, archive, code)
+    relations = _detect_reprints(config, archive, code, workers)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
@@ -133,10 +133,7 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         written = {path for path, record in records.items()
                    if path not in kept or kept[path].digest != record.digest}
         report("publish")
-        if isinstance(stage, publish.PatchStage):
-            stage.commit(set(records), written)
-        else:
-            stage.commit(set(records))
+        stage.commit(set(records), written)
     except BaseException:
         stage.abort()
         raise
@@ -155,20 +152,21 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     return result, state
 
 
-def _detect_reprints(config: Config, archive, code: bytes):
+def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):
     """Which articles copy which; fingerprints of articles whose text has not changed since the
     last build come from the cache, and so do the passages shared by pairs of such texts."""
     from . import fpcache, reprints
 
-    cached = fpcache.load(config.cache)
-    prints = reprints.fingerprints(archive.articles, known=cached)
+    fingerprints_path = config.cache_dir / fpcache.FINGERPRINTS_FILE
+    cached = fpcache.load(fingerprints_path)
+    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
     if {fp.key for fp in prints} != set(cached):
-        fpcache.save(config.cache, prints)
-    alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
+        fpcache.save(fingerprints_path, prints)
+    alignments_path = config.cache_dir / fpcache.ALIGNMENTS_FILE
     alignments = fpcache.load_alignments(alignments_path, code)
     aligned_before = set(alignments)
     relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                sources=archive.sources, prints=prints, alignments=alignments)
+                                sources=archive.sources, prints=prints, alignments=alignments, workers=workers)
     if set(alignments) != aligned_before:
         fpcache.save_alignments(alignments_path, alignments, code)
     return relations

@@ -19,17 +19,13 @@ import os
 import shutil
 from pathlib import Path
 
-from .model import BuildError, Diagnostic, OutputFile
+from .model import BuildError, Diagnostic
+from .paths import is_within
 
 MANIFEST = ".newsarchive-manifest.json"
 STAGING_MARK = ".newsarchive-staging"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    # Compare resolved path parts, never string prefixes: "site" is not inside "site-src".
-    return path == folder or folder in path.parents
 
 
 def check_output_folder(output: Path, project: Path, sources: list[Path], force: bool) -> list[Diagnostic]:
@@ -39,10 +35,10 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
     home = Path.home().resolve()
     if output == Path(output.anchor) or output == home:
         refuse.append(f"{shown} is {'the home folder' if output == home else 'the file system root'}")
-    if output == project or _is_within(project, output):
+    if output == project or is_within(project, output):
         refuse.append(f"{shown} is or contains the project folder {project}")
     for folder in sources:
-        if _is_within(output, folder) or _is_within(folder, output):
+        if is_within(output, folder) or is_within(folder, output):
             refuse.append(f"{shown} overlaps the content folder {folder}")
     if not refuse and (output.exists() or output.is_symlink()):
         if not output.is_dir() or output.is_symlink():
@@ -176,18 +172,6 @@ def _swap_in(staging: Path, output: Path, files: set[str]) -> None:
         raise
 
 
-def publish(files: list[OutputFile], output: Path) -> None:
-    """Publish a whole site given in memory (used where no incremental state is involved)."""
-    stage = FullStage(output)
-    try:
-        for item in files:
-            stage.write(item.path, item.content)
-    except BaseException:
-        stage.abort()
-        raise
-    stage.commit({item.path for item in files})
-
-
 # --- staging: where a build writes, before anything is put in place ---------------------------
 
 PATCH_PREFIX = ".newsarchive-staging-"
@@ -201,6 +185,10 @@ def _write(root: Path, shown: Path, path: str, content: bytes) -> None:
     except OSError as failure:  # name the file: a full disk fails in write(), which has no name
         raise OSError(failure.errno, failure.strerror, str(shown / path)) from failure
 
+
+# Both stages have one interface: write(path, content) and read(path) while the build makes the
+# site, then commit(files, written) to put it in place (`files`: every file of the new site,
+# `written`: those written into the stage), or abort() to drop it.
 
 class FullStage:
     """A whole new site, written beside the output folder and swapped in at the end."""
@@ -219,7 +207,8 @@ class FullStage:
     def read(self, path: str) -> bytes:
         return (self.root / path).read_bytes()
 
-    def commit(self, files: set[str]) -> None:
+    def commit(self, files: set[str], written: set[str]) -> None:
+        """Swap the new site in; every one of its files was written (`written` is all of them)."""
         _swap_in(self.root, self.output, files)
 
     def abort(self) -> None:
@@ -249,6 +238,7 @@ class PatchStage:
         return staged.read_bytes() if staged.exists() else (self.output / path).read_bytes()
 
     def commit(self, files: set[str], written: set[str]) -> None:
+        """Rename the written files into place and remove the old site's files not in `files`."""
         output = self.output
         owned = read_manifest(output)
         clashes = sorted(p for p in written - owned

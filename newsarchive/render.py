@@ -7,11 +7,8 @@ points at index.html explicitly, so the site works from any subfolder and from f
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as _dt
-import gc
 import json
-import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,7 +17,8 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import dependencies, export, markup, reprints, theme, timeline, urls
+from . import comparison, dependencies, export, markup, reprints, theme, timeline, urls
+from . import workers as pool
 from .buildstate import MadeOutput, ReadTable, read_numbers
 from .digests import blake
 from .model import PubDate, Reprint
@@ -142,7 +140,7 @@ def _comparison_view(relation: Reprint, site: SiteView) -> dict:
         "relation": relation,
         "copy": copy,
         "original": original,
-        "comparison": reprints.compare(reprints.plain_text(copy), reprints.plain_text(original),
+        "comparison": comparison.compare(reprints.plain_text(copy), reprints.plain_text(original),
                                        relation.passages),
     }
 
@@ -309,39 +307,18 @@ class _Job:
         return done, digests
 
 
-_JOB: _Job | None = None
-
-
-def _make_range(bounds: tuple[int, int]) -> tuple[list[tuple[str, Made]], dict]:
-    return _JOB.make(*bounds)
+def _make_range(job: _Job, lo: int, hi: int) -> tuple[list[tuple[str, Made]], dict]:
+    return job.make(lo, hi)
 
 
 def _make_all(job: _Job, workers: int | None, progress) -> Iterator[tuple[list[tuple[str, Made]], dict]]:
     """Make the outputs in `job`, in worker processes when there are many (both cores pay).
     Yields each hundred outputs' records as they come, so the parent never holds them all."""
-    global _JOB
     count = len(job.todo)
-    workers = reprints.default_workers() if workers is None else workers
-    chunk = 100
-    bounds = [(lo, min(count, lo + chunk)) for lo in range(0, count, chunk)]
-    if workers <= 1 or count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        for lo, hi in bounds:
-            yield job.make(lo, hi)
-            if progress:
-                progress(hi - lo, count)
-        return
-    _JOB = job
-    gc.freeze()  # forked workers then do not copy every inherited object when they collect
-    try:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for part, (lo, hi) in zip(pool.map(_make_range, bounds), bounds):
-                yield part
-                if progress:
-                    progress(hi - lo, count)
-    finally:
-        gc.unfreeze()
-        _JOB = None
+    for lo, hi, part in pool.chunks(_make_range, job, count, workers, PARALLEL_MIN, smallest=100, largest=100):
+        yield part
+        if progress:
+            progress(hi - lo, count)
 
 
 class _StaticFile:

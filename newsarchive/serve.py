@@ -30,6 +30,8 @@ import watchfiles
 
 from . import pipeline
 from .config import load_config
+from .messages import describe_failure, print_failure, print_finished
+from .paths import display_path, is_within
 
 EVENTS = "/__newsarchive/events"
 HOST = "127.0.0.1"
@@ -93,10 +95,6 @@ _ERROR_PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
 
 
 class _Site:
@@ -175,7 +173,7 @@ def _locate(root: Path, url_path: str) -> tuple[int, Path | str | None]:
             return 301, quote(path + "/")
         target = target / "index.html"
     real = target.resolve()
-    if not _within(real, base):  # a symlink leading out of the output folder
+    if not is_within(real, base):  # a symlink leading out of the output folder
         return 403, None
     if not real.is_file():
         return 404, None
@@ -281,9 +279,10 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Builder:
     """Runs one build at a time; changes seen during a build make one more build afterwards."""
 
-    def __init__(self, config_path: Path, output_override: str | None, strict: bool, force: bool, site: _Site):
+    def __init__(self, config_path: Path, output_override: str | None, strict: bool, force: bool, site: _Site,
+                 workers: int | None = None):
         self.config_path, self.output_override = config_path, output_override
-        self.strict, self.force, self.site = strict, force, site
+        self.strict, self.force, self.site, self.workers = strict, force, site, workers
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -306,8 +305,6 @@ class _Builder:
             self.build(changed)
 
     def build(self, changed: set[str] = frozenset()) -> None:
-        from .cli import describe_failure, summary_line  # cli imports this module lazily
-
         if changed:
             names = sorted(changed)
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -315,20 +312,14 @@ class _Builder:
         started = time.perf_counter()
         try:
             config = load_config(self.config_path, self.output_override)
-            report = pipeline.build(config, strict=self.strict, force=self.force)
+            report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers)
         except Exception as failure:  # any failure: the last good site stays, the problems are shown
-            problems, summary, _ = describe_failure(failure, self.strict)
-            for line in (*problems, summary):
-                print(line, file=sys.stderr)
+            problems, summary, _ = print_failure(failure, self.strict)
             print("serving the last good site until a build succeeds" if self.site.has_site
                   else "nothing to serve until a build succeeds", file=sys.stderr, flush=True)
             self.site.finished(self.site.output, problems or [summary])
             return
-        for warning in report.warnings:
-            print(warning.format(), file=sys.stderr)
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-        print(summary_line(report, config.output, time.perf_counter() - started), flush=True)
+        print_finished(report, config.output, time.perf_counter() - started)
         self.site.finished(config.output, [])
 
 
@@ -341,7 +332,7 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
                                         stop_event=builder.stopping):
             ready.set()
             if changes:
-                builder.notice({_shown(Path(path), builder.project) for _, path in changes})
+                builder.notice({display_path(Path(path), builder.project) for _, path in changes})
     except Exception as failure:  # a watched folder deleted, too many files to watch
         ready.set()
         if not builder.stopping.is_set():
@@ -349,21 +340,14 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
                   "restart serve to rebuild on changes again", file=sys.stderr, flush=True)
 
 
-def _shown(path: Path, project: Path) -> str:
-    try:
-        return str(path.relative_to(project))
-    except ValueError:
-        return str(path)
-
-
 def _start_watching(config, config_path: Path, builder: _Builder) -> None:
     default = watchfiles.DefaultFilter()
-    ignored = [config.output, config.cache.parent]
+    ignored = [config.output, config.cache_dir]
 
     def accept(change, path: str) -> bool:
         where = Path(path)
         return (default(change, path) and not _IGNORED_NAMES.search(where.name)
-                and not any(_within(where, folder) for folder in ignored))
+                and not any(is_within(where, folder) for folder in ignored))
 
     def is_config(change, path: str) -> bool:
         return Path(path).name == config_path.name
@@ -383,10 +367,8 @@ def _start_watching(config, config_path: Path, builder: _Builder) -> None:
 
 
 def run(config_path: Path, output_override: str | None, port: int = 8000, strict: bool = False,
-        force: bool = False) -> int:
+        force: bool = False, workers: int | None = None) -> int:
     """Serve until Ctrl-C (or SIGTERM); 0 then, 1 when the server cannot start."""
-    from .cli import describe_failure
-
     if not 0 <= port <= 65535:
         print(f"serve: error: --port must be between 0 and 65535, got {port}", file=sys.stderr)
         return 1
@@ -407,7 +389,7 @@ def run(config_path: Path, output_override: str | None, port: int = 8000, strict
         print("    hint: another program uses this port; choose another with --port N (0 picks a free one)",
               file=sys.stderr)
         return 1
-    builder = _Builder(config_path, output_override, strict, force, site)
+    builder = _Builder(config_path, output_override, strict, force, site, workers)
     previous = {}
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C stops even when started from a shell that ignores SIGINT in the background.

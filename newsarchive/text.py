@@ -1,4 +1,5 @@
-"""Text normalization shared by the fidelity check and reprint detection.
+"""Normalized forms of text, shared by loading, extraction and reprint detection: folded text,
+words, slugs.
 
 Captures mix curly and straight quotes, no-break spaces and odd dashes; two copies of the
 same sentence must compare equal however the outlet typeset them.
@@ -42,6 +43,21 @@ def fold_for_search(text: str) -> str:
     return fold(text).casefold()
 
 
+def strip_accents(text: str) -> str:
+    """"José Núñez" -> "Jose Nunez": letters without their combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what slugify gives: every id and slug must match it
+
+
+def slugify(text: str) -> str:
+    """The slug (lowercase ASCII letters and digits, single hyphens) a name gives: "José Núñez"
+    -> "jose-nunez". Every id and file name the archive proposes or suggests is made here."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(fold_for_search(text))).strip("-")
+
+
 def _normalize_word(word: str) -> str:
     return unicodedata.normalize("NFKC", word).translate(_QUOTE_FOLD).casefold().replace("'", "")
 
@@ -55,13 +71,13 @@ def words(text: str) -> list[tuple[str, int, int]]:
     """
     raw = _ascii_form(text)
     if raw is None:
-        return _words_by_regex(text)
+        return words_by_regex(text)
     starts, ends = _ascii_spans(raw)
     keys = _join_apostrophes(raw.translate(_TO_WORDS)).decode("ascii").split()
     return list(zip(keys, starts.tolist(), ends.tolist()))
 
 
-def _words_by_regex(text: str) -> list[tuple[str, int, int]]:
+def words_by_regex(text: str) -> list[tuple[str, int, int]]:
     """`words` by its definition: a regular expression, each word normalized on its own."""
     return [(_normalize_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
 
@@ -175,7 +191,7 @@ def word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the words of `text` (the offsets `words` gives), as arrays."""
     raw = _ascii_form(text)
     if raw is None:
-        found = _words_by_regex(text)
+        found = words_by_regex(text)
         return (np.array([s for _, s, _ in found], dtype=np.int64),
                 np.array([e for _, _, e in found], dtype=np.int64))
     return _ascii_spans(raw)

@@ -4,9 +4,12 @@ Usage: python killpoint.py POINT CONFIG [BUILD OPTIONS]. The patches live here, 
 production code carries no test hooks.
 """
 
+import ctypes
 import os
+import shutil
 import signal
 import sys
+import types
 from pathlib import Path
 
 from newsarchive import cli, publish
@@ -14,6 +17,29 @@ from newsarchive import cli, publish
 
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def libc_where_renameat2(then):
+    """The C library as the build finds it, its renameat2 (the atomic exchange) replaced by
+    `then`, or missing (as on a system without it) when `then` is None."""
+    real = ctypes.CDLL
+
+    def load(name, *args, **kwargs):
+        if name is None:
+            return types.SimpleNamespace() if then is None else types.SimpleNamespace(renameat2=then)
+        return real(name, *args, **kwargs)
+    return load
+
+
+def die_on_rename(when):
+    """os.replace that kills the build at the first rename `when(source, target)` picks."""
+    original = os.replace
+
+    def replace(source, target):
+        if when(Path(source), Path(target)):
+            die()
+        return original(source, target)
+    return replace
 
 
 def main(point: str, config: str, *options: str) -> None:
@@ -27,31 +53,22 @@ def main(point: str, config: str, *options: str) -> None:
             return original(self, data)
 
         Path.write_bytes = write_then_die
-    elif point == "before-swap":
-        publish._exchange = die
+    elif point == "before-swap":  # the new site is written: killed as the two folders are exchanged
+        ctypes.CDLL = libc_where_renameat2(die)
     elif point == "after-swap":
-        publish.shutil.rmtree = die  # the first removal after the exchange is the old site's
-    elif point == "between-renames":
-        publish._exchange = lambda a, b: False  # as on a system without renameat2
-        original_replace, calls = os.replace, [0]
+        shutil.rmtree = die  # the first removal after the exchange is the old site's
+    elif point == "between-renames":  # a system without renameat2: the old site is moved aside, then
+        ctypes.CDLL = libc_where_renameat2(None)  # killed before the new one is moved in
+        os.replace = die_on_rename(lambda source, target: ".staging-" in source.name)
+    elif point == "patch-renaming":  # an incremental build, killed after its first page is renamed into place
+        staged = [0]
 
-        def replace_then_die(a, b):
-            calls[0] += 1
-            if calls[0] == 2:
-                die()
-            return original_replace(a, b)
+        def second_page(source, target):
+            if publish.PATCH_PREFIX in source.as_posix():  # a page moved from the stage into place
+                staged[0] += 1
+            return staged[0] == 2
 
-        publish.os.replace = replace_then_die
-    elif point == "patch-renaming":  # an incremental build, cut after its first file is renamed into place
-        original_replace, calls = os.replace, [0]
-
-        def replace_then_die(a, b):
-            calls[0] += 1
-            if calls[0] == 3:  # the first call puts the manifest in place, the second the first page
-                die()
-            return original_replace(a, b)
-
-        publish.os.replace = replace_then_die
+        os.replace = die_on_rename(second_page)
     else:
         raise SystemExit(f"unknown point {point}")
     sys.exit(cli.main(["--config", config, *options]))

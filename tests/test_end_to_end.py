@@ -312,7 +312,7 @@ def test_second_build_reuses_the_cache_and_a_damaged_cache_changes_nothing(proje
     assert cache.is_file()
     calls = []
     real = reprints.fingerprint_texts
-    monkeypatch.setattr(reprints, "fingerprint_texts", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(reprints.fingerprinting, "fingerprint_texts", lambda *a: calls.append(a) or real(*a))
     assert run_build(project, "--output", str(second)).code == 0
     assert calls == []  # every article came from the cache
     data = bytearray(cache.read_bytes())
@@ -335,7 +335,7 @@ def test_second_build_aligns_no_pair_again_and_damaged_alignments_change_nothing
     assert cache.is_file()
     calls = []
     real = reprints.align
-    monkeypatch.setattr(reprints, "align", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(reprints.alignment, "align", lambda *a: calls.append(a) or real(*a))
     assert run_build(project, "--output", str(second)).code == 0
     assert calls == []  # every pair's passages came from the cache
     data = bytearray(cache.read_bytes())

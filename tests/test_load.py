@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import minimal_front, run_build, write_article
+from conftest import minimal_front, run_build, run_cli, write_article
 from newsarchive.load import load_archive
 
 
@@ -132,6 +132,32 @@ def test_two_actors_whose_names_slug_the_same(project):
     assert any("same slug" in e.message and e.path == "articles/actors.yaml" for e in errors)
 
 
+JOSE_CAPTURE = """Port board raises fees by a third
+
+The port board voted on Tuesday to raise fees for container ships by a third from May, the first increase \
+in eleven years, its chairman Jos\u00e9 N\u00fa\u00f1ez said.
+
+"We have held the fees for eleven years while our costs doubled," Jos\u00e9 N\u00fa\u00f1ez told reporters \
+after the vote.
+"""
+
+
+def test_an_accented_name_gets_one_slug_from_add_to_the_actor_page(project, tmp_path):
+    capture = tmp_path / "port.txt"
+    capture.write_text(JOSE_CAPTURE, encoding="utf-8")
+    added = run_cli(["--config", str(project / "config.yaml"), "add", str(capture),
+                     "--url", "https://portnews.example/2023/04/12/port-board-raises-fees"])
+    assert added.code == 0, added.err
+    assert run_build(project).code == 0
+    page = project / "_site" / "actors" / "jose-nunez" / "index.html"
+    assert "Jos\u00e9 N\u00fa\u00f1ez" in page.read_text(encoding="utf-8")
+    # The same rule tells that an unaccented spelling of the name is the same person.
+    with open(project / "articles" / "actors.yaml", "a", encoding="utf-8") as registry:
+        registry.write("\njose-nunez-2:\n  name: Jose Nunez\n  role: r\n  description: d\n")
+    _, errors = _errors(project)
+    assert any("gives the same slug as actor 'jose-nunez'" in e.message for e in errors)
+
+
 def test_duplicate_actor_id_in_registry(project):
     with open(project / "articles" / "actors.yaml", "a", encoding="utf-8") as registry:
         registry.write("\nlev-dengov:\n  name: Someone\n  role: r\n  description: d\n")
@@ -210,18 +236,15 @@ def test_bad_config_is_reported_by_the_build(project):
     assert result.code == 1 and "config.yaml:" in result.err and "malformed YAML" in result.err
 
 
-def test_parsing_in_workers_gives_what_parsing_in_order_gives(project, monkeypatch):
-    from newsarchive import load
+def test_parsing_in_workers_gives_what_parsing_in_order_gives(project):
+    from newsarchive.load import load_archive
 
     config = project / "articles"
-    in_order, problems_in_order = load.load_archive(config, project)
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 1)
-    in_workers, problems_in_workers = load.load_archive(config, project)
-    assert in_workers == in_order and problems_in_workers == problems_in_order
+    in_order, problems_in_order = load_archive(config, project, workers=1)
+    in_workers, problems_in_workers = load_archive(config, project, workers=2, parallel_min=1)
+    assert in_order is not None and in_workers == in_order and problems_in_workers == problems_in_order
     # A broken article among them is reported the same way, in the same place.
     (config / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n", encoding="utf-8")
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 10 ** 9)
-    _, expected = load.load_archive(config, project)
-    monkeypatch.setattr(load, "PARALLEL_PARSE_MIN", 1)
-    _, found = load.load_archive(config, project)
+    _, expected = load_archive(config, project, workers=1)
+    _, found = load_archive(config, project, workers=2, parallel_min=1)
     assert found == expected and any("zz-broken.md" in str(p) for p in found)

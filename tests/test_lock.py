@@ -5,8 +5,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import PROJECT, run_build, run_cli
 from newsarchive import lock
+from newsarchive.model import BuildError
 
 
 def test_second_build_is_refused_while_one_runs(project):
@@ -41,10 +44,15 @@ def test_stale_lock_of_a_killed_process_is_cleared(project):
     assert "cleared a stale lock left by a build (pid" in result.err
 
 
-def test_readers_share(project):
-    with lock.hold(project / "articles", "a build", shared=True):
-        with lock.hold(project / "articles", "another build", shared=True):
-            pass
+def test_readers_share_and_keep_writers_out(project):
+    folder = project / "articles"
+    with lock.hold(folder, "a build", shared=True), lock.hold(folder, "another build", shared=True):
+        with pytest.raises(BuildError) as refused:
+            with lock.hold(folder, "an add"):
+                pass
+    assert "is in use by" in refused.value.diagnostics[0].message
+    with lock.hold(folder, "an add") as stale:  # both readers gone: a writer gets in
+        assert stale == ""
 
 
 def test_add_waits_for_no_build(project, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_build, write_article
 from newsarchive import publish
-from newsarchive.model import BuildError, OutputFile
+from newsarchive.model import BuildError
 
 
 def _refusals(output, project):
@@ -75,14 +75,22 @@ def test_failed_build_leaves_previous_site_untouched(project, built):
     assert [p.name for p in project.glob("._site.*")] in ([], ["._site.lock"])  # no staging debris
 
 
+def _publish(files: dict[str, bytes], output: Path) -> None:
+    """A whole site put in place as a first build does: staged, then swapped in."""
+    stage = publish.FullStage(output)
+    for path, content in files.items():
+        stage.write(path, content)
+    stage.commit(set(files), set(files))
+
+
 def test_clash_with_a_user_file_keeps_the_old_site(tmp_path):
     out = tmp_path / "out"
-    publish.publish([OutputFile("index.html", b"v1")], out)
+    _publish({"index.html": b"v1"}, out)
     (out / "data").mkdir()
     (out / "data" / "mine.json").write_text("{}", encoding="utf-8")
     (out / "about.html").write_text("user page", encoding="utf-8")
     with pytest.raises(BuildError):
-        publish.publish([OutputFile("index.html", b"v2"), OutputFile("about.html", b"ours")], out)
+        _publish({"index.html": b"v2", "about.html": b"ours"}, out)
     assert (out / "index.html").read_bytes() == b"v1"
     assert (out / "about.html").read_text(encoding="utf-8") == "user page"
     assert (out / "data" / "mine.json").exists()
@@ -96,7 +104,7 @@ def test_debris_of_a_killed_build_is_cleared(tmp_path):
     (debris / "half.html").write_text("x", encoding="utf-8")
     unrelated = tmp_path / ".out.staging-notes"
     unrelated.mkdir()
-    publish.publish([OutputFile("index.html", b"v1")], tmp_path / "out")
+    _publish({"index.html": b"v1"}, tmp_path / "out")
     assert not debris.exists()
     assert unrelated.exists()  # not ours: no staging mark
 

@@ -11,9 +11,10 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, make_article, run_build
 from newsarchive import reprints
+from newsarchive.comparison import compare
 from newsarchive.load import load_archive
 from newsarchive.model import Original, Source
-from newsarchive.text import _words_by_regex, paragraph_word_keys, word_keys, word_spans, words
+from newsarchive.text import paragraph_word_keys, word_keys, word_spans, words, words_by_regex
 
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
@@ -304,22 +305,23 @@ def test_edited_reordered_partial_copy_is_found_with_its_edits():
     [relation] = detect(original, copy)
     assert (relation.copy, relation.original) == ("copy", "wire")
     assert len(relation.passages) == 3
-    comparison = reprints.compare(reprints.plain_text(copy), reprints.plain_text(original), relation.passages)
+    comparison = compare(reprints.plain_text(copy), reprints.plain_text(original), relation.passages)
     assert comparison.replaced >= 3
     assert [row.original_order for row in comparison.rows if row.passage] == [3, 2, 1]  # reordered
 
 
 def test_candidates_come_from_shared_marks_only():
-    prints = [reprints.fingerprint(make_article(s, t)) for s, t in
+    prints = [reprints.fingerprints([make_article(s, t)])[0] for s, t in
               (("a", text(*WIRE[:2])), ("b", OTHER[0]), ("c", text(*WIRE[:2], OTHER[1])))]
     assert [(x, y) for x, y, _ in reprints.candidate_pairs(prints).tolist()] == [(0, 2)]
 
 
-def test_worker_processes_give_the_same_answer(monkeypatch):
+def test_worker_processes_give_the_same_answer():
     archive = synth.make_archive(300, seed=5)
     alone = reprints.detect(archive.articles, sources=archive.sources, workers=1)
-    monkeypatch.setattr(reprints, "PARALLEL_MIN", 1)
-    assert reprints.detect(archive.articles, sources=archive.sources, workers=2) == alone
+    assert alone
+    for workers in (2, 3):
+        assert reprints.detect(archive.articles, sources=archive.sources, workers=workers, parallel_min=1) == alone
 
 
 def test_small_benchmark_meets_precision_and_recall():
@@ -358,7 +360,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("ab Z9_'’‘“”\u00a0\n.-é½
 @given(st.lists(_TEXT, max_size=4))
 def test_fast_word_reading_matches_words(paragraphs):
     for paragraph in paragraphs:
-        expected = _words_by_regex(paragraph)  # the definition; words() itself reads ASCII text on bytes
+        expected = words_by_regex(paragraph)  # the definition; words() itself reads ASCII text on bytes
         assert words(paragraph) == expected
         assert word_keys(paragraph) == [w.encode() for w, _, _ in expected]
         starts, ends = word_spans(paragraph)
@@ -370,17 +372,13 @@ def test_fast_word_reading_matches_words(paragraphs):
 
 # --- Fingerprints reused from the cache (fpcache: tests/test_fpcache.py) ----------------------
 
-def test_reused_fingerprints_give_the_same_relations(monkeypatch):
+def test_reused_fingerprints_give_the_same_relations():
     articles = (make_article("wire", text(*WIRE), date="2019-03-01"),
                 make_article("copy", text(*WIRE[:3]), date="2019-03-02"))
     known = {fp.key: fp for fp in reprints.fingerprints(articles, known={})}
-
-    def no_reading(*_):
-        raise AssertionError("an unchanged article was read again")
-
-    monkeypatch.setattr(reprints, "fingerprint_texts", no_reading)
     prints = reprints.fingerprints(articles, known=known)
-    assert detect(*articles, prints=prints) == detect(*articles, prints=list(known.values()))
+    assert all(fp is known[fp.key] for fp in prints)  # an unchanged text's fingerprint is the one known
+    assert detect(*articles, prints=prints) == detect(*articles)
 
 
 def _archive_with_reprints():
@@ -391,30 +389,34 @@ def _archive_with_reprints():
             make_article("forced", text(OTHER[0], WIRE[3]), publisher="site", reprint_of=("farm",))]
 
 
-def test_known_alignments_give_the_same_relations_and_spare_aligning_again(monkeypatch):
+def test_known_alignments_give_the_same_relations_and_spare_aligning_again():
     articles = _archive_with_reprints()
     prints = reprints.fingerprints(articles, known={})
     fresh = detect(*articles, prints=prints)
     alignments = {}
     assert detect(*articles, prints=prints, alignments=alignments) == fresh
     assert len(alignments) >= 4 and all(len(key) == 2 for key in alignments)
-    real_align, calls = reprints.align, []
-    monkeypatch.setattr(reprints, "align", lambda *a: calls.append(a) or real_align(*a))
-    assert detect(*articles, prints=prints, alignments=alignments) == fresh
-    assert calls == []  # every pair's passages came from the cache
+    assert detect(*articles, prints=prints, alignments=dict(alignments)) == fresh
+    # Known alignments are taken as they are, not made again: stored as "no passage", a pair
+    # is no reprint (only the one set by hand in front matter stays).
+    nothing = {key: () for key in alignments}
+    assert [(r.copy, r.original) for r in detect(*articles, prints=prints, alignments=nothing)] == [("forced", "farm")]
     # One text edited: only the pairs with it are aligned again, and the result is a full detection's.
     copy_key = prints[1].key
     articles[1] = make_article("copy", text(*WIRE[:2], "A paragraph of its own about other matters entirely."),
                                date="2019-03-02", publisher="site")
     prints = reprints.fingerprints(articles, known={fp.key: fp for fp in prints})
     full = detect(*articles, prints=prints)
+    assert any(r.copy == "copy" for r in full)
     before = set(alignments)
-    calls.clear()
     assert detect(*articles, prints=prints, alignments=alignments) == full
-    assert calls and all(prints[1] in call[:2] for call in calls)
     assert not any(prints[1].key in key for key in before)
+    assert any(prints[1].key in key for key in alignments)
     assert all(key in before or prints[1].key in key for key in alignments)  # new pairs: the edited text's
     assert all(key in alignments for key in before if copy_key not in key)  # the others are kept
+    nothing = {key: () for key in before if copy_key not in key}
+    assert [r for r in detect(*articles, prints=prints, alignments=nothing) if r.copy != "forced"] == \
+        [r for r in full if "copy" in (r.copy, r.original)]  # only the edited text's pairs were aligned
 
 
 def test_alignments_are_keyed_by_order_of_earliness_and_checked_against_the_texts():

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from ..text import fold_for_search
+from ..text import slugify, strip_accents  # noqa: F401  (slugify: the one rule, used by the field modules)
 
 
 # --- text helpers -------------------------------------------------------------------------
@@ -38,11 +37,6 @@ def word_count(text: str) -> int:
     return len(word_list(_CJK.sub(" ", text))) + cjk // _CJK_PER_WORD
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def name_tokens(text: str) -> list[tuple[str, int, int]]:
     """Tokens for name matching: accents, case, hyphens and possessives do not matter.
 
@@ -50,7 +44,7 @@ def name_tokens(text: str) -> list[tuple[str, int, int]]:
     """
     result = []
     for match in re.finditer(r"[^\W_]+", text):
-        token = _strip_accents(match.group()).casefold()
+        token = strip_accents(match.group()).casefold()
         before = text[match.start() - 1] if match.start() else ""
         if token == "s" and before in "'\u2019" and match.start() >= 2 and text[match.start() - 2].isalnum():
             continue  # possessive 's
@@ -117,7 +111,3 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _strip_accents(fold_for_search(text))).strip("-")

@@ -1,0 +1,169 @@
+"""The whole load stage: the registries, then every article (parsed in worker processes on a
+first build of a large archive, reused from the previous build when unchanged), then the
+checks that need all of them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from .. import safeyaml
+from .. import workers as pool
+from ..buildstate import Parsed, ParsedArticle, article_digest
+from ..model import Actor, Article, Diagnostic, Source
+from ..paths import display_path
+from .article import load_article
+from .fields import Context
+from .problems import did_you_mean
+from .registries import ACTORS_FILE, SOURCES_FILE, load_actors, load_sources
+from .reuse import parsed_again, registry
+
+PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to worker processes
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What the load stage read, all of it valid: the articles in slug order, the registries,
+    the warnings, and what the next build may reuse."""
+
+    articles: tuple[Article, ...]
+    actors: dict[str, Actor]
+    sources: dict[str, Source]
+    warnings: tuple[Diagnostic, ...]
+    # article file or registry -> its parse: what the next build may reuse
+    parsed: dict[str, Parsed] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _article_files(articles_dir: Path) -> list[tuple[str, bool]]:
+    """Each `*.md` entry of the folder by name, and whether it is a symbolic link: what
+    sorted(articles_dir.glob("*.md")) finds, from one read of the folder (globbing and sorting
+    Paths cost a third of a second at 10,000 articles; names sort the same as strings)."""
+    try:
+        with os.scandir(articles_dir) as entries:
+            return sorted((entry.name, entry.is_symlink()) for entry in entries if entry.name.endswith(".md"))
+    except PermissionError:
+        return []  # as Path.glob
+
+
+def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
+                 workers: int | None = None, parallel_min: int = PARALLEL_MIN,
+                 ) -> tuple[Archive | None, list[Diagnostic]]:
+    """Load everything; returns (archive, diagnostics). archive is None when any error was found.
+
+    With `inputs` (digests.FileDigests) and `parsed` (Archive.parsed of the previous build),
+    an article whose file, capture and registries have the same content as then is not parsed
+    again. At least `parallel_min` articles to parse are parsed by `workers` processes
+    (workers.py)."""
+    problems: list[Diagnostic] = []
+    if not articles_dir.is_dir():
+        problems.append(Diagnostic(display_path(articles_dir, project), None, None, "articles folder is missing",
+                                   "create it, or set 'articles:' in config.yaml"))
+        return None, problems
+    now_parsed = {}
+    actors = registry(load_actors, articles_dir / ACTORS_FILE, project, problems, inputs, parsed, now_parsed)
+    sources = registry(load_sources, articles_dir / SOURCES_FILE, project, problems, inputs, parsed, now_parsed)
+    context = Context(actors, sources, articles_dir, project)
+    lines_of: dict[str, safeyaml.Lines] = {}  # each article's front matter lines, by slug
+    articles: dict[str, Article] = {}
+    registries = b""
+    if inputs is not None:
+        registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
+                              for name in (ACTORS_FILE, SOURCES_FILE))
+    folder = str(articles_dir)
+    files = []
+    for name, is_link in _article_files(articles_dir):
+        location = os.path.join(folder, name)  # str(articles_dir / name), without making the Path
+        key, known = parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries) \
+            if inputs is not None else (None, None)
+        files.append(_File(name, is_link, location, key, known))
+    todo = [articles_dir / file.name for file in files if file.known is None]
+    fresh = iter(pool.run(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50))
+    for file in files:
+        location, key, known = file.location, file.key, file.known
+        if known is not None:
+            article, found, lines = known.article, known.problems, known.lines
+        else:
+            now = next(fresh)
+            article, found, lines = now.article, now.problems, now.lines
+            if key is not None and not any(p.severity == "error" for p in found):
+                # now knowing its capture
+                key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
+        problems.extend(found)
+        if article is not None:
+            lines_of[article.slug] = lines
+        if key is not None and article is not None:
+            digest = known.digest if known is not None else article_digest(article)
+            now_parsed[location] = ParsedArticle(key, article, found, lines, digest)
+        if article is None:
+            continue
+        if article.slug in articles:
+            other = display_path(articles[article.slug].path, project)
+            problems.append(Diagnostic(display_path(article.path, project), lines_of[article.slug].of("slug"), "slug",
+                                       f"duplicate slug '{article.slug}': {other} has the same one",
+                                       "give one of the two articles another slug"))
+            continue
+        articles[article.slug] = article
+    _check_cross_references(articles, lines_of, problems, project)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    if errors:
+        return None, problems
+    ordered = tuple(articles[slug] for slug in sorted(articles))
+    return Archive(ordered, actors, sources, warnings, now_parsed), problems
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    """An article file of the folder, and what the previous build parsed from it if that holds."""
+
+    name: str
+    is_link: bool
+    location: str  # its path, as text
+    key: bytes | None  # the digest of what it is parsed from (None without the previous build's state)
+    known: tuple | None  # its entry of the previous Archive.parsed, when still valid
+
+
+class Parsed(NamedTuple):
+    """One article file parsed: the article (None when it has errors), its problems, its lines."""
+
+    article: Article | None
+    problems: tuple[Diagnostic, ...]
+    lines: safeyaml.Lines | None
+
+
+def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
+    """Parse articles lo..hi of those not known from the last build, one by one: each with what
+    was found wrong and its front matter's lines. (A first build of a large archive parses in
+    worker processes: parsing is most of its loading.)"""
+    paths, context = state
+    parsed = []
+    for path in paths[lo:hi]:
+        found: list[Diagnostic] = []
+        article, lines = load_article(path, context, found)
+        parsed.append(Parsed(article, tuple(found), lines))
+    return parsed
+
+
+def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:
+    """Checks that need every article: slugs named in other articles, and shared captures."""
+    capture_owner: dict[str, str] = {}
+    for article in articles.values():
+        refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
+        if article.original and article.original.article:
+            refs.append(("original.article", article.original.article))
+        for name, slug in refs:
+            line = lines[article.slug].of(*name.split("."))
+            if slug == article.slug:
+                problems.append(Diagnostic(display_path(article.path, project), line, name,
+                                           "an article cannot reprint itself"))
+            elif slug not in articles:
+                problems.append(Diagnostic(display_path(article.path, project), line, name,
+                                           f"no archived article has the slug '{slug}'",
+                                           did_you_mean(slug, articles) or "use the file name without .md"))
+        if article.capture in capture_owner:
+            problems.append(Diagnostic(display_path(article.path, project), lines[article.slug].of("capture"), "capture",
+                                       f"capture {article.capture} already belongs to {capture_owner[article.capture]}",
+                                       "each article keeps its own capture"))
+        capture_owner.setdefault(article.capture, article.slug)

@@ -1,0 +1,123 @@
+"""Find which archived articles copy passages of which, from their texts alone.
+
+`detect` runs these stages in order:
+
+1. Fingerprint each article (`fingerprint_texts`): its normalized words (text.word_keys:
+   NFKC, quotes folded, no-break spaces plain, case folded) hashed with a fixed hash (never
+   Python's salted hash()), word SHINGLE-grams hashed from those, and winnowing: of every
+   WINDOW consecutive shingles the smallest hash is kept as a mark. Any stretch of
+   SHINGLE + WINDOW - 1 shared words is certain to leave a mark common to both texts, while
+   only about 2 / (WINDOW + 1) of the shingles need indexing. A fingerprint depends on the
+   text alone, so a site build reuses the fingerprints of unchanged articles (fpcache.py).
+2. Candidates (`candidate_pairs`): an inverted index from mark to articles proposes the pairs
+   worth aligning; all pairs are never compared. Marks carried by very many articles (stock
+   phrases, an outlet's footer) are dropped, marks carried by a few dozen (names, titles)
+   count for little, and a pair needs enough shared marks.
+3. Alignment (`align`): shingles that occur once in each text anchor it (patience-diff
+   style), the holes between anchors are filled along their diagonals, runs of shared
+   shingles are cut at paragraph breaks (so reordered paragraphs still align) and runs close
+   together in one paragraph of each text merge into a passage, bridging edited words.
+   Passages shorter than MIN_PASSAGE_WORDS (names, titles) are not copying. An alignment
+   depends on the two fingerprints alone, so a site build reuses those of pairs of unchanged
+   texts (fpcache.py).
+4. A pair is a reprint when its passages hold at least `min_shared_words` words covering at
+   least `min_share` of one text (containment: a partial copy holds part of its original).
+5. Direction (`orient`): front matter, then dates as the ranges their precision allows, then
+   attribution ("reported Sputnik", front matter `original`), then containment, which decides
+   only a clear partial copy (at least MOSTLY of it inside a longer text, and ASYMMETRY more
+   than the other way) that credits no third outlet for its words; with none of these the
+   pair is "same-text" (a false direction is worse than none).
+6. Earliest witness (`earliest_witnesses`): when several articles carry the same text, each
+   copy keeps only the relations to the earliest articles carrying the text it copied.
+7. Passages become character offsets into each article's plain text (`plain_text`).
+
+One module per stage: `fingerprinting`, `candidates`, `alignment`, `direction`, `witnesses`,
+`offsets`; `detect` (here) calls them in order. Fingerprinting, alignment and step 7 run in
+worker processes (workers.py) when there is enough work. The side-by-side view a comparison
+page shows is not detection: it is newsarchive/comparison.py.
+
+The thresholds of each stage were set from measurements on the seeds and on the synthetic
+archive of bench/; bench/README.md records those measurements.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .. import workers as pool
+from ..model import Article, Reprint, Source
+from .alignment import MIN_PASSAGE_WORDS, Match, align, align_pairs, anchors
+from .candidates import MARK_SHARE, MIN_SHARED_MARKS, candidate_pairs
+from .direction import ASYMMETRY, Credits, orient
+from .fingerprinting import (
+    CHUNK, PARALLEL_MIN, SHINGLE, VERSION, WINDOW, Fingerprint, content_key, fingerprint_texts, fingerprints,
+    pack_prints, plain_text, unpack_prints,
+)
+from .offsets import reprints_range
+from .witnesses import Relation, earliest_witnesses
+
+__all__ = [
+    "ASYMMETRY", "MARK_SHARE", "MIN_PASSAGE_WORDS", "MIN_SHARED_MARKS", "SHINGLE", "VERSION", "WINDOW",
+    "Credits", "Fingerprint", "Match", "align", "anchors", "candidate_pairs", "content_key", "detect",
+    "earliness", "fingerprint_texts", "fingerprints", "pack_prints", "plain_text", "unpack_prints",
+]
+
+def earliness(article: Article):
+    """Sort key, oldest first: dated articles by the start and end of their date's range, then
+    undated ones; the slug breaks ties."""
+    bounds = article.date.bounds()
+    return (0, bounds[0], bounds[1], article.slug) if bounds else (1, "", "", article.slug)
+
+
+def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
+           min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
+           prints: list[Fingerprint] | None = None, workers: int | None = None,
+           alignments: dict | None = None, parallel_min: int = PARALLEL_MIN) -> tuple[Reprint, ...]:
+    """Every reprint relation among `articles`, sorted by (copy, original).
+
+    `alignments` (see alignment.align_pairs), when given with `prints` made with their keys, spares aligning
+    again the pairs of texts an earlier build aligned, and is updated with this build's pairs."""
+    if prints is None:
+        prints = fingerprints(articles, workers=workers, parallel_min=parallel_min)
+    # Number the articles oldest first: candidates and witnesses both rely on this order.
+    order = sorted(range(len(articles)), key=lambda n: earliness(articles[n]))
+    arts = [articles[n] for n in order]
+    prints = [prints[n] for n in order]
+    number = {article.slug: n for n, article in enumerate(arts)}
+
+    found = candidate_pairs(prints)
+    pairs = {(int(x), int(y)) for x, y, _ in found}
+    forced = set()
+    for n, article in enumerate(arts):
+        for slug in article.reprint_of:
+            if slug in number:
+                pair = (min(n, number[slug]), max(n, number[slug]))
+                pairs.add(pair)
+                forced.add(pair)
+    rejected = {(min(n, number[s]), max(n, number[s]))
+                for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
+    todo = sorted(pairs - rejected)
+    aligned = align_pairs(prints, todo, alignments, workers, parallel_min)
+
+    credits = Credits(sources or {})
+    sizes = [len(fp.words) for fp in prints]
+    relations = []
+    for (x, y), pair in zip(todo, aligned):
+        matches = pair.matches if pair else ()
+        words_x = pair.words_x if pair else 0
+        words_y = pair.words_y if pair else 0
+        share_x, share_y = words_x / max(1, sizes[x]), words_y / max(1, sizes[y])
+        is_forced = (x, y) in forced
+        if not is_forced and (min(words_x, words_y) < min_shared_words or max(share_x, share_y) < min_share):
+            continue
+        copy, original, kind, basis = orient(arts[x], arts[y], share_x, share_y, credits)
+        flip = copy is arts[y]
+        spans = tuple((m.b, m.b_end, m.a, m.a_end, m.words_b) if flip else (m.a, m.a_end, m.b, m.b_end, m.words)
+                      for m in matches)
+        relations.append(Relation(
+            copy=y if flip else x, original=x if flip else y, kind=kind, basis=basis,
+            copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
+            spans=spans, forced=is_forced or basis == "front matter"))
+    relations = sorted(earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
+    return tuple(pool.run(reprints_range, (relations, arts, prints), len(relations), workers, parallel_min,
+                          largest=CHUNK))
