@@ -6,7 +6,7 @@ A capture is a page's text (.txt, with --url), a saved page (.html, .html.gz) or
 1. Read the capture into pages (capture/ for saved pages and archives; a text capture is one page)
    and check each: readable, an address, not already archived (same address or same bytes).
 2. Extract each page's metadata (extract/, or capture/fields.py for a page's HTML), compose its
-   article file, and append any new actor or source to the registries with a `review:` line
+   article file (compose.py), and append any new actor or source to the registries with a `review:` line
    (the loader accepts it and warns until a person deletes it).
 3. Validate the result by loading a scratch copy of the archive with every new file in it.
 4. Only then write: the captures, the articles, the registries, each through a temporary file
@@ -25,19 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from . import extract as ex
 from .capture import CaptureError, CapturedPage, kind_of, read_stored, text_capture
 from .extract.roles import site_lines
-from .extract.outlet import host_of, unique_id
+from .extract.outlet import host_of
 from . import lock
 from .config import Config
-from .load import ACTORS_FILE, CAPTURES_DIR, REVIEW, SOURCES_FILE, load_archive, read_text_file
+from .load import ACTORS_FILE, CAPTURES_DIR, SOURCES_FILE, load_archive, read_text_file
 from .model import Diagnostic
-from .text import slugify
+from .compose import (actor_entries, choose_capture_name, choose_slug, compose_page_article, compose_registry,
+                      source_entries)
 
-MAX_SLUG_WORDS = 9
 
 
 class AddError(Exception):
@@ -114,124 +112,6 @@ def stored_text(kept: Path) -> str:
         return read_stored(kept, "").text
     except CaptureError:
         return ""
-
-
-# --- composing the files ----------------------------------------------------------------------
-
-def _scalar(value) -> str:
-    """One YAML scalar, quoted when plain text would be read as something else."""
-    if value is None or value == "":
-        return ""
-    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10 ** 9)
-    return dumped.split("\n...")[0].strip()
-
-
-def _flow(items) -> str:
-    return "[" + ", ".join(_scalar(i) for i in items) + "]"
-
-
-def _escape_markdown(text: str) -> str:
-    """Text that Markdown renders exactly as written (the loader compares quotes with it)."""
-    text = re.sub(r"([\\`*_\[\]<>&])", r"\\\1", text)
-    text = re.sub(r"^(\s*)([#>+\-=~|])", r"\1\\\2", text)
-    text = re.sub(r"^(\s*\d+)([.)])(\s|$)", r"\1\\\2\3", text)
-    return text
-
-
-def _review(found: ex.Found, field: str) -> list[str]:
-    return [] if found.confident else [f"# review {field}: {found.evidence}"[:300]]
-
-
-def compose_article(result: ex.Extraction, url: str, capture_name: str) -> str:
-    title, date, original = result["title"], result["date"], result["original"]
-    lines = ["---",
-             f"# Written by 'add' from {CAPTURES_DIR}/{capture_name}. Check each field against the",
-             "# capture; the '# review' lines mark what was extracted with low confidence. Delete them when done."]
-    lines += _review(title, "title")
-    lines.append(f"title: {_scalar(title.value)}")
-    lines.append(f"url: {_scalar(url.strip())}")
-    lines.append(f"capture: {CAPTURES_DIR}/{capture_name}")
-    lines += _review(date, "date")
-    lines.append(f"date: {date.value.iso or ''}".rstrip())
-    lines.append(f"date_precision: {date.value.precision}")
-    lines.append(f"date_evidence: {_scalar(date.evidence)}")
-    lines += _review(result["publisher"], "publisher")
-    lines.append(f"publisher: {result['publisher'].value}")
-    lines += _review(result["language"], "language")
-    if result["language"].value:
-        lines.append(f"language: {result['language'].value}")
-    if original.value is not None:
-        lines += _review(original, "original")
-        lines.append("original:")
-        lines.append(f"  source: {original.value.source}")
-        if original.value.article:
-            lines.append(f"  article: {original.value.article}")
-        lines.append(f"  relation: {original.value.relation}")
-        lines.append(f"  evidence: {_scalar(original.value.evidence)}")
-    if result["credit"].value:
-        lines.append(f"credit: {_scalar(result['credit'].value)}")
-    lines += _review(result["people"], "people")
-    lines.append(f"people: {_flow(result['people'].value)}")
-    claims = result["claims"].value
-    if claims:
-        lines.append("claims:")
-        for claim in claims:
-            if not claim.confident:
-                lines.append(f"  # review: {claim.evidence}")
-            lines.append(f"  - id: {_scalar(claim.id)}")
-            lines.append(f"    speaker: {_scalar(claim.speaker)}")
-            if claim.speaker_label:
-                lines.append(f"    speaker_label: {_scalar(claim.speaker_label)}")
-            lines.append(f"    stance: {claim.stance}")
-            lines.append(f"    statement: {_scalar(claim.statement)}")
-            lines.append(f"    quote: {_scalar(claim.quote)}")
-    lines.append("---")
-    lines.append("")
-    body: ex.Body = result["body"].value
-    if title.line is not None:
-        lines += [f"# {_escape_markdown(title.line.text)}", ""]
-    for paragraph in body.paragraphs:
-        lines += [_escape_markdown(paragraph.text), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def compose_registry(existing: str, entries: list[tuple[str, list[tuple[str, str]]]], slug: str) -> str:
-    """The registry file with new entries appended; each carries a review line (load.REVIEW)."""
-    blocks = []
-    for entry_id, fields in entries:
-        lines = [f"# Proposed by 'add' for {slug}.md: check it, then delete the review line.",
-                 f"{entry_id}:"]
-        lines += [f"  {key}: {value}" for key, value in fields]
-        blocks.append("\n".join(lines))
-    return existing.rstrip("\n") + "\n\n" + "\n\n".join(blocks) + "\n"
-
-
-def actor_entries(actors: tuple[ex.NewActor, ...], title: str, publisher: str):
-    return [(a.id, [("name", _scalar(a.name)), ("aliases", _flow(a.aliases)), ("role", _scalar(a.role)),
-                    ("description", _scalar(f"Named in “{title}” ({publisher}).")), (REVIEW, _scalar(a.evidence))])
-            for a in actors]
-
-
-def source_entries(sources: tuple[ex.NewSource, ...]):
-    return [(s.id, [("name", _scalar(s.name)), ("domains", _flow(s.domains)), ("kind", s.kind),
-                    (REVIEW, _scalar(s.evidence))]) for s in sources]
-
-
-def choose_slug(title: str, taken: set[str], publisher: str) -> str:
-    words = slugify(title).split("-")
-    base = "-".join(words[:MAX_SLUG_WORDS]).strip("-") or "article"
-    if base not in taken:
-        return base
-    return unique_id(f"{base}-{publisher}", taken)
-
-
-def choose_capture_name(captures: Path, data: bytes, suffix: str = ".txt", after: int = -1) -> str:
-    """NNN_<hash><suffix>: the next number after every capture's (text or saved page) and `after`."""
-    numbers = [int(m.group(1)) for p in captures.iterdir() if (m := re.match(r"(\d+)_", p.name))] \
-        if captures.is_dir() else []
-    number = max(numbers) + 1 if numbers else len(list(captures.glob("*.txt")))
-    number = max(number, after + 1)
-    return f"{number:03d}_{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -487,29 +367,6 @@ class _Batch:
         self.digests[hashlib.sha256(page.data).hexdigest()] = \
             f"{CAPTURES_DIR}/{capture_name} ({shown}), added in this run"
         return Plan(slug, capture_name, article_text)  # the registries: self.*_text, written last
-
-
-def compose_page_article(result: ex.Extraction, page, capture_name: str) -> str:
-    """The article file of a saved page: as for a text capture, with the page's author and, for a
-    page read from a web archive, when and from which archive record it was captured."""
-    text = compose_article(result, page.url, capture_name)
-    extra = []
-    author = result.fields.get("author")
-    if author is not None and author.value:
-        extra.append(f"author: {_scalar(author.value)}")
-    if page.provenance is None and page.saved_at:
-        extra += [f"captured: {_scalar(page.saved_at)}",
-                  "# The capture time (SingleFile's 'saved date' in the page) is not the publication date (date)."]
-    if page.provenance is not None:
-        record = page.provenance
-        extra += [f"captured: {_scalar(record.captured)}",
-                  "# The capture time is when the page was saved, not when it was published (date).",
-                  "archive:",
-                  f"  file: {_scalar(record.file)}",
-                  f"  record: {_scalar(record.record)}",
-                  f"  payload_digest: {_scalar(record.payload_digest)}"]
-    line = f"capture: {CAPTURES_DIR}/{capture_name}\n"
-    return text.replace(line, line + "".join(f"{e}\n" for e in extra), 1) if extra else text
 
 
 def _add_pages(config: Config, path: Path, kind: str, url: str | None, dry_run: bool, progress) -> AddResult:

@@ -40,9 +40,10 @@ class BuildReport:
 
 
 def build(config: Config, strict: bool = False, force: bool = False, full: bool = False,
-          workers: int | None = None, progress=None) -> BuildReport:
+          workers: int | None = None, progress=None, parallel_min: int | None = None) -> BuildReport:
     """Build the site into config.output. `full` ignores what the previous build left;
-    `progress(stage, done, total)` hears how the build goes."""
+    `progress(stage, done, total)` hears how the build goes; pages are made by `workers`
+    processes from `parallel_min` pages to make (render.PARALLEL_MIN unless given)."""
     # The whole build runs without full garbage collections (see _no_full_collections).
     with _no_full_collections():
         # Refuse a dangerous output folder before doing any work. The templates and static files
@@ -68,8 +69,8 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                     and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
                 return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
                                            notes=tuple(notes))
-            result, state = _build(config, strict, full, workers, report, notes, code, started, input_stats,
-                                   state_path)
+            result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
+                                   started, input_stats, state_path)
             # Files changed just before this build are known by content for the next quick check
             # (a template or static file among them is not: the next build then takes the long way).
             racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
@@ -78,8 +79,8 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             return result
 
 
-def _build(config: Config, strict: bool, full: bool, workers, report, notes: list, code: bytes, started: int,
-           input_stats: dict, state_path: Path):
+def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
+           notes: list, code: bytes, started: int, input_stats: dict, state_path: Path):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build."""
     from . import buildstate, search, sitemodel, urls
@@ -126,7 +127,8 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         shards = search.shards([urls.article(article.slug) for article in site.articles])
         records, made = render(site, kept, reads, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               len(shards), workers=workers, progress=made_some)
+                               len(shards), workers=workers, progress=made_some,
+                               **({"parallel_min": parallel_min} if parallel_min is not None else {}))
         report("search")
         shard_keys, shards_redone = search.index(records, kept, before.outputs if before else {},
                                                  before.shard_keys if before else {}, stage, shards)

@@ -250,7 +250,7 @@ PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost mor
 
 def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digester, stage,
            templates_digest: bytes, search_shards: int, workers: int | None = None,
-           progress=None) -> tuple[dict[str, MadeOutput], int]:
+           progress=None, parallel_min: int = PARALLEL_MIN) -> tuple[dict[str, MadeOutput], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
     `reads` holds the digest of every value the previous outputs read; it is brought up to
@@ -277,7 +277,7 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digest
         else:
             todo.append(spec)
     job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
-    for done, digests in _make_all(job, workers, progress):
+    for done, digests in _make_all(job, workers, progress, parallel_min):
         for path, made in done:
             records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)
     return records, len(todo)
@@ -311,11 +311,12 @@ def _make_range(job: _Job, lo: int, hi: int) -> tuple[list[tuple[str, Made]], di
     return job.make(lo, hi)
 
 
-def _make_all(job: _Job, workers: int | None, progress) -> Iterator[tuple[list[tuple[str, Made]], dict]]:
+def _make_all(job: _Job, workers: int | None, progress, parallel_min: int,
+              ) -> Iterator[tuple[list[tuple[str, Made]], dict]]:
     """Make the outputs in `job`, in worker processes when there are many (both cores pay).
     Yields each hundred outputs' records as they come, so the parent never holds them all."""
     count = len(job.todo)
-    for lo, hi, part in pool.chunks(_make_range, job, count, workers, PARALLEL_MIN, smallest=100, largest=100):
+    for lo, hi, part in pool.chunks(_make_range, job, count, workers, parallel_min, smallest=100, largest=100):
         yield part
         if progress:
             progress(hi - lo, count)

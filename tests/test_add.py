@@ -206,7 +206,7 @@ def test_a_sites_furniture_learned_from_its_other_captures_stays_out_of_the_body
 def test_a_claim_id_that_reads_as_a_number_stays_text_in_the_front_matter():
     import frontmatter
     from newsarchive import extract as ex
-    from newsarchive.add import compose_article
+    from newsarchive.compose import compose_article
 
     capture = (FIXTURES / "comments.txt").read_text(encoding="utf-8")
     result = ex.extract(ex.Page(capture, URL), ex.Registry({}, {}, ()))

@@ -372,7 +372,7 @@ def test_extraction_is_deterministic():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from newsarchive import markup  # noqa: E402
-from newsarchive.add import _escape_markdown  # noqa: E402
+from newsarchive.compose import escape_markdown  # noqa: E402
 from newsarchive.text import fold_for_search  # noqa: E402
 
 _PIECES = ["Jan Kowalski", "said", "told", "\u201c", "\u201d", '"', "according to", "the minister", ",", ".",
@@ -403,7 +403,7 @@ def test_any_text_extracts_without_error_and_stays_true_to_the_capture(lines, ur
                                   "a_b_c and [link](http://x) and <b>tag</b> and &amp; and \\ and `code`",
                                   "> not a quote", "===", "2011. The year began badly."])
 def test_markdown_escaping_renders_the_text_as_written(text):
-    assert [block for _, block in markup.blocks(_escape_markdown(text))] == [text]
+    assert [block for _, block in markup.blocks(escape_markdown(text))] == [text]
 
 
 def test_claim_ids_keep_negations():
