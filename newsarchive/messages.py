@@ -39,8 +39,11 @@ def describe_failure(failure: Exception, strict: bool = False) -> tuple[list[str
     import jinja2
 
     if isinstance(failure, jinja2.TemplateError):
-        return ([f"{_template_location(failure)}: error: template: {failure}"],
-                "build failed; nothing was published", 1)
+        lines = [f"{_template_location(failure)}: error: template: {failure}"]
+        if "ArticleInfo" in str(failure) and any(name in str(failure) for name in ("'body'", "'paragraphs'")):
+            lines.append("    hint: a list of articles carries no text (so that editing one article remakes only "
+                         "the pages that show its text); an article's own page has article.paragraphs")
+        return lines, "build failed; nothing was published", 1
     if isinstance(failure, OSError):
         # A full disk, a read-only folder, a permission problem: say which file, not a traceback.
         where = failure.filename or "the output folder"

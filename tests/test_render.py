@@ -3,6 +3,7 @@
 import jinja2
 import pytest
 
+from conftest import run_build
 from newsarchive import markup
 from newsarchive.model import PubDate
 from newsarchive.render import human_date, make_environment
@@ -96,3 +97,18 @@ _PIECES = st.sampled_from(["# ", "## ", "#", "\n", "\n\n", " ", "  ", "word", "W
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_plain_fast_path_matches_markdown_it_generated(body):
     assert _fast_parse(body) == _full_parse(body)
+
+
+def test_a_list_of_articles_reading_their_text_fails_with_a_hint(project):
+    """Lists carry no article text (so an edit remakes only the pages showing it): a theme that
+    reads it there is told where and why, and nothing is published."""
+    macros = project / "templates" / "macros.html"
+    lines = macros.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "{% for article in articles %}" in line)
+    lines.insert(at + 1, "<p>{{ article.paragraphs[0] }}</p>")
+    macros.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.code == 1
+    assert f"macros.html:{at + 2}: error: template:" in result.err
+    assert "hint: a list of articles carries no text" in result.err
+    assert not (project / "_site").exists()
