@@ -61,6 +61,11 @@ def article_detail(a: Article, site: Site) -> dict:
 
 
 def reprints_data(site: Site) -> list[dict]:
+    return reprint_records(site.reprints)
+
+
+def reprint_records(reprints) -> list[dict]:
+    """data/reprints.json's records of these relations (also what the Spark job writes)."""
     return [
         {
             "copy": r.copy,
@@ -75,7 +80,7 @@ def reprints_data(site: Site) -> list[dict]:
                 for p in r.passages
             ],
         }
-        for r in site.reprints
+        for r in reprints
     ]
 
 
@@ -84,7 +89,12 @@ def articles_json(site: Site) -> bytes:
 
 
 def reprints_json(site: Site) -> bytes:
-    return _json(reprints_data(site))
+    return reprints_file(site.reprints)
+
+
+def reprints_file(reprints) -> bytes:
+    """The bytes of data/reprints.json for these relations."""
+    return _json(reprint_records(reprints))
 
 
 def article_json(article: Article, site: Site) -> bytes:

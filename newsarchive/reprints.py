@@ -819,6 +819,12 @@ def _to_reprint(r: _Relation, spans, arts: list[Article], copy_spans, original_s
         passages=passages, basis=r.basis)
 
 
+# --- Hook for the Spark job (spark_reprints.py) ---------------------------------------------
+# It runs detect's own steps in its executors, so that its answers are detect's by construction:
+# the order of earliness, direction, the relation record, earliest witnesses, character offsets.
+earliness, orient, Relation, earliest_witnesses, relations_to_reprints = (
+    _earliness, _orient, _Relation, _earliest_witnesses, _reprints_range)
+
 # --- The comparison a reader sees ------------------------------------------------------------
 
 @dataclass(frozen=True)
