@@ -103,17 +103,19 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
     #    text has not changed since the last build come from the cache, and so do the passages
     #    shared by pairs of such texts.
     report("reprints")
-    cached = fpcache.load(config.cache)
-    prints = reprints.fingerprints(archive.articles, known=cached)
-    if {fp.key for fp in prints} != set(cached):
-        fpcache.save(config.cache, prints)
-    alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
-    alignments = fpcache.load_alignments(alignments_path, code)
-    aligned_before = set(alignments)
-    relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                sources=archive.sources, prints=prints, alignments=alignments)
-    if set(alignments) != aligned_before:
-        fpcache.save_alignments(alignments_path, alignments, code)
+    relations = _stored_reprints(config, archive, code, notes)  # made by `build.py reprints --engine spark`
+    if relations is None:
+        cached = fpcache.load(config.cache)
+        prints = reprints.fingerprints(archive.articles, known=cached)
+        if {fp.key for fp in prints} != set(cached):
+            fpcache.save(config.cache, prints)
+        alignments_path = config.cache.with_name(fpcache.ALIGNMENTS_FILE)
+        alignments = fpcache.load_alignments(alignments_path, code)
+        aligned_before = set(alignments)
+        relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
+                                    sources=archive.sources, prints=prints, alignments=alignments)
+        if set(alignments) != aligned_before:
+            fpcache.save_alignments(alignments_path, alignments, code)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = incremental.Digester({entry[1].slug: entry[4] for key, entry in archive.parsed.items()
@@ -173,6 +175,21 @@ def _build(config: Config, strict: bool, full: bool, workers, report, notes: lis
         "code": code, "listing": listing, "time": started, "racy": racy, "stats": output_stats, "report": summary})
     return BuildReport(**summary, made=made, written=len(written), removed=removed, search_redone=shards_redone,
                        notes=tuple(notes))
+
+
+def _stored_reprints(config: Config, archive, code: bytes, notes: list):
+    """The relations the Spark job stored (reprint_store.py) when made from these very articles,
+    settings and code; else None, with a note when a store is there but stale."""
+    from . import reprint_store
+    path = reprint_store.store_path(config.cache)
+    if not path.exists():
+        return None
+    made_from = reprint_store.digest(archive.articles, archive.sources, config.reprint_min_shared_words,
+                                     config.reprint_min_share, code)
+    relations, why_not = reprint_store.load(path, made_from)
+    if why_not:
+        notes.append(why_not)
+    return relations
 
 
 def _read_state(path: Path, code: bytes) -> dict | None:

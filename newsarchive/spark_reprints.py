@@ -494,6 +494,8 @@ def command(args) -> int:
     min_words = config.reprint_min_shared_words if config else 40
     min_share = config.reprint_min_share if config else 0.15
     started = time.perf_counter()
+    from pyspark.sql import SparkSession
+    ours = SparkSession.getActiveSession() is None  # a caller's session (tests, notebooks) is left running
     spark = session(args.master, args.partitions)
     try:
         frame = (read_articles(spark, args.input) if args.input is not None
@@ -505,7 +507,8 @@ def command(args) -> int:
         print(f"reprints: error: {failure}", file=sys.stderr)
         return 1
     finally:
-        spark.stop()
+        if ours:
+            spark.stop()
     if archive is not None:
         made_from = reprint_store.digest(archive.articles, sources, min_words, min_share, code)
         path = reprint_store.store_path(config.cache)
