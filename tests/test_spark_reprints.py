@@ -96,7 +96,7 @@ def test_a_generated_archive_gives_the_in_process_relations_and_an_incremental_r
     assert 0 < again.counts["aligned"] < again.counts["pairs"] / 2  # pairs of unchanged texts are not aligned again
 
 
-def test_json_lines_input_gives_what_the_folder_gives(spark, seeds, tmp_path):
+def test_json_lines_and_parquet_inputs_give_what_the_folder_gives(spark, seeds, tmp_path):
     from newsarchive import spark_reprints
     rows = tmp_path / "articles.jsonl"
     rows.write_text("".join(json.dumps(spark_reprints.article_row(a)) + "\n" for a in seeds.articles),
@@ -104,6 +104,11 @@ def test_json_lines_input_gives_what_the_folder_gives(spark, seeds, tmp_path):
     from_folder = _spark_detect(spark, seeds.articles, seeds.sources)
     from_rows = spark_reprints.detect(spark, spark_reprints.read_articles(spark, str(rows)), seeds.sources)
     assert from_rows.reprints == from_folder.reprints == reprints.detect(seeds.articles, sources=seeds.sources)
+    # Parquet with only the four columns a corpus must have: the seeds' relation needs no front matter.
+    table = tmp_path / "articles.parquet"
+    spark.read.json(str(rows)).select("slug", "date", "publisher", "text").write.parquet(str(table))
+    from_table = spark_reprints.detect(spark, spark_reprints.read_articles(spark, str(table)), seeds.sources)
+    assert from_table.reprints == from_folder.reprints
 
 
 def test_the_command_stores_relations_the_next_build_uses_for_the_same_site(spark, project, tmp_path):
