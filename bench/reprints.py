@@ -58,6 +58,13 @@ def watch(pid: int) -> None:
     print(peak, flush=True)
 
 
+def relations_digest(found) -> str:
+    """SHA-256 of the relations as data/reprints.json would hold them: equal digests, equal answers."""
+    import hashlib
+    from newsarchive.export import reprints_file
+    return hashlib.sha256(reprints_file(found)).hexdigest()[:16]
+
+
 def score(found, truth) -> tuple[float, float, int]:
     predicted = {same_text_key(r.copy, r.original) if r.kind == "same-text" else (r.copy, r.original, "copy")
                  for r in found}
@@ -95,6 +102,7 @@ def run(articles: int, seed: int = 1, workers: int | None = None, runs: int = 1)
             "peak_mb_max": round(max(peaks) / 1024),
             "precision": round(precision, 4), "recall": round(recall, 4),
             "relations_true": len(archive.truth), "relations_found": len(found), "relations_right": right,
+            "relations_sha256": relations_digest(found),
             "workers": reprints.default_workers() if workers is None else workers, "seed": seed,
             "runs_s": times, "load_avg": round(load, 2)}
 
@@ -175,7 +183,8 @@ def run_spark(articles: int, seed: int, master: str, partitions: int, driver_mem
             "seconds": round(seconds, 1), "start_s": round(up - started, 1), "peak_mb": round(peak_kb / 1024),
             **_shuffle_figures(events), "candidate_pairs": result.counts["pairs"],
             "precision": round(precision, 5), "recall": round(recall, 5), "relations_true": len(truth),
-            "relations_found": len(result.reprints), "relations_right": right, "seed": seed,
+            "relations_found": len(result.reprints), "relations_right": right,
+            "relations_sha256": relations_digest(result.reprints), "seed": seed,
             "load_avg": round(load, 2)}
 
 

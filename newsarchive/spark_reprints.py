@@ -179,7 +179,8 @@ def detect(spark, articles, sources: Mapping[str, Source] | None = None, min_sha
     counts: dict = {}
 
     # 1. Number the articles in order of earliness (detect's order: candidates and witnesses use it).
-    order = articles.rdd.map(lambda row: (reprints.earliness(article_of(row.asDict())), row["slug"]))
+    order = articles.select("slug", "date", "date_precision").rdd.map(
+        lambda row: (reprints.earliness(article_of(row.asDict())), row["slug"])).persist(disk)
     numbers = order.sortByKey().map(lambda pair: pair[1]).zipWithIndex()
     numbers = spark.createDataFrame(numbers, T.StructType([T.StructField("slug", T.StringType(), False),
                                                            T.StructField("n", T.LongType(), False)]))
@@ -249,8 +250,8 @@ def detect(spark, articles, sources: Mapping[str, Source] | None = None, min_sha
                .mapPartitions(lambda rows: _align_rows(rows, settings.value)).persist(disk))
     alignments = aligned.filter(lambda item: item[0] == "aligned").map(lambda item: item[1:])
     relations = aligned.filter(lambda item: item[0] == "relation").map(lambda item: item[1])
-    counts["pairs"] = aligned.filter(lambda item: item[0] == "aligned").count()
-    counts["aligned"] = aligned.filter(lambda item: item[0] == "aligned" and not item[4]).count()
+    reused = aligned.filter(lambda item: item[0] == "aligned").map(lambda item: item[4]).countByValue()
+    counts["pairs"], counts["aligned"] = reused[True] + reused[False], reused[False]
 
     # 6. Earliest witnesses, a copy with its originals' relations, a same-text pair with both sides'.
     kept = _earliest_witnesses(relations)
