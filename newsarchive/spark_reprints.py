@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -155,13 +155,13 @@ def _package_zip(package: Path) -> str:
 
 # --- The job -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
 class Result:
     """What a run found: the relations (sorted as detect sorts them), and what it did."""
 
-    def __init__(self, reprints_: tuple, counts: dict, index):
-        self.reprints = reprints_
-        self.counts = counts
-        self.index = index  # (fingerprints, alignments) DataFrames, for write_out
+    reprints: tuple
+    counts: dict  # articles, fingerprinted (not found in --previous), pairs, aligned (not reused), relations
+    index: tuple  # (fingerprints, alignments) DataFrames, for write_out
 
 
 def detect(spark, articles, sources: Mapping[str, Source] | None = None, min_shared_words: int = 40,
@@ -516,7 +516,8 @@ def command(args) -> int:
         reprint_store.save(path, made_from, reprint_records(result.reprints))
         print(f"stored for the next build: {path}")
     c = result.counts
+    reused = ", the rest from --previous" if args.previous else ""
     print(f"{c['relations']} reprint relations among {c['articles']} articles ({c['fingerprinted']} fingerprinted, "
-          f"{c['aligned']} of {c['pairs']} pairs aligned, the rest from --previous) in "
+          f"{c['aligned']} of {c['pairs']} pairs aligned{reused}) in "
           f"{time.perf_counter() - started:.1f}s" + (f"; written to {args.out}" if args.out else ""))
     return 0
