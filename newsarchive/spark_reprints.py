@@ -186,6 +186,8 @@ def detect(spark, articles, sources: Mapping[str, Source] | None = None, min_sha
                                                            T.StructField("n", T.LongType(), False)]))
     arts = articles.join(numbers, "slug").persist(disk)
     total = arts.count()
+    if total != order.count():
+        raise ValueError("some slugs name more than one article: each article needs a slug of its own")
     counts["articles"] = total
 
     # 2. Fingerprints, those of texts the previous run saw taken from its index.
@@ -259,10 +261,11 @@ def detect(spark, articles, sources: Mapping[str, Source] | None = None, min_sha
     counts["relations"] = len(found)
 
     index_prints = prints.select("key", "words", "paragraphs", "marks").dropDuplicates(["key"])
-    index_alignments = spark.createDataFrame(
-        alignments.map(lambda item: (item[0], item[1], item[2])),
-        T.StructType([T.StructField("key_x", T.StringType(), False), T.StructField("key_y", T.StringType(), False),
-                      T.StructField("matches", T.ArrayType(T.ArrayType(T.LongType())))])).dropDuplicates(["key_x", "key_y"])
+    alignment_schema = T.StructType([
+        T.StructField("key_x", T.StringType(), False), T.StructField("key_y", T.StringType(), False),
+        T.StructField("matches", T.ArrayType(T.ArrayType(T.LongType())))])
+    index_alignments = spark.createDataFrame(alignments.map(lambda item: (item[0], item[1], item[2])),
+                                             alignment_schema).dropDuplicates(["key_x", "key_y"])
     return Result(tuple(found), counts, (index_prints, index_alignments))
 
 
