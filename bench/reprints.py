@@ -170,7 +170,8 @@ def run_spark(articles: int, seed: int, master: str, partitions: int, driver_mem
         spark = spark_reprints.session(master, partitions, {
             "spark.driver.memory": driver_memory, "spark.eventLog.enabled": "true",
             "spark.eventLog.dir": events.as_uri(),
-            "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false", "spark.local.dir": str(workdir / "spark-local")})
+            "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false",
+            "spark.local.dir": str(workdir / "spark-local")})
         up = time.perf_counter()
         result = spark_reprints.detect(spark, spark_reprints.read_articles(spark, str(corpus / "articles")), sources)
         seconds = time.perf_counter() - started

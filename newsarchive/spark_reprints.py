@@ -98,7 +98,8 @@ def article_schema():
                          T.StructField("date_precision", text), T.StructField("publisher", text),
                          T.StructField("text", text), T.StructField("original_source", text),
                          T.StructField("original_article", text),
-                         T.StructField("reprint_of", T.ArrayType(text)), T.StructField("not_reprint_of", T.ArrayType(text))])
+                         T.StructField("reprint_of", T.ArrayType(text)),
+                         T.StructField("not_reprint_of", T.ArrayType(text))])
 
 
 def read_articles(spark, path: str):

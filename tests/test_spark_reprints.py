@@ -122,7 +122,8 @@ def test_the_command_stores_relations_the_next_build_uses_for_the_same_site(spar
     assert built.code == 0, built.err
     # The build took the stored relations: it made no fingerprints of its own.
     assert not (project / ".cache" / "reprint-fingerprints.bin").exists()
-    assert (tmp_path / "out" / "reprints.json").read_bytes() == (project / "_site" / "data" / "reprints.json").read_bytes()
+    site_data = project / "_site" / "data" / "reprints.json"
+    assert (tmp_path / "out" / "reprints.json").read_bytes() == site_data.read_bytes()
     # The same site as a build that detects in-process.
     other = tmp_path / "in-process"
     shutil.copytree(project, other, ignore=shutil.ignore_patterns(".cache", "_site"))
