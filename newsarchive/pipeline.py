@@ -106,7 +106,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 2. Find which articles copy which, from their texts (fingerprints and the passages shared
     #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
-    relations = _detect_reprints(config, archive, code, workers)
+    relations = _stored_reprints(config, archive, code, notes)  # made by `build.py reprints --engine spark`
+    if relations is None:
+        relations = _detect_reprints(config, archive, code, workers)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
@@ -152,6 +154,21 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                          reprints=len(relations), search_parts=len(shard_keys), search_redone=shards_redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
+
+
+def _stored_reprints(config: Config, archive, code: bytes, notes: list):
+    """The relations the Spark job stored (reprint_store.py) when made from these very articles,
+    settings and code; else None, with a note when a store is there but stale."""
+    from . import reprint_store
+    path = reprint_store.store_path(config.cache_dir)
+    if not path.exists():
+        return None
+    made_from = reprint_store.digest(archive.articles, archive.sources, config.reprint_min_shared_words,
+                                     config.reprint_min_share, code)
+    relations, why_not = reprint_store.load(path, made_from)
+    if why_not:
+        notes.append(why_not)
+    return relations
 
 
 def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):
