@@ -17,6 +17,9 @@ line, `python build.py --config config.yaml` in the archive folder, as a separat
                 rebuilt, untimed, after each run
     edit_one_s  a rebuild after changing three words of one paragraph of one article (a
                 different article each run; quoted sentences are left alone)
+    delete_one_s  a rebuild after deleting one article (its file and capture; one no other
+                article names, a different one each run); it is put back and the site rebuilt,
+                untimed, after each run
     peak_mb     the largest peak resident memory (MiB) of a full build: the build process or
                 any one of its worker processes, whichever peaked highest (ru_maxrss from
                 wait4 of that build alone; not a sum over processes)
@@ -189,6 +192,43 @@ def measure_edit(archive: Path, articles: int, runs: int) -> list[float]:
     return times
 
 
+def _named_by_others(archive: Path) -> set[str]:
+    """Slugs that some other article's front matter names (reprint_of, original): deleting one
+    of those is an error in the archive, not a rebuild."""
+    named = set()
+    for path in (archive / "articles").glob("*.md"):
+        front = path.read_text(encoding="utf-8").split("---\n", 2)[1]
+        named.update(slug for slug in re.findall(r"article-\d{6}", front) if slug != path.stem)
+    return named
+
+
+def measure_delete(archive: Path, articles: int, runs: int) -> list[float]:
+    """Delete a different article each run (file and capture), time the rebuild, then put it
+    back and rebuild untimed."""
+    named, times = _named_by_others(archive), []
+    aside = archive.parent / (archive.name + "-deleted")
+    aside.mkdir(exist_ok=True)
+    number = articles // 3
+    for run in range(runs):
+        while f"article-{number % articles:06d}" in named:
+            number += 1
+        slug = f"article-{number % articles:06d}"
+        number += 6151
+        md = archive / "articles" / f"{slug}.md"
+        capture = re.search(r"^capture: *(\S+)$", md.read_text(encoding="utf-8"), re.MULTILINE)
+        files = [md] + ([archive / "articles" / capture.group(1)] if capture else [])
+        moved = [Path(shutil.move(path, aside / path.name)) for path in files]
+        seconds, _ = _ours(archive, f"rebuild after deleting {slug}")
+        if (archive / "_site" / "articles" / slug / "index.html").exists():
+            raise BenchError(f"the rebuild after deleting {slug} still publishes its page")
+        times.append(seconds)
+        _log(f"delete-one rebuild {run + 1}/{runs} ({slug}): {seconds:.2f} s")
+        for path, place in zip(moved, files):
+            shutil.move(path, place)
+        _ours(archive, f"rebuild after putting {slug} back")
+    return times
+
+
 def count_pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("*.html"))
 
@@ -207,6 +247,7 @@ def benchmark(args, root: Path) -> dict:
     result["noop_s"] = statistics.median(measure_noop(archive, args.runs))
     result["add_one_s"] = statistics.median(measure_add(archive, held, args.runs))
     result["edit_one_s"] = statistics.median(measure_edit(archive, args.articles, args.runs))
+    result["delete_one_s"] = statistics.median(measure_delete(archive, args.articles, args.runs))
     result["peak_mb"] = max(full["peak_mb"])
     if hugo is not None:
         result["hugo_s"] = statistics.median(full["hugo_s"])
