@@ -28,6 +28,9 @@ line, `python build.py --config config.yaml` in the archive folder, as a separat
                 converted by bench/hugo_site.py and built by `hugo --quiet --destination
                 public` with public/ and resources/ removed first; our full builds and
                 Hugo's alternate (ours, Hugo, ours, Hugo, ...). vs_hugo_ratio = full_s / hugo_s.
+    hugo_pagefind_s, vs_hugo_pagefind_ratio   with --vs-hugo: the same Hugo build followed by
+                `pagefind --site public` (the binary of the pagefind package), timed as one
+                command, in the same alternation; vs_hugo_pagefind_ratio = full_s / hugo_pagefind_s.
 
 Any failing build stops the benchmark with its output on stderr and exit status 1.
 """
@@ -134,9 +137,19 @@ def _expect(archive: Path, slug: str, text: str) -> None:
         raise BenchError(f"the rebuild did not publish the change: {page} lacks {text!r}")
 
 
+def _pagefind() -> str:
+    """The Pagefind binary our build uses (the pagefind package's)."""
+    from pagefind.service import get_executable
+
+    return str(get_executable())
+
+
 def measure_full(archive: Path, hugo: Path | None, runs: int) -> dict[str, list[float]]:
-    """Clean full builds, alternating with clean Hugo builds when `hugo` is given."""
-    times: dict[str, list[float]] = {"full_s": [], "peak_mb": [], "hugo_s": [], "hugo_peak_mb": []}
+    """Clean full builds, alternating with clean Hugo builds, and Hugo builds then indexed by
+    Pagefind, when `hugo` is given."""
+    times: dict[str, list[float]] = {"full_s": [], "peak_mb": [], "hugo_s": [], "hugo_peak_mb": [],
+                                     "hugo_pagefind_s": []}
+    pagefind = _pagefind() if hugo is not None else None
     for run in range(runs):
         _clean(archive, "_site", ".cache")
         seconds, peak = _ours(archive, "full build")
@@ -149,6 +162,11 @@ def measure_full(archive: Path, hugo: Path | None, runs: int) -> dict[str, list[
             times["hugo_s"].append(seconds)
             times["hugo_peak_mb"].append(peak)
             _log(f"hugo build {run + 1}/{runs}: {seconds:.2f} s, {peak:.0f} MiB")
+            _clean(hugo, "public", "resources")
+            seconds, _ = _timed(["sh", "-c", 'hugo --quiet --destination public && "$0" --site public', pagefind],
+                                hugo, "hugo build and pagefind")
+            times["hugo_pagefind_s"].append(seconds)
+            _log(f"hugo + pagefind {run + 1}/{runs}: {seconds:.2f} s")
     return times
 
 
@@ -254,6 +272,8 @@ def benchmark(args, root: Path) -> dict:
         result["vs_hugo_ratio"] = result["full_s"] / result["hugo_s"]
         result["hugo_pages"] = count_pages(hugo / "public")
         result["hugo_peak_mb"] = max(full["hugo_peak_mb"])
+        result["hugo_pagefind_s"] = statistics.median(full["hugo_pagefind_s"])
+        result["vs_hugo_pagefind_ratio"] = result["full_s"] / result["hugo_pagefind_s"]
     result["runs"] = args.runs
     result["load_avg"] = load
     return {key: round(value, 3) if isinstance(value, float) else value for key, value in result.items()}
