@@ -185,6 +185,11 @@ def read(path: Path, code: bytes) -> BuildState | None:
                       stored={key: _key_of(entry) for key, entry in parsed.items()})
 
 
+def _row(location: str, key: bytes, entry: Parsed) -> tuple:
+    packed = pickle.dumps(_packed_parse(entry), protocol=pickle.HIGHEST_PROTOCOL)
+    return (location, key, blake(packed), packed)
+
+
 def _key_of(entry: Parsed) -> bytes:
     """What decides a parse: equal keys, equal parses (load.reuse)."""
     return entry.digest if isinstance(entry, ParsedRegistry) else entry.key
@@ -250,13 +255,10 @@ class _ParsedRows:
                 connection.execute("DELETE FROM parsed")
             gone = [(location,) for location in stored if location not in parsed]
             connection.executemany("DELETE FROM parsed WHERE path = ?", gone)
-            changed = []
-            for location, entry in parsed.items():
-                key = _key_of(entry)
-                if stored.get(location) != key:
-                    packed = pickle.dumps(_packed_parse(entry), protocol=pickle.HIGHEST_PROTOCOL)
-                    changed.append((location, key, blake(packed), packed))
-            connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", changed)
+            # Rows are made as SQLite takes them: a full build never holds all of them at once.
+            connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", (
+                _row(location, key, entry) for location, entry in parsed.items()
+                if stored.get(location) != (key := _key_of(entry))))
             token = os.urandom(16)
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("code", code), ("token", token)])
             connection.execute("COMMIT")
