@@ -146,6 +146,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     output_stats = {path: stats[path] if path not in written and path in stats
                     else _stat(config.output / path) for path in records}
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
+                                  stored=before.stored if before else {},
                                   outputs=records, reads=reads, shard_keys=shard_keys, output_stats=output_stats)
     buildstate.write(state_path, state)
     removed = len(set(before.outputs if before else ()) - set(records))
