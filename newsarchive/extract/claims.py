@@ -308,10 +308,13 @@ def _statement(sentence: str) -> str:
         if that:
             text = that.group(1)
         elif plain and not re.match(r"(?:in|at|on|to|during|after|before|by)\b", plain.group(1)) and re.search(
-                r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|should|must|may)\b",
+                r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|should|must|may|might)\b",
                 " ".join(plain.group(1).split()[:6])):
             text = plain.group(1)  # "..., said the army had asked only for spare parts"
         else:
+            # "The streets, he said, were littered": the attribution set in the middle goes, the words stay.
+            text = re.sub(r",\s*(?:he|she|they|[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s+(?:"
+                          + SPEECH + r"),\s+", " ", text)
             text = re.sub(r"^(?i:according to)\s+[^,]+,\s*", "", text)
             text = re.sub(r",\s*(?:[^,]{0,80}\s)?(?:" + SPEECH + r"|reported|(?i:according to))\b[^,]*(?:,.*)?$", "",
                           text)
