@@ -33,7 +33,7 @@ class BuildReport:
     written: int  # files written (made outputs whose bytes changed)
     removed: int
     reprints: int
-    search_parts: int  # the search index is made of this many Pagefind indexes (shards)
+    search_shards: int  # the search index is made of this many Pagefind indexes
     search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
@@ -152,7 +152,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
-                         reprints=len(relations), search_parts=len(shard_keys), search_redone=shards_redone,
+                         reprints=len(relations), search_shards=len(shard_keys), search_redone=shards_redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
 

@@ -275,7 +275,7 @@ def test_state_of_other_code_is_not_used(project, built, monkeypatch):
     monkeypatch.setattr(digests, "code_digest", lambda: b"another version of the generator")
     result = run_build(project)
     assert result.code == 0
-    assert " 0 made" not in result.out and "search index: 1 of 1 parts redone" in result.out
+    assert " 0 made" not in result.out and "search index: 1 of 1 shards redone" in result.out
 
 
 def test_same_size_edit_with_old_mtime_is_seen(project, built):
