@@ -129,8 +129,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         shards = search.shards([urls.article(article.slug) for article in site.articles])
         records, made = render(site, kept, reads, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               len(shards), workers=workers, progress=made_some,
-                               **({"parallel_min": parallel_min} if parallel_min is not None else {}))
+                               len(shards), workers=workers, progress=made_some, parallel_min=parallel_min)
         report("search")
         shard_keys, shards_redone = search.index(records, kept, before.outputs if before else {},
                                                  before.shard_keys if before else {}, stage, shards)

@@ -262,11 +262,11 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             if verb in ("according to",):
                 continue
             segments = [s for s in left.split(",")]
-            speaker = None
+            speaker, subordinate = None, False
             for back in range(1, min(4, len(segments)) + 1):
                 candidate = segments[-back]
                 if back == 1 and _INNER_CLAUSE.search(candidate):
-                    segments = []  # "... relief as officials said ...": they said only the clause after it
+                    subordinate = True  # "... relief as officials said ...": they said only the clause after it
                     break
                 cleaned = _TRAILING.sub("", LEADING.sub("", candidate.strip())).strip()
                 if not cleaned or re.match(r"(?:who|which|whose|whom)\b", cleaned):
@@ -280,7 +280,7 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
                     if named and len(word_list(segments[-back - 1])) <= 5:
                         speaker = _Speaker(named[-1][2], "")
                 break
-            if speaker is None and len(segments) > 1:
+            if speaker is None and not subordinate and len(segments) > 1:
                 speaker = context.resolve(",".join(segments[-2:]))
         if speaker:
             found.append((speaker, verb, "verb", match.start()))
