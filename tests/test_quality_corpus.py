@@ -408,3 +408,23 @@ def test_own_corpus_meets_the_targets():
     assert figures["reprints"]["false"] == 0
     for field in ("body", "date", "outlet", "title", "people"):
         assert figures[field]["share"] >= OWN_TARGET, field
+
+
+def test_page_that_prints_another_day_than_its_json_ld_is_disputed_not_wrong():
+    # JSON-LD datePublished only repeats dateModified (a CMS writing its last save into both),
+    # while the byline prints the day before: a date agreeing with the print is not "wrong".
+    html = """<html><head><script type="application/ld+json">
+      {"@type": "NewsArticle", "datePublished": "2019-11-19 19:31:39", "dateModified": "2019-11-19 19:31:39"}
+    </script></head><body><p>By Jo | <time datetime="2019-11-18 19:14:00">November 18, 2019 -- 19:14 GMT</time></p>
+    </body></html>"""
+    gold = cq.read_gold(html)
+    assert gold.date == "2019-11-19 19:31:39" and gold.date_printed == "2019-11-18 19:14:00"
+    assert cq.benchmark_date("2019-11-18", "day", gold.date, gold.date_printed) == "disputed"
+    assert cq.benchmark_date("2019-11-19", "day", gold.date, gold.date_printed) == "right"
+    assert cq.benchmark_date("2019-11-16", "day", gold.date, gold.date_printed) == "wrong"
+    # A datePublished distinct from dateModified is a real statement: no dispute, the print aside.
+    stated = cq.read_gold(html.replace('"dateModified": "2019-11-19 19:31:39"', '"dateModified": "2019-11-20 08:00:00"'))
+    assert stated.date_printed is None
+    # A printed stamp within the time-zone slack of the stated moment agrees with it.
+    near = cq.read_gold(html.replace("2019-11-18 19:14:00", "2019-11-19 02:00:00"))
+    assert near.date_printed is None

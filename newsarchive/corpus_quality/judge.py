@@ -70,6 +70,9 @@ class Gold:
     title: str | None = None
     date: str | None = None  # as written in the page
     date_from: str = ""
+    # The page's printed stamp (its first <time datetime>) where it names another day than a
+    # JSON-LD datePublished that only repeats dateModified: the page disagrees with itself.
+    date_printed: str | None = None
     outlet: str | None = None
 
     def titles(self, url: str = "") -> set[str]:
@@ -103,24 +106,41 @@ def _text_of(element) -> str:
     return " ".join(element.text_content().split())
 
 
-def _json_date(data) -> str | None:
-    """The first datePublished anywhere in a JSON-LD value (lists, @graph, nested objects)."""
+def _json_date(data, key: str = "datePublished") -> str | None:
+    """The first `key` (datePublished) anywhere in a JSON-LD value (lists, @graph, nested objects)."""
     if isinstance(data, dict):
-        value = data.get("datePublished")
+        value = data.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
         if isinstance(value, list) and value and isinstance(value[0], str):
             return value[0].strip()
         for item in data.values():
-            found = _json_date(item)
+            found = _json_date(item, key)
             if found:
                 return found
     elif isinstance(data, list):
         for item in data:
-            found = _json_date(item)
+            found = _json_date(item, key)
             if found:
                 return found
     return None
+
+
+def _printed_stamp_against(date: str, modified: str | None, doc) -> str | None:
+    """The page's first printed time stamp (`<time datetime>`) when the day it is written on is
+    none of the days the JSON-LD datePublished can stand for, and that datePublished is
+    dateModified to the second: a CMS that writes its last save into both states no first
+    publication, while the stamp the page prints does. Such a page disagrees with itself."""
+    if modified is None or modified != date:
+        return None
+    stamp = next(((element.get("datetime") or "").strip() for element in doc.iter("time")
+                  if (element.get("datetime") or "").strip() and _text_of(element)), None)
+    if not stamp:
+        return None
+    printed, stated = gold_days(stamp), gold_days(date)
+    if not printed or not stated or stamp[:10] in stated:
+        return None
+    return stamp
 
 
 def read_gold(html: str | bytes) -> Gold:
@@ -145,16 +165,19 @@ def read_gold(html: str | bytes) -> Gold:
     h1 = tuple(t for t in (_text_of(e) for e in doc.iter("h1")) if t)
     titles = [_text_of(e) for e in doc.iter("title")]
     date, date_from = meta("article:published_time"), "article:published_time"
+    printed = None
     if date is None:
         for script in doc.iter("script"):
             if (script.get("type") or "").strip().lower() != "application/ld+json":
                 continue
             try:
-                date = _json_date(json.loads(script.text_content(), strict=False))
+                data = json.loads(script.text_content(), strict=False)
             except ValueError:
                 continue
+            date = _json_date(data)
             if date:
                 date_from = "JSON-LD datePublished"
+                printed = _printed_stamp_against(date, _json_date(data, "dateModified"), doc)
                 break
     if date is None:
         for element in doc.iter("time"):
@@ -162,7 +185,7 @@ def read_gold(html: str | bytes) -> Gold:
                 date, date_from = element.get("datetime").strip(), "time itemprop=datePublished"
                 break
     return Gold(h1=h1, og_title=meta("og:title"), title=next((t for t in titles if t), None),
-                date=date, date_from=date_from if date else "", outlet=meta("og:site_name"))
+                date=date, date_from=date_from if date else "", date_printed=printed, outlet=meta("og:site_name"))
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -214,10 +237,12 @@ def gold_days(written: str) -> set[str] | None:
     return days
 
 
-def benchmark_date(iso: str | None, precision: str, gold: str | None) -> str | None:
-    """right / wrong / unknown; None when the page states no (readable) date to compare with.
+def benchmark_date(iso: str | None, precision: str, gold: str | None, printed: str | None = None) -> str | None:
+    """right / wrong / unknown / disputed; None when the page states no (readable) date to compare with.
 
-    Wrong: a gold date exists and the extracted one disagrees at the extracted precision."""
+    Wrong: a gold date exists and the extracted one disagrees at the extracted precision.
+    Disputed: it disagrees with the gold but agrees with the stamp the page prints, where the two
+    differ (Gold.date_printed): neither right nor wrong, and counted apart."""
     if not gold:
         return None
     days = gold_days(gold)
@@ -226,7 +251,13 @@ def benchmark_date(iso: str | None, precision: str, gold: str | None) -> str | N
     if not iso or precision == "unknown":
         return "unknown"
     length = {"day": 10, "month": 7, "year": 4}.get(precision, len(iso))
-    return "right" if any(day[:length] == iso[:length] for day in days) else "wrong"
+
+    def agrees(days: set[str]) -> bool:
+        return any(day[:length] == iso[:length] for day in days)
+
+    if agrees(days):
+        return "right"
+    return "disputed" if printed and agrees(gold_days(printed) or set()) else "wrong"
 
 
 def one_day_off(iso: str, days: set[str] | None) -> bool:

@@ -140,7 +140,10 @@ def score_benchmark_page(page_id: str, url: str, truth_body: str, got: Extracted
     if row.title is False:
         gold_shown = gold.h1[0] if gold.h1 else gold.og_title or gold.title
         row.notes.append(f"title: got {_short(got.title)!r}, page has {_short(gold_shown)!r}")
-    row.date = benchmark_date(got.date_iso, got.date_precision, gold.date)
+    row.date = benchmark_date(got.date_iso, got.date_precision, gold.date, gold.date_printed)
+    if row.date == "disputed":
+        row.notes.append(f"date: got {got.date_iso}, as the page prints it ({gold.date_printed}); its "
+                         f"{gold.date_from} says {gold.date}, identical to its dateModified")
     if row.date in ("wrong", "unknown"):
         off = ""
         if row.date == "wrong" and got.date_precision == "day" and one_day_off(got.date_iso, gold_days(gold.date)):

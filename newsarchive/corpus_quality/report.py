@@ -36,7 +36,7 @@ class CorpusReport:
                          "refusals": sum(r.refused for r in rows),
                          "tracebacks": sum(r.traceback for r in rows),
                          "dates": {"right": dates["right"], "wrong": dates["wrong"], "unknown": dates["unknown"],
-                                   "coarse": dates["coarse"], "no_truth": sum(r.date is None for r in rows)}}
+                                   "disputed": dates["disputed"], "coarse": dates["coarse"], "no_truth": sum(r.date is None for r in rows)}}
         for name in ("title", "outlet") + (("people", "body") if self.layout == "own" else ()):
             right, judged = self._share(name)
             figures[name] = {"right": right, "judged": judged, "share": right / judged if judged else None}
@@ -174,7 +174,7 @@ def measure(folder: Path, kind: str = "text") -> CorpusReport:
 # --- the printed report -------------------------------------------------------------------------
 
 _MARK = {True: "ok", False: "--", None: "-"}
-_DATE = {"right": "ok", "wrong": "WRONG", "unknown": "?", "coarse": "~", None: "-"}
+_DATE = {"right": "ok", "wrong": "WRONG", "unknown": "?", "coarse": "~", "disputed": "!=", None: "-"}
 
 
 def format_corpus_report(report: CorpusReport, verbose: bool = False) -> str:
@@ -203,7 +203,9 @@ def format_corpus_report(report: CorpusReport, verbose: bool = False) -> str:
         lines.append(f"body     P {f['body']['precision']:.3f}  R {f['body']['recall']:.3f}  F1 {f['body']['f1']:.3f}"
                      f"  (benchmark shingle scoring, {f['pages']} pages)")
         lines.append(f"title    {share('title')} of the pages with a title in their HTML")
-        lines.append(f"date     right {d['right']}, wrong {d['wrong']}, unknown {d['unknown']} "
+        disputed = (f", disputed {d['disputed']} (the page prints another day than its JSON-LD states)"
+                    if d["disputed"] else "")
+        lines.append(f"date     right {d['right']}, wrong {d['wrong']}, unknown {d['unknown']}{disputed} "
                      f"({f['pages'] - d['no_truth']} of the {f['pages']} pages state a date)")
         lines.append(f"outlet   {share('outlet')} of the pages with og:site_name")
     else:
