@@ -49,7 +49,6 @@ import numpy as np
 
 from . import reprint_store, reprints
 from .reprints import candidates as candidate_rules, fingerprinting, offsets
-from .export import reprint_records, reprints_file
 from .model import Article, Original, PubDate, Source
 
 INSTALL_HINT = ("the Spark engine needs PySpark and Java 17: pip install -e '.[spark]' (or pip install pyspark) "
@@ -126,22 +125,26 @@ def articles_frame(spark, articles: Iterable[Article], partitions: int):
 # --- Session -------------------------------------------------------------------------------
 
 def session(master: str = "local[*]", partitions: int = 8, config: Mapping[str, str] | None = None):
-    """A SparkSession whose Python workers run this interpreter and import this package. On a
-    cluster (any master but local), the package travels with the job as a zip."""
+    """A SparkSession whose Python workers can import this package. In local mode they run this
+    interpreter with this package on their path; on a cluster (any other master) they run the
+    cluster's Python (PYSPARK_PYTHON or spark.pyspark.python where set, else Spark's default), and
+    the package travels with the job as a zip: nothing of this machine's paths is sent along."""
     from pyspark.sql import SparkSession
     package = Path(__file__).resolve().parent
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(package.parent), os.environ.get("PYTHONPATH")) if p)
     builder = (SparkSession.builder.master(master).appName("newsarchive reprints")
                .config("spark.sql.shuffle.partitions", str(partitions))
                .config("spark.default.parallelism", str(partitions))
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"]))
+               .config("spark.ui.showConsoleProgress", "false"))
+    local = master.startswith("local")
+    if local:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(package.parent), os.environ.get("PYTHONPATH")) if p)
+        builder = builder.config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
     for key, value in (config or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    if not master.startswith("local"):
+    if not local:
         spark.sparkContext.addPyFile(_package_zip(package))
     return spark
 
@@ -422,6 +425,8 @@ def _previous_index(spark, previous, code: bytes):
 
 def write_out(spark, result: Result, out: Path, code: bytes) -> None:
     """reprints.json (data/reprints.json's form), relations.parquet, and index/ for --previous."""
+    from .export import reprints_file  # the driver's only: executors need numpy, not the site's libraries
+
     out.mkdir(parents=True, exist_ok=True)
     (out / "reprints.json").write_bytes(reprints_file(result.reprints))
     T = _spark_types()
@@ -519,6 +524,8 @@ def command(args) -> int:
     if archive is not None:
         made_from = reprint_store.digest(archive.articles, sources, min_words, min_share, code)
         path = reprint_store.store_path(config.cache_dir)
+        from .export import reprint_records
+
         reprint_store.save(path, made_from, reprint_records(result.reprints))
         print(f"stored for the next build: {path}")
     c = result.counts
