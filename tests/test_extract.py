@@ -229,8 +229,36 @@ def test_an_outlet_named_in_the_possessive_is_proposed_under_its_name():
     ("A harbour official told the Daily Star that the figures were final.", "daily-star", "reprint"),
 ])
 def test_original_from_credit_and_attribution_phrases(sentence, source, relation):
-    done = run(PROSE + "\n" + sentence, url="https://other.example/x")
+    # in the lead, where a news item says whose report it is
+    done = run(PROSE + " " + sentence + "\nThe members will meet again next month to decide on the rest.",
+               url="https://other.example/x")
     assert (done["original"].value.source, done["original"].value.relation) == (source, relation)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ministry confirmed the figures, reported the Daily Star.",
+    "The Daily Star reported on Sunday that the tariffs would rise.",
+    "The tariffs are final, according to the Daily Star.",
+    "\u201cThe figures are final,\u201d said one official, as reported by the Daily Star newspaper.",
+])
+def test_an_attribution_further_down_sources_a_fact_not_the_text(sentence):
+    # After the lead, an attribution sources one fact: the text is not the outlet's report ...
+    done = run(PROSE + "\n" + sentence, url="https://other.example/x")
+    assert done["original"].value is None
+    # ... unless the archive holds an article of that outlet whose passages the text shares.
+    original = Article(
+        slug="tariffs-story", path=None, title="t", url="https://dailystar.example/t", capture="captures/t.txt",
+        date=PubDate("2019-05-01", "day", "e"), publisher="daily-star", original=None, credit="", people=(),
+        claims=(), reprint_of=(), not_reprint_of=(), body=PROSE, paragraphs=(PROSE,))
+    copied = run(PROSE + "\n" + sentence, url="https://other.example/x",
+                 registry=ex.Registry(ACTORS, SOURCES, (original,)))
+    assert (copied["original"].value.source, copied["original"].value.article) == ("daily-star", "tariffs-story")
+
+
+def test_someone_who_told_an_outlet_spoke_to_its_reporter_wherever_it_stands():
+    done = run(PROSE + "\nA harbour official told the Daily Star that the figures were final.",
+               url="https://other.example/x")
+    assert done["original"].value.source == "daily-star"
 
 
 def test_wire_dateline_names_the_original_but_not_on_the_agency_own_page():
@@ -240,10 +268,10 @@ def test_wire_dateline_names_the_original_but_not_on_the_agency_own_page():
 
 
 def test_an_unknown_outlet_is_proposed_and_a_person_is_not_an_outlet():
-    done = run(PROSE + "\nThe figures are final, reported the Baltic Times.", url="https://other.example/x")
+    done = run(PROSE + " The figures are final, reported the Baltic Times.", url="https://other.example/x")
     assert done["original"].value.source == "baltic-times"
     assert done["original"].proposed[0].kind == "newspaper"
-    assert run(PROSE + "\nThe figures are final, according to Jan Kowalski.",
+    assert run(PROSE + " The figures are final, according to Jan Kowalski.",
                url="https://other.example/x")["original"].value is None
 
 
@@ -256,9 +284,9 @@ def test_original_links_the_archived_article_sharing_its_text():
     done = run(PROSE + "\nThe Daily Star reported the vote first.", url="https://other.example/x",
                registry=registry)
     assert done["original"].value.article == "tariffs-story"
-    unrelated = run("A different story entirely about the weather and the rain that fell all week long in the "
-                    "hills.\nThe Daily Star reported it.", url="https://other.example/x", registry=registry)
-    assert unrelated["original"].value.article is None
+    unrelated = run("The Daily Star reported it. A different story entirely about the weather and the rain that "
+                    "fell all week long in the hills.", url="https://other.example/x", registry=registry)
+    assert unrelated["original"].value.source == "daily-star" and unrelated["original"].value.article is None
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -195,3 +195,15 @@ def test_a_notice_about_the_articles_age_is_no_credit():
     found = ex.extract(ex.Page("\n".join([HEADLINE, "This article is more than 10 years old", *ARTICLE]), URL), EMPTY)
     assert found["credit"].value == ""
     assert found["original"].value is None
+
+
+def test_a_date_set_off_by_a_dash_at_the_start_of_the_article_is_its_dateline():
+    lines = ["Volcanic Ash Fouls Up Air Travel Again", "",
+             "May 8, 2010 \u2014 The volcanic ash cloud from the volcano below the glacier continues to force "
+             "flight delays and cancellations, and airspace closures in parts of Europe.", "",
+             "On Saturday airports as far south as the Basque region were closed, and more closures may follow."]
+    found = date_of(lines, "https://blog.example/2010/05/ash.html")
+    assert (found.value.iso, found.value.precision) == ("2010-05-08", "day")
+    # a date inside the sentence is no dateline
+    lines[2] = lines[2].replace("May 8, 2010 \u2014 The", "The report of May 8, 2010 \u2014 the")
+    assert date_of(lines, "https://blog.example/2010/05/ash.html").value.precision == "month"

@@ -23,11 +23,16 @@ _STRONG = [
                r"(?:in|at|by|of|published by|published in)\s+(?:the\s+)?)" + _NAME),
     re.compile(r"^(?i:(?:source|courtesy of)\s*:?\s+(?:the\s+)?)" + _NAME),
 ]
+# Attributions name where a report came from. Someone who "told the X" spoke to X's reporter, so
+# the text around it was written by X wherever it stands. "Reported X", "according to X" in the
+# lead mean the news item is X's report; further down they source one fact ("..., the Press
+# Association reported", "said one legal expert, as reported by the Independent"), not the text,
+# unless the archive holds an article of X whose passages this text shares.
+_INTERVIEWED = [re.compile(r"\btold\s+the\s+" + _NAME)]
 _WEAK = [
     re.compile(r"\breport(?:ed|s)\s+(?:the\s+)?" + _NAME),
     re.compile(r"\b(?:the\s+)?" + _NAME + r"\s+report(?:ed|s)\b"),
     re.compile(r"\b(?i:according to\s+(?:the\s+)?)" + _NAME),
-    re.compile(r"\btold\s+the\s+" + _NAME),
     re.compile(r"\b(?:reported|cited|quoted)\s+by\s+(?:the\s+)?" + _NAME),
 ]
 
@@ -74,10 +79,13 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
     publisher = done["publisher"].value
     texts = [l.text for l in body.credits] + [l.text for l in body.paragraphs]
+    lead = [l.text for l in body.credits] + [l.text for l in body.paragraphs[:1]]
+    further = [l.text for l in body.paragraphs[1:]]
     hits = []  # (strength, order, name, evidence, text)
     order = 0
-    for strength, patterns in ((0, _STRONG), (2, _WEAK)):
-        for text in texts:
+    for strength, patterns, where in ((0, _STRONG, texts), (2, _INTERVIEWED, texts), (2, _WEAK, lead),
+                                      (3, _WEAK, further)):
+        for text in where:
             for pattern in patterns:
                 for match in pattern.finditer(text):
                     name = match.group("name").strip(" .,'\u2019")
@@ -96,6 +104,8 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     for strength, _, name, evidence, text in hits:
         source = resolve_outlet(name, registry.sources)
         proposed = ()
+        if strength == 3 and (source is None or _best_archived(source.id, body, registry)[0] is None):
+            continue  # a fact sourced further down, not this text's origin
         if source is None:
             if strength == 2 and not looks_like_outlet(name):
                 continue
@@ -115,7 +125,7 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
         translated = re.search(r"translat", evidence if strength else text, re.IGNORECASE)
         relation = "translation" if translated else "reprint"
         article, shared = _best_archived(source_id, done["body"].value, registry) if not proposed else (None, 0)
-        how = {0: "credit", 1: "wire dateline", 2: "attribution"}[strength]
+        how = {0: "credit", 1: "wire dateline", 2: "attribution", 3: "attribution"}[strength]
         why = f"{how}: \"{evidence}\""
         if article:
             why += f"; shares {shared} five-word sequences with the archived {article}"
