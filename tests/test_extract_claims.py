@@ -82,3 +82,17 @@ def test_the_statement_is_what_was_said_not_who_said_it():
                       "The streets, he said, were \"littered with dead bodies\" after the quake.") == \
         ["As many as 300 people might be missing by the evening.",
          "The streets were \"littered with dead bodies\" after the quake."]
+
+
+def test_he_is_the_person_the_text_turned_to_since_the_last_speaker():
+    said = speakers(
+        "Reporter Kim Savage told the radio station that it had been a sleepless night for many in the city.",
+        "Office workers were thrown into chaos. Todd Lynch was among scores of people who escaped their offices. "
+        "\u201cI do not really know what happened, and then I heard people screaming,\u201d he said.",
+        "\u201cIt was the worst night of my life and I will not forget it soon,\u201d he added.")
+    assert [speaker for speaker, _ in said] == ["kim-savage", "todd-lynch", "todd-lynch"]
+    # Named only as the object of a sentence, a person does not take "he" from the last speaker.
+    said = speakers(
+        "Reporter Kim Savage told the radio station that it had been a sleepless night for many in the city.",
+        "Rescuers pulled Todd Lynch from the rubble. \u201cThe night was long and cold for all of us,\u201d he said.")
+    assert [speaker for speaker, _ in said] == ["kim-savage", "kim-savage"]

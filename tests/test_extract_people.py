@@ -58,6 +58,7 @@ def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
     ("One of the accused has been identified as Pritpal Singh from Faridkot, the police statement added.",
      "Pritpal Singh"),
     ("Slogans against PM Modi appeared on the walls of five metro stations overnight.", "Modi"),
+    ("Todd Lynch was among scores of people who escaped their crumbled offices in the city centre.", "Todd Lynch"),
     ("A man who gave his name only as Ahmet asked how he could go home and sleep.", "Ahmet"),
 ])
 def test_a_person_is_proposed_from_how_the_text_speaks_of_them(sentence, name):
@@ -179,3 +180,4 @@ def test_a_page_in_another_language_proposes_no_people():
               "haben alles verloren. Die Landesregierung kündigte Soforthilfen an und versprach schnelle Hilfe.")
     result = ex.extract(ex.Page(german, "https://zeitung.example/2021/07/16/flut"), EMPTY)
     assert result.new_actors == ()
+

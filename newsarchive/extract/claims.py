@@ -54,6 +54,10 @@ _AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "be", "been", 
 _DETERMINERS = {"a", "an", "the", "one", "two", "three", "four", "five", "six", "some", "several", "many", "most",
                 "other", "another", "both", "all", "each", "his", "her", "their", "its", "our", "multiple", "senior",
                 "top", "local", "unnamed", "anonymous", "these", "those", "this", "that"}
+# What may stand before the subject of a sentence: an opener, titles, an office ("New Zealand's
+# Civil Defense Minister John Carter").
+_SUBJECT_HEAD = re.compile(r"\s*(?:(?:However|But|And|Then|Meanwhile|Later|Earlier),?\s+)?"
+                           r"(?:[A-Z][\w.'\u2019-]*\s+){0,6}")
 _SUBJECT_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "there"}
 # Words that stand for a speaker named elsewhere, or for nobody: never a speaker on their own.
 _PRONOUN_LIKE = {"another", "some", "many", "others", "other", "this", "that", "these", "those", "several", "most",
@@ -102,12 +106,17 @@ class _ClaimContext:
         self.unnamed: list[str] = []  # labels of indefinite speakers seen so far ("a Russian official")
         self.last_speaker: _Speaker | None = None
         self.last_person: str | None = None
+        # A person a sentence is about, named since the last claim: '... Todd Lynch was among the
+        # people who escaped. "God, I do not know what happened," he said.' is his, not the last speaker's.
+        self.newer_subject: str | None = None
 
     def note_mentions(self, text: str) -> None:
         for start, end, actor_id in self.matcher.find(text):
             self.contexts.append((actor_id, text[max(0, start - 80):start]))
             if not re.match(r"['\u2019]s\b", text[end:end + 2]):
                 self.last_person = actor_id
+                if _SUBJECT_HEAD.fullmatch(text[:start]):
+                    self.newer_subject = actor_id
 
     def resolve(self, phrase: str) -> _Speaker | None:
         speaker = self._resolve(phrase)
@@ -178,6 +187,8 @@ class _ClaimContext:
             return _Speaker(good[-1][2], "")
         words_ = [w.lower() for w in word_list(phrase)]
         if len(words_) == 1 and words_[0] in ("he", "she"):
+            if self.newer_subject:
+                return _Speaker(self.newer_subject, "")
             if self.last_speaker:
                 return self.last_speaker
             return _Speaker(self.last_person, "") if self.last_person else None
@@ -401,7 +412,7 @@ def extract_claims(page: Page, registry: Registry, done: dict) -> Found:
                 if len(word_list(quote)) < 3 or any(d.quote == quote for d in drafts):
                     continue
                 drafts.append(_draft(quote, speaker, verb, registry, used_ids))
-            context.last_speaker = speaker
+            context.last_speaker, context.newer_subject = speaker, None
             done_sentences.extend(group)
         previous = [text[a:b] for a, b in spans]
     evidence = f"{len(drafts)} reported statements" + (

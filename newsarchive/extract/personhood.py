@@ -79,6 +79,10 @@ def person_context(text: str, start: int, end: int) -> bool:
     if re.match(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+)?" + _AGE + r"\b", after) or \
             re.search(r"\b(?:a|an|the)\s+" + _AGE + r"\s+(?:[a-z]+\s+)?$", before):
         return True  # "Floyd, a 46-year-old Black man", "the 45-year-old Chauvin": an age
+    if re.match(r"\s+(?:was|is|were|are)\s+(?:among|one of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?"
+                r"(?:people|persons|residents|survivors|victims|passengers|workers|men|women|children|patients|"
+                r"students|fans|dead|injured|missing|those)\b", after):
+        return True  # "Todd Lynch was among scores of people who escaped"
     if re.match(r",\s+(?:in|on|at|during|after|before|speaking|of|from)\b[^,.;]{1,40},\s+(?:" + SPEECH + r")\b", after):
         return True  # "Lula, in a speech on Sunday night, said ...", "Matt Darvas, of the aid group ..., said"
     if re.search(r"\b(?:" + SPEECH + r")\s+$", before) or \
