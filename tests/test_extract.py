@@ -208,6 +208,17 @@ def test_unknown_domain_proposes_a_source_named_as_the_page_prints_it():
                                                           "newspaper")
 
 
+@pytest.mark.parametrize("url, name, domains", [
+    ("http://world-news-post.blogspot.com/2011/03/x.html", "World News Post", ("world-news-post.blogspot.com",)),
+    ("https://harbourwatch.wordpress.com/2019/05/01/x/", "Harbourwatch", ("harbourwatch.wordpress.com",)),
+    ("https://thestar.blogs.com/photoblog/x/", "Thestar", ("thestar.blogs.com",)),
+    ("https://news.harbourgazette.co.uk/x", "Harbourgazette", ("harbourgazette.co.uk", "news.harbourgazette.co.uk")),
+])
+def test_a_blog_on_a_platform_is_its_own_outlet_not_the_platform(url, name, domains):
+    (source,) = run(PROSE, url=url)["publisher"].proposed
+    assert (source.name, source.domains) == (name, domains)
+
+
 @pytest.mark.parametrize("credit", ["SOURCE: News agencies", "Source: Agencies", "Source: wires and staff reports"])
 def test_a_credit_to_the_wires_in_general_names_no_original(credit):
     done = run(PROSE + "\n" + credit, url="https://www.harbourgazette.example/tariffs")

@@ -59,6 +59,7 @@ def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
      "Pritpal Singh"),
     ("Slogans against PM Modi appeared on the walls of five metro stations overnight.", "Modi"),
     ("Todd Lynch was among scores of people who escaped their crumbled offices in the city centre.", "Todd Lynch"),
+    ("The Ministry of Defence and Sergei Shoigu said on Monday that the drills were over.", "Sergei Shoigu"),
     ("A man who gave his name only as Ahmet asked how he could go home and sleep.", "Ahmet"),
 ])
 def test_a_person_is_proposed_from_how_the_text_speaks_of_them(sentence, name):
@@ -133,6 +134,8 @@ def test_a_role_phrase_becomes_the_role():
     "The Associated Press reported that the airport had reopened for relief flights.",
     "Aid group World Vision said its staff had reached the worst-hit villages on foot.",
     "Science Mission Directorate officials said the probe was healthy.",
+    "The report by Tokyo Electric Power Co. comes as Japan prepares to restart its reactors.",
+    "The head of the Agency for Nuclear and Industrial Safety said the engineers were still fighting the fire.",
     # products, works and events
     "Google Stadia launched on Tuesday. Google said the service would reach more countries next year.",
     "The new MacBook Pro, Apple said, has a better keyboard than the last one.",

@@ -64,11 +64,21 @@ def guess_kind(name: str) -> str:
     return "website"
 
 
+# Hosts of many sites, each on its own subdomain: the outlet is the blog, not the platform.
+_PLATFORMS = {"blogspot", "wordpress", "tumblr", "substack", "typepad", "blogs", "livejournal", "wixsite", "weebly",
+              "github", "over-blog", "blogger", "hatenablog", "jimdo", "ghost"}
+
+
 def _registrable(host: str) -> str:
+    """The part of a host an outlet owns: "news.bbc.co.uk" -> bbc.co.uk, but
+    "world-news-post.blogspot.com" -> the whole host, one blog of many on the platform."""
     labels = host.split(".")
+    keep = 2
     if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "gov", "ac", "edu") and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+        keep = 3
+    if len(labels) > keep and labels[-keep] in _PLATFORMS:
+        keep += 1
+    return ".".join(labels[-keep:])
 
 
 def unique_id(base: str, taken) -> str:

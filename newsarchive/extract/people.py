@@ -52,7 +52,7 @@ _INSTITUTION = {
     "arabia", "media", "press", "radio", "television", "channel", "times", "post", "herald", "daily",
     "journal", "gazette", "tribune", "express", "monitor", "review", "wire",
     # organisations and businesses
-    "inc", "corp", "corporation", "ltd", "llc", "plc", "gmbh", "holdings", "industries", "productions",
+    "inc", "co", "cos", "corp", "corporation", "ltd", "llc", "plc", "gmbh", "holdings", "industries", "productions",
     "studio", "studios", "pictures", "records", "entertainment", "securities", "equities", "capital", "partners",
     "fund", "trust", "group", "systems", "technologies", "technology", "robotics", "labs", "laboratory",
     "motors", "airlines", "airways", "energy", "pharmaceuticals", "bureau", "directorate", "division",
@@ -69,6 +69,8 @@ _INSTITUTION = {
     "theater", "palace", "gallery", "cathedral", "pavilion", "zoo", "mall",
     # products
     "pro", "max", "plus", "mini", "ultra", "edition", "app", "console"}
+# Capitalised words joined by "and", "of", "for" up to the run: the run may end an institution's name.
+_CHAIN_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019-]*\s+(?:(?:of|for|and|&)\s+(?:the\s+)?)?)+(?:and|of|for|&)\s+(?:the\s+)?$")
 # Kinds of things named right after the kind: "the aid group World Vision", "broadcaster Sky News".
 _KIND_NOUNS = {"group", "agency", "company", "firm", "organisation", "organization", "charity", "newspaper", "paper",
                "outlet", "channel", "magazine", "website", "site", "party", "union", "network", "broadcaster",
@@ -235,6 +237,10 @@ def _person_candidates(paragraphs: list[str], known: Matcher, registry: Registry
                 continue
             if not roles and (led_by_the or re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)):
                 continue  # "the Kathmandu Valley", "an Apple MacBook"
+            chain = _CHAIN_BEFORE.search(text[max(0, start - 80):start])
+            if not roles and chain and not given_name(parts[0]) and \
+                    any(w.lower() in _INSTITUTION for w in word_list(chain.group())):
+                continue  # "Agency for Nuclear and Industrial Safety": the rest of an institution's name
             preceding = re.search(r"\b([a-z]+)\s+$", text[max(0, start - 30):start])
             if preceding and preceding.group(1) in _KIND_NOUNS:
                 continue  # "aid group World Vision", "the band Goo Goo Dolls": a name of that kind of thing
