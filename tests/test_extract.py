@@ -450,3 +450,17 @@ def test_claim_ids_keep_negations():
                                   "the ministry spokesman Lev Dengov told reporters."]))
     ids = [claim.id for claim in done["claims"].value]
     assert any("no" in claim_id.split("-") for claim_id in ids), ids
+
+
+def test_a_news_agency_named_in_a_dateline_or_alone_as_byline_is_the_original():
+    done = run("Tokyo (Reuters) Prime Minister Naoto Kan said on Friday that his government was releasing all "
+               "the information it had about the accident.\n" + PROSE, url="https://world-news-post.blogspot.com/x")
+    assert (done["original"].value.source, done["original"].value.relation) == ("reuters", "reprint")
+    byline = run("Harbour tariffs rise by a third\n\u2022 Kyodo\n\n" + PROSE + "\n" + PROSE,
+                 url="https://www.other.example/news/2012/05/16/harbour-tariffs/")
+    assert byline["original"].value.source == "kyodo"
+    assert "byline" in byline["original"].evidence
+    # a party in brackets after a name in ordinary capitals is no dateline
+    party = run("Boris Johnson (Conservative) said the vote would go ahead as planned on Thursday "
+                "despite the protests.\n" + PROSE, url="https://www.other.example/x")
+    assert party["original"].value is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from ..text import words
-from .datetext import wire_dateline
+from .datetext import news_agency, wire_dateline
 from .claims import LEADING
 from .outlet import guess_kind, looks_like_outlet, resolve_outlet, unique_id
 from .prose import compact, slugify
@@ -65,6 +65,7 @@ def _best_archived(source_id: str, body: Body, registry: Registry) -> tuple[str 
     return (best, best_count) if best_count >= 3 else (None, best_count)
 
 
+_AGENCY_BYLINE = re.compile(r"^[\s\u2022\u00b7*|-]*(?:(?i:by)\s+)?(?:the\s+)?(?P<name>[A-Z][\w.\- ]{1,30}?)\s*$")
 # "Source: News agencies", "Agencies": a credit to the wires in general names no outlet.
 _GENERIC_SOURCES = {"news", "agency", "agencies", "wire", "wires", "staff", "reports", "media", "sources", "online",
                     "internet", "web", "newswire", "newswires", "desk", "bureau", "correspondent", "correspondents"}
@@ -81,7 +82,7 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     texts = [l.text for l in body.credits] + [l.text for l in body.paragraphs]
     lead = [l.text for l in body.credits] + [l.text for l in body.paragraphs[:1]]
     further = [l.text for l in body.paragraphs[1:]]
-    hits = []  # (strength, order, name, evidence, text)
+    hits = []  # (strength, order, name, evidence, text, what kind of evidence)
     order = 0
     for strength, patterns, where in ((0, _STRONG, texts), (2, _INTERVIEWED, texts), (2, _WEAK, lead),
                                       (3, _WEAK, further)):
@@ -93,15 +94,22 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
                     if _names_no_one(name, text[match.end("name"):]):
                         continue
                     evidence = _evidence_phrase(text, match.start(), match.end("name"), strength == 0)
-                    hits.append((strength, order, name, evidence, text))
+                    hits.append((strength, order, name, evidence, text, "credit" if strength == 0 else "attribution"))
                     order += 1
     for line in body.opening():
         dateline = wire_dateline(line.text)
         if dateline:
-            hits.append((1, -1, dateline.agency, dateline.text, line.text))
+            hits.append((1, -1, dateline.agency, dateline.text, line.text, "wire dateline"))
+            break
+    # A byline that is a news agency alone ("\u2022 Kyodo", "By Reuters") above the article.
+    above = [line for line in body.head if body.paragraphs and line.number < body.paragraphs[0].number][-4:]
+    for line in above:
+        agency = _AGENCY_BYLINE.match(line.text)
+        if agency and news_agency(agency.group("name")):
+            hits.append((1, -2, agency.group("name"), line.text.strip(), line.text, "news agency's byline"))
             break
     hits.sort(key=lambda h: (h[0], h[1]))
-    for strength, _, name, evidence, text in hits:
+    for strength, _, name, evidence, text, how in hits:
         source = resolve_outlet(name, registry.sources)
         proposed = ()
         if strength == 3 and (source is None or _best_archived(source.id, body, registry)[0] is None):
@@ -109,7 +117,7 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
         if source is None:
             if strength == 2 and not looks_like_outlet(name):
                 continue
-            if strength == 1 and not (looks_like_outlet(name) or re.fullmatch(r"[A-Z]{2,6}", name)):
+            if strength == 1 and not (looks_like_outlet(name) or re.fullmatch(r"[A-Z]{2,6}", name) or news_agency(name)):
                 continue
             new_sources = done["publisher"].proposed
             if new_sources and compact(new_sources[0].name) == compact(name):
@@ -125,7 +133,6 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
         translated = re.search(r"translat", evidence if strength else text, re.IGNORECASE)
         relation = "translation" if translated else "reprint"
         article, shared = _best_archived(source_id, done["body"].value, registry) if not proposed else (None, 0)
-        how = {0: "credit", 1: "wire dateline", 2: "attribution", 3: "attribution"}[strength]
         why = f"{how}: \"{evidence}\""
         if article:
             why += f"; shares {shared} five-word sequences with the archived {article}"

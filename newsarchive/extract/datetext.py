@@ -171,8 +171,23 @@ def dates_in_address(url: str) -> list[tuple[DateValue, str]]:
     return []
 
 
+# News agencies: the services whose stories other outlets carry whole (not the photo agencies).
+NEWS_AGENCIES = ("AP", "Associated Press", "AFP", "Agence France-Presse", "Reuters", "DPA", "Kyodo", "Kyodo News",
+                 "Xinhua", "ANSA", "EFE", "IANS", "PTI", "ANI", "TASS", "ITAR-TASS", "RIA Novosti", "Interfax",
+                 "Anadolu", "Anadolu Agency", "UPI", "Yonhap", "Bernama", "Antara", "AAP", "Canadian Press",
+                 "Press Association", "PA", "NZPA", "Jiji", "Jiji Press", "Bloomberg", "KUNA", "WAFA", "MENA",
+                 "SANA", "IRNA", "Sputnik", "APA", "CTK", "PAP", "Notimex", "Prensa Latina")
+_AGENCY_NAMES = {name.lower() for name in NEWS_AGENCIES}
+
+
+def news_agency(name: str) -> bool:
+    """Whether a name is a news agency's ("Reuters", "Kyodo", "the Associated Press")."""
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower() in _AGENCY_NAMES
+
+
 # A wire dateline says where a story was filed and through which agency, then a dash or the date:
-# "KATHMANDU, Nepal (AP) -", "MOSCOW (Sputnik) -", "Christchurch (AFP) March 4, 2011".
+# "KATHMANDU, Nepal (AP) -", "MOSCOW (Sputnik) -", "Christchurch (AFP) March 4, 2011", or a news
+# agency's name alone: "Tokyo (Reuters) Prime Minister ...".
 _WIRE_DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w.'\u2019\-]*(?:\s+[A-Z][\w.'\u2019\-]*){0,3})(?:,\s*[A-Z][\w.'\u2019 ]{1,30}?)?\s*"
     r"\((?P<agency>[^()]{2,40})\)\s*(?P<dash>[-\u2013\u2014:])?")
@@ -187,8 +202,8 @@ class WireDateline:
 
 def wire_dateline(text: str) -> WireDateline | None:
     """The wire dateline opening `text`, if it opens with one. A place in capitals needs the dash
-    after it; a place in ordinary capitals needs the date right after the agency (otherwise
-    "Boris Johnson (Conservative) - ..." would read as one)."""
+    after it; a place in ordinary capitals needs the date right after the agency, or a news
+    agency's name (otherwise "Boris Johnson (Conservative) - ..." would read as one)."""
     match = _WIRE_DATELINE.match(text)
     if not match:
         return None
@@ -199,4 +214,7 @@ def wire_dateline(text: str) -> WireDateline | None:
         return WireDateline(match.group("agency").strip(), text[:shifted.end], shifted)
     if match.group("dash") and match.group("place").isupper():
         return WireDateline(match.group("agency").strip(), text[:match.start("dash")].rstrip(), None)
+    if news_agency(match.group("agency")) and re.match(r"\s*[A-Z\u201c\"]", rest):
+        end = match.start("dash") if match.group("dash") else match.end()
+        return WireDateline(match.group("agency").strip(), text[:end].rstrip(), None)
     return None
