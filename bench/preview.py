@@ -117,9 +117,10 @@ def measure(archive: Path, articles: int, runs: int, timeout: float) -> dict:
                 page.goto(server.url(f"articles/{slug}/"), wait_until="load")
                 time.sleep(1.0)  # the live-reload connection is open and the watcher quiet
                 builds_before.append(len(server.rebuild_times()))
-                edit_article(archive / "articles" / f"{slug}.md", 1000 + run)
+                tag = int(time.time()) * 100 + run  # new words at every run of the benchmark
+                edit_article(archive / "articles" / f"{slug}.md", tag)
                 saved = time.perf_counter()
-                marker = f"edited{1000 + run}x0"
+                marker = f"edited{tag}x0"
                 while not _shows(page, marker):
                     if time.perf_counter() - saved > timeout:
                         raise BenchError(f"the edit of {slug} was not shown within {timeout:.0f} s:\n"
