@@ -207,3 +207,11 @@ def test_a_date_set_off_by_a_dash_at_the_start_of_the_article_is_its_dateline():
     # a date inside the sentence is no dateline
     lines[2] = lines[2].replace("May 8, 2010 \u2014 The", "The report of May 8, 2010 \u2014 the")
     assert date_of(lines, "https://blog.example/2010/05/ash.html").value.precision == "month"
+
+
+def test_a_date_between_slashes_opening_the_article_is_its_dateline():
+    lines = ["via / Sep 13, 2013 / A senior official from the company which operates the stricken nuclear plant "
+             "has admitted that the situation there is not under control.", "",
+             "However, within hours the company released a statement saying the official meant something else."]
+    found = date_of(lines, "http://plantupdate.example/situation-not-under-control/")
+    assert (found.value.iso, found.value.precision) == ("2013-09-13", "day")

@@ -53,8 +53,10 @@ _NO_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(map(re.escape, {**FOREIG
 # A dateline opens the article: a place in capitals, maybe a region and an agency, then the date.
 _DATELINE_HEAD = re.compile(r"^[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?\s*(?:\([^)]{1,40}\))?\s*"
                             r"[-\u2013\u2014,:]?\s*$")
-# ... or the date alone, set off by a dash: "May 8, 2010 \u2014 The volcanic ash cloud ...".
-_DATE_DASH = re.compile(r"\s*[-\u2013\u2014]+\s")
+# ... or the date alone, set off by a dash, a slash or a bar: "May 8, 2010 \u2014 The volcanic ash
+# cloud ...", "via / Sep 13, 2013 / A senior official ..." (a word of the page's furniture before it).
+_DATE_DASH = re.compile(r"\s*(?:[-\u2013\u2014]+|[/|])\s")
+_DATE_LEAD = re.compile(r"\s*(?:[A-Za-z]{1,12}\s*[/|\u2022\u00b7]\s*)?")
 _DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}?)(?:\s*\([^)]{1,40}\))?\s*,\s*"
                        r"(?:(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})|(?P<day2>\d{1,2})\s+(?P<month2>[A-Za-z]{3,9}))"
                        r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
@@ -231,7 +233,7 @@ def _dateline(body: Body, address: DateValue | None) -> tuple[DateValue, str, bo
     text = body.paragraphs[0].text
     for mention in find_dates(text[:120]):
         if mention.precision == "day" and (_DATELINE_HEAD.match(text[:mention.start])
-                                           or _DATE_DASH.match(text, mention.end) and not text[:mention.start].strip()):
+                                           or _DATE_DASH.match(text, mention.end) and _DATE_LEAD.fullmatch(text[:mention.start])):
             return DateValue(mention.iso, "day"), text[:mention.end], True
     match = _DATELINE.match(text)
     if match:
