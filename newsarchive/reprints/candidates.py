@@ -30,8 +30,8 @@ def too_common(count: int) -> int:
     return max(MIN_COMMON, int(COMMON_SHARE * count))
 
 
-def mark_weights(sizes: np.ndarray) -> np.ndarray:
-    """What one shared mark carried by `sizes` articles adds to a pair's weight."""
+def mark_weights(sizes):
+    """What one shared mark carried by `sizes` articles (a number or an array) adds to a pair's weight."""
     return np.minimum(1.0, RARE / sizes)
 
 
@@ -112,7 +112,7 @@ def search(prints: list[Fingerprint], min_shared_marks: float = MIN_SHARED_MARKS
         pairs, times = np.unique((members[:, left] * count + members[:, right]).ravel(), return_counts=True)
         found_pairs.append(pairs)
         # A mark many articles carry (a name, a title) says less about a pair than a rare one.
-        found_weights.append(times * min(1.0, RARE / size))
+        found_weights.append(times * mark_weights(size))
     if not found_pairs:
         return Search(nothing, gaps, postings)
     pairs, inverse = np.unique(np.concatenate(found_pairs), return_inverse=True)

@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import workers as pool
 from ..model import Article, Reprint, Source
-from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, Search, mark_weights, too_common
+from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, RARE, Search, mark_weights, too_common
 from .direction import Credits
 from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint
 from .offsets import reprints_range
@@ -80,7 +80,7 @@ class Index:
     postings: np.ndarray  # uint64 (mark << 32 | id), sorted
     candidates: dict[int, set[int]]  # each id's candidate partners
     todo: set[tuple[int, int]]  # pairs compared, (lower id, higher id)
-    relations: dict[tuple[int, int], Relation]  # by pair; copy and original are ids
+    relations: dict[tuple[int, int], tuple]  # by pair: each Relation as a tuple of its fields (read faster)
     kept: dict[tuple[int, int], Reprint]  # the relations earliest witnesses keep
     result: tuple[Reprint, ...]  # kept, sorted by (copy, original)
     updates: int = 0  # changes applied since the full detection that made it
@@ -110,11 +110,23 @@ def new_index(arts: list[Article], prints: list[Fingerprint], found: Search, can
     return Index(digest, [a.slug for a in arts], [read_by_detection(a, fp) for a, fp in zip(arts, prints)],
                  np.arange(count, dtype=np.int64), np.array([len(fp.marks) for fp in prints], dtype=np.int64),
                  found.gaps.astype(np.float64), found.postings, partners, set(todo),
-                 {_key(r): r for r in relations}, {_key(r): reprint for r, reprint in zip(kept, result)}, result)
+                 {_key(r): _row(r) for r in relations}, {_key(r): reprint for r, reprint in zip(kept, result)}, result)
 
 
 def _key(r: Relation) -> tuple[int, int]:
     return (r.copy, r.original) if r.copy < r.original else (r.original, r.copy)
+
+
+COPY, ORIGINAL, KIND = 0, 1, 2  # fields of a row
+
+
+def _row(r: Relation) -> tuple:
+    return (r.copy, r.original, r.kind, r.basis, r.copy_words, r.original_words, r.spans, r.forced)
+
+
+def _numbered(row: tuple, local: dict) -> Relation:
+    """The relation of a row, with its articles' ids replaced by their `local` numbers."""
+    return Relation(local[row[COPY]], local[row[ORIGINAL]], *row[KIND:])
 
 
 def update(index: Index | None, articles: list[Article] | tuple[Article, ...], prints: list[Fingerprint],
@@ -132,14 +144,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         return "fingerprints made without their keys"
     ident = {slug: i for i, slug in enumerate(index.slugs) if slug}
     at = {article.slug: n for n, article in enumerate(articles)}
-    changed, added = [], []
-    for n, article in enumerate(articles):
-        i = ident.get(article.slug)
-        if i is None:
-            added.append(n)
-        elif index.inputs[i] != read_by_detection(article, prints[n]):
-            changed.append(i)
-    deleted = [i for slug, i in ident.items() if slug not in at] if len(ident) + len(added) != len(at) else []
+    changed, added, deleted = _changes(index, ident, at, articles, prints)
     if not (changed or added or deleted):
         return index.result, index
     moved = len(changed) + len(added) + len(deleted)
@@ -185,36 +190,12 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     # 2. Which unchanged articles a change reaches: the carriers of each mark whose group changed.
     gone = {i: old[i] for i in changed + deleted}
     came = {i: text_of[i].marks for i in fresh}
-    regrouped = [np.setxor1d(gone.get(i, ()), came.get(i, ())) for i in changed] + \
-        [gone[i] for i in deleted] + [came[i] for i in new_ids]
-    earlier = {i for i in changed if index.inputs[i][1] != read_by_detection(articles[at[slugs[i]]], text_of[i])[1]}
-    regrouped += [np.union1d(gone[i], came[i]) for i in earlier]  # its place among every group's carriers moved
-    marks = np.unique(np.concatenate(regrouped)).astype(np.uint32) if regrouped else np.empty(0, np.uint32)
-    now = group_sizes(postings, marks)
-    before = now - _counts(marks, came, gone, plus=True) + _counts(marks, came, gone, plus=False)
-    reached = (np.maximum(before, now) > 4) & (np.minimum(before, now) <= ruling)  # else no pair's weight moves
+    redated = [i for i in changed if index.inputs[i][1] != read_by_detection(articles[at[slugs[i]]], text_of[i])[1]]
     fresh_set = set(fresh)
-    gain = np.zeros(len(slugs))
-    weigh_again = set(fresh)
-    for mark, was, size in zip(marks[reached].tolist(), before[reached].tolist(), now[reached].tolist()):
-        carriers = [i for i in members(postings, mark) if i not in fresh_set]
-        if len(carriers) < 2:
-            continue
-        if size > ruling:
-            rise = 0.0
-        elif was <= ALL_PAIRS_GROUP and size <= ALL_PAIRS_GROUP:
-            rise = max(0.0, float(mark_weights(np.array([size]))[0] - mark_weights(np.array([was]))[0]))
-        else:  # carriers moved in or out of the earliest few: any pair may gain the whole weight
-            rise = float(mark_weights(np.array([size]))[0])
-        gain[carriers] += rise
-        group = set(carriers)
-        for i in carriers:  # an old candidate whose weight moved is weighed again
-            if not index.candidates.get(i, set()).isdisjoint(group):
-                weigh_again.add(i)
+    gain, weigh_again = _reach(index, postings, gone, came, redated, fresh_set, len(slugs), ruling)
     gaps = np.concatenate((index.gaps, np.zeros(len(added))))
     near = np.flatnonzero((gain > 0) & (gain >= gaps - MARGIN))
-    weigh_again.update(near.tolist())
-    weigh_again = sorted(weigh_again)
+    weigh_again = sorted(weigh_again | fresh_set | set(near.tolist()))
     for i in weigh_again:
         if i not in text_of:
             text_of[i] = prints[at[slugs[i]]]
@@ -269,6 +250,49 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     return index.result, index
 
 
+def _changes(index: Index, ident: dict, at: dict, articles, prints) -> tuple[list, list, list]:
+    """Ids of the articles whose detection inputs changed, positions of those added, ids of those deleted."""
+    changed, added = [], []
+    for n, article in enumerate(articles):
+        i = ident.get(article.slug)
+        if i is None:
+            added.append(n)
+        elif index.inputs[i] != read_by_detection(article, prints[n]):
+            changed.append(i)
+    deleted = [i for slug, i in ident.items() if slug not in at] if len(ident) + len(added) != len(at) else []
+    return changed, added, deleted
+
+
+def _reach(index: Index, postings: np.ndarray, gone: dict, came: dict, redated: list, fresh: set, count: int,
+           ruling: int) -> tuple[np.ndarray, set]:
+    """What each unchanged article's pairs with other unchanged articles may have gained at most,
+    and the unchanged articles with an old candidate whose weight may have moved."""
+    regrouped = [np.setxor1d(gone.get(i, ()), came.get(i, ())) for i in set(gone) | set(came)]
+    regrouped += [np.union1d(gone[i], came[i]) for i in redated]  # its place among every group's carriers moved
+    marks = np.unique(np.concatenate(regrouped)).astype(np.uint32) if regrouped else np.empty(0, np.uint32)
+    now = group_sizes(postings, marks)
+    before = now - _counts(marks, came, gone, plus=True) + _counts(marks, came, gone, plus=False)
+    reached = (np.maximum(before, now) > RARE) & (np.minimum(before, now) <= ruling)  # else no pair's weight moves
+    gain = np.zeros(count)
+    again = set()
+    for mark, was, size in zip(marks[reached].tolist(), before[reached].tolist(), now[reached].tolist()):
+        carriers = [i for i in members(postings, mark) if i not in fresh]
+        if len(carriers) < 2:
+            continue
+        if size > ruling:
+            rise = 0.0
+        elif was <= ALL_PAIRS_GROUP and size <= ALL_PAIRS_GROUP:
+            rise = max(0.0, float(mark_weights(size) - mark_weights(was)))
+        else:  # carriers moved in or out of the earliest few: any pair may gain the whole weight
+            rise = float(mark_weights(size))
+        gain[carriers] += rise
+        group = set(carriers)
+        for i in carriers:  # an old candidate whose weight moved is weighed again
+            if not index.candidates.get(i, set()).isdisjoint(group):
+                again.add(i)
+    return gain, again
+
+
 def _counts(marks: np.ndarray, came: dict, gone: dict, plus: bool) -> np.ndarray:
     """How many carriers each of `marks` gained (plus) or lost."""
     counts = np.zeros(len(marks), dtype=np.int64)
@@ -308,7 +332,7 @@ def _relate(redo, slugs, at, articles, prints, rank, forced, min_shared_words, m
     found = {}
     for r in made:
         r = dataclasses.replace(r, copy=ids[r.copy], original=ids[r.original])
-        found[_key(r)] = r
+        found[_key(r)] = _row(r)
     return found
 
 
@@ -318,31 +342,30 @@ def _witnesses(index: Index, relations: dict, moved: set, fresh: set, slugs, ran
     copies_of_original: dict[int, list] = {}
     same_text: dict[int, list] = {}  # article -> keys of its same-text relations
     for p, r in relations.items():
-        if r.kind == "copy":
-            copies.setdefault(r.copy, []).append(p)
-            copies_of_original.setdefault(r.original, []).append(r.copy)
+        if r[KIND] == "copy":
+            copies.setdefault(r[COPY], []).append(p)
+            copies_of_original.setdefault(r[ORIGINAL], []).append(r[COPY])
         else:
-            same_text.setdefault(r.copy, []).append(p)
-            same_text.setdefault(r.original, []).append(p)
+            same_text.setdefault(r[COPY], []).append(p)
+            same_text.setdefault(r[ORIGINAL], []).append(p)
     regrouped = set(fresh)
     for p in moved:
         for r in (index.relations.get(p), relations.get(p)):
-            if r is not None and r.kind == "copy":
-                regrouped.add(r.copy)
+            if r is not None and r[KIND] == "copy":
+                regrouped.add(r[COPY])
     dirty = set(regrouped)
     for o in regrouped:
         dirty.update(copies_of_original.get(o, ()))
-    again = {p for p in moved if p in relations and relations[p].kind == "same-text"}
+    again = {p for p in moved if p in relations and relations[p][KIND] == "same-text"}
     for side in dirty:
         again.update(same_text.get(side, ()))
     deciding = dirty | {i for p in again for i in p}
     weighed = {p for c in deciding for p in copies.get(c, ())}
     context = set(weighed) | again
     for p in weighed:
-        context.update(copies.get(relations[p].original, ()))
+        context.update(copies.get(relations[p][ORIGINAL], ()))
     ids, local, _, fps = _local({i for p in context for i in p}, rank, slugs, at, None, prints)
-    chosen = earliest_witnesses([dataclasses.replace(relations[p], copy=local[relations[p].copy],
-                                                     original=local[relations[p].original]) for p in sorted(context)],
+    chosen = earliest_witnesses([_numbered(relations[p], local) for p in sorted(context)],
                                 [len(fp.words) for fp in fps])
     decided = weighed | again
     keep = {(min(ids[r.copy], ids[r.original]), max(ids[r.copy], ids[r.original])) for r in chosen}
@@ -352,7 +375,6 @@ def _witnesses(index: Index, relations: dict, moved: set, fresh: set, slugs, ran
 
 def _offsets(keys, relations, slugs, at, articles, prints, rank, workers, parallel_min) -> dict:
     ids, local, arts, fps = _local({i for p in keys for i in p}, rank, slugs, at, articles, prints)
-    rels = [dataclasses.replace(relations[p], copy=local[relations[p].copy], original=local[relations[p].original])
-            for p in keys]
+    rels = [_numbered(relations[p], local) for p in keys]
     made = pool.run(reprints_range, (rels, arts, fps), len(rels), workers, parallel_min, largest=CHUNK)
     return dict(zip(keys, made))
