@@ -153,6 +153,13 @@ def run_rebuild(articles: int, seed: int = 1, workers: int | None = None, runs: 
         path = Path(folder) / fpcache.INDEX_FILE
         fpcache.save_index(path, index, code)
         result["index_file_mb"] = round(path.stat().st_size / 2**20, 1)
+        del index
+        import tracemalloc
+        tracemalloc.start()
+        index = fpcache.load_index(path, code)
+        holding, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["index_ram_mb"], result["index_read_peak_mb"] = round(holding / 2**20, 1), round(peak / 2**20, 1)
         for kind in ("edit", "add", "delete"):
             before_s, after_s, read_s, write_s, declined = [], [], [], [], []
             for run in range(runs):

@@ -32,7 +32,10 @@
 7. Passages become character offsets into each article's plain text (`plain_text`).
 
 One module per stage: `fingerprinting`, `candidates`, `alignment`, `direction`, `witnesses`,
-`offsets`; `detect` (here) calls them in order. Fingerprinting, alignment and step 7 run in
+`offsets` (`relate` runs steps 3 to 5 on a list of pairs); `detect` (here) calls them in order.
+`detect_indexed` also returns what an update after a change starts from, and `update`
+(`incremental`, with the postings of `postings`) brings those relations up to date, equal to
+detecting again. Fingerprinting, alignment and step 7 run in
 worker processes (workers.py) when there is enough work. The side-by-side view a comparison
 page shows is not detection: it is newsarchive/comparison.py.
 

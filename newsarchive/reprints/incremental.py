@@ -114,6 +114,7 @@ def new_index(arts: list[Article], prints: list[Fingerprint], found: Search, can
 
 
 def _key(r: Relation) -> tuple[int, int]:
+    """A relation's pair: (lower id, higher id)."""
     return (r.copy, r.original) if r.copy < r.original else (r.original, r.copy)
 
 
@@ -324,6 +325,7 @@ def _local(ids, rank, slugs, at, articles, prints):
 
 def _relate(redo, slugs, at, articles, prints, rank, forced, min_shared_words, min_share, sources, workers,
             parallel_min) -> dict:
+    """The relations of the pairs `redo` (pairs of ids) that are reprints, as rows by pair."""
     ids, local, arts, fps = _local({i for p in redo for i in p}, rank, slugs, at, articles, prints)
     todo = sorted((min(local[x], local[y]), max(local[x], local[y])) for x, y in redo)
     forced_here = {(min(local[x], local[y]), max(local[x], local[y])) for x, y in redo if (x, y) in forced}
@@ -374,6 +376,7 @@ def _witnesses(index: Index, relations: dict, moved: set, fresh: set, slugs, ran
 
 
 def _offsets(keys, relations, slugs, at, articles, prints, rank, workers, parallel_min) -> dict:
+    """The Reprint of each relation of `keys`, with its passages as character offsets."""
     ids, local, arts, fps = _local({i for p in keys for i in p}, rank, slugs, at, articles, prints)
     rels = [_numbered(relations[p], local) for p in keys]
     made = pool.run(reprints_range, (rels, arts, fps), len(rels), workers, parallel_min, largest=CHUNK)

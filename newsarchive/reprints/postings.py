@@ -34,6 +34,7 @@ def group_sizes(postings: np.ndarray, marks: np.ndarray) -> np.ndarray:
 
 
 def members(postings: np.ndarray, mark: int) -> list[int]:
+    """The ids of the articles carrying `mark`."""
     lo, hi = _bounds(postings, np.array([mark], dtype=np.uint32))
     return (postings[lo[0]:hi[0]] & _LOW).astype(np.int64).tolist()
 
