@@ -1,12 +1,18 @@
 """Measure reprint detection on a synthetic archive with known relations.
 
     python bench/reprints.py --articles 10000
+    python bench/reprints.py --articles 10000 --rebuild --runs 5
 
 prints one JSON line: articles, seconds (detection only: making the archive is not timed; with
 --runs N, the median of N detections on the same archive, each run listed in runs_s),
 peak_mb (the most memory the process and its worker processes held together while detecting,
 archive included), precision and recall against the generator's truth, and the counts behind
-them. See bench/README.md for the runs and how to read them.
+them. With --rebuild it times instead the reprint stage of a rebuild after one edit, one add and
+one delete (each --runs times, one change after another, medians): `detect` as a rebuild ran it
+before (fingerprints from the cache, alignments of unchanged pairs reused) against
+`reprints.update` of the previous detection's index, plus reading and writing that index (the
+file the build keeps), and checks that both give the same relations. See bench/README.md for
+the runs and how to read them.
 """
 
 from __future__ import annotations
@@ -107,6 +113,89 @@ def run(articles: int, seed: int = 1, workers: int | None = None, runs: int = 1)
             "runs_s": times, "load_avg": round(load, 2)}
 
 
+def _changed(arts: list, kind: str, run: int, held: list):
+    """The archive after one change like bench/build.py's: three words of one paragraph edited, a
+    held-out article added back, or one article deleted."""
+    import dataclasses
+    arts = list(arts)
+    n = (run * 7919 + 13) % len(arts)
+    if kind == "edit":
+        paragraphs = list(arts[n].paragraphs)
+        words = paragraphs[0].split()
+        for k in range(3):
+            words[min(len(words) - 1, 5 + 2 * k)] = f"edited{run}x{k}"
+        paragraphs[0] = " ".join(words)
+        arts[n] = dataclasses.replace(arts[n], paragraphs=tuple(paragraphs))
+    elif kind == "add":
+        arts.append(held.pop())
+    else:
+        del arts[n]
+    return sorted(arts, key=lambda a: a.slug)
+
+
+def run_rebuild(articles: int, seed: int = 1, workers: int | None = None, runs: int = 3) -> dict:
+    """The reprint stage of a rebuild after one change, before (detect) and after (update)."""
+    import tempfile
+    from newsarchive import fpcache
+    archive = make_archive(articles, seed)
+    arts = sorted(archive.articles, key=lambda a: a.slug)
+    held = [arts.pop(k) for k in range(runs)]  # articles added back later
+    load = os.getloadavg()[0]
+    prints = reprints.fingerprints(arts, known={}, workers=workers)
+    alignments: dict = {}
+    started = time.perf_counter()
+    _, index = reprints.detect_indexed(arts, sources=archive.sources, prints=prints, alignments=alignments,
+                                       workers=workers)
+    full_s = time.perf_counter() - started
+    code = b"b" * 32
+    result = {"articles": len(arts), "full_s": round(full_s, 2), "postings_mb": round(index.postings.nbytes / 2**20, 1)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / fpcache.INDEX_FILE
+        fpcache.save_index(path, index, code)
+        result["index_file_mb"] = round(path.stat().st_size / 2**20, 1)
+        del index
+        import tracemalloc
+        tracemalloc.start()
+        index = fpcache.load_index(path, code)
+        holding, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["index_ram_mb"], result["index_read_peak_mb"] = round(holding / 2**20, 1), round(peak / 2**20, 1)
+        for kind in ("edit", "add", "delete"):
+            before_s, after_s, read_s, write_s, declined = [], [], [], [], []
+            for run in range(runs):
+                cache = {fp.key: fp for fp in prints}
+                arts = _changed(arts, kind, run, held)
+                prints = reprints.fingerprints(arts, known=cache, workers=workers)
+                started = time.perf_counter()
+                expected = reprints.detect(arts, sources=archive.sources, prints=prints, alignments=dict(alignments),
+                                           workers=workers)
+                before_s.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                index = fpcache.load_index(path, code)
+                read_s.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                updated = reprints.update(index, arts, prints, cache, sources=archive.sources, workers=workers)
+                if isinstance(updated, str):
+                    declined.append(updated)
+                    updated = reprints.detect_indexed(arts, sources=archive.sources, prints=prints,
+                                                      alignments=alignments, workers=workers)
+                after_s.append(time.perf_counter() - started)
+                found, index = updated
+                if found != expected:
+                    raise SystemExit(f"{kind} {run}: the update differs from detection from scratch")
+                started = time.perf_counter()
+                fpcache.save_index(path, index, code)
+                write_s.append(time.perf_counter() - started)
+            for name, values in (("detect", before_s), ("update", after_s), ("index_read", read_s),
+                                 ("index_write", write_s)):
+                result[f"{kind}_{name}_s"] = round(statistics.median(values), 3)
+                result[f"{kind}_{name}_runs"] = [round(v, 3) for v in values]
+            result[f"{kind}_declined"] = declined
+        result["index_file_mb_after"] = round(path.stat().st_size / 2**20, 1)
+    result.update({"relations": len(found), "workers": pool.resolve(workers), "seed": seed, "load_avg": round(load, 2)})
+    return result
+
+
 # --- The Spark engine (newsarchive/spark_reprints.py) -----------------------------------------
 # The archive is written as JSON Lines by a separate process (not timed), the way a corpus at
 # scale is read; this process then only runs the job (its driver, the JVM Spark starts and the
@@ -202,6 +291,8 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g", help="with --engine spark: the JVM's heap")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsarchive-bench"),
                         help="with --engine spark: where the JSON Lines corpus and Spark's files go")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="time the reprint stage of a rebuild after one edit, add and delete, before and after")
     parser.add_argument("--watch", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--write-corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -214,6 +305,9 @@ def main() -> None:
     if args.engine == "spark":
         print(json.dumps(run_spark(args.articles, args.seed, args.master, args.partitions, args.driver_memory,
                                    args.workdir)))
+        return
+    if args.rebuild:
+        print(json.dumps(run_rebuild(args.articles, args.seed, args.workers, args.runs)))
         return
     print(json.dumps(run(args.articles, args.seed, args.workers, args.runs)))
 

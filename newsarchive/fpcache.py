@@ -31,6 +31,13 @@ text. Alignment code may change without a change to the fingerprints' version: t
 for one version of the generator's code only (digests.code_digest). Layout: ALIGNMENTS_MAGIC,
 JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256
 of both.
+
+INDEX_FILE keeps what the last detection leaves for the next to update (reprints.Index: the
+marks' postings as one sorted array, the relations before and after earliest witnesses), for
+one version of the code: INDEX_MAGIC, the code's digest (32 bytes), the index pickled, the
+SHA-256 of all that. Numpy arrays rather than SQLite rows: an update reads a changed text's
+groups from the postings with two binary searches per mark, and a full detection sorts that
+very array anyway, so writing it costs one copy to disk instead of millions of row inserts.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import re
 import tempfile
 from pathlib import Path
@@ -57,6 +65,8 @@ _HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
 FINGERPRINTS_FILE = "reprint-fingerprints.bin"  # in the cache folder (Config.cache_dir)
 ALIGNMENTS_FILE = "reprint-alignments.bin"
 ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
+INDEX_FILE = "reprint-index.bin"
+INDEX_MAGIC = b"newsarchive reprint index, format 1\n"
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -222,3 +232,25 @@ def save_alignments(path: Path, alignments: dict[tuple[str, str], tuple[Match, .
              for (first, second), matches in sorted(alignments.items())]
     body = json.dumps({"code": code.hex(), "pairs": pairs}, separators=(",", ":")).encode()
     _write(path, [ALIGNMENTS_MAGIC, body])
+
+
+def load_index(path: Path, code: bytes) -> reprints.Index | None:
+    """The index stored at `path` by this version of the code; None if missing, damaged or another's."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    start = len(INDEX_MAGIC) + 32
+    if not data.startswith(INDEX_MAGIC) or len(data) < start + 32 or data[len(INDEX_MAGIC):start] != code \
+            or hashlib.sha256(memoryview(data)[:-32]).digest() != data[-32:]:
+        return None
+    try:
+        index = pickle.loads(memoryview(data)[start:-32])
+    except Exception:  # noqa: BLE001 - a file that checks out but does not unpickle is still only a cache
+        return None
+    return index if isinstance(index, reprints.Index) else None
+
+
+def save_index(path: Path, index: reprints.Index, code: bytes) -> None:
+    """Store `index` at `path`, for this version of the code; a cache that cannot be written is skipped."""
+    _write(path, [INDEX_MAGIC, code, pickle.dumps(index, protocol=5)])

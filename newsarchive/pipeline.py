@@ -181,13 +181,24 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):
     prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
     if {fp.key for fp in prints} != set(cached):
         fpcache.save(fingerprints_path, prints)
-    alignments_path = config.cache_dir / fpcache.ALIGNMENTS_FILE
-    alignments = fpcache.load_alignments(alignments_path, code)
-    aligned_before = set(alignments)
-    relations = reprints.detect(archive.articles, config.reprint_min_shared_words, config.reprint_min_share,
-                                sources=archive.sources, prints=prints, alignments=alignments, workers=workers)
-    if set(alignments) != aligned_before:
-        fpcache.save_alignments(alignments_path, alignments, code)
+    # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
+    index_path = config.cache_dir / fpcache.INDEX_FILE
+    thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
+    before = fpcache.load_index(index_path, code)
+    updates = before.updates if before else -1
+    updated = reprints.update(before, archive.articles, prints, cached, *thresholds, sources=archive.sources,
+                              workers=workers)
+    if isinstance(updated, str):  # ...unless it cannot say exactly what detecting all of them would
+        alignments_path = config.cache_dir / fpcache.ALIGNMENTS_FILE
+        alignments = fpcache.load_alignments(alignments_path, code)
+        aligned_before = set(alignments)
+        updated = reprints.detect_indexed(archive.articles, *thresholds, sources=archive.sources, prints=prints,
+                                          alignments=alignments, workers=workers)
+        if set(alignments) != aligned_before:
+            fpcache.save_alignments(alignments_path, alignments, code)
+    relations, index = updated
+    if index is not before or index.updates != updates:
+        fpcache.save_index(index_path, index, code)
     return relations
 
 

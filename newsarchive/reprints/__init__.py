@@ -32,7 +32,10 @@
 7. Passages become character offsets into each article's plain text (`plain_text`).
 
 One module per stage: `fingerprinting`, `candidates`, `alignment`, `direction`, `witnesses`,
-`offsets`; `detect` (here) calls them in order. Fingerprinting, alignment and step 7 run in
+`offsets` (`relate` runs steps 3 to 5 on a list of pairs); `detect` (here) calls them in order.
+`detect_indexed` also returns what an update after a change starts from, and `update`
+(`incremental`, with the postings of `postings`) brings those relations up to date, equal to
+detecting again. Fingerprinting, alignment and step 7 run in
 worker processes (workers.py) when there is enough work. The side-by-side view a comparison
 page shows is not detection: it is newsarchive/comparison.py.
 
@@ -46,27 +49,24 @@ from typing import Mapping
 
 from .. import workers as pool
 from ..model import Article, Reprint, Source
-from .alignment import MIN_PASSAGE_WORDS, Match, align, align_pairs, anchors
-from .candidates import MARK_SHARE, MIN_SHARED_MARKS, candidate_pairs
+from .alignment import MIN_PASSAGE_WORDS, Match, align, anchors
+from .candidates import MARK_SHARE, MIN_SHARED_MARKS, candidate_pairs, search
 from .direction import ASYMMETRY, Credits, orient
 from .fingerprinting import (
     CHUNK, PARALLEL_MIN, SHINGLE, VERSION, WINDOW, Fingerprint, content_key, fingerprint_texts, fingerprints,
     pack_prints, plain_text, unpack_prints,
 )
+from .incremental import Index, earliness, forced_pairs, new_index, settings, update
 from .offsets import reprints_range
+from .relate import relate
 from .witnesses import Relation, earliest_witnesses
 
 __all__ = [
     "ASYMMETRY", "MARK_SHARE", "MIN_PASSAGE_WORDS", "MIN_SHARED_MARKS", "SHINGLE", "VERSION", "WINDOW",
-    "Credits", "Fingerprint", "Match", "align", "anchors", "candidate_pairs", "content_key", "detect",
-    "earliness", "fingerprint_texts", "fingerprints", "pack_prints", "plain_text", "unpack_prints",
+    "Credits", "Fingerprint", "Index", "Match", "Relation", "align", "anchors", "candidate_pairs", "content_key",
+    "detect", "detect_indexed", "earliness", "fingerprint_texts", "fingerprints", "orient", "pack_prints",
+    "plain_text", "unpack_prints", "update",
 ]
-
-def earliness(article: Article):
-    """Sort key, oldest first: dated articles by the start and end of their date's range, then
-    undated ones; the slug breaks ties."""
-    bounds = article.date.bounds()
-    return (0, bounds[0], bounds[1], article.slug) if bounds else (1, "", "", article.slug)
 
 
 def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
@@ -77,47 +77,33 @@ def detect(articles: tuple[Article, ...] | list[Article], min_shared_words: int 
 
     `alignments` (see alignment.align_pairs), when given with `prints` made with their keys, spares aligning
     again the pairs of texts an earlier build aligned, and is updated with this build's pairs."""
+    return detect_indexed(articles, min_shared_words, min_share, sources, prints, workers, alignments,
+                          parallel_min, keep_index=False)[0]
+
+
+def detect_indexed(articles: tuple[Article, ...] | list[Article], min_shared_words: int = 40,
+                   min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
+                   prints: list[Fingerprint] | None = None, workers: int | None = None,
+                   alignments: dict | None = None, parallel_min: int = PARALLEL_MIN,
+                   keep_index: bool = True) -> tuple[tuple[Reprint, ...], Index | None]:
+    """detect, and the Index an incremental update of these relations starts from (incremental.py)."""
     if prints is None:
         prints = fingerprints(articles, workers=workers, parallel_min=parallel_min)
     # Number the articles oldest first: candidates and witnesses both rely on this order.
     order = sorted(range(len(articles)), key=lambda n: earliness(articles[n]))
     arts = [articles[n] for n in order]
     prints = [prints[n] for n in order]
-    number = {article.slug: n for n, article in enumerate(arts)}
-
-    found = candidate_pairs(prints)
-    pairs = {(int(x), int(y)) for x, y, _ in found}
-    forced = set()
-    for n, article in enumerate(arts):
-        for slug in article.reprint_of:
-            if slug in number:
-                pair = (min(n, number[slug]), max(n, number[slug]))
-                pairs.add(pair)
-                forced.add(pair)
-    rejected = {(min(n, number[s]), max(n, number[s]))
-                for n, article in enumerate(arts) for s in article.not_reprint_of if s in number}
-    todo = sorted(pairs - rejected)
-    aligned = align_pairs(prints, todo, alignments, workers, parallel_min)
-
+    found = search(prints, keep_postings=keep_index)
+    pairs = {(int(x), int(y)) for x, y, _ in found.found}
+    forced, rejected = forced_pairs(arts, {article.slug: n for n, article in enumerate(arts)})
+    todo = sorted((pairs | forced) - rejected)
     credits = Credits(sources or {})
+    relations = relate(arts, prints, todo, forced, min_shared_words, min_share, credits, alignments, workers,
+                       parallel_min)
     sizes = [len(fp.words) for fp in prints]
-    relations = []
-    for (x, y), pair in zip(todo, aligned):
-        matches = pair.matches if pair else ()
-        words_x = pair.words_x if pair else 0
-        words_y = pair.words_y if pair else 0
-        share_x, share_y = words_x / max(1, sizes[x]), words_y / max(1, sizes[y])
-        is_forced = (x, y) in forced
-        if not is_forced and (min(words_x, words_y) < min_shared_words or max(share_x, share_y) < min_share):
-            continue
-        copy, original, kind, basis = orient(arts[x], arts[y], share_x, share_y, credits)
-        flip = copy is arts[y]
-        spans = tuple((m.b, m.b_end, m.a, m.a_end, m.words_b) if flip else (m.a, m.a_end, m.b, m.b_end, m.words)
-                      for m in matches)
-        relations.append(Relation(
-            copy=y if flip else x, original=x if flip else y, kind=kind, basis=basis,
-            copy_words=words_y if flip else words_x, original_words=words_x if flip else words_y,
-            spans=spans, forced=is_forced or basis == "front matter"))
-    relations = sorted(earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
-    return tuple(pool.run(reprints_range, (relations, arts, prints), len(relations), workers, parallel_min,
-                          largest=CHUNK))
+    kept = sorted(earliest_witnesses(relations, sizes), key=lambda r: (arts[r.copy].slug, arts[r.original].slug))
+    result = tuple(pool.run(reprints_range, (kept, arts, prints), len(kept), workers, parallel_min, largest=CHUNK))
+    if not keep_index:
+        return result, None
+    return result, new_index(arts, prints, found, pairs, todo, relations, kept, result,
+                             settings(min_shared_words, min_share, sources))

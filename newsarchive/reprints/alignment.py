@@ -160,11 +160,11 @@ def _pair(x: int, y: int, matches: tuple[Match, ...]) -> Pair | None:
 
 
 def align_pairs(prints: list[Fingerprint], todo: list[tuple[int, int]], known: dict | None,
-             workers: int | None, parallel_min: int) -> list[Pair | None]:
+             workers: int | None, parallel_min: int, prune: bool = True) -> list[Pair | None]:
     """Each pair of `todo` aligned. With `known`, the matches of earlier alignments by the content
     keys of both texts (the earlier text first), a pair of texts aligned before is not aligned
     again: an alignment depends on the two fingerprints alone, and those on the texts. `known`
-    is then left holding the pairs of `todo`, for the next build."""
+    is then left holding the pairs of `todo` (with `prune`; else it gains them), for the next build."""
     if known is None or not all(fp.key for fp in prints):
         return pool.run(_align_range, (prints, todo), len(todo), workers, parallel_min, largest=CHUNK)
     keys = [(prints[x].key, prints[y].key) for x, y in todo]
@@ -175,7 +175,8 @@ def align_pairs(prints: list[Fingerprint], todo: list[tuple[int, int]], known: d
                     largest=CHUNK)
     matches = {key: known[key] for key in keys if key in known}
     matches.update((keys[n], pair.matches if pair else ()) for n, pair in zip(again, made))
-    known.clear()
+    if prune:
+        known.clear()
     known.update(matches)
     return [_pair(x, y, matches[key]) for (x, y), key in zip(todo, keys)]
 

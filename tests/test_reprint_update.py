@@ -1,0 +1,131 @@
+"""reprints.update: relations brought up to date after adds, edits and deletes are those a detection
+from scratch finds, and a stored index that is damaged or another version's is not used."""
+
+import dataclasses
+import random
+import sys
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import PROJECT, make_article
+from newsarchive import fpcache, reprints
+
+sys.path.insert(0, str(PROJECT / "bench"))
+import synth  # noqa: E402
+
+# A paragraph most articles carry: its marks' groups straddle the size above which only the
+# earliest carriers are paired (candidates.ALL_PAIRS_GROUP) as articles come and go.
+BOILERPLATE = ("This report was compiled by the regional desk from statements by officials, witnesses and "
+               "agencies, and it will be updated as more information about the events becomes available to us.")
+
+
+def cluster(name: str, carriers: int, seed: int) -> list:
+    """Articles that share one passage and nothing else. Each mark counts for less the more
+    articles carry it: for the two seeds used, 11 carriers make every pair weigh enough to be
+    compared and 12 none, so one article added or deleted makes or unmakes the relations of the
+    others."""
+    rng = random.Random(seed)
+    syllables = "ka ro mi ta ve lo sa dri ne bu qo ha zi el an or us ti pe fa go mu li kor".split()
+
+    def sentence(words: int) -> str:
+        return " ".join("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(words)) + "."
+
+    passage = sentence(60)
+    return [make_article(f"{name}-{n:02}", "\n\n".join([sentence(90), passage, sentence(90)]),
+                         date=f"2020-01-{n + 1:02}", publisher=f"outlet{n % 3}") for n in range(carriers)]
+
+
+def base(articles: int = 48, carriers: int = 34):
+    made = synth.make_archive(articles, seed=3)
+    arts = [dataclasses.replace(a, paragraphs=a.paragraphs + (BOILERPLATE,)) if n < carriers else a
+            for n, a in enumerate(made.articles)]
+    return arts + cluster("eleven", 11, 5) + cluster("twelve", 12, 7), made.sources
+
+
+ARTICLES, SOURCES = base()
+OPERATIONS = ("edit", "drop paragraph", "add copy", "copy over", "delete", "redate", "boilerplate", "reprint of",
+              "not reprint of")
+
+
+def apply(arts: list, operation: str, a: int, b: int, step: int) -> list:
+    arts = list(arts)
+    n, m = a % len(arts), b % len(arts)
+    article, other = arts[n], arts[m]
+    if operation == "edit":
+        paragraphs = list(article.paragraphs)
+        words = paragraphs[b % len(paragraphs)].split()
+        words[a % len(words)] = f"changed{step}"
+        paragraphs[b % len(paragraphs)] = " ".join(words)
+        arts[n] = dataclasses.replace(article, paragraphs=tuple(paragraphs))
+    elif operation == "drop paragraph" and len(article.paragraphs) > 1:
+        arts[n] = dataclasses.replace(article, paragraphs=article.paragraphs[1:])
+    elif operation == "add copy":
+        arts.append(dataclasses.replace(other, slug=f"added-{step}", paragraphs=other.paragraphs[b % 3:],
+                                        date=article.date, publisher=article.publisher, reprint_of=(),
+                                        not_reprint_of=()))
+    elif operation == "copy over":
+        arts[n] = dataclasses.replace(article, paragraphs=other.paragraphs)
+    elif operation == "delete" and len(arts) > 2:
+        del arts[n]
+    elif operation == "redate":
+        arts[n] = dataclasses.replace(article, date=other.date)
+    elif operation == "boilerplate":
+        kept = tuple(p for p in article.paragraphs if p != BOILERPLATE)
+        arts[n] = dataclasses.replace(article, paragraphs=kept + (BOILERPLATE,) if kept == article.paragraphs else kept)
+    elif operation == "reprint of" and n != m:
+        arts[n] = dataclasses.replace(article, reprint_of=(other.slug,))
+    elif operation == "not reprint of" and n != m:
+        arts[n] = dataclasses.replace(article, not_reprint_of=(other.slug,))
+    return sorted(arts, key=lambda x: x.slug)
+
+
+def keyed(arts):
+    return reprints.fingerprints(arts, known={})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 10_000), st.integers(0, 10_000)),
+                min_size=1, max_size=6))
+def test_updates_equal_detection_from_scratch(changes):
+    arts = ARTICLES
+    prints = keyed(arts)
+    found, index = reprints.detect_indexed(arts, sources=SOURCES, prints=prints)
+    for step, (operation, a, b) in enumerate(changes):
+        arts = apply(arts, operation, a, b, step)
+        previous = {fp.key: fp for fp in prints}
+        prints = keyed(arts)
+        updated = reprints.update(index, arts, prints, previous, sources=SOURCES)
+        assert not isinstance(updated, str), updated  # one article a step: never declined
+        found, index = updated
+        assert found == reprints.detect(arts, sources=SOURCES), (operation, a, b)
+
+
+def test_an_unchanged_archive_gives_the_same_relations():
+    prints = keyed(ARTICLES)
+    found, index = reprints.detect_indexed(ARTICLES, sources=SOURCES, prints=prints)
+    assert found and reprints.update(index, ARTICLES, prints, {}, sources=SOURCES) == (found, index)
+
+
+def test_a_change_to_many_articles_or_other_settings_is_declined():
+    arts, sources = base(articles=120)
+    prints = keyed(arts)
+    _, index = reprints.detect_indexed(arts, sources=sources, prints=prints)
+    edited = [dataclasses.replace(a, paragraphs=a.paragraphs[1:]) for a in arts]
+    assert reprints.update(index, edited, keyed(edited), {fp.key: fp for fp in prints},
+                           sources=sources) == f"{len(arts)} articles changed"
+    assert reprints.update(index, arts, prints, {}, min_shared_words=41, sources=sources) == \
+        "thresholds or outlets changed"
+
+
+def test_a_stored_index_is_used_only_when_intact_and_of_this_code(tmp_path):
+    prints = keyed(ARTICLES)
+    found, index = reprints.detect_indexed(ARTICLES, sources=SOURCES, prints=prints)
+    path = tmp_path / fpcache.INDEX_FILE
+    fpcache.save_index(path, index, b"c" * 32)
+    assert fpcache.load_index(path, b"c" * 32).result == found
+    assert fpcache.load_index(path, b"d" * 32) is None
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    assert fpcache.load_index(path, b"c" * 32) is None
+    assert fpcache.load_index(tmp_path / "missing.bin", b"c" * 32) is None
