@@ -70,6 +70,7 @@ function fillFilters() {
 let running = false;
 let again = false;
 let shown = [];  // the results of the search on screen, hidden ones left out
+let shownFor = "";  // its words
 async function run() {
   if (running) {
     again = true;
@@ -109,6 +110,7 @@ async function searchOnce() {
     return;
   }
   shown = found;
+  shownFor = query;
   list.replaceChildren();
   await showMore();
 }
@@ -135,7 +137,7 @@ async function showMore() {
     list.appendChild(entry);
   }
   const count = results.length;
-  status.textContent = `${count} article${count === 1 ? "" : "s"} found` +
+  status.textContent = `${count} article${count === 1 ? "" : "s"} found` + (shownFor ? ` for “${shownFor}”` : "") +
     (count > list.children.length ? `, first ${list.children.length} shown.` : ".");
   more.hidden = count <= list.children.length;
 }
