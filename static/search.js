@@ -152,11 +152,16 @@ function remember() {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  clearTimeout(pause);
   remember();
   run();
 });
+// The address follows the words once the reader pauses: Chromium fetches the page's icon
+// again at every change of address, which would be a request a key.
+let pause = null;
 form.elements.q.addEventListener("input", () => {
-  remember();
+  clearTimeout(pause);
+  pause = setTimeout(remember, 1000);
   run();
 });
 form.elements.q.addEventListener("focus", () => load().catch(failed), { once: true });
