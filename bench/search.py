@@ -72,21 +72,19 @@ def _serve(site: Path) -> tuple[subprocess.Popen, str]:
 
 
 class _Network:
-    """Requests and bytes seen by a page (its workers' included), with the time of the last one."""
+    """Requests and bytes seen by a page (its worker's included), with the time of the last response."""
 
-    def __init__(self, page, cdp):
+    def __init__(self, page):
         self.requests: list[tuple[float, str]] = []
         self.bytes = 0
         self.last_response = 0.0
         page.on("request", lambda request: self.requests.append((time.monotonic(), request.url)))
         page.on("requestfinished", self._finished)
-        cdp.on("Network.loadingFinished", self._loaded)
 
     def _finished(self, request) -> None:
         self.last_response = time.monotonic()
-
-    def _loaded(self, event) -> None:
-        self.bytes += int(event.get("encodedDataLength", 0))
+        sizes = request.sizes()  # as sent over the network (compressed bodies stay compressed)
+        self.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
     def wait_quiet(self, page) -> None:
         while True:
@@ -106,7 +104,7 @@ def _one_run(browser, url: str, word: str, latency_ms: int, key_ms: int) -> dict
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency_ms,
                                                   "downloadThroughput": -1, "uploadThroughput": -1})
-    network = _Network(page, cdp)
+    network = _Network(page)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     started = time.monotonic()
