@@ -10,10 +10,11 @@ Network.emulateNetworkConditions: the latency on every request, no bandwidth lim
 - page load: from navigation to the last response before the network is idle (1 s without
   a request), and the requests made meanwhile;
 - a query: the reader clicks the box and types a word one key at a time (`--key-ms` apart),
-  as a person types; the time from the first key to the first result on screen, and the
+  as a person types; the time from the first key to the first result on screen (`first_results_s`), and the
   requests (and bytes) from the first key until the network is idle again with the whole
   word's results shown. A page that shows nothing until Enter (the search page before issue
-  15) gets Enter after the last key, and `needs_enter` says so.
+  15) gets Enter 3 s after the last key, `needs_enter` says so, and `after_enter_s` is the
+  time from Enter to the first result.
 
 The word is the surname of the person named by the most articles (`data/articles.json`),
 unless `--word` is given. Prints one JSON line of medians (each run's figures in `runs`).
@@ -32,6 +33,7 @@ import argparse
 import collections
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -116,8 +118,11 @@ def _one_run(browser, url: str, word: str, latency_ms: int, key_ms: int) -> dict
 
     # The first result's arrival, timed in the page from the first key.
     page.evaluate("""() => {
-        window.__firstKey = null; window.__firstResult = null;
-        document.addEventListener('keydown', () => { window.__firstKey ??= performance.now(); }, true);
+        window.__firstKey = null; window.__firstResult = null; window.__enter = null;
+        document.addEventListener('keydown', (event) => {
+            window.__firstKey ??= performance.now();
+            if (event.key === 'Enter') window.__enter ??= performance.now();
+        }, true);
         new MutationObserver(() => {
             if (window.__firstResult === null && document.querySelector('#search-results li'))
                 window.__firstResult = performance.now();
@@ -134,12 +139,14 @@ def _one_run(browser, url: str, word: str, latency_ms: int, key_ms: int) -> dict
         page.keyboard.press("Enter")
         page.wait_for_function("window.__firstResult !== null", timeout=60000)
     first_s = page.evaluate("(window.__firstResult - window.__firstKey) / 1000")
+    after_enter_s = page.evaluate("window.__enter === null ? null : (window.__firstResult - window.__enter) / 1000")
     network.wait_quiet(page)
     status = page.locator("#search-status").inner_text()
     query_urls = network.since(query_start)
     context.close()
     return {"load_s": round(load_s, 3), "load_requests": load_requests, "load_kb": round(load_bytes / 1024),
-            "first_results_s": round(first_s, 3), "query_requests": len(query_urls),
+            "first_results_s": round(first_s, 3),
+            "after_enter_s": after_enter_s and round(after_enter_s, 3), "query_requests": len(query_urls),
             "query_kb": round((network.bytes - bytes_before) / 1024), "needs_enter": needs_enter,
             "status": status, "errors": errors}
 
@@ -162,6 +169,8 @@ def measure(site: Path, word: str | None, runs: int, latency_ms: int, key_ms: in
         server.wait()
     medians = {key: statistics.median(run[key] for run in results)
                for key in ("load_s", "load_requests", "load_kb", "first_results_s", "query_requests", "query_kb")}
+    if all(run["after_enter_s"] is not None for run in results):
+        medians["after_enter_s"] = statistics.median(run["after_enter_s"] for run in results)
     return {"site": str(site), "articles": len(list((site / "articles").iterdir())), "word": word,
             "latency_ms": latency_ms, "key_ms": key_ms, **medians,
             "needs_enter": any(run["needs_enter"] for run in results), "status": results[-1]["status"],
@@ -181,6 +190,7 @@ def rebuild_costs(archive: Path) -> dict:
     """Whole rebuild and search stage, in seconds, after an edit, an add and a delete."""
     from newsarchive import pipeline, search
     from newsarchive.config import load_config
+    from newsarchive.model import BuildError
 
     timed = []
     index = search.index
@@ -202,12 +212,16 @@ def rebuild_costs(archive: Path) -> dict:
     def edit():
         edited.write_text(original + "\nA paragraph added by the benchmark, about Zanzibar.\n", encoding="utf-8")
 
-    def add():
-        text = model.read_text(encoding="utf-8")
-        added.write_text(text.replace("\n# ", "\n# Added ", 1) + "\nAdded by the benchmark.\n", encoding="utf-8")
+    capture = archive / "articles" / "captures" / "article-bench-added.txt"
+
+    def add():  # a copy of another article (its text, under an address and a capture of its own)
+        text = model.read_text(encoding="utf-8").replace(f"/{model.stem}\n", "/article-bench-added\n", 1)
+        added.write_text(text.replace(f"captures/{model.stem}.txt", "captures/article-bench-added.txt"), encoding="utf-8")
+        shutil.copyfile(archive / "articles" / "captures" / f"{model.stem}.txt", capture)
 
     def delete():
         added.unlink()
+        capture.unlink()
         edited.write_text(original, encoding="utf-8")
 
     result = {"archive": str(archive), "articles": len(articles)}
@@ -215,7 +229,13 @@ def rebuild_costs(archive: Path) -> dict:
         for name, change in (("edit", edit), ("add", add), ("delete", delete)):
             change()
             start = time.perf_counter()
-            report = pipeline.build(config)
+            try:
+                report = pipeline.build(config)
+            except BuildError as error:
+                added.unlink(missing_ok=True)
+                capture.unlink(missing_ok=True)
+                edited.write_text(original, encoding="utf-8")
+                sys.exit(f"{name}: the archive does not build: {[str(p) for p in error.diagnostics]}")
             result[f"{name}_s"] = round(time.perf_counter() - start, 3)
             result[f"{name}_search_s"] = round(timed[-1], 3)
             result[f"{name}_indexes_redone"] = f"{report.search_redone} of {report.search_parts}"

@@ -102,7 +102,8 @@ async function searchOnce() {
   try {
     const { pagefind, hidden } = await load();
     const search = await pagefind.search(query || null, { filters });
-    if (again) return;  // the reader typed on: this search is already out of date
+    // The reader typed on: this search is out of date, and shown only while nothing is.
+    if (again && list.children.length) return;
     const seen = new Set();
     found = search.results.filter((result) => !hidden.has(result.id) && !seen.has(result.id) && seen.add(result.id));
   } catch (error) {
