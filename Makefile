@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'  # spark: the Spark job's tests (need Java too)
 	touch $@
 
 site: $(VENV)/.installed
@@ -24,11 +24,11 @@ site: $(VENV)/.installed
 
 # Browser tests use Debian's Chromium. As root (CI, a fresh container) it is installed here;
 # elsewhere the browser tests skip with a message saying how to install it.
-# The HTML checker needs Java, installed the same way.
+# The HTML checker and the Spark job's tests (local mode) need Java 17, installed the same way.
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

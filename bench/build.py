@@ -17,6 +17,9 @@ line, `python build.py --config config.yaml` in the archive folder, as a separat
                 rebuilt, untimed, after each run
     edit_one_s  a rebuild after changing three words of one paragraph of one article (a
                 different article each run; quoted sentences are left alone)
+    delete_one_s  a rebuild after deleting one article (its file and capture; one no other
+                article names, a different one each run); it is put back and the site rebuilt,
+                untimed, after each run
     peak_mb     the largest peak resident memory (MiB) of a full build: the build process or
                 any one of its worker processes, whichever peaked highest (ru_maxrss from
                 wait4 of that build alone; not a sum over processes)
@@ -25,6 +28,9 @@ line, `python build.py --config config.yaml` in the archive folder, as a separat
                 converted by bench/hugo_site.py and built by `hugo --quiet --destination
                 public` with public/ and resources/ removed first; our full builds and
                 Hugo's alternate (ours, Hugo, ours, Hugo, ...). vs_hugo_ratio = full_s / hugo_s.
+    hugo_pagefind_s, vs_hugo_pagefind_ratio   with --vs-hugo: the same Hugo build followed by
+                `pagefind --site public` (the binary of the pagefind package), timed as one
+                command, in the same alternation; vs_hugo_pagefind_ratio = full_s / hugo_pagefind_s.
 
 Any failing build stops the benchmark with its output on stderr and exit status 1.
 """
@@ -131,9 +137,19 @@ def _expect(archive: Path, slug: str, text: str) -> None:
         raise BenchError(f"the rebuild did not publish the change: {page} lacks {text!r}")
 
 
+def _pagefind() -> str:
+    """The Pagefind binary our build uses (the pagefind package's)."""
+    from pagefind.service import get_executable
+
+    return str(get_executable())
+
+
 def measure_full(archive: Path, hugo: Path | None, runs: int) -> dict[str, list[float]]:
-    """Clean full builds, alternating with clean Hugo builds when `hugo` is given."""
-    times: dict[str, list[float]] = {"full_s": [], "peak_mb": [], "hugo_s": [], "hugo_peak_mb": []}
+    """Clean full builds, alternating with clean Hugo builds, and Hugo builds then indexed by
+    Pagefind, when `hugo` is given."""
+    times: dict[str, list[float]] = {"full_s": [], "peak_mb": [], "hugo_s": [], "hugo_peak_mb": [],
+                                     "hugo_pagefind_s": []}
+    pagefind = _pagefind() if hugo is not None else None
     for run in range(runs):
         _clean(archive, "_site", ".cache")
         seconds, peak = _ours(archive, "full build")
@@ -146,6 +162,11 @@ def measure_full(archive: Path, hugo: Path | None, runs: int) -> dict[str, list[
             times["hugo_s"].append(seconds)
             times["hugo_peak_mb"].append(peak)
             _log(f"hugo build {run + 1}/{runs}: {seconds:.2f} s, {peak:.0f} MiB")
+            _clean(hugo, "public", "resources")
+            seconds, _ = _timed(["sh", "-c", 'hugo --quiet --destination public && "$0" --site public', pagefind],
+                                hugo, "hugo build and pagefind")
+            times["hugo_pagefind_s"].append(seconds)
+            _log(f"hugo + pagefind {run + 1}/{runs}: {seconds:.2f} s")
     return times
 
 
@@ -189,6 +210,43 @@ def measure_edit(archive: Path, articles: int, runs: int) -> list[float]:
     return times
 
 
+def _named_by_others(archive: Path) -> set[str]:
+    """Slugs that some other article's front matter names (reprint_of, original): deleting one
+    of those is an error in the archive, not a rebuild."""
+    named = set()
+    for path in (archive / "articles").glob("*.md"):
+        front = path.read_text(encoding="utf-8").split("---\n", 2)[1]
+        named.update(slug for slug in re.findall(r"article-\d{6}", front) if slug != path.stem)
+    return named
+
+
+def measure_delete(archive: Path, articles: int, runs: int) -> list[float]:
+    """Delete a different article each run (file and capture), time the rebuild, then put it
+    back and rebuild untimed."""
+    named, times = _named_by_others(archive), []
+    aside = archive.parent / (archive.name + "-deleted")
+    aside.mkdir(exist_ok=True)
+    number = articles // 3
+    for run in range(runs):
+        while f"article-{number % articles:06d}" in named:
+            number += 1
+        slug = f"article-{number % articles:06d}"
+        number += 6151
+        md = archive / "articles" / f"{slug}.md"
+        capture = re.search(r"^capture: *(\S+)$", md.read_text(encoding="utf-8"), re.MULTILINE)
+        files = [md] + ([archive / "articles" / capture.group(1)] if capture else [])
+        moved = [Path(shutil.move(path, aside / path.name)) for path in files]
+        seconds, _ = _ours(archive, f"rebuild after deleting {slug}")
+        if (archive / "_site" / "articles" / slug / "index.html").exists():
+            raise BenchError(f"the rebuild after deleting {slug} still publishes its page")
+        times.append(seconds)
+        _log(f"delete-one rebuild {run + 1}/{runs} ({slug}): {seconds:.2f} s")
+        for path, place in zip(moved, files):
+            shutil.move(path, place)
+        _ours(archive, f"rebuild after putting {slug} back")
+    return times
+
+
 def count_pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("*.html"))
 
@@ -207,12 +265,15 @@ def benchmark(args, root: Path) -> dict:
     result["noop_s"] = statistics.median(measure_noop(archive, args.runs))
     result["add_one_s"] = statistics.median(measure_add(archive, held, args.runs))
     result["edit_one_s"] = statistics.median(measure_edit(archive, args.articles, args.runs))
+    result["delete_one_s"] = statistics.median(measure_delete(archive, args.articles, args.runs))
     result["peak_mb"] = max(full["peak_mb"])
     if hugo is not None:
         result["hugo_s"] = statistics.median(full["hugo_s"])
         result["vs_hugo_ratio"] = result["full_s"] / result["hugo_s"]
         result["hugo_pages"] = count_pages(hugo / "public")
         result["hugo_peak_mb"] = max(full["hugo_peak_mb"])
+        result["hugo_pagefind_s"] = statistics.median(full["hugo_pagefind_s"])
+        result["vs_hugo_pagefind_ratio"] = result["full_s"] / result["hugo_pagefind_s"]
     result["runs"] = args.runs
     result["load_avg"] = load
     return {key: round(value, 3) if isinstance(value, float) else value for key, value in result.items()}

@@ -6,12 +6,19 @@ we wrote; an article is parsed again only when a file it is parsed from changed.
 
 Pickling costs per object far more than per byte. The state holds tens of thousands of
 outputs reading hundreds of thousands of values, and ten thousand parsed articles; on disk
-they are kept in columns of a few large objects (`_Stored`), put back together when read.
+the outputs and what they read are kept in columns of a few large objects (`_Stored`), put
+back together when read. The parsed articles, the largest part, are rows of a small SQLite
+database beside it (`_ParsedRows`), each with the digest of its bytes: a build rewrites only
+the rows of the articles it parsed again, not all of them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import pickle
+import sqlite3
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +134,9 @@ class BuildState:
     reads: ReadTable
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written
+    # parsed entries found whole in the state's rows when it was read (file -> key): the next
+    # write keeps those rows as they are while the entry's key is the same
+    stored: dict[str, bytes] = field(default_factory=dict)
 
 
 # --- in the file --------------------------------------------------------------------------------
@@ -136,7 +146,6 @@ class _Stored:
     code: bytes
     time: int
     inputs: dict
-    parsed: dict  # path -> _packed_parse
     output_paths: list[str]
     output_recipes: list[str]
     output_reads: list[bytes]
@@ -146,6 +155,7 @@ class _Stored:
     read_digests: bytes  # DIGEST_SIZE each
     search: SearchIndexState | None
     output_stats: dict = field(default_factory=dict)
+    parsed_rows: bytes = b""  # the token of the parsed rows written with this state (_ParsedRows)
 
 
 def write(path: Path, state: BuildState) -> None:
@@ -153,30 +163,121 @@ def write(path: Path, state: BuildState) -> None:
     digests = b"".join(state.reads.digests)
     if len(digests) != DIGEST_SIZE * len(state.reads.keys):
         raise ValueError("a read value's digest has the wrong size")
+    # The rows first, then the file naming their token: a build stopped in between leaves a
+    # file whose token is not the rows', and the next build starts afresh.
+    token = _ParsedRows(path).write(state.code, state.parsed, state.stored)
     outputs = state.outputs.values()
     statefile.save(path, _Stored(
         code=state.code, time=state.time, inputs=state.inputs,
-        parsed={key: _packed_parse(entry) for key, entry in state.parsed.items()},
         output_paths=list(state.outputs), output_recipes=[made.recipe for made in outputs],
         output_reads=[made.reads for made in outputs], output_digests=b"".join(made.digest for made in outputs),
         output_searchable=bytes(made.searchable for made in outputs),
         read_keys=state.reads.keys, read_digests=digests,
-        search=state.search, output_stats=state.output_stats))
+        search=state.search, output_stats=state.output_stats, parsed_rows=token))
 
 
 def read(path: Path, code: bytes) -> BuildState | None:
     """The state left by the previous build, or None when there is none to trust."""
     stored = statefile.load(path, _Stored, code)
-    if stored is None:
+    rows = _ParsedRows(path)
+    parsed = rows.read(code, stored.parsed_rows) if stored is not None else None
+    if stored is None or parsed is None:
+        rows.remove()  # nothing in them is trusted: the next write makes them all again
         return None
     digests = stored.output_digests
     outputs = {path: MadeOutput(recipe, reads, digests[DIGEST_SIZE * n:DIGEST_SIZE * (n + 1)], bool(searchable))
                for n, (path, recipe, reads, searchable) in enumerate(
                    zip(stored.output_paths, stored.output_recipes, stored.output_reads, stored.output_searchable))}
-    return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs,
-                      parsed={key: _unpacked_parse(entry) for key, entry in stored.parsed.items()},
+    return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
                       outputs=outputs, reads=ReadTable(stored.read_keys, stored.read_digests),
-                      search=stored.search, output_stats=stored.output_stats)
+                      search=stored.search, output_stats=stored.output_stats,
+                      stored={key: _key_of(entry) for key, entry in parsed.items()})
+
+
+def _row(location: str, key: bytes, entry: Parsed) -> tuple:
+    packed = pickle.dumps(_packed_parse(entry), protocol=pickle.HIGHEST_PROTOCOL)
+    return (location, key, blake(packed), packed)
+
+
+def _key_of(entry: Parsed) -> bytes:
+    """What decides a parse: equal keys, equal parses (load.reuse)."""
+    return entry.digest if isinstance(entry, ParsedRegistry) else entry.key
+
+
+class _ParsedRows:
+    """The parsed entries of the state, one row each (file, key, digest of the row's bytes,
+    the packed parse pickled), in an SQLite database beside the state file. A row is trusted
+    only when its bytes have their digest, and the database only when its code and token are
+    the ones the state file names."""
+
+    def __init__(self, state_path: Path):
+        self.path = state_path.with_name(state_path.name + ".parsed.sqlite")
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=DELETE")
+        return connection
+
+    def remove(self) -> None:
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError, sqlite3.Error):
+                os.unlink(str(self.path) + suffix)
+
+    def read(self, code: bytes, token: bytes) -> dict[str, Parsed] | None:
+        if not token or not self.path.is_file():
+            return None
+        try:
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                meta = dict(connection.execute("SELECT name, value FROM meta"))
+                if meta.get("code") != code or meta.get("token") != token:
+                    return None
+                parsed = {}
+                for location, check, packed in connection.execute("SELECT path, checksum, packed FROM parsed"):
+                    if blake(packed) != check:
+                        return None
+                    parsed[location] = _unpacked_parse(pickle.loads(packed))
+                return parsed
+            finally:
+                connection.close()
+        except Exception:  # damaged, foreign or half written: never trusted, never a crash
+            return None
+
+    def write(self, code: bytes, parsed: dict[str, Parsed], stored: dict[str, bytes]) -> bytes:
+        """Bring the rows to `parsed`, rewriting only those whose key differs from `stored`
+        (the rows as read and checked); returns the new token."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = self._open()
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            self.remove()
+            connection, stored = self._open(), {}
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+            connection.execute("CREATE TABLE IF NOT EXISTS parsed "
+                               "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
+            if dict(connection.execute("SELECT name, value FROM meta")).get("code") != code:
+                stored = {}
+            if not stored:
+                connection.execute("DELETE FROM parsed")
+            gone = [(location,) for location in stored if location not in parsed]
+            connection.executemany("DELETE FROM parsed WHERE path = ?", gone)
+            # Rows are made as SQLite takes them: a full build never holds all of them at once.
+            connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", (
+                _row(location, key, entry) for location, entry in parsed.items()
+                if stored.get(location) != (key := _key_of(entry))))
+            token = os.urandom(16)
+            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("code", code), ("token", token)])
+            connection.execute("COMMIT")
+            return token
+        except BaseException:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
 
 
 # A parsed article is kept as plain tuples: the path as text; the date, origin and claims as

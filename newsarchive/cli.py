@@ -85,6 +85,20 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                          help="with --corpus (benchmark layout): score the text captures (text/, default) or the "
                               "saved pages (html/*.html.gz, read as 'add PAGE.html' reads them)")
     measure.add_argument("--json", metavar="FILE", help="with --corpus: also write every figure to FILE as JSON")
+    spark = commands.add_parser("reprints", parents=[common],
+                                help="compute the reprint relations with an Apache Spark job, for the next build "
+                                     "to use (pip install -e '.[spark]')")
+    spark.add_argument("--engine", choices=("spark",), required=True, help="where to compute them: spark")
+    spark.add_argument("--master", default="local[*]", help="Spark master URL (default local[*]: this machine)")
+    spark.add_argument("--input", metavar="FILE", help="read the articles from Parquet or JSON Lines (one article "
+                       "a row: slug, date, publisher, text) instead of the archive folder; needs --out")
+    spark.add_argument("--sources", metavar="FILE", help="with --input: the outlets (a sources.yaml) that text "
+                       "credits name (default: the archive's, when there is a config file)")
+    spark.add_argument("--out", metavar="DIR", help="also write reprints.json, relations.parquet and the index "
+                       "(for --previous) into DIR")
+    spark.add_argument("--previous", metavar="DIR", help="an earlier run's --out folder: align only pairs with a "
+                       "new or changed text")
+    spark.add_argument("--partitions", type=int, default=8, help="Spark partitions of each stage (default 8)")
     return parser
 
 
@@ -248,7 +262,13 @@ def _serve(args) -> int:
                      force=_option(args, "force"), workers=_option(args, "workers"))
 
 
-_COMMANDS = {"init": _init, "add": _add, "quality": _quality, "serve": _serve, "build": _build, None: _build}
+def _reprints(args) -> int:
+    from . import spark_reprints  # needs pyspark only when it runs; it says how to install it
+    return spark_reprints.command(args)
+
+
+_COMMANDS = {"init": _init, "add": _add, "quality": _quality, "serve": _serve, "reprints": _reprints,
+             "build": _build, None: _build}
 
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:

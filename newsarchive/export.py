@@ -66,6 +66,11 @@ def article_detail(a: Article, site: SiteView) -> dict:
 
 
 def reprints_data(site: SiteView) -> list[dict]:
+    return reprint_records(site.reprints)
+
+
+def reprint_records(reprints) -> list[dict]:
+    """data/reprints.json's records of these relations (also what the Spark job writes)."""
     return [
         {
             "copy": r.copy,
@@ -80,7 +85,7 @@ def reprints_data(site: SiteView) -> list[dict]:
                 for p in r.passages
             ],
         }
-        for r in site.reprints
+        for r in reprints
     ]
 
 
@@ -89,7 +94,12 @@ def articles_json(site: SiteView) -> bytes:
 
 
 def reprints_json(site: SiteView) -> bytes:
-    return _json(reprints_data(site))
+    return reprints_file(site.reprints)
+
+
+def reprints_file(reprints) -> bytes:
+    """The bytes of data/reprints.json for these relations."""
+    return _json(reprint_records(reprints))
 
 
 def article_json(article: Article, site: SiteView) -> bytes:

@@ -106,7 +106,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 2. Find which articles copy which, from their texts (fingerprints and the passages shared
     #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
-    relations = _detect_reprints(config, archive, code, workers)
+    relations = _stored_reprints(config, archive, code, notes)  # made by `build.py reprints --engine spark`
+    if relations is None:
+        relations = _detect_reprints(config, archive, code, workers)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
@@ -126,8 +128,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         reads = before.reads if kept else buildstate.ReadTable()
         records, made = render(site, kept, reads, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               1, workers=workers, progress=made_some,  # (search_shards, unread now)
-                               **({"parallel_min": parallel_min} if parallel_min is not None else {}))
+                               1,  # search_shards: the search page no longer reads it (search.py)
+                               workers=workers, progress=made_some, parallel_min=parallel_min)
         report("search")
         searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage)
         written = {path for path, record in records.items()
@@ -142,6 +144,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     output_stats = {path: stats[path] if path not in written and path in stats
                     else _stat(config.output / path) for path in records}
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
+                                  stored=before.stored if before else {},
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats)
     buildstate.write(state_path, state)
     removed = len(set(before.outputs if before else ()) - set(records))
@@ -150,6 +153,21 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                          reprints=len(relations), search_parts=searched.indexes, search_redone=searched.redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
+
+
+def _stored_reprints(config: Config, archive, code: bytes, notes: list):
+    """The relations the Spark job stored (reprint_store.py) when made from these very articles,
+    settings and code; else None, with a note when a store is there but stale."""
+    from . import reprint_store
+    path = reprint_store.store_path(config.cache_dir)
+    if not path.exists():
+        return None
+    made_from = reprint_store.digest(archive.articles, archive.sources, config.reprint_min_shared_words,
+                                     config.reprint_min_share, code)
+    relations, why_not = reprint_store.load(path, made_from)
+    if why_not:
+        notes.append(why_not)
+    return relations
 
 
 def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):

@@ -250,7 +250,7 @@ PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost mor
 
 def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digester, stage,
            templates_digest: bytes, search_shards: int, workers: int | None = None,
-           progress=None, parallel_min: int = PARALLEL_MIN) -> tuple[dict[str, MadeOutput], int]:
+           progress=None, parallel_min: int | None = None) -> tuple[dict[str, MadeOutput], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
     `reads` holds the digest of every value the previous outputs read; it is brought up to
@@ -277,7 +277,7 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digest
         else:
             todo.append(spec)
     job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
-    for done, digests in _make_all(job, workers, progress, parallel_min):
+    for done, digests in _make_all(job, workers, progress, PARALLEL_MIN if parallel_min is None else parallel_min):
         for path, made in done:
             records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)
     return records, len(todo)

@@ -70,3 +70,15 @@ def test_a_speaker_inside_a_subordinate_clause_does_not_claim_the_sentence():
     """Officials said only what follows "said"; the sentence's first clause is the reporter's."""
     assert speakers("The death toll stood at 163 on Friday, but there was some relief as officials said they "
                     "expected the final tally to be lower.") == []
+
+
+def statements(*paragraphs):
+    result = ex.extract(ex.Page("\n".join((PROSE,) + paragraphs), "https://news.example/2023/08/27/slogans"), EMPTY)
+    return [claim.statement for claim in result["claims"].value]
+
+
+def test_the_statement_is_what_was_said_not_who_said_it():
+    assert statements("The city's mayor, Bob Parker, said as many as 300 people might be missing by the evening.",
+                      "The streets, he said, were \"littered with dead bodies\" after the quake.") == \
+        ["As many as 300 people might be missing by the evening.",
+         "The streets were \"littered with dead bodies\" after the quake."]

@@ -215,6 +215,54 @@ def test_damaged_state_is_detected_and_rebuilt(project, built, tmp_path, damage)
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+@pytest.mark.parametrize("damage", ["row bytes", "row removed", "foreign", "gone"])
+def test_damaged_parsed_rows_are_detected_and_rebuilt(project, built, tmp_path, damage):
+    import sqlite3
+
+    rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
+    if damage in ("foreign", "gone"):
+        rows.write_bytes(b"not a database") if damage == "foreign" else rows.unlink()
+    else:
+        with sqlite3.connect(rows) as connection:
+            if damage == "row bytes":  # one byte of one parsed article, its checksum left as it was
+                path, packed = connection.execute("SELECT path, packed FROM parsed LIMIT 1").fetchone()
+                connection.execute("UPDATE parsed SET packed = ? WHERE path = ?",
+                                   (packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:], path))
+            else:
+                connection.execute("DELETE FROM parsed WHERE rowid IN (SELECT rowid FROM parsed LIMIT 1)")
+        connection.close()
+    (built / "index.html").write_text("tampered", encoding="utf-8")  # past the quick check
+    result = run_build(project)
+    assert result.code == 0, result.err
+    # A missing row is no damage: that article is parsed again.
+    assert ("building everything" in result.err) == (damage != "row removed")
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+    again = run_build(project)
+    assert again.code == 0 and "building everything" not in again.err
+
+
+def test_a_rebuild_rewrites_only_the_parsed_rows_that_changed(project, built):
+    import sqlite3
+
+    rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
+
+    def row_ids():
+        with sqlite3.connect(rows) as connection:
+            found = dict(connection.execute("SELECT path, rowid FROM parsed"))
+        connection.close()
+        return found
+
+    before = row_ids()
+    path = project / "articles" / f"{SEED_SLUGS['004']}.md"
+    with open(path, "a", encoding="utf-8") as article:
+        article.write("\nOne more paragraph.\n")
+    assert run_build(project).code == 0
+    after = row_ids()
+    assert after.keys() == before.keys()
+    # INSERT OR REPLACE gives a replaced row a new rowid: only the edited article's changed.
+    assert {key for key in after if after[key] != before[key]} == {str(path)}
+
+
 def test_output_edited_behind_our_back_is_restored(project, built, tmp_path):
     (built / "index.html").write_text("tampered", encoding="utf-8")
     (built / "actors" / "khalifa-haftar" / "index.html").unlink()

@@ -262,11 +262,11 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
             if verb in ("according to",):
                 continue
             segments = [s for s in left.split(",")]
-            speaker = None
+            speaker, subordinate = None, False
             for back in range(1, min(4, len(segments)) + 1):
                 candidate = segments[-back]
                 if back == 1 and _INNER_CLAUSE.search(candidate):
-                    segments = []  # "... relief as officials said ...": they said only the clause after it
+                    subordinate = True  # "... relief as officials said ...": they said only the clause after it
                     break
                 cleaned = _TRAILING.sub("", LEADING.sub("", candidate.strip())).strip()
                 if not cleaned or re.match(r"(?:who|which|whose|whom)\b", cleaned):
@@ -280,7 +280,7 @@ def _attributions(sentence: str, masked: str, context: _ClaimContext) -> list[tu
                     if named and len(word_list(segments[-back - 1])) <= 5:
                         speaker = _Speaker(named[-1][2], "")
                 break
-            if speaker is None and len(segments) > 1:
+            if speaker is None and not subordinate and len(segments) > 1:
                 speaker = context.resolve(",".join(segments[-2:]))
         if speaker:
             found.append((speaker, verb, "verb", match.start()))
@@ -308,10 +308,13 @@ def _statement(sentence: str) -> str:
         if that:
             text = that.group(1)
         elif plain and not re.match(r"(?:in|at|on|to|during|after|before|by)\b", plain.group(1)) and re.search(
-                r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|should|must|may)\b",
+                r"\b(?:had|has|have|was|were|is|are|would|will|could|can|did|does|should|must|may|might)\b",
                 " ".join(plain.group(1).split()[:6])):
             text = plain.group(1)  # "..., said the army had asked only for spare parts"
         else:
+            # "The streets, he said, were littered": the attribution set in the middle goes, the words stay.
+            text = re.sub(r",\s*(?:he|she|they|[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3})\s+(?:"
+                          + SPEECH + r"),\s+", " ", text)
             text = re.sub(r"^(?i:according to)\s+[^,]+,\s*", "", text)
             text = re.sub(r",\s*(?:[^,]{0,80}\s)?(?:" + SPEECH + r"|reported|(?i:according to))\b[^,]*(?:,.*)?$", "",
                           text)
