@@ -120,6 +120,8 @@ class SearchIndexState:
 
     base: dict[str, tuple[bytes, str]]  # page path -> (its digest when indexed, its result id there)
     recent: dict[str, bytes]  # page path -> digest, the pages of the small index
+    parts: int = 1  # Pagefind indexes the large one is made of
+    lexicon: tuple[str, ...] = ()  # the lexicon record's result id in each part (none: no lexicon)
 
 
 @dataclass

@@ -17,10 +17,13 @@ import base64
 import errno
 import gzip
 import hashlib
+import html
 import json
 import queue
+import re
 import subprocess
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cbor2
@@ -33,13 +36,16 @@ from .model import OutputFile
 BUNDLE = "pagefind"  # folder of the search bundle in the output
 
 
-def index_pages(pages: list[OutputFile], service: Service | None = None) -> list[OutputFile]:
+def index_pages(pages: Iterable[OutputFile], service: Service | None = None,
+                lexicon: str | None = None) -> list[OutputFile]:
     """Pagefind's files for the given HTML pages (only those marked data-pagefind-body count),
     made by `service` when given (a Pagefind process kept for several indexes), else by a
-    Pagefind process of its own."""
+    Pagefind process of its own; with a record of the `lexicon` words when given (LEXICON_URL)."""
     with Indexer(service) as indexer:
         for page in pages:
             indexer.add(page)
+        if lexicon is not None:
+            indexer.add_words(LEXICON_URL, lexicon)
         return indexer.finish()
 
 
@@ -74,6 +80,12 @@ class Indexer:
             self._sent.append(self._service.send(
                 {"type": "AddFile", "index_id": self._index_id, "url": "/" + page.path,
                  "file_contents": page.content.decode("utf-8"), "file_path": None}))
+
+    def add_words(self, url: str, words: str) -> None:
+        """Send a record of these words, with no title, filters or metadata."""
+        self._sent.append(self._service.send(
+            {"type": "AddRecord", "index_id": self._index_id, "url": url, "content": words,
+             "language": "en", "meta": {}, "filters": {}, "sort": {}}))
 
     def finish(self) -> list[OutputFile]:
         """The search bundle's files, byte-identical for the same pages in the same order."""
@@ -277,13 +289,23 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
 # bytes. Archives of up to WHOLE_MAX pages are indexed whole at every change (under a
 # second), so that they always equal a clean build byte for byte.
 #
-# The large index is one Pagefind index, and Pagefind needs about 300 KB a page while it
-# indexes: 2.9 GB at 10,000 articles. At 100,000 it has to become a few parts made one at a
-# time (two more requests each for the search page); not done yet (bench/README.md).
+# The large index is made of parts of at most PART_MAX pages (pagefind/, pagefind-1/, ...; the
+# parts after the first hold only their data, as the small index does), each made by a Pagefind
+# process of its own, one after another: Pagefind needs about 270 KB a page while it makes an
+# index (2.9 GB for 10,000 pages), and a process gives its memory back when it ends.
+#
+# Every index of an archive past WHOLE_MAX pages holds one more record, the lexicon: every
+# word of the large index's pages (LEXICON_URL; the search page never shows it). Pagefind
+# answers a word that no word of an index begins with by the longest word of that index the
+# word begins with ("Luluchi" finds the pages with "Lulu"): alone, an index only does so
+# for a word in none of its pages; searched together, an index without the word did so
+# while another had it (64 shards answered "Luluchi" with 1,021 pages, 39 of them right).
 
 RECENT = "pagefind-recent"  # folder of the small index
 RECENT_LIST = f"{RECENT}/recent.json"  # what the search page leaves out of the large index
 RECENT_MAX = 200  # pages changed or deleted since the large index was made, before it is made again
+PART_MAX = 5000  # pages of a part of the large index (about 1.4 GB of Pagefind's memory)
+LEXICON_URL = "/pagefind-words"  # the lexicon record's address (never a page's)
 WHOLE_MAX = 250  # archives of up to this many searchable pages have no small index
 
 # What the small index needs of its bundle: mergeIndex reads an index's entry, metadata,
@@ -310,22 +332,58 @@ def result_ids(files: list[OutputFile]) -> dict[str, str]:
     return ids
 
 
-def index_recent(pages: list[OutputFile], service: Service | None = None) -> list[OutputFile]:
+def index_recent(pages: list[OutputFile], service: Service | None = None,
+                 lexicon: str | None = None) -> list[OutputFile]:
     """The small index of these pages, in its own folder, with only its index data."""
-    return [OutputFile(f"{RECENT}/{item.path[len(BUNDLE) + 1:]}", item.content)
-            for item in index_pages(pages, service)
+    return _data_only(index_pages(pages, service, lexicon), RECENT)
+
+
+def _data_only(files: list[OutputFile], folder: str) -> list[OutputFile]:
+    """An index's data files moved to `folder`: it runs with the first part's code."""
+    return [OutputFile(f"{folder}/{item.path[len(BUNDLE) + 1:]}", item.content) for item in files
             if item.path.endswith(_INDEX_DATA) or item.path.endswith("/pagefind-entry.json")]
 
 
-def recent_list(small_index: bool, hidden: list[str], uncounted: list[dict]) -> bytes:
-    """recent.json: whether there is a small index, the large index's results to leave out,
-    and the filter values to take off the lists' counts (those of the large index's stale pages)."""
+def part_folder(number: int) -> str:
+    return BUNDLE if number == 0 else f"{BUNDLE}-{number}"
+
+
+def split_parts(paths: list[str]) -> list[list[str]]:
+    """The pages of each part of the large index: as few parts as PART_MAX allows, of even sizes, in order."""
+    count = max(1, -(-len(paths) // PART_MAX))
+    bounds = [len(paths) * number // count for number in range(count + 1)]
+    return [paths[bounds[number]:bounds[number + 1]] for number in range(count)]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_EDGES = "\"'“”‘’()[]{}<>.,;:!?«»…*"
+
+
+def lexicon_of(pages: Iterable[bytes]) -> str:
+    """Every word of the pages' marked bodies (more than Pagefind reads: words it leaves out
+    only make an index answer a word with nothing instead of a shorter word), one space apart."""
+    words: set[str] = set()
+    for content in pages:
+        text = content.decode("utf-8")
+        body = text.find("data-pagefind-body")
+        words.update(word.strip(_EDGES).lower() for word in html.unescape(_TAG.sub(" ", text[max(body, 0):])).split())
+    words.discard("")
+    return " ".join(sorted(words))
+
+
+def recent_list(parts: int, lexicon: list[str], small_index: bool, hidden: list[str], uncounted: list[dict],
+                twice: list[str] = ()) -> bytes:
+    """recent.json: the large index's parts, the lexicon's result ids, whether there is a small
+    index, the large index's results to leave out, those found in both indexes (shown once),
+    and the filter values to take off the lists' counts (those of the large index's stale
+    pages). Two pages of two parts may share a result id: both are shown."""
     counts: dict[str, dict[str, int]] = {}
     for filters in uncounted:
         for name, values in filters.items():
             for value in values:
                 counts.setdefault(name, {})[value] = counts.setdefault(name, {}).get(value, 0) + 1
-    return json.dumps({"index": small_index, "hidden": sorted(hidden),
+    return json.dumps({"parts": parts, "lexicon": sorted(set(lexicon)), "index": small_index, "hidden": sorted(hidden),
+                       "twice": sorted(twice),
                        "uncount": {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}},
                       ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -367,12 +425,17 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
         if not stale and not recent and not state.recent:  # nothing changed
             for recipe in (_RECIPE_BASE, _RECIPE_LIST):
                 keep(recipe)
-            return SearchReport(state, 1, 0)
-        if len(pages) > WHOLE_MAX and len(set(stale) | set(recent)) <= RECENT_MAX:
+            return SearchReport(state, state.parts, 0)
+        if len(pages) > WHOLE_MAX and len(set(stale) | set(recent)) <= RECENT_MAX and state.lexicon:
             redo = recent != state.recent
-            files = (index_recent([OutputFile(path, stage.read(path)) for path in recent]) if recent else []) \
-                if redo else [OutputFile(path, stage.read(path)) for path in on_disk.get(_RECIPE_RECENT, ())]
-            listing = _recent_listing(base, stale, files, stage)
+            if not redo:
+                files = [OutputFile(path, stage.read(path)) for path in on_disk.get(_RECIPE_RECENT, ())]
+            elif recent:
+                lexicon = _fragment(stage.read(f"{BUNDLE}/fragment/{state.lexicon[0]}.pf_fragment"))["content"]
+                files = index_recent([OutputFile(path, stage.read(path)) for path in recent], lexicon=lexicon)
+            else:
+                files = []
+            listing = _recent_listing(base, stale, files, stage, state)
             if listing is not None:  # else a result id of the small index is one of the large one's: merge
                 keep(_RECIPE_BASE)
                 if redo:
@@ -380,37 +443,75 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
                 else:
                     keep(_RECIPE_RECENT)
                 write(_RECIPE_LIST, [OutputFile(RECENT_LIST, listing)])
-                return SearchReport(SearchIndexState(base, recent), 1 + bool(recent), int(redo))
+                return SearchReport(SearchIndexState(base, recent, state.parts, state.lexicon),
+                                    state.parts + bool(recent), int(redo))
     # Make the large index of every page again, with no small index: what a clean build makes.
-    files = index_pages([OutputFile(path, stage.read(path)) for path in pages])
-    ids = result_ids(files)
+    files, ids, lexicon = _index_large(list(pages), stage)
     write(_RECIPE_BASE, files)
-    write(_RECIPE_LIST, [OutputFile(RECENT_LIST, recent_list(False, [], []))])
-    return SearchReport(SearchIndexState({path: (digest, ids[path]) for path, digest in pages.items()}, {}), 1, 1)
+    parts = len(split_parts(list(pages)))
+    write(_RECIPE_LIST, [OutputFile(RECENT_LIST, recent_list(parts, lexicon, False, [], []))])
+    return SearchReport(SearchIndexState({path: (digest, ids[path]) for path, digest in pages.items()}, {},
+                                         parts, tuple(lexicon)), parts, parts)
+
+
+def _index_large(paths: list[str], stage) -> tuple[list[OutputFile], dict[str, str], list[str]]:
+    """The large index of these pages, part by part: its files, each page's result id, and the
+    lexicon's result id in each part (none for an archive indexed whole)."""
+    words = lexicon_of(stage.read(path) for path in paths) if len(paths) > WHOLE_MAX else None
+    for salt in range(100):
+        files, ids, lexicon = [], {}, []
+        for number, group in enumerate(split_parts(paths)):
+            part = index_pages((OutputFile(path, stage.read(path)) for path in group), lexicon=words)
+            part_ids = result_ids(part)
+            if words is not None:
+                lexicon.append(part_ids.pop(LEXICON_URL.lstrip("/")))
+            ids.update(part_ids)
+            files += part if number == 0 else _data_only(part, part_folder(number))
+        if not set(lexicon) & set(ids.values()):
+            return files, ids, lexicon
+        # A page's result id is the lexicon's (ids are short content hashes): the search page
+        # would leave that page out. A lexicon of one more word has another id.
+        words += f" pagefind{salt}"
+    raise RuntimeError("Pagefind: no lexicon record found whose result id is no page's")
 
 
 def _recent_listing(base: dict[str, tuple[bytes, str]], stale: list[str], files: list[OutputFile],
-                    stage) -> bytes | None:
+                    stage, state: SearchIndexState) -> bytes | None:
     """recent.json for the large index `base`, whose `stale` pages changed or went, beside the
-    small index of `files`; None when a result id of the small index is also one of the large
-    index's for another page, which the search page could not tell apart (ids are short
-    content hashes)."""
-    fragments = {item.path.rsplit("/", 1)[1].removesuffix(".pf_fragment"): item.content
+    small index of `files`; None when a result id the page leaves out is also a result id of a
+    page it shows, which the search page could not tell apart (ids are short content hashes)."""
+    fragments = {item.path.rsplit("/", 1)[1].removesuffix(".pf_fragment"): item
                  for item in files if item.path.endswith(".pf_fragment")}
+    small_lexicon = [result_id for result_id, item in fragments.items()
+                     if _fragment(item.content)["url"] == LEXICON_URL]
     stale_ids = {base[path][1] for path in stale}
-    if set(fragments) & ({result_id for _, result_id in base.values()} - stale_ids):
+    shown = {result_id for path, (_, result_id) in base.items() if path not in stale}
+    if stale_ids & shown \
+            or (set(fragments) - set(small_lexicon)) & (shown | set(state.lexicon)) \
+            or set(small_lexicon) & shown:
         return None
-    hidden, uncounted = [], []
+    hidden, twice, uncounted = [], [], []
     for result_id in sorted(stale_ids):
-        content = stage.read(f"{BUNDLE}/fragment/{result_id}.pf_fragment")
+        content = _stale_fragment(result_id, state.parts, stage)
         uncounted.append(_fragment(content).get("filters", {}))
         if result_id not in fragments:
             hidden.append(result_id)
-        elif fragments[result_id] != content:
+        elif fragments[result_id].content != content:
             return None  # two different pages with one id
-        # else the same result in both indexes (a page changed only where Pagefind does not
-        # read): the search page shows it once, and its filter values are taken off once.
-    return recent_list(bool(files), hidden, uncounted)
+        else:  # the same result in both indexes (a page changed only where Pagefind does not
+            # read): the search page shows it once, and its filter values are taken off once.
+            twice.append(result_id)
+    return recent_list(state.parts, list(state.lexicon) + small_lexicon, bool(files), hidden, uncounted, twice)
+
+
+def _stale_fragment(result_id: str, parts: int, stage) -> bytes:
+    """The fragment of a result of the large index, from whichever part holds it."""
+    for number in range(parts):
+        try:
+            return stage.read(f"{part_folder(number)}/fragment/{result_id}.pf_fragment")
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(result_id)
 
 
 def _files_by_recipe(records: dict[str, MadeOutput]) -> dict[str, list[str]]:

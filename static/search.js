@@ -1,8 +1,9 @@
 // Search as you type over the Pagefind index built with the site, filtered by person, outlet
-// and year. The index is two Pagefind indexes searched together (newsarchive/search.py): a
-// large one (pagefind/) and a small one of the pages changed since it was made
-// (pagefind-recent/); pagefind-recent/recent.json names the large index's results for pages
-// since changed or deleted, which are left out, and the filter values they add to the counts.
+// and year. The index is several Pagefind indexes searched together (newsarchive/search.py):
+// a large one in parts (pagefind/, pagefind-1/, ...) and a small one of the pages changed since
+// it was made (pagefind-recent/); pagefind-recent/recent.json says how many parts there are,
+// names the large index's results for pages since changed or deleted and each index's lexicon
+// record, which are left out, and the filter values the stale pages add to the counts.
 //
 // Nothing is fetched until the reader turns to the search box or the filters (or the address
 // holds a search): a page opened in passing costs three requests. Results are built as DOM
@@ -32,10 +33,18 @@ function load() {
       }),
     ]);
     await pagefind.options({ baseUrl: siteRoot.pathname });
-    if (recent.index) {
-      await pagefind.mergeIndex(new URL("pagefind-recent/", siteRoot).pathname, { baseUrl: siteRoot.pathname });
-    }
-    return { pagefind, hidden: new Set(recent.hidden), uncount: recent.uncount || {} };
+    const others = [];
+    for (let part = 1; part < (recent.parts || 1); part++) others.push(`pagefind-${part}/`);
+    if (recent.index) others.push("pagefind-recent/");
+    // Merged at once; Pagefind keeps them in the order they are asked for.
+    await Promise.all(others.map((folder) =>
+      pagefind.mergeIndex(new URL(folder, siteRoot).pathname, { baseUrl: siteRoot.pathname })));
+    return {
+      pagefind,
+      hidden: new Set([...recent.hidden, ...(recent.lexicon || [])]),
+      twice: new Set(recent.twice || []),
+      uncount: recent.uncount || {},
+    };
   })();
   return loading;
 }
@@ -100,12 +109,16 @@ async function searchOnce() {
   }
   let found;
   try {
-    const { pagefind, hidden } = await load();
+    const { pagefind, hidden, twice } = await load();
     const search = await pagefind.search(query || null, { filters });
     // The reader typed on: this search is out of date, and shown only while nothing is.
     if (again && list.children.length) return;
-    const seen = new Set();
-    found = search.results.filter((result) => !hidden.has(result.id) && !seen.has(result.id) && seen.add(result.id));
+    const seen = new Set();  // a result in both the large and the small index is shown once
+    found = search.results.filter((result) => {
+      if (hidden.has(result.id) || (twice.has(result.id) && seen.has(result.id))) return false;
+      seen.add(result.id);
+      return true;
+    });
   } catch (error) {
     failed();
     return;

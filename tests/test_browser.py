@@ -209,15 +209,27 @@ def _filter_lists(page, site: Path) -> dict[str, list[str]]:
     return {name: page.locator(f"#filter-{name} option").all_inner_texts() for name in ("actor", "source", "year")}
 
 
-def test_search_with_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path, browser, monkeypatch):
-    # An archive of five gets a small index here (an archive needs over search.WHOLE_MAX pages).
+def _append(article: Path, text: str) -> None:
+    article.write_text(article.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_search_with_parts_and_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path, browser, monkeypatch):
+    # An archive of five gets a small index here (an archive needs over search.WHOLE_MAX pages),
+    # and a large index of three parts.
     monkeypatch.setattr(search, "WHOLE_MAX", 0)
+    monkeypatch.setattr(search, "PART_MAX", 2)
     project = tmp_path / "project"
     _copy_seed_project(project)
-    edited, deleted = (project / "articles" / f"{SEED_SLUGS[key]}.md" for key in ("003", "004"))
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nQuokkaword was said.\n", encoding="utf-8")
-    deleted.write_text(deleted.read_text(encoding="utf-8") + "\nPlatypusword was said.\n", encoding="utf-8")
+    first, second, edited, deleted = (project / "articles" / f"{SEED_SLUGS[key]}.md"
+                                      for key in ("001", "002", "003", "004"))
+    _append(edited, "Quokkaword was said.")
+    _append(deleted, "Platypusword was said.")
+    # Words of other parts and of the small index that "Luluchiword" begins with.
+    _append(first, "Luluchiword was said.")
+    _append(second, "Lulu was said.")
     site = _build_site(project, tmp_path / "host")
+    assert json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))["parts"] == 3
+    _append(edited, "Lulu was said too.")
     edited.write_text(edited.read_text(encoding="utf-8").replace("Quokkaword", "Wombatword"), encoding="utf-8")
     deleted.unlink()
     assert run_build(project, "--output", str(site)).code == 0
@@ -234,6 +246,7 @@ def test_search_with_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path,
     assert _search_in(page, site, "Wombatword")[0].startswith("1 article found")
     assert _search_in(page, site, "Quokkaword")[0].startswith("0 articles found")
     assert _search_in(page, site, "Platypusword")[0].startswith("0 articles found")
+    assert _search_in(page, site, "Luluchiword")[0].startswith("1 article found")  # not the pages with "Lulu"
     for query in ("Haftar", "Putin", "Russia"):
         assert _search_in(page, site, query) == _search_in(page, clean, query), query
     # The filter lists count each article once, the deleted one not at all, as a clean build's do.

@@ -67,9 +67,20 @@ def _recent(site):
     return json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))
 
 
-def _fragment_url(site, result_id):
-    raw = gzip.decompress((site / "pagefind" / "fragment" / f"{result_id}.pf_fragment").read_bytes())
+def _fragment_url(site, result_id, folder="pagefind"):
+    raw = gzip.decompress((site / folder / "fragment" / f"{result_id}.pf_fragment").read_bytes())
     return json.loads(raw[len(b"pagefind_dcd"):])["url"]
+
+
+def _small_index_pages(site):
+    """The pages of the small index (its lexicon record left out)."""
+    return sorted(url for url in (_fragment_url(site, f.stem, search.RECENT)
+                                  for f in (site / search.RECENT / "fragment").iterdir())
+                  if url != search.LEXICON_URL)
+
+
+def _nothing_left_out(recent):
+    return not recent["index"] and not recent["hidden"] and not recent["uncount"]
 
 
 def _edit(project, key, words):
@@ -84,9 +95,9 @@ def small_indexes(monkeypatch):
     monkeypatch.setattr(search, "RECENT_MAX", 2)
 
 
-def test_changed_pages_go_to_the_small_index_and_the_large_one_is_kept(project, built, small_indexes):
+def test_changed_pages_go_to_the_small_index_and_the_large_one_is_kept(project, small_indexes, built):
     large = {p: c for p, c in _search_files(built).items() if p.startswith("pagefind/")}
-    assert _recent(built) == {"index": False, "hidden": [], "uncount": {}}
+    assert _nothing_left_out(_recent(built))
     page = f"articles/{SEED_SLUGS['003']}/index.html"
     old_id = next(i for i in (f.stem for f in (built / "pagefind" / "fragment").iterdir())
                   if _fragment_url(built, i) == "/" + page)
@@ -98,23 +109,23 @@ def test_changed_pages_go_to_the_small_index_and_the_large_one_is_kept(project, 
     recent = _recent(built)
     assert recent["index"] and recent["hidden"] == [old_id]
     assert recent["uncount"]["year"] == {"2016": 1} and "source" in recent["uncount"]
-    fragments = list((built / search.RECENT / "fragment").iterdir())
-    assert len(fragments) == 1 and b"Zanzibar" in gzip.decompress(fragments[0].read_bytes())
+    assert _small_index_pages(built) == ["/" + page]
+    assert recent["lexicon"] and recent["parts"] == 1  # the lexicon records, which the page leaves out
     # No change: nothing is made again.
     again = run_build(project)
     assert "search index: 0 of 2 parts redone" in again.out and " 0 written" in again.out
 
 
-def test_the_small_index_is_merged_into_the_large_one_past_its_bound(project, built, small_indexes, tmp_path):
+def test_the_small_index_is_merged_into_the_large_one_past_its_bound(project, small_indexes, built, tmp_path):
     for key in ("001", "002"):  # two pages changed: the bound, still a small index
         _edit(project, key, f"Edit of {key}.")
         assert run_build(project).code == 0
         assert _recent(built)["index"]
-    assert len(list((built / search.RECENT / "fragment").iterdir())) == 2
+    assert len(_small_index_pages(built)) == 2
     _edit(project, "004", "A third edit.")  # three: past the bound, merged
     result = run_build(project)
     assert result.code == 0 and "search index: 1 of 1 parts redone" in result.out
-    assert _recent(built) == {"index": False, "hidden": [], "uncount": {}}
+    assert _nothing_left_out(_recent(built))
     assert not (built / search.RECENT / "fragment").exists()
     # The merged index is what a clean build of the same archive makes, byte for byte.
     clean = tmp_path / "clean"
@@ -123,7 +134,7 @@ def test_the_small_index_is_merged_into_the_large_one_past_its_bound(project, bu
     assert _search_files(built) == _search_files(clean / "_site")
 
 
-def test_a_deleted_page_is_hidden_and_its_filters_uncounted(project, built, small_indexes):
+def test_a_deleted_page_is_hidden_and_its_filters_uncounted(project, small_indexes, built):
     page = f"articles/{SEED_SLUGS['004']}/index.html"
     old_id = next(f.stem for f in (built / "pagefind" / "fragment").iterdir() if _fragment_url(built, f.stem) == "/" + page)
     (project / "articles" / f"{SEED_SLUGS['004']}.md").unlink()
@@ -139,4 +150,37 @@ def test_small_archives_are_indexed_whole_as_a_clean_build_is(project, built):
     _edit(project, "003", "Zanzibar was mentioned.")
     result = run_build(project)
     assert "search index: 1 of 1 parts redone" in result.out
-    assert _recent(built) == {"index": False, "hidden": [], "uncount": {}}
+    assert _nothing_left_out(_recent(built))
+
+
+def test_parts_of_the_large_index_are_even_and_in_order(monkeypatch):
+    monkeypatch.setattr(search, "PART_MAX", 4)
+    paths = [f"p{i:02}" for i in range(10)]
+    parts = search.split_parts(paths)
+    assert [len(part) for part in parts] == [3, 3, 4] and sum(parts, []) == paths
+    assert search.split_parts(paths[:4]) == [paths[:4]]
+
+
+def test_a_large_index_in_parts_is_what_a_clean_build_makes(project, small_indexes, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_MAX", 2)
+    assert run_build(project).code == 0
+    built = project / "_site"
+    recent = _recent(built)
+    assert recent["parts"] == 3 and len(recent["lexicon"]) == 1  # one lexicon record, the same in each part
+    folders = {p.split("/")[0] for p in _search_files(built)}
+    assert folders == {"pagefind", "pagefind-1", "pagefind-2", search.RECENT}
+    assert not (built / "pagefind-1" / "pagefind.js").exists()  # later parts run with the first one's code
+    pages = sorted(_fragment_url(built, f.stem, folder) for folder in ("pagefind", "pagefind-1", "pagefind-2")
+                   for f in (built / folder / "fragment").iterdir())
+    assert pages.count(search.LEXICON_URL) == 3 and len(pages) == 3 + len(SEED_SLUGS)
+    _edit(project, "003", "Zanzibar was mentioned.")
+    result = run_build(project)
+    assert "search index: 1 of 4 parts redone" in result.out
+    assert _small_index_pages(built) == [f"/articles/{SEED_SLUGS['003']}/index.html"]
+    for key in ("001", "002"):  # past the bound: merged, as a clean build makes it
+        _edit(project, key, f"Edit of {key}.")
+        assert run_build(project).code == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
+    assert run_build(clean, "--full").code == 0
+    assert _search_files(built) == _search_files(clean / "_site")
