@@ -8,7 +8,8 @@
 // Nothing is fetched until the reader turns to the search box or the filters (or the address
 // holds a search): a page opened in passing costs three requests. Results are built as DOM
 // nodes: only Pagefind's excerpt (escaped text with <mark> around the matches) is inserted as
-// HTML. Each result shown costs a request, so ten are shown at first.
+// HTML. Each result shown costs a request, so five are shown at first (they fill a screen),
+// and five more whenever the end of the list comes into view or the reader asks for more.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -19,7 +20,7 @@ const selects = {
   source: document.getElementById("filter-source"),
   year: document.getElementById("filter-year"),
 };
-const PAGE = 10;
+const PAGE = 5;
 
 let loading = null;
 function load() {
@@ -129,7 +130,19 @@ async function searchOnce() {
   await showMore();
 }
 
-async function showMore() {
+// One batch at a time for the results on screen (a batch for earlier results just ends).
+let adding = null;
+let addingFor = null;
+function showMore() {
+  if (adding && addingFor === shown) return adding;
+  addingFor = shown;
+  const batch = adding = addResults().finally(() => {
+    if (adding === batch) adding = null;
+  });
+  return batch;
+}
+
+async function addResults() {
   const results = shown;
   const start = list.children.length;
   const data = await Promise.all(results.slice(start, start + PAGE).map((result) => result.data()));
@@ -190,6 +203,9 @@ for (const select of Object.values(selects)) {
   });
 }
 more.addEventListener("click", () => showMore());
+new IntersectionObserver((entries) => {
+  if (entries.some((entry) => entry.isIntersecting) && !more.hidden) showMore();
+}, { rootMargin: "200px" }).observe(more);
 
 // Take the search from the address. A filter in it is chosen at once, as an option of its
 // own until the lists come.
