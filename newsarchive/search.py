@@ -355,18 +355,45 @@ def split_parts(paths: list[str]) -> list[list[str]]:
     return [paths[bounds[number]:bounds[number + 1]] for number in range(count)]
 
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_OPEN = re.compile(r"<([a-zA-Z][\w-]*)")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _EDGES = "\"'“”‘’()[]{}<>.,;:!?«»…*"
 
 
+def _indexed_text(text: str) -> str:
+    """The text of a page from its data-pagefind-body on, data-pagefind-ignore elements left
+    out: what Pagefind reads, and a little more (whatever follows the body)."""
+    start = text.find("data-pagefind-body")
+    if start < 0:
+        return ""
+    kept, at = [], text.find(">", start) + 1
+    while (mark := text.find("data-pagefind-ignore", at)) >= 0:
+        opening = text.rfind("<", at, mark)
+        name = _OPEN.match(text, opening).group(1).lower()
+        kept.append(text[at:opening])
+        at = text.find(">", mark) + 1
+        if name in _VOID or text[at - 2] == "/":
+            continue
+        depth = 1  # skip to the element's end: only tags of its name count
+        for tag in re.finditer(rf"<(/?){name}[\s>/]", text[at:], re.I):
+            depth += -1 if tag.group(1) else 1
+            if not depth:
+                at += text.find(">", at + tag.start()) - at + 1
+                break
+        else:
+            at = len(text)
+    kept.append(text[at:])
+    return html.unescape(_TAG.sub(" ", " ".join(kept)))
+
+
 def lexicon_of(pages: Iterable[bytes]) -> str:
-    """Every word of the pages' marked bodies (more than Pagefind reads: words it leaves out
-    only make an index answer a word with nothing instead of a shorter word), one space apart."""
-    words: set[str] = set()
+    """Every word of the pages' indexed text, one space apart (a few more words than Pagefind
+    reads: an index holding them only answers them with nothing instead of a shorter word)."""
+    tokens: set[str] = set()
     for content in pages:
-        text = content.decode("utf-8")
-        body = text.find("data-pagefind-body")
-        words.update(word.strip(_EDGES).lower() for word in html.unescape(_TAG.sub(" ", text[max(body, 0):])).split())
+        tokens.update(_indexed_text(content.decode("utf-8")).lower().split())
+    words = {token.strip(_EDGES) for token in tokens}  # stripped once each, not once a use
     words.discard("")
     return " ".join(sorted(words))
 

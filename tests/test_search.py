@@ -184,3 +184,11 @@ def test_a_large_index_in_parts_is_what_a_clean_build_makes(project, small_index
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
     assert run_build(clean, "--full").code == 0
     assert _search_files(built) == _search_files(clean / "_site")
+
+
+def test_the_lexicon_holds_the_indexed_words_and_not_the_ignored_ones():
+    page = ('<html><head><title>Not read</title></head><body><nav>Menu</nav><article data-pagefind-body>'
+            '<h1>Quokka &amp; Wombat</h1><div hidden data-pagefind-ignore><span>Ignored<div>nested</div></span>'
+            '<div>deeper</div></div><img data-pagefind-ignore src="x.png"><p>“Numbat,” he said.</p></article>'
+            '</body></html>').encode()
+    assert search.lexicon_of([page]) == "& he numbat quokka said wombat"
