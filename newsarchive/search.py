@@ -299,8 +299,8 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
 # answers a word that no word of an index begins with by the longest word of that index the
 # word begins with ("Luluchi" finds the pages with "Lulu"): alone, an index only does so
 # for a word in none of its pages; searched together, an index without the word did so
-# while another had it (64 shards answered "Luluchi" with 1,021 pages, 39 of them right). A lexicon the large
-# index lacks (an archive that grew past WHOLE_MAX) means making it again.
+# while another had it (64 shards answered "Luluchi" with 1,021 pages, 39 of them right).
+# A large index without a lexicon (an archive that grew past WHOLE_MAX) is made again.
 
 RECENT = "pagefind-recent"  # folder of the small index
 RECENT_LIST = f"{RECENT}/recent.json"  # what the search page leaves out of the large index
@@ -380,7 +380,7 @@ def _indexed_text(text: str) -> str:
         for tag in re.finditer(rf"<(/?){name}[\s>/]", text[at:], re.I):
             depth += -1 if tag.group(1) else 1
             if not depth:
-                at += text.find(">", at + tag.start()) - at + 1
+                at = text.find(">", at + tag.start()) + 1
                 break
         else:
             at = len(text)
