@@ -113,6 +113,17 @@ class ReadTable:
         return records
 
 
+@dataclass(frozen=True)
+class SearchIndexState:
+    """What the search stage needs of the indexes it made (search.py): the large one's pages
+    and the small one's."""
+
+    base: dict[str, tuple[bytes, str]]  # page path -> (its digest when indexed, its result id there)
+    recent: dict[str, bytes]  # page path -> digest, the pages of the small index
+    parts: int = 1  # Pagefind indexes the large one is made of
+    lexicon: tuple[str, ...] = ()  # the lexicon record's result id in each part (none: no lexicon)
+
+
 @dataclass
 class BuildState:
     """What a build leaves for the next one."""
@@ -123,7 +134,7 @@ class BuildState:
     parsed: dict[str, Parsed]  # article file or registry -> its parse (load.Archive.parsed)
     outputs: dict[str, MadeOutput]  # output path -> record
     reads: ReadTable
-    shard_keys: dict[str, bytes]  # search shard recipe -> digest of its pages (search.index)
+    search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
@@ -144,7 +155,7 @@ class _Stored:
     output_searchable: bytes  # one byte each
     read_keys: list
     read_digests: bytes  # DIGEST_SIZE each
-    shard_keys: dict
+    search: SearchIndexState | None
     output_stats: dict = field(default_factory=dict)
     parsed_rows: bytes = b""  # the token of the parsed rows written with this state (_ParsedRows)
 
@@ -164,7 +175,7 @@ def write(path: Path, state: BuildState) -> None:
         output_reads=[made.reads for made in outputs], output_digests=b"".join(made.digest for made in outputs),
         output_searchable=bytes(made.searchable for made in outputs),
         read_keys=state.reads.keys, read_digests=digests,
-        shard_keys=state.shard_keys, output_stats=state.output_stats, parsed_rows=token))
+        search=state.search, output_stats=state.output_stats, parsed_rows=token))
 
 
 def read(path: Path, code: bytes) -> BuildState | None:
@@ -181,7 +192,7 @@ def read(path: Path, code: bytes) -> BuildState | None:
                    zip(stored.output_paths, stored.output_recipes, stored.output_reads, stored.output_searchable))}
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
                       outputs=outputs, reads=ReadTable(stored.read_keys, stored.read_digests),
-                      shard_keys=stored.shard_keys, output_stats=stored.output_stats,
+                      search=stored.search, output_stats=stored.output_stats,
                       stored={key: _key_of(entry) for key, entry in parsed.items()})
 
 

@@ -33,7 +33,7 @@ class BuildReport:
     written: int  # files written (made outputs whose bytes changed)
     removed: int
     reprints: int
-    search_shards: int  # the search index is made of this many Pagefind indexes
+    search_parts: int  # the search index is made of this many Pagefind indexes (search.py)
     search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
@@ -83,7 +83,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build."""
-    from . import buildstate, search, sitemodel, urls
+    from . import buildstate, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
     from .load import check_links, load_archive
@@ -126,13 +126,12 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             report("render", count[0], total)
 
         reads = before.reads if kept else buildstate.ReadTable()
-        shards = search.shards([urls.article(article.slug) for article in site.articles])
         records, made = render(site, kept, reads, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               len(shards), workers=workers, progress=made_some, parallel_min=parallel_min)
+                               1,  # search_shards: the search page no longer reads it (search.py)
+                               workers=workers, progress=made_some, parallel_min=parallel_min)
         report("search")
-        shard_keys, shards_redone = search.index(records, kept, before.outputs if before else {},
-                                                 before.shard_keys if before else {}, stage, shards)
+        searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage)
         written = {path for path, record in records.items()
                    if path not in kept or kept[path].digest != record.digest}
         report("publish")
@@ -146,12 +145,12 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                     else _stat(config.output / path) for path in records}
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   stored=before.stored if before else {},
-                                  outputs=records, reads=reads, shard_keys=shard_keys, output_stats=output_stats)
+                                  outputs=records, reads=reads, search=searched.state, output_stats=output_stats)
     buildstate.write(state_path, state)
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
-                         reprints=len(relations), search_shards=len(shard_keys), search_redone=shards_redone,
+                         reprints=len(relations), search_parts=searched.indexes, search_redone=searched.redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
 

@@ -144,10 +144,13 @@ def test_walk_from_home_to_search(seed_site, browser):
     page.click("table.claims-index a[href$='claims/haftar-asked-russia-for-arms/index.html']")
     assert page.locator("#haftar-asked-russia-for-arms tr.earliest").count() == 1
     page.click("nav >> text=Search")
-    page.fill("#search-q", "Haftar")
-    page.click("button[type=submit]")
+    # Results come as the reader types, without Enter.
+    page.click("#search-q")
+    page.keyboard.type("Haftar", delay=50)
     page.wait_for_function("document.querySelectorAll('#search-results li').length >= 5", timeout=10000)
     assert "5 articles found" in page.locator("#search-status").inner_text()
+    page.hover("#filter-year")  # the lists come when the reader turns to them
+    page.wait_for_function("document.querySelectorAll('#filter-year option').length >= 3")
     page.select_option("#filter-year", "2016")
     page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('1 article')")
     assert "Moscow wants Hafter" in page.locator("#search-results").inner_text()
@@ -181,29 +184,78 @@ def test_search_applies_the_filters_in_the_address_before_the_lists_come(seed_si
     page.close()
 
 
-def test_search_merges_the_parts_of_a_large_index(tmp_path, browser, monkeypatch):
-    # A large archive's index is split into parts (pagefind/, pagefind-1/, ...); here the
-    # five seeds are split into parts of about two so that the search page must merge them.
-    monkeypatch.setattr(search, "SHARD_SIZE", 2)
-    project = tmp_path / "project"
-    project.mkdir()
+def _copy_seed_project(project: Path) -> None:
+    project.mkdir(parents=True)
     for name in ("articles", "templates", "static"):
         shutil.copytree(PROJECT / name, project / name)
     shutil.copy(PROJECT / "config.yaml", project / "config.yaml")
+
+
+def _search_in(page, site: Path, query: str) -> tuple[str, list[str]]:
+    """The status line and the titles shown for a query typed into the search page."""
+    page.goto(_url(site) + "search/index.html")
+    page.click("#search-q")
+    page.keyboard.type(query, delay=20)
+    page.wait_for_function(f"document.querySelector('#search-status').textContent.includes({json.dumps(f'found for “{query}”')})",
+                           timeout=10000)
+    return (page.locator("#search-status").inner_text(),
+            sorted(page.locator("#search-results h2").all_inner_texts()))
+
+
+def _filter_lists(page, site: Path) -> dict[str, list[str]]:
+    page.goto(_url(site) + "search/index.html")
+    page.hover("#filter-actor")
+    page.wait_for_function("document.querySelectorAll('#filter-year option').length >= 3", timeout=10000)
+    return {name: page.locator(f"#filter-{name} option").all_inner_texts() for name in ("actor", "source", "year")}
+
+
+def _append(article: Path, text: str) -> None:
+    article.write_text(article.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_search_with_parts_and_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path, browser, monkeypatch):
+    # An archive of five gets a small index here (an archive needs over search.WHOLE_MAX pages),
+    # and a large index of three parts.
+    monkeypatch.setattr(search, "WHOLE_MAX", 0)
+    monkeypatch.setattr(search, "PART_MAX", 2)
+    project = tmp_path / "project"
+    _copy_seed_project(project)
+    first, second, edited, deleted = (project / "articles" / f"{SEED_SLUGS[key]}.md"
+                                      for key in ("001", "002", "003", "004"))
+    _append(edited, "Quokkaword was said.")
+    _append(deleted, "Platypusword was said.")
+    # Words of other parts and of the small index that "Luluchiword" begins with.
+    _append(first, "Luluchiword was said.")
+    _append(second, "Lulu was said.")
     site = _build_site(project, tmp_path / "host")
-    assert (site / "pagefind-1").is_dir()  # at least two parts (empty ones are left out)
-    # One copy of the code and the interface is enough: merged parts use the first bundle's.
-    assert not [p.name for p in (site / "pagefind-1").iterdir() if p.suffix in (".js", ".css", ".pagefind")]
+    assert json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))["parts"] == 3
+    _append(edited, "Lulu was said too.")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Quokkaword", "Wombatword"), encoding="utf-8")
+    deleted.unlink()
+    assert run_build(project, "--output", str(site)).code == 0
+    recent = json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))
+    assert recent["index"] and len(recent["hidden"]) == 2  # the large index is the first build's
+    # The same archive built clean, to compare with.
+    clean_project = tmp_path / "clean"
+    shutil.copytree(project, clean_project, ignore=shutil.ignore_patterns("_site", ".cache"))
+    clean = _build_site(clean_project, tmp_path / "clean-host")
+
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(_url(site) + "search/index.html?q=Haftar")
-    page.wait_for_function("document.querySelectorAll('#search-results li').length >= 5", timeout=10000)
-    assert "5 articles found" in page.locator("#search-status").inner_text()
-    # The filter lists come after the first results, with the values of every part.
-    page.wait_for_function("document.querySelectorAll('#filter-year option').length >= 3")
-    page.select_option("#filter-actor", "Lev Dengov")
-    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('2 articles')")
+    assert _search_in(page, site, "Wombatword")[0].startswith("1 article found")
+    assert _search_in(page, site, "Quokkaword")[0].startswith("0 articles found")
+    assert _search_in(page, site, "Platypusword")[0].startswith("0 articles found")
+    assert _search_in(page, site, "Luluchiword")[0].startswith("1 article found")  # not the pages with "Lulu"
+    for query in ("Haftar", "Putin", "Russia"):
+        assert _search_in(page, site, query) == _search_in(page, clean, query), query
+    # The filter lists count each article once, the deleted one not at all, as a clean build's do.
+    lists = _filter_lists(page, site)
+    assert lists == _filter_lists(page, clean)
+    assert not any("Nikolai Patrushev" in option for option in lists["actor"])  # named only by the deleted article
+    page.goto(_url(site) + "search/index.html?q=Haftar&actor=Sergey+Lavrov")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('found')", timeout=10000)
+    assert page.locator("#search-status").inner_text().startswith("1 article found")  # the deleted one named him too
     assert errors == []
     page.close()
 

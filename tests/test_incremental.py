@@ -275,7 +275,7 @@ def test_state_of_other_code_is_not_used(project, built, monkeypatch):
     monkeypatch.setattr(digests, "code_digest", lambda: b"another version of the generator")
     result = run_build(project)
     assert result.code == 0
-    assert " 0 made" not in result.out and "search index: 1 of 1 shards redone" in result.out
+    assert " 0 made" not in result.out and "search index: 1 of 1 parts redone" in result.out
 
 
 def test_same_size_edit_with_old_mtime_is_seen(project, built):
@@ -385,13 +385,13 @@ def test_read_numbers_are_kept_and_compacted_when_many_are_unused(tmp_path):
     # and read back from the state as they were written.
     state = buildstate.BuildState(code=b"c", time=1, inputs={}, parsed={},
                                   outputs={path: records[path] for path in ("c.html", "h.html")}, reads=reads,
-                                  shard_keys={"search:0/1": b"k" * 16}, output_stats={"c.html": (1, 2)})
+                                  search=buildstate.SearchIndexState({"a.html": (b"k" * 16, "en_1")}, {}), output_stats={"c.html": (1, 2)})
     buildstate.write(tmp_path / "state.bin", state)
     back = buildstate.read(tmp_path / "state.bin", b"c")
     assert back.reads.keys == [("actor", "c"), ("actor", "h")]
     assert back.reads.digests == [digest[("actor", "c")], digest[("actor", "h")]]
     assert [list(buildstate.read_numbers(made)) for made in back.outputs.values()] == [[0], [1]]
-    assert back.outputs == state.outputs and back.shard_keys == state.shard_keys
+    assert back.outputs == state.outputs and back.search == state.search
     assert back.output_stats == state.output_stats and back.time == 1
     assert buildstate.read(tmp_path / "state.bin", b"other code") is None
 
@@ -407,7 +407,7 @@ def test_parsed_articles_come_back_from_the_state_whole(project, built, tmp_path
 
     def round_trip(parsed):
         state = buildstate.BuildState(code=b"c", time=0, inputs={}, parsed=parsed, outputs={},
-                                      reads=buildstate.ReadTable(), shard_keys={}, output_stats={})
+                                      reads=buildstate.ReadTable(), search=None, output_stats={})
         buildstate.write(tmp_path / "state.bin", state)
         return buildstate.read(tmp_path / "state.bin", b"c").parsed
 
