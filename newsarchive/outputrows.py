@@ -44,6 +44,13 @@ def _checksum(*fields) -> bytes:
     return blake(repr(fields).encode())
 
 
+def _output_checksum(row_id: int, path: str, recipe: str, reads: bytes, digest: bytes, searchable: int,
+                     size: int, mtime: int) -> bytes:
+    # Every output's row is read by every build: formatted, not repr'd (twice as quick).
+    return blake(b"%d\0%s\0%s\0%d\0%d\0%d\0" % (row_id, path.encode(), recipe.encode(), searchable, size, mtime)
+                 + reads + digest)
+
+
 def key_text(key: tuple) -> str:
     """A dependencies key as the reads table holds it: its parts joined by a control character.
     A key of other parts is written by its repr: read back whole (`load_all`), it names no value,
@@ -180,7 +187,7 @@ def read(connection: sqlite3.Connection) -> tuple[dict[str, tuple], int]:
     rows = {}
     for row in connection.execute("SELECT id, path, recipe, reads, digest, searchable, size, mtime, checksum "
                                   "FROM outputs"):
-        if _checksum(*row[:8]) != row[8]:
+        if _output_checksum(*row[:8]) != row[8]:
             raise DamagedRows(f"output {row[0]}")
         rows[row[1]] = (row[0], *row[2:8])
     (highest,) = connection.execute("SELECT max(n) FROM reads").fetchone()
@@ -207,7 +214,7 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
             ids[path], next_id = next_id, next_id + 1
     connection.executemany("DELETE FROM outputs WHERE id = ?", ((ids[path],) for path in gone))
     connection.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-        (*fields, _checksum(*fields)) for path in made for record in (outputs[path],)
+        (*fields, _output_checksum(*fields)) for path in made for record in (outputs[path],)
         for fields in ((ids[path], path, record.recipe, record.reads, record.digest, int(record.searchable),
                         *stats[path]),)))
     connection.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", (
@@ -229,13 +236,21 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
 
 
 def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str, int]) -> None:
-    readers: dict[int, array] = defaultdict(lambda: array("I"))
-    for path in sorted(outputs, key=ids.__getitem__):  # each row's outputs in ascending order
-        output = ids[path]
-        for n in numbers(outputs[path].reads):
-            readers[n].append(output)
+    """Every value's readers, from every output's reads (700,000 pairs at 10,000 articles, so
+    in numpy: all pairs sorted by value, then cut where the value changes)."""
+    import numpy
+
+    paths = sorted(outputs, key=ids.__getitem__)  # each row's outputs in ascending order
+    values = numpy.frombuffer(b"".join(outputs[path].reads for path in paths), dtype=numpy.uint32)
+    readers = numpy.repeat(numpy.array([ids[path] for path in paths], dtype=numpy.uint32),
+                           [len(outputs[path].reads) // 4 for path in paths])
+    order = numpy.argsort(values, kind="stable")
+    values, readers = values[order], readers[order]
+    starts = numpy.flatnonzero(numpy.r_[True, values[1:] != values[:-1]]) if len(values) else values
+    ends = numpy.r_[starts[1:], len(values)] if len(values) else values
     connection.executemany("INSERT INTO readers VALUES (?, ?, ?)", (
-        (n, blob, _checksum(n, blob)) for n in sorted(readers) for blob in (readers[n].tobytes(),)))
+        (n, blob, _checksum(n, blob)) for n, start, end in zip(values[starts].tolist(), starts.tolist(), ends.tolist())
+        for blob in (readers[start:end].tobytes(),)))
 
 
 def _update_readers(connection: sqlite3.Connection, stored: dict, outputs: dict, paths: list[str],
