@@ -4,12 +4,11 @@ On the next build an output is made again only when something it read has a new 
 when its recipe (template) or the generator changed, or when its file on disk is not the one
 we wrote; an article is parsed again only when a file it is parsed from changed.
 
-Pickling costs per object far more than per byte. The state holds tens of thousands of
-outputs reading hundreds of thousands of values, and ten thousand parsed articles; on disk
-the outputs and what they read are kept in columns of a few large objects (`_Stored`), put
-back together when read. The parsed articles, the largest part, are rows of a small SQLite
-database beside it (`_ParsedRows`), each with the digest of its bytes: a build rewrites only
-the rows of the articles it parsed again, not all of them.
+The state is a small file (`_Stored`: the input files' digests, the search shards' keys, the
+reprint relations' digests) and an SQLite database beside it (`_StateRows`): the parsed
+articles, a row each with the digest of its bytes, and the outputs with what each read and the
+reverse index from a value read to its readers (outputrows.py). A build rewrites only the rows
+of the articles it parsed again and of the outputs it made again.
 """
 
 from __future__ import annotations
@@ -23,8 +22,9 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import statefile
-from .digests import DIGEST_SIZE, StatKey, blake
+from . import outputrows, statefile
+from .digests import StatKey, blake
+from .outputrows import ReadIndex
 from .model import Article, Claim, Diagnostic, Original, PubDate, WebArchiveRecord
 from .safeyaml import Lines, StoredLines
 
@@ -62,55 +62,9 @@ class MadeOutput:
     """What the build knows of an output it wrote: how it was made and what came out."""
 
     recipe: str  # what decides it besides what it read: "template:article.html", "static", "search:0/1"...
-    reads: bytes  # what it read, as numbers (uint32) into the build's ReadTable
+    reads: bytes  # what it read, as numbers (uint32) into the ReadIndex (outputrows.numbers)
     digest: bytes  # of the file's bytes
     searchable: bool  # a page Pagefind indexes
-
-
-def read_numbers(made: MadeOutput) -> memoryview:
-    """The numbers in the ReadTable of what an output read."""
-    return memoryview(made.reads).cast("I")
-
-
-class ReadTable:
-    """Everything outputs read (dependencies keys), numbered, with the digest of its value.
-
-    Records hold the numbers of what they read. The numbers stay the same from build to
-    build, so a record kept from an earlier build is stored again as it was read; entries that
-    no output reads any more are dropped when they make up a quarter of the table."""
-
-    def __init__(self, keys: list | None = None, digests: bytes = b""):
-        self.keys = keys or []
-        self.number = {key: n for n, key in enumerate(self.keys)}
-        self.digests = [digests[DIGEST_SIZE * n:DIGEST_SIZE * (n + 1)] for n in range(len(self.keys))]
-
-    def numbered(self, reads, digests: dict) -> bytes:
-        """The numbers of what an output just made read, given the digests of those values now."""
-        result = array("I")
-        for key in reads:
-            n = self.number.get(key)
-            if n is None:
-                n = self.number[key] = len(self.keys)
-                self.keys.append(key)
-                self.digests.append(digests[key])
-            result.append(n)
-        return result.tobytes()
-
-    def compacted(self, records: dict[str, MadeOutput]) -> dict[str, MadeOutput]:
-        """Drop what no record reads when it is a quarter of the table; the records renumbered."""
-        used: set[int] = set()
-        for made in records.values():
-            used.update(read_numbers(made))
-        if len(used) < len(self.keys) * 3 // 4:
-            kept = sorted(used)
-            new_number = {old: new for new, old in enumerate(kept)}
-            records = {path: dataclasses.replace(
-                           made, reads=array("I", [new_number[n] for n in read_numbers(made)]).tobytes())
-                       for path, made in records.items()}
-            self.keys = [self.keys[n] for n in kept]
-            self.digests = [self.digests[n] for n in kept]
-            self.number = {key: n for n, key in enumerate(self.keys)}
-        return records
 
 
 @dataclass(frozen=True)
@@ -133,12 +87,16 @@ class BuildState:
     inputs: dict[str, tuple[StatKey, bytes]]  # input file -> (stat key, content digest): FileDigests.now
     parsed: dict[str, Parsed]  # article file or registry -> its parse (load.Archive.parsed)
     outputs: dict[str, MadeOutput]  # output path -> record
-    reads: ReadTable
+    reads: ReadIndex  # what outputs read, looked up in the state's database
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written
+    relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
     stored: dict[str, bytes] = field(default_factory=dict)
+    # each output as the state's rows hold it (path -> (row id, record)); the next write
+    # rewrites the rows of records that are not these very objects
+    stored_outputs: dict[str, tuple[int, MadeOutput]] = field(default_factory=dict)
 
 
 # --- in the file --------------------------------------------------------------------------------
@@ -148,52 +106,40 @@ class _Stored:
     code: bytes
     time: int
     inputs: dict
-    output_paths: list[str]
-    output_recipes: list[str]
-    output_reads: list[bytes]
-    output_digests: bytes  # DIGEST_SIZE each
-    output_searchable: bytes  # one byte each
-    read_keys: list
-    read_digests: bytes  # DIGEST_SIZE each
     search: SearchIndexState | None
-    output_stats: dict = field(default_factory=dict)
-    parsed_rows: bytes = b""  # the token of the parsed rows written with this state (_ParsedRows)
+    relations: dict = field(default_factory=dict)
+    parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
 
 
 def write(path: Path, state: BuildState) -> None:
-    state.outputs = state.reads.compacted(state.outputs)
-    digests = b"".join(state.reads.digests)
-    if len(digests) != DIGEST_SIZE * len(state.reads.keys):
-        raise ValueError("a read value's digest has the wrong size")
+    state.reads.close()
     # The rows first, then the file naming their token: a build stopped in between leaves a
     # file whose token is not the rows', and the next build starts afresh.
-    token = _ParsedRows(path).write(state.code, state.parsed, state.stored)
-    outputs = state.outputs.values()
-    statefile.save(path, _Stored(
-        code=state.code, time=state.time, inputs=state.inputs,
-        output_paths=list(state.outputs), output_recipes=[made.recipe for made in outputs],
-        output_reads=[made.reads for made in outputs], output_digests=b"".join(made.digest for made in outputs),
-        output_searchable=bytes(made.searchable for made in outputs),
-        read_keys=state.reads.keys, read_digests=digests,
-        search=state.search, output_stats=state.output_stats, parsed_rows=token))
+    token = _StateRows(path).write(state)
+    statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
+                                 search=state.search, relations=state.relations, parsed_rows=token))
 
 
 def read(path: Path, code: bytes) -> BuildState | None:
     """The state left by the previous build, or None when there is none to trust."""
     stored = statefile.load(path, _Stored, code)
-    rows = _ParsedRows(path)
-    parsed = rows.read(code, stored.parsed_rows) if stored is not None else None
-    if stored is None or parsed is None:
+    rows = _StateRows(path)
+    found = rows.read(code, stored.parsed_rows) if stored is not None else None
+    if stored is None or found is None:
         rows.remove()  # nothing in them is trusted: the next write makes them all again
         return None
-    digests = stored.output_digests
-    outputs = {path: MadeOutput(recipe, reads, digests[DIGEST_SIZE * n:DIGEST_SIZE * (n + 1)], bool(searchable))
-               for n, (path, recipe, reads, searchable) in enumerate(
-                   zip(stored.output_paths, stored.output_recipes, stored.output_reads, stored.output_searchable))}
+    parsed, output_rows, next_number = found
+    outputs, stats, stored_outputs = {}, {}, {}
+    for output, (row_id, recipe, reads, digest, searchable, size, mtime) in output_rows.items():
+        made = outputs[output] = MadeOutput(recipe, reads, digest, bool(searchable))
+        stats[output] = (size, mtime)
+        stored_outputs[output] = (row_id, made)
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
-                      outputs=outputs, reads=ReadTable(stored.read_keys, stored.read_digests),
-                      search=stored.search, output_stats=stored.output_stats,
-                      stored={key: _key_of(entry) for key, entry in parsed.items()})
+                      outputs=outputs, reads=ReadIndex(rows.path, next_number, {
+                          row_id: output for output, (row_id, _) in stored_outputs.items()}),
+                      search=stored.search, output_stats=stats, relations=stored.relations,
+                      stored={key: _key_of(entry) for key, entry in parsed.items()},
+                      stored_outputs=stored_outputs)
 
 
 def _row(location: str, key: bytes, entry: Parsed) -> tuple:
@@ -206,11 +152,11 @@ def _key_of(entry: Parsed) -> bytes:
     return entry.digest if isinstance(entry, ParsedRegistry) else entry.key
 
 
-class _ParsedRows:
-    """The parsed entries of the state, one row each (file, key, digest of the row's bytes,
-    the packed parse pickled), in an SQLite database beside the state file. A row is trusted
-    only when its bytes have their digest, and the database only when its code and token are
-    the ones the state file names."""
+class _StateRows:
+    """The rows of the state, in an SQLite database beside the state file: the parsed entries,
+    one row each (file, key, digest of the row's bytes, the packed parse pickled), and the
+    outputs' tables (outputrows.py). A parsed row is trusted only when its bytes have their
+    digest, and the database only when its code and token are the ones the state file names."""
 
     def __init__(self, state_path: Path):
         self.path = state_path.with_name(state_path.name + ".parsed.sqlite")
@@ -225,7 +171,7 @@ class _ParsedRows:
             with contextlib.suppress(OSError, sqlite3.Error):
                 os.unlink(str(self.path) + suffix)
 
-    def read(self, code: bytes, token: bytes) -> dict[str, Parsed] | None:
+    def read(self, code: bytes, token: bytes) -> tuple[dict[str, Parsed], dict, int] | None:
         if not token or not self.path.is_file():
             return None
         try:
@@ -239,15 +185,17 @@ class _ParsedRows:
                     if blake(packed) != check:
                         return None
                     parsed[location] = _unpacked_parse(pickle.loads(packed))
-                return parsed
+                return (parsed, *outputrows.read(connection))
             finally:
                 connection.close()
         except Exception:  # damaged, foreign or half written: never trusted, never a crash
             return None
 
-    def write(self, code: bytes, parsed: dict[str, Parsed], stored: dict[str, bytes]) -> bytes:
-        """Bring the rows to `parsed`, rewriting only those whose key differs from `stored`
-        (the rows as read and checked); returns the new token."""
+    def write(self, state: BuildState) -> bytes:
+        """Bring the rows to the state, rewriting only the parsed rows whose key differs from
+        `state.stored` (the rows as read and checked) and the outputs' rows of what changed
+        (outputrows.write); returns the new token."""
+        code, parsed, stored = state.code, state.parsed, state.stored
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             connection = self._open()
@@ -260,6 +208,8 @@ class _ParsedRows:
             connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
             connection.execute("CREATE TABLE IF NOT EXISTS parsed "
                                "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
+            for statement in outputrows.SCHEMA:
+                connection.execute(statement)
             if dict(connection.execute("SELECT name, value FROM meta")).get("code") != code:
                 stored = {}
             if not stored:
@@ -270,6 +220,7 @@ class _ParsedRows:
             connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", (
                 _row(location, key, entry) for location, entry in parsed.items()
                 if stored.get(location) != (key := _key_of(entry))))
+            outputrows.write(connection, state.reads, state.stored_outputs, state.outputs, state.output_stats)
             token = os.urandom(16)
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("code", code), ("token", token)])
             connection.execute("COMMIT")

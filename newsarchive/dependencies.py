@@ -51,6 +51,11 @@ class Digester:
         self.memo: dict[int, bytes] = {}
         self.keep: list = []  # holds every digested value, so no id() is reused during the build
 
+    def known(self, value, digest: bytes) -> None:
+        """Take `digest` as the digest of `value` (one unchanged since it was digested)."""
+        self.memo[id(value)] = digest
+        self.keep.append(value)
+
     def of(self, value) -> bytes:
         if value is MISSING:
             return MISSING_DIGEST

@@ -69,8 +69,14 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                     and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
                 return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
                                            notes=tuple(notes))
-            result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
-                                   started, input_stats, state_path)
+            from .outputrows import DamagedRows
+            try:
+                result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
+                                       started, input_stats, state_path)
+            except DamagedRows as damage:  # a row of the state found damaged while looking it up
+                notes.append(f"{state_path}: {damage} was damaged; building everything")
+                result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
+                                       started, input_stats, state_path)
             # Files changed just before this build are known by content for the next quick check
             # (a template or static file among them is not: the next build then takes the long way).
             racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
@@ -83,10 +89,11 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build."""
-    from . import buildstate, search, sitemodel
+    from . import buildstate, changes, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
     from .load import check_links, load_archive
+    from .outputrows import ReadIndex
     from .render import render
 
     before = None if full else buildstate.read(state_path, code)
@@ -113,6 +120,10 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     site = sitemodel.build_site(config, archive, relations)
     digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
                          if isinstance(entry, ParsedArticle)})
+    # What changed since the previous build: the values of the Site that can differ.
+    relation_digests = changes.relation_digests(relations, digester)
+    affected = changes.affected_keys(before and changes.changes_since(before.parsed, before.relations,
+                                                                      archive.parsed, relation_digests), site)
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
     #    swapped in whole, or changed files renamed.
@@ -125,8 +136,10 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             count[0] += n
             report("render", count[0], total)
 
-        reads = before.reads if kept else buildstate.ReadTable()
-        records, made = render(site, kept, reads, digester, stage,
+        reads = before.reads if kept else ReadIndex()
+        if kept and affected is not None:
+            changes.reuse_digests(site, affected, reads, digester)
+        records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
                                1,  # search_shards: the search page no longer reads it (search.py)
                                workers=workers, progress=made_some, parallel_min=parallel_min)
@@ -144,8 +157,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     output_stats = {path: stats[path] if path not in written and path in stats
                     else _stat(config.output / path) for path in records}
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
-                                  stored=before.stored if before else {},
-                                  outputs=records, reads=reads, search=searched.state, output_stats=output_stats)
+                                  outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
+                                  relations=relation_digests, stored=before.stored if before else {},
+                                  stored_outputs=before.stored_outputs if kept else {})
     buildstate.write(state_path, state)
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),

@@ -19,8 +19,9 @@ import jinja2
 
 from . import comparison, dependencies, export, markup, reprints, theme, timeline, urls
 from . import workers as pool
-from .buildstate import MadeOutput, ReadTable, read_numbers
+from .buildstate import MadeOutput
 from .digests import blake
+from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
 from .sitemodel import ArticleInfo, Site
@@ -237,7 +238,7 @@ def _relation(site, copy: str, original: str) -> Reprint:
 
 class Made(NamedTuple):
     """An output just made. `reads` are the dependency keys of what it read, which render
-    numbers into the ReadTable (MadeOutput)."""
+    numbers in the ReadIndex (MadeOutput)."""
 
     recipe: str
     reads: tuple
@@ -248,34 +249,40 @@ class Made(NamedTuple):
 PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost more than they save
 
 
-def render(site: Site, previous: dict[str, MadeOutput], reads: ReadTable, digester, stage,
-           templates_digest: bytes, search_shards: int, workers: int | None = None,
+def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affected: set[tuple] | None,
+           digester, stage, templates_digest: bytes, search_shards: int, workers: int | None = None,
            progress=None, parallel_min: int | None = None) -> tuple[dict[str, MadeOutput], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
-    `reads` holds the digest of every value the previous outputs read; it is brought up to
-    date. `search_shards` is the number of shards of the search index, which the search page
-    merges. Returns the record of every output of the new site (made now or kept from before)
-    and how many were made.
+    `reads` numbers the values the previous outputs read, with their digests then; `affected`
+    names those this build's changes can have changed (changes.affected_keys; None: any of
+    them). Only those are digested now, and only the outputs that read one that changed are
+    made again, found through the reverse index. `search_shards` is the number of shards of the
+    search index, which the search page merges. Returns the record of every output of the new
+    site (made now or kept from before) and how many were made.
     """
     specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
     facts = BuildFacts(site_paths=tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                                         and o.recipe.startswith("template:")),
                        templates=templates_digest, search_shards=search_shards,
                        static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"})
-    # Each value read by the previous outputs is digested once; an output is made again only
-    # when one of the values it read changed.
-    now = [digester.of(dependencies.read_value(site, facts, key)) for key in reads.keys]
-    changed = {n for n, (new, old) in enumerate(zip(now, reads.digests)) if new != old}
-    reads.digests = now
+    stale: set[str] = set()
+    if previous:
+        if affected is not None:  # the build's facts are few: always compared
+            affected = affected | {(name,) for name in ("templates", "search_shards", "site_paths")} | {
+                ("static_files", path) for path in [*facts.static_files, *(
+                    path for path, made in previous.items() if made.recipe == "static")]}
+        changed = reads.changed(affected, lambda key: digester.of(dependencies.read_value(site, facts, key)))
+        stale = reads.readers(changed)
     records, todo = {}, []
     for spec in specs:
         old = previous.get(spec.path)
-        if old is not None and old.recipe == spec.recipe and (
-                not changed or changed.isdisjoint(read_numbers(old))):
+        if old is not None and old.recipe == spec.recipe and spec.path not in stale:
             records[spec.path] = old
         else:
             todo.append(spec)
+    if len(todo) > len(specs) // 4:
+        reads.load_all()  # most outputs read again: one query rather than one a value
     job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
     for done, digests in _make_all(job, workers, progress, PARALLEL_MIN if parallel_min is None else parallel_min):
         for path, made in done:

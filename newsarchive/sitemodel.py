@@ -150,6 +150,12 @@ def oldest_first_key(article: Article):
 _LETTERS_ONLY = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
 
 
+def words_of(text: str) -> set[str]:
+    """The words of a text as word_casings counts them, in lower case: the keys of its casings
+    that the text can change."""
+    return set(text.encode("ascii", "replace").translate(_LETTERS_ONLY).lower().decode("ascii").split())
+
+
 def word_casings(texts) -> dict[str, str]:
     """The most common way the texts write each word ("gna" -> "GNA"), keyed by its lower case.
 

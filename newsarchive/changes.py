@@ -1,0 +1,134 @@
+"""What a rebuild's changes can have changed in the Site: the read keys whose values may differ.
+
+An output is made again when a value it read (a dependencies key: `("article", slug)`,
+`("articles_naming", actor)`, ...) has a new digest. Digesting every value any output read is
+a pass over the whole site; instead, a rebuild starts from what changed (the articles parsed
+again whose fields or text differ, the articles added and deleted, the reprint relations that
+differ) and names every key the Site joins them into (sitemodel.build_site), in their old and
+new versions. Only those are digested and compared (render.py). Anything this does not follow
+key by key (a registry or the config changed, no previous build) answers None: then every value
+read is digested, as a first build would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .buildstate import Parsed, ParsedArticle, ParsedRegistry
+from .model import Article, Reprint
+from .sitemodel import ArticleInfo, Site, words_of
+
+@dataclass(frozen=True)
+class Changes:
+    """The articles whose fields or text changed (slug -> each version: the previous build's,
+    this build's; one for an added or deleted article), and the relations that differ."""
+
+    articles: dict[str, tuple[Article | ArticleInfo, ...]]
+    relations: frozenset[tuple[str, str]]  # (copy, original) of relations added, removed or changed
+
+
+def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple[str, str], bytes],
+                  parsed_now: dict[str, Parsed], relations_now: dict[tuple[str, str], bytes]) -> Changes | None:
+    """What changed between two builds' parses and relations (relation_digests); None when a
+    registry changed (every article may read it)."""
+    registries = {key for key, entry in parsed_now.items() if isinstance(entry, ParsedRegistry)}
+    if registries != {key for key, entry in parsed_before.items() if isinstance(entry, ParsedRegistry)} \
+            or any(parsed_before[key].digest != parsed_now[key].digest for key in registries):
+        return None
+    versions: dict[str, list] = {}
+    for location in parsed_before.keys() | parsed_now.keys():
+        old, new = parsed_before.get(location), parsed_now.get(location)
+        old = old if isinstance(old, ParsedArticle) else None
+        new = new if isinstance(new, ParsedArticle) else None
+        if old is not None and new is not None and old.article is new.article:
+            continue  # reused from the previous build's parse
+        if old is not None and new is not None and old.digest == new.digest \
+                and old.article.slug == new.article.slug and old.article.body == new.article.body:
+            continue  # parsed again (a capture touched), to the same fields and text
+        for entry in (old, new):
+            if entry is not None:
+                versions.setdefault(entry.article.slug, []).append(entry.article)
+    relations = frozenset(pair for pair in relations_before.keys() | relations_now.keys()
+                          if relations_before.get(pair) != relations_now.get(pair))
+    return Changes({slug: tuple(found) for slug, found in versions.items()}, relations)
+
+
+def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
+    """The keys of the Site whose values the changes can have changed (a superset), or None
+    for all of them."""
+    if changes is None:
+        return None
+    keys = {("config",)}  # a new config makes every page again: no need to follow it
+    versions = dict(changes.articles)
+    for pair in changes.relations:
+        for slug in pair:
+            if slug not in versions and slug in site.article:
+                versions[slug] = (site.article[slug],)
+    if not versions:
+        return keys
+    keys.update((("articles",), ("undated",), ("claims",)))
+    if changes.relations:
+        keys.add(("reprints",))
+    claim_ids, words = set(), set()
+    for slug, found in versions.items():
+        keys.update((("article", slug), ("text", slug), ("copies_of", slug), ("copied_by", slug)))
+        for info in found:
+            _keys_of_version(info, keys, claim_ids, words)
+        # The borrowings this article is part of carry it: the copier's and the copied outlet's.
+        for relation in site.copied_by.get(slug, ()):
+            keys.add(("borrowings_of", site.article[relation.copy].publisher))
+        for relation in site.copies_of.get(slug, ()):
+            keys.add(("borrowed_from", site.article[relation.original].publisher))
+    for article in site.articles:  # articles crediting a changed one as their original
+        if article.original is not None and article.original.article in versions:
+            keys.update((("borrowed_from", article.original.source), ("borrowings_of", article.publisher)))
+    # A claim's group holds every article carrying it, and which is the earliest: each
+    # speaker's list of claims shows them. Its title cases each word as the articles most often
+    # write it, in titles and claims: a changed article can change the casing of its own words.
+    for group in site.claims:
+        if group.id in claim_ids or any(word in words for word in group.id.split("-")):
+            keys.add(("claim", group.id))
+            if group.id in claim_ids:
+                keys.update(("claims_by", appearance.claim.speaker) for appearance in group.appearances)
+    keys.update(("claim", claim_id) for claim_id in claim_ids)  # groups gone
+    # A mapping looked at whole (iterated, counted) changes with any of its entries.
+    keys.update([(key[0],) for key in keys if len(key) == 2])
+    return keys
+
+
+def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, words: set) -> None:
+    """The keys the Site files one version of an article under (sitemodel.build_site)."""
+    keys.update(("articles_naming", actor) for actor in info.people)
+    publisher = info.publisher
+    keys.update((("published_by", publisher), ("reuse", publisher),
+                 ("borrowed_from", publisher), ("borrowings_of", publisher)))
+    if info.original is not None:
+        keys.add(("borrowed_from", info.original.source))
+    if info.date.known:
+        year, month = info.date.iso[:4], info.date.iso[5:7]
+        keys.add(("by_year", year))
+        if month:
+            keys.add(("by_month", f"{year}-{month}"))
+    words.update(words_of(info.title))
+    for claim in info.claims:
+        claim_ids.add(claim.id)
+        keys.add(("claims_by", claim.speaker))
+        words.update(words_of(claim.statement))
+        words.update(words_of(claim.quote))
+
+
+def relation_digests(relations: tuple[Reprint, ...], digester) -> dict[tuple[str, str], bytes]:
+    """Each relation's digest, by (copy, original): what the next build compares."""
+    return {(relation.copy, relation.original): digester.of(relation) for relation in relations}
+
+
+def reuse_digests(site: Site, affected: set[tuple], reads, digester) -> None:
+    """Claim groups the changes cannot have changed are digested as the previous build stored
+    them (each has a page reading it): the list of all claims is then digested from its
+    groups' digests, not from every appearance of every claim."""
+    unchanged = [group for group in site.claims if ("claim", group.id) not in affected]
+    stored = reads.stored_digests([("claim", group.id) for group in unchanged])
+    for group in unchanged:
+        digest = stored.get(("claim", group.id))
+        if digest is not None:
+            digester.known(group, digest)
