@@ -291,6 +291,11 @@ def _arguments(argv):
                         help="work in DIR (must not exist) and keep it: DIR/archive, DIR/hugo")
     parser.add_argument("--workdir", type=Path, metavar="DIR",
                         help="make the temporary folder inside DIR (default: the system's)")
+    return checked_arguments(parser, argv)
+
+
+def checked_arguments(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
+    """The parsed arguments, refusing sizes under 1 and a --keep folder that exists."""
     args = parser.parse_args(argv)
     if args.articles < 1 or args.runs < 1:
         parser.error("--articles and --runs must be at least 1")

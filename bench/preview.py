@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from build import BenchError, _log, _ours, edit_article, make_archive  # noqa: E402
+from build import BenchError, _log, _ours, checked_arguments, edit_article, make_archive  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]
@@ -148,12 +148,7 @@ def _arguments(argv):
     parser.add_argument("--keep", type=Path, metavar="DIR", help="make the archive in DIR (new) and keep it")
     parser.add_argument("--workdir", type=Path, metavar="DIR", help="where the temporary archive goes")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for serve or an edit")
-    args = parser.parse_args(argv)
-    if args.articles < 1 or args.runs < 1:
-        parser.error("--articles and --runs must be at least 1")
-    if args.keep is not None and args.keep.exists():
-        parser.error(f"--keep {args.keep}: exists; choose a new folder")
-    return args
+    return checked_arguments(parser, argv)
 
 
 def main(argv=None) -> int:

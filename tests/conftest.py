@@ -141,3 +141,17 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield instance
         instance.close()
+
+
+def spark_missing() -> str:
+    """What the Spark tests lack on this machine ("" when PySpark and Java are there)."""
+    import os
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install -e '.[spark]')"
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        return "no Java (apt-get install openjdk-17-jre-headless)"
+    return ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,20 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_build
+from conftest import PROJECT, run_build, spark_missing
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from archive import Generator  # noqa: E402
-
-
-def _missing() -> str:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "pyspark is not installed (pip install -e '.[spark]')"
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        return "no Java (apt-get install openjdk-17-jre-headless)"
-    return ""
 
 
 def _free_port() -> int:
@@ -107,7 +96,7 @@ class _Cluster:
 
 
 def test_cluster_executors_need_only_numpy_and_give_the_in_process_relations(tmp_path):
-    missing = _missing()
+    missing = spark_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI runs the Spark tests: {missing}")

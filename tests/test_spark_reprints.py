@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_build
+from conftest import PROJECT, run_build, spark_missing
 from newsarchive import reprint_store, reprints
 from newsarchive.load import load_archive
 
@@ -26,19 +26,9 @@ import synth  # noqa: E402
 PARTITIONS = 3
 
 
-def _missing() -> str:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "pyspark is not installed (pip install -e '.[spark]')"
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        return "no Java (apt-get install openjdk-17-jre-headless)"
-    return ""
-
-
 @pytest.fixture(scope="module")
 def spark():
-    missing = _missing()
+    missing = spark_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI runs the Spark tests: {missing}")
