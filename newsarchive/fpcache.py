@@ -240,7 +240,7 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
         data = path.read_bytes()
     except OSError:
         return None
-    start = len(INDEX_MAGIC) + 32
+    start = len(INDEX_MAGIC) + len(code)  # the code's digest as save_index wrote it, whatever its size
     if not data.startswith(INDEX_MAGIC) or len(data) < start + 32 or data[len(INDEX_MAGIC):start] != code \
             or hashlib.sha256(memoryview(data)[:-32]).digest() != data[-32:]:
         return None

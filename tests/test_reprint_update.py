@@ -7,8 +7,8 @@ import sys
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import PROJECT, make_article
-from newsarchive import fpcache, reprints
+from conftest import PROJECT, make_article, run_build
+from newsarchive import digests, fpcache, reprints
 
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
@@ -129,3 +129,18 @@ def test_a_stored_index_is_used_only_when_intact_and_of_this_code(tmp_path):
     path.write_bytes(bytes(data))
     assert fpcache.load_index(path, b"c" * 32) is None
     assert fpcache.load_index(tmp_path / "missing.bin", b"c" * 32) is None
+
+
+def test_a_rebuild_after_an_edit_updates_the_stored_index_instead_of_detecting_again(project, monkeypatch):
+    # The index is stored under the generator's own code digest (16 bytes), and found again.
+    assert run_build(project).code == 0
+    assert fpcache.load_index(project / ".cache" / fpcache.INDEX_FILE, digests.code_digest()) is not None
+    article = next((project / "articles").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8").replace(" the ", " the the ", 1), encoding="utf-8")
+
+    def detect_all_again(*args, **kwargs):
+        raise AssertionError("the rebuild detected every relation again")
+
+    monkeypatch.setattr(reprints, "detect_indexed", detect_all_again)
+    result = run_build(project)
+    assert result.code == 0, result.err
