@@ -133,7 +133,6 @@ class BuildFacts:
 
     site_paths: tuple[str, ...]  # the pages a sitemap lists
     templates: bytes  # digest of every template: a change to any makes every page again
-    search_shards: int  # how many shards the search page merges
     static_files: dict[str, bytes]  # static output path -> digest of its content
 
 
@@ -272,7 +271,6 @@ class SiteView:
     by_month: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
     # the build's facts
     templates: bytes = _Whole()
-    search_shards: int = _Whole()
     site_paths: Sequence[str] = _Lazy()
     static_files: Mapping[str, bytes] = _Entries()
 

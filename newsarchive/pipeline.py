@@ -141,7 +141,6 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             changes.reuse_digests(site, affected, reads, digester)
         records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               1,  # search_shards: the search page no longer reads it (search.py)
                                workers=workers, progress=made_some, parallel_min=parallel_min)
         report("search")
         searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage)

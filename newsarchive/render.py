@@ -250,26 +250,25 @@ PARALLEL_MIN = 400  # below this many outputs to make, worker processes cost mor
 
 
 def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affected: set[tuple] | None,
-           digester, stage, templates_digest: bytes, search_shards: int, workers: int | None = None,
+           digester, stage, templates_digest: bytes, workers: int | None = None,
            progress=None, parallel_min: int | None = None) -> tuple[dict[str, MadeOutput], int]:
     """Make every output whose inputs changed since `previous`, writing it through `stage`.
 
     `reads` numbers the values the previous outputs read, with their digests then; `affected`
     names those this build's changes can have changed (changes.affected_keys; None: any of
     them). Only those are digested now, and only the outputs that read one that changed are
-    made again, found through the reverse index. `search_shards` is the number of shards of the
-    search index, which the search page merges. Returns the record of every output of the new
+    made again, found through the reverse index. Returns the record of every output of the new
     site (made now or kept from before) and how many were made.
     """
     specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
     facts = BuildFacts(site_paths=tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                                         and o.recipe.startswith("template:")),
-                       templates=templates_digest, search_shards=search_shards,
+                       templates=templates_digest,
                        static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"})
     stale: set[str] = set()
     if previous:
         if affected is not None:  # the build's facts are few: always compared
-            affected = affected | {(name,) for name in ("templates", "search_shards", "site_paths")} | {
+            affected = affected | {(name,) for name in ("templates", "site_paths")} | {
                 ("static_files", path) for path in [*facts.static_files, *(
                     path for path, made in previous.items() if made.recipe == "static")]}
         changed = reads.changed(affected, lambda key: digester.of(dependencies.read_value(site, facts, key)))

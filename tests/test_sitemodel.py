@@ -66,7 +66,7 @@ def test_a_page_reaches_an_article_text_only_by_recording_it():
 
     site = _site([make_article("a", "First text.", date="2018-01-02"), make_article("b", "Other text.")])
     reads = Reads()
-    view = SiteView(site, BuildFacts(site_paths=(), templates=b"", search_shards=1, static_files={}), reads)
+    view = SiteView(site, BuildFacts(site_paths=(), templates=b"", static_files={}), reads)
     listed = view.article["a"]
     assert not hasattr(listed, "body") and not hasattr(listed, "paragraphs")  # lists carry no text
     assert reads.keys == {("article", "a")}

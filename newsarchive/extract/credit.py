@@ -112,9 +112,9 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     for strength, _, name, evidence, text, how in hits:
         source = resolve_outlet(name, registry.sources)
         proposed = ()
-        if strength == 3 and (source is None or _best_archived(source.id, body, registry)[0] is None):
-            continue  # a fact sourced further down, not this text's origin
         if source is None:
+            if strength == 3:
+                continue  # a fact sourced further down, from an outlet with nothing archived
             if strength == 2 and not looks_like_outlet(name):
                 continue
             if strength == 1 and not (looks_like_outlet(name) or re.fullmatch(r"[A-Z]{2,6}", name) or news_agency(name)):
@@ -130,9 +130,11 @@ def extract_original(page: Page, registry: Registry, done: dict) -> Found:
             source_id = source.id
         if source_id == publisher:
             continue  # the outlet naming itself ("MOSCOW (Sputnik) -" on Sputnik's own page)
+        article, shared = _best_archived(source_id, body, registry) if not proposed else (None, 0)
+        if strength == 3 and article is None:
+            continue  # a fact sourced further down, not this text's origin
         translated = re.search(r"translat", evidence if strength else text, re.IGNORECASE)
         relation = "translation" if translated else "reprint"
-        article, shared = _best_archived(source_id, done["body"].value, registry) if not proposed else (None, 0)
         why = f"{how}: \"{evidence}\""
         if article:
             why += f"; shares {shared} five-word sequences with the archived {article}"
