@@ -111,13 +111,29 @@ class _Stored:
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
 
 
-def write(path: Path, state: BuildState) -> None:
+def write(path: Path, state: BuildState) -> BuildState | None:
+    """Keep `state` for the next build. Returns it as `read` would give it back from the files
+    just written, for a process that builds again (pipeline.BuildMemory); None when the rows
+    were found damaged while writing (the next build then reads the files, and makes all)."""
     state.reads.close()
     # The rows first, then the file naming their token: a build stopped in between leaves a
     # file whose token is not the rows', and the next build starts afresh.
-    token = _StateRows(path).write(state)
+    rows = _StateRows(path)
+    token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token))
+    if row_ids is None:
+        return None
+    # What read() would find: every parsed entry and output in the rows, under these row ids.
+    return dataclasses.replace(
+        state, reads=ReadIndex(rows.path, state.reads.next_number, {row_id: output for output, row_id in row_ids.items()}),
+        stored={location: _key_of(entry) for location, entry in state.parsed.items()},
+        stored_outputs={output: (row_ids[output], record) for output, record in state.outputs.items()})
+
+
+def rows_path(path: Path) -> Path:
+    """The database of the rows beside the state file at `path`."""
+    return _StateRows(path).path
 
 
 def read(path: Path, code: bytes) -> BuildState | None:
@@ -191,10 +207,10 @@ class _StateRows:
         except Exception:  # damaged, foreign or half written: never trusted, never a crash
             return None
 
-    def write(self, state: BuildState) -> bytes:
+    def write(self, state: BuildState) -> tuple[bytes, dict[str, int] | None]:
         """Bring the rows to the state, rewriting only the parsed rows whose key differs from
         `state.stored` (the rows as read and checked) and the outputs' rows of what changed
-        (outputrows.write); returns the new token."""
+        (outputrows.write); returns the new token and the outputs' row ids (outputrows.write)."""
         code, parsed, stored = state.code, state.parsed, state.stored
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -220,11 +236,12 @@ class _StateRows:
             connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", (
                 _row(location, key, entry) for location, entry in parsed.items()
                 if stored.get(location) != (key := _key_of(entry))))
-            outputrows.write(connection, state.reads, state.stored_outputs, state.outputs, state.output_stats)
+            row_ids = outputrows.write(connection, state.reads, state.stored_outputs, state.outputs,
+                                       state.output_stats)
             token = os.urandom(16)
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("code", code), ("token", token)])
             connection.execute("COMMIT")
-            return token
+            return token, row_ids
         except BaseException:
             with contextlib.suppress(OSError, sqlite3.Error):
                 connection.execute("ROLLBACK")

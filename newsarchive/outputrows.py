@@ -195,11 +195,12 @@ def read(connection: sqlite3.Connection) -> tuple[dict[str, tuple], int]:
 
 
 def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tuple[int, object]],
-          outputs: dict, stats: dict[str, tuple[int, int]]) -> None:
+          outputs: dict, stats: dict[str, tuple[int, int]]) -> dict[str, int] | None:
     """Bring the tables to this build's `outputs` (path -> MadeOutput) inside the caller's
     transaction. `stored`: each output as the tables hold it (path -> (id, record)), the
     records this build kept being the very same objects; empty with a ReadIndex that has no
-    database: the tables are written afresh."""
+    database: the tables are written afresh. Returns each output's row id, or None when the
+    tables were found damaged and emptied."""
     fresh = reads.database is None
     if fresh:
         stored = {}
@@ -230,9 +231,10 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
         except DamagedRows:  # the next build finds no output it can keep, and makes them all
             for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")
-            return
+            return None
         if len(made) + len(gone) > len(outputs) // 4:  # values no output reads any more are dropped
             connection.execute("DELETE FROM reads WHERE n NOT IN (SELECT n FROM readers)")
+    return {path: ids[path] for path in outputs}
 
 
 def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str, int]) -> None:

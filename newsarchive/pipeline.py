@@ -18,6 +18,39 @@ STATE_FILE = "build-state.bin"
 QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
 
 
+class BuildMemory:
+    """What a process that builds again and again (`serve`) keeps of its last build, so that
+    the next build takes it from memory instead of reading it back from disk: the build state,
+    the reprint fingerprints and the reprint index. Each is kept with the stat of the files it
+    was written to or read from, and is taken only while those files are still the ones on
+    disk: another process's build, or a cache removed by hand, makes the next build read the
+    files again. A part is taken out when a build starts and kept again only when it succeeds,
+    so a failed build (which may have changed it half-way) leaves nothing behind."""
+
+    def __init__(self):
+        self._parts: dict[str, tuple[tuple, object]] = {}
+
+    def take(self, part: str, files: tuple[Path, ...], code: bytes):
+        held = self._parts.pop(part, None)
+        return held[1] if held and held[0] == _stamp(files, code) else None
+
+    def keep(self, part: str, files: tuple[Path, ...], code: bytes, value) -> None:
+        if value is not None:
+            self._parts[part] = (_stamp(files, code), value)
+
+
+def _stamp(files: tuple[Path, ...], code: bytes) -> tuple:
+    """The files as they are now (None for one missing), and the generator's code."""
+    stamps = []
+    for path in files:
+        try:
+            stat = os.stat(path)
+            stamps.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return (code, *stamps)
+
+
 def state_files(config: Config) -> tuple[Path, Path]:
     """The state and quick-check files of builds into config.output (each output has its own)."""
     folder = config.cache_dir
@@ -40,10 +73,13 @@ class BuildReport:
 
 
 def build(config: Config, strict: bool = False, force: bool = False, full: bool = False,
-          workers: int | None = None, progress=None, parallel_min: int | None = None) -> BuildReport:
+          workers: int | None = None, progress=None, parallel_min: int | None = None,
+          memory: BuildMemory | None = None, published=None) -> BuildReport:
     """Build the site into config.output. `full` ignores what the previous build left;
     `progress(stage, done, total)` hears how the build goes; pages are made by `workers`
-    processes from `parallel_min` pages to make (render.PARALLEL_MIN unless given)."""
+    processes from `parallel_min` pages to make (render.PARALLEL_MIN unless given). A process
+    that builds again passes the same `memory` each time; `published()` is called as soon as
+    the new site is in place, before what the next build needs is written."""
     # The whole build runs without full garbage collections (see _no_full_collections).
     with _no_full_collections():
         # Refuse a dangerous output folder before doing any work. The templates and static files
@@ -54,6 +90,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             raise BuildError(refusals)
         notes = []
         report = progress or (lambda stage, done=0, total=0: None)
+        memory = memory or BuildMemory()  # kept by the caller only if it passed one
         # One writer per output folder; `add` may not change the articles while we read them.
         with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
             if stale:
@@ -72,11 +109,11 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             from .outputrows import DamagedRows
             try:
                 result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path)
+                                       started, input_stats, state_path, memory, published)
             except DamagedRows as damage:  # a row of the state found damaged while looking it up
                 notes.append(f"{state_path}: {damage} was damaged; building everything")
                 result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path)
+                                       started, input_stats, state_path, memory, published)
             # Files changed just before this build are known by content for the next quick check
             # (a template or static file among them is not: the next build then takes the long way).
             racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
@@ -86,7 +123,8 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 
 
 def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
-           notes: list, code: bytes, started: int, input_stats: dict, state_path: Path):
+           notes: list, code: bytes, started: int, input_stats: dict, state_path: Path, memory: BuildMemory,
+           published):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build."""
     from . import buildstate, changes, search, sitemodel
@@ -96,7 +134,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     from .outputrows import ReadIndex
     from .render import render
 
-    before = None if full else buildstate.read(state_path, code)
+    state_on_disk = (state_path, buildstate.rows_path(state_path))
+    remembered = memory.take("state", state_on_disk, code)
+    before = None if full else remembered or buildstate.read(state_path, code)
     if before is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
     # Files are digested again only when their stat, taken by the listing, changed.
@@ -114,8 +154,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
     relations = _stored_reprints(config, archive, code, notes)  # made by `build.py reprints --engine spark`
+    later: list = []  # cache files to write once the site is in place
     if relations is None:
-        relations = _detect_reprints(config, archive, code, workers)
+        relations = _detect_reprints(config, archive, code, workers, memory, later)
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
     digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
@@ -151,7 +192,11 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     except BaseException:
         stage.abort()
         raise
+    if published:
+        published()
     # 7. Keep what the next build needs.
+    for save in later:
+        save()
     stats = before.output_stats if kept else {}
     output_stats = {path: stats[path] if path not in written and path in stats
                     else _stat(config.output / path) for path in records}
@@ -159,7 +204,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
                                   relations=relation_digests, stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
-    buildstate.write(state_path, state)
+    memory.keep("state", state_on_disk, code, buildstate.write(state_path, state))
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
@@ -183,20 +228,23 @@ def _stored_reprints(config: Config, archive, code: bytes, notes: list):
     return relations
 
 
-def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):
+def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, memory: BuildMemory, later: list):
     """Which articles copy which; fingerprints of articles whose text has not changed since the
-    last build come from the cache, and so do the passages shared by pairs of such texts."""
+    last build come from the cache, and so do the passages shared by pairs of such texts. The
+    caches are written by `later`, once the site is in place."""
     from . import fpcache, reprints
 
     fingerprints_path = config.cache_dir / fpcache.FINGERPRINTS_FILE
-    cached = fpcache.load(fingerprints_path)
-    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
-    if {fp.key for fp in prints} != set(cached):
-        fpcache.save(fingerprints_path, prints)
-    # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     index_path = config.cache_dir / fpcache.INDEX_FILE
+    cached = memory.take("fingerprints", (fingerprints_path,), code)
+    if cached is None:
+        cached = fpcache.load(fingerprints_path)
+    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
+    # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
-    before = fpcache.load_index(index_path, code)
+    before = memory.take("index", (index_path,), code)
+    if before is None:
+        before = fpcache.load_index(index_path, code)
     updates = before.updates if before else -1
     updated = reprints.update(before, archive.articles, prints, cached, *thresholds, sources=archive.sources,
                               workers=workers)
@@ -207,10 +255,23 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None):
         updated = reprints.detect_indexed(archive.articles, *thresholds, sources=archive.sources, prints=prints,
                                           alignments=alignments, workers=workers)
         if set(alignments) != aligned_before:
-            fpcache.save_alignments(alignments_path, alignments, code)
+            later.append(lambda: fpcache.save_alignments(alignments_path, alignments, code))
     relations, index = updated
-    if index is not before or index.updates != updates:
-        fpcache.save_index(index_path, index, code)
+
+    def save_fingerprints():
+        # The cache holds the fingerprints of this build's texts: the next build's `previous` (reprints.update).
+        now = cached if {fp.key for fp in prints} == set(cached) else None
+        if now is None:
+            fpcache.save(fingerprints_path, prints)
+            now = {fp.key: fp for fp in prints}
+        memory.keep("fingerprints", (fingerprints_path,), code, now)
+
+    def save_index():
+        if index is not before or index.updates != updates:
+            fpcache.save_index(index_path, index, code)
+        memory.keep("index", (index_path,), code, index)
+
+    later += [save_fingerprints, save_index]
     return relations
 
 

@@ -85,6 +85,19 @@ def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
     return env
 
 
+_environments: dict[tuple, jinja2.Environment] = {}
+
+
+def _environment(folders: list[Path], templates_digest: bytes) -> jinja2.Environment:
+    """The environment of the last build, its templates already compiled, while the templates
+    are the same files with the same bytes (a process that builds again: `serve`)."""
+    key = (tuple(folders), templates_digest)
+    if key not in _environments:
+        _environments.clear()
+        _environments[key] = make_environment(folders)
+    return _environments[key]
+
+
 def reprint_url(relation: Reprint) -> str:
     return urls.reprint(relation.copy, relation.original)
 
@@ -282,7 +295,8 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
             todo.append(spec)
     if len(todo) > len(specs) // 4:
         reads.load_all()  # most outputs read again: one query rather than one a value
-    job = _Job(site, facts, make_environment(theme.folders(site.config, "templates")), todo, digester, stage)
+    job = _Job(site, facts, _environment(theme.folders(site.config, "templates"), templates_digest), todo,
+               digester, stage)
     for done, digests in _make_all(job, workers, progress, PARALLEL_MIN if parallel_min is None else parallel_min):
         for path, made in done:
             records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)

@@ -288,6 +288,9 @@ class _Builder:
         self.lock = threading.Lock()
         self.changed: set[str] = set()
         self.project = config_path.resolve().parent
+        # The last build's state and reprint caches, kept between builds: a rebuild does not
+        # read them back from disk (pipeline.BuildMemory).
+        self.memory = pipeline.BuildMemory()
 
     def notice(self, paths: set[str]) -> None:
         with self.lock:
@@ -312,7 +315,14 @@ class _Builder:
         started = time.perf_counter()
         try:
             config = load_config(self.config_path, self.output_override)
-            report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers)
+            shown = []
+
+            def published() -> None:  # the browser reloads while the build writes what the next one needs
+                self.site.finished(config.output, [])
+                shown.append(True)
+
+            report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers,
+                                    memory=self.memory, published=published)
         except Exception as failure:  # any failure: the last good site stays, the problems are shown
             problems, summary, _ = print_failure(failure, self.strict)
             print("serving the last good site until a build succeeds" if self.site.has_site
@@ -320,7 +330,8 @@ class _Builder:
             self.site.finished(self.site.output, problems or [summary])
             return
         print_finished(report, config.output, time.perf_counter() - started)
-        self.site.finished(config.output, [])
+        if not shown:  # nothing to do: the site stands as it was, and a failed build's banner goes
+            self.site.finished(config.output, [])
 
 
 def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready: threading.Event) -> None:

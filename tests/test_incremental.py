@@ -218,20 +218,95 @@ CHANGES = [add_article, edit_body, edit_title, rename_article, delete_article, e
           suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # each example builds twice a step: no shrinking
 @given(changes=st.lists(st.sampled_from(CHANGES), min_size=1, max_size=6), seed=st.integers(0, 2 ** 32),
-       parallel=st.booleans())
-def test_incremental_build_equals_clean_build(changes, seed, parallel):
+       parallel=st.booleans(), warm=st.booleans())
+def test_incremental_build_equals_clean_build(changes, seed, parallel, warm):
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch) / "project"
         copy_project(PROJECT, project)
         assert run_build(project).code == 0
-        # Half the examples make their pages in worker processes, however few there are.
+        # Half the examples make their pages in worker processes, however few there are; half
+        # build as `serve` does, the state of each build kept in memory for the next.
         parallel_min = 5 if parallel else 10 ** 9
+        memory = pipeline.BuildMemory() if warm else None
         for change in changes:
             change(project, rng)
-            pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min)
+            pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min,
+                           memory=memory)
             assert snapshot(project / "_site") == clean_build(project, Path(scratch) / "reference"), \
                 f"after {[c.__name__ for c in changes]}"
+
+
+# --- a process that builds again keeps the state in memory ----------------------------------
+
+def _edit(project: Path, code: str, words: str) -> None:
+    with open(project / "articles" / f"{SEED_SLUGS[code]}.md", "a", encoding="utf-8") as article:
+        article.write(f"\n{words}\n")
+
+
+def _counting_reads(monkeypatch) -> dict[str, int]:
+    """Count the reads of the state and of the reprint caches from disk."""
+    from newsarchive import fpcache
+
+    counts = {"state": 0, "fingerprints": 0, "index": 0}
+    for module, name, part in ((buildstate, "read", "state"), (fpcache, "load", "fingerprints"),
+                               (fpcache, "load_index", "index")):
+        def counted(*args, _real=getattr(module, name), _part=part):
+            counts[_part] += 1
+            return _real(*args)
+        monkeypatch.setattr(module, name, counted)
+    return counts
+
+
+def test_a_build_that_remembers_reads_nothing_back_and_shows_the_site_first(project, built, tmp_path,
+                                                                            monkeypatch):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    _edit(project, "004", "A first new paragraph.")
+    pipeline.build(config, memory=memory)
+    counts = _counting_reads(monkeypatch)
+    state_path = pipeline.state_files(config)[0]
+    shown = []
+    _edit(project, "004", "A second new paragraph.")
+    report = pipeline.build(config, memory=memory,
+                            published=lambda: shown.append((state_path.stat().st_mtime_ns,
+                                                            "second new" in (built / "articles" / SEED_SLUGS["004"]
+                                                                             / "index.html").read_text())))
+    assert report.made > 0 and counts == {"state": 0, "fingerprints": 0, "index": 0}
+    # When the browser is told to reload, the page is new and the state not yet written.
+    assert shown == [(shown[0][0], True)] and state_path.stat().st_mtime_ns != shown[0][0]
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
+def test_memory_is_not_trusted_after_another_process_built(project, built, tmp_path, monkeypatch):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory, full=True)
+    _edit(project, "004", "Edited while serve ran.")
+    assert run_build(project).code == 0  # another process: its state is not the one remembered
+    _edit(project, "002", "Edited again.")
+    counts = _counting_reads(monkeypatch)
+    pipeline.build(config, memory=memory)
+    assert counts == {"state": 1, "fingerprints": 1, "index": 1}
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
+def test_a_failed_build_leaves_nothing_in_memory(project, built, tmp_path, monkeypatch):
+    from newsarchive.model import BuildError
+
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory, full=True)
+    broken = project / "articles" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        pipeline.build(config, memory=memory)
+    broken.unlink()
+    _edit(project, "004", "After the failure.")
+    counts = _counting_reads(monkeypatch)
+    pipeline.build(config, memory=memory)
+    assert counts["state"] == 1
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
 # --- the cache is checked, never trusted ------------------------------------------------------
