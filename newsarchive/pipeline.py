@@ -30,13 +30,36 @@ class BuildMemory:
     def __init__(self):
         self._parts: dict[str, tuple[tuple, object]] = {}
 
-    def take(self, part: str, files: tuple[Path, ...], code: bytes):
+    def take(self, part: str, files: tuple[Path, ...], code: bytes, read=None):
+        """The part as kept, while `files` are as they were; else what `read()` reads from them."""
         held = self._parts.pop(part, None)
-        return held[1] if held and held[0] == _stamp(files, code) else None
+        if held and held[0] == _stamp(files, code):
+            return held[1]
+        return read() if read else None
 
     def keep(self, part: str, files: tuple[Path, ...], code: bytes, value) -> None:
         if value is not None:
             self._parts[part] = (_stamp(files, code), value)
+
+    def load(self, config: Config) -> None:
+        """Read what the last build left into memory now (`serve`, idle after its first build
+        found nothing to do), so that the first rebuild need not."""
+        from . import buildstate, fpcache
+
+        code = digests.code_digest()
+        state_path = state_files(config)[0]
+        for part, files, read in (
+                ("state", (state_path, buildstate.rows_path(state_path)), lambda: buildstate.read(state_path, code)),
+                ("fingerprints", (config.cache_dir / fpcache.FINGERPRINTS_FILE,),
+                 lambda: fpcache.load(config.cache_dir / fpcache.FINGERPRINTS_FILE) or None),
+                ("index", (config.cache_dir / fpcache.INDEX_FILE,),
+                 lambda: fpcache.load_index(config.cache_dir / fpcache.INDEX_FILE, code))):
+            if part in self._parts:
+                continue
+            before = _stamp(files, code)
+            value = read()
+            if _stamp(files, code) == before:  # not rewritten while it was read
+                self.keep(part, files, code, value)
 
 
 def _stamp(files: tuple[Path, ...], code: bytes) -> tuple:

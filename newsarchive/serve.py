@@ -298,6 +298,7 @@ class _Builder:
             self.wake.set()
 
     def loop(self) -> None:
+        self._remember()
         while True:
             self.wake.wait()
             if self.stopping.is_set():
@@ -306,6 +307,13 @@ class _Builder:
                 changed, self.changed = self.changed, set()
                 self.wake.clear()
             self.build(changed)
+
+    def _remember(self) -> None:
+        """While no file changes, read what the last build left into memory for the first rebuild."""
+        try:
+            self.memory.load(load_config(self.config_path, self.output_override))
+        except Exception:  # noqa: BLE001 - only a shortcut: the next build reads the files itself
+            pass
 
     def build(self, changed: set[str] = frozenset()) -> None:
         if changed:

@@ -291,6 +291,18 @@ def test_memory_is_not_trusted_after_another_process_built(project, built, tmp_p
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_what_the_last_build_left_can_be_read_into_memory_before_a_change(project, built, tmp_path,
+                                                                          monkeypatch):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    memory.load(config)  # as serve does while it waits for the first change
+    _edit(project, "004", "The first change serve sees.")
+    counts = _counting_reads(monkeypatch)
+    assert pipeline.build(config, memory=memory).made > 0
+    assert counts == {"state": 0, "fingerprints": 0, "index": 0}
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
 def test_a_failed_build_leaves_nothing_in_memory(project, built, tmp_path, monkeypatch):
     from newsarchive.model import BuildError
 
