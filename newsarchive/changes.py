@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .buildstate import Parsed, ParsedArticle, ParsedRegistry
+from .dependencies import Digester
+from .memo import SameRecords
 from .model import Article, Reprint
 from .sitemodel import ArticleInfo, Site, words_of
 
@@ -117,9 +119,18 @@ def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, wor
         words.update(words_of(claim.quote))
 
 
+# A relation's digest reads the relation alone (no article in it): kept for the relations of a
+# process's next build that are the same objects (memo.py).
+_RELATION_DIGESTS = SameRecords(lambda relation: Digester({}).of(relation))
+
+
 def relation_digests(relations: tuple[Reprint, ...], digester) -> dict[tuple[str, str], bytes]:
     """Each relation's digest, by (copy, original): what the next build compares."""
-    return {(relation.copy, relation.original): digester.of(relation) for relation in relations}
+    found = {}
+    for relation, digest in zip(relations, _RELATION_DIGESTS.all(relations)):
+        digester.known(relation, digest)
+        found[relation.copy, relation.original] = digest
+    return found
 
 
 def reuse_digests(site: Site, affected: set[tuple], reads, digester) -> None:

@@ -7,12 +7,14 @@ is copied into another and every page sees the same objects.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
+from .memo import SameRecords
 from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
 
 if TYPE_CHECKING:
@@ -156,6 +158,11 @@ def words_of(text: str) -> set[str]:
     return set(text.encode("ascii", "replace").translate(_LETTERS_ONLY).lower().decode("ascii").split())
 
 
+def spellings(text: str) -> list[bytes]:
+    """The words of a text as written, in order: runs of ASCII letters."""
+    return text.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+
+
 def word_casings(texts) -> dict[str, str]:
     """The most common way the texts write each word ("gna" -> "GNA"), keyed by its lower case.
 
@@ -164,19 +171,19 @@ def word_casings(texts) -> dict[str, str]:
     each word, costs a step in Python.
     """
     counts: Counter = Counter()  # each spelling, in the order first seen
-
-    def count(batch: list[str]) -> None:
-        counts.update("\n".join(batch).encode("ascii", "replace").translate(_LETTERS_ONLY).split())
-
     batch: list[str] = []
     size = 0
     for text in texts:
         batch.append(text)
         size += len(text)
         if size > 1 << 20:
-            count(batch)
+            counts.update(spellings("\n".join(batch)))
             batch, size = [], 0
-    count(batch)
+    counts.update(spellings("\n".join(batch)))
+    return _most_common_casings(counts)
+
+
+def _most_common_casings(counts: Counter) -> dict[str, str]:
     best: dict[bytes, tuple[bytes, int]] = {}
     for word, seen in counts.items():
         lower = word.lower()
@@ -194,8 +201,18 @@ def claim_title(claim_id: str, casings: dict[str, str]) -> str:
     return " ".join(words)
 
 
+# What build_site makes of each article alone, kept for the articles of a process's next build
+# that are the same objects (memo.py).
+_INFOS = SameRecords(ArticleInfo.of)
+_NEWEST_FIRST = SameRecords(newest_first_key)
+_HEADING_SPELLINGS = SameRecords(lambda article: spellings("\n".join(
+    (article.title, *(part for claim in article.claims for part in (claim.statement, claim.quote))))))
+
+
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
-    articles = tuple(ArticleInfo.of(article) for article in sorted(archive.articles, key=newest_first_key))
+    infos = _INFOS.all(archive.articles)
+    order = _NEWEST_FIRST.all(infos)
+    articles = tuple(infos[n] for n in sorted(range(len(infos)), key=order.__getitem__))
     by_slug = {a.slug: a for a in articles}
 
     grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
@@ -205,9 +222,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
     # Claim headings borrow the casing of words as the articles write them ("GNA", "Russian"):
     # in titles and in the claims' own statements and quotes, which are sentences of the body.
     # (Not the whole bodies: a heading would then change with any edit anywhere.)
-    casings = word_casings(text for article in articles
-                           for text in (article.title, *(part for claim in article.claims
-                                                          for part in (claim.statement, claim.quote))))
+    casings = _most_common_casings(Counter(itertools.chain.from_iterable(_HEADING_SPELLINGS.all(articles))))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     first_days = {article.slug: article.date.bounds()[0] for article in articles if article.date.known}

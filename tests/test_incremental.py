@@ -303,6 +303,18 @@ def test_what_the_last_build_left_can_be_read_into_memory_before_a_change(projec
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_values_are_kept_for_the_same_records_only():
+    from newsarchive.memo import SameRecords
+
+    made = []
+    lengths = SameRecords(lambda record: made.append(record) or len(record))
+    first, second = ("a", "bb"), ("c",)
+    assert lengths.all([first, second]) == [2, 1] and made == [first, second]
+    equal_but_new = tuple(list(first))
+    assert lengths.all([second, equal_but_new]) == [1, 2] and made == [first, second, equal_but_new]
+    assert lengths.all([first]) == [2] and made[-1] is first  # dropped when a call left it out
+
+
 def test_a_failed_build_leaves_nothing_in_memory(project, built, tmp_path, monkeypatch):
     from newsarchive.model import BuildError
 

@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .. import workers as pool
+from ..memo import SameRecords
 from ..model import Article
 from ..text import paragraph_word_keys
 
@@ -129,6 +130,9 @@ def fingerprint_texts(texts: Sequence[Sequence[str]], keys: Sequence[str] | None
     ]
 
 
+_CONTENT_KEYS = SameRecords(lambda article: content_key(plain_text(article)))  # memo.py
+
+
 def fingerprints(articles: tuple[Article, ...] | list[Article],
                  known: Mapping[str, Fingerprint] | None = None,
                  workers: int | None = None, parallel_min: int = PARALLEL_MIN) -> list[Fingerprint]:
@@ -142,7 +146,7 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
         keys, found = None, [None] * len(articles)
         todo = list(range(len(articles)))
     else:
-        keys = [content_key(plain_text(article)) for article in articles]
+        keys = _CONTENT_KEYS.all(articles)
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
     state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
