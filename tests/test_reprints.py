@@ -435,3 +435,40 @@ def test_alignments_are_keyed_by_order_of_earliness_and_checked_against_the_text
     # Fingerprints made without keys (detection alone) cannot use it.
     keyless = reprints.fingerprints(articles)
     assert detect(*articles, prints=keyless, alignments={}) == fresh
+
+
+# --- which outlets a text credits: looked up by the names' first words -----------------------
+
+_OUTLET_NAMES = ["Sputnik", "Libya Herald", "The Times", "AP", "al-Marsad", "Reuters", "(The) Daily", "news.example.org",
+                 "Ålesund Avis", "ΕΡΤ", "Times of Malta", "Agence France-Presse"]
+_CREDIT_WORDS = ["reported", "reported by", "according to", "via", "told the", "Originally posted at", "wrote",
+                 "said", "Source:", "courtesy of"]
+_FILLER = ["the", "minister", "Times", "Libya", "herald", "daily", "(", ")", ",", ".", "-", "_", "2017", "\n\n",
+           "AP.", "Sputnik's", "newsexample", "Ålesund"]
+
+
+def _credited_by_every_name(credits, article):
+    """The search the index replaced: every outlet's names looked for in every text."""
+    from newsarchive.reprints.direction import _WIRE_DATELINE, plain_text
+
+    found = {article.original.source} if article.original is not None else set()
+    found |= {source_id for source_id in credits._names if credits.gives(article, source_id)}
+    dateline = _WIRE_DATELINE.match(plain_text(article))
+    if dateline:
+        key = " ".join(dateline.group("name").casefold().split())
+        found |= {source_id for source_id, names in credits._names.items()
+                  if key in names or key == credits._acronyms[source_id]}
+    return tuple(sorted(found - {article.publisher}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.one_of(st.sampled_from(_OUTLET_NAMES), st.sampled_from(_CREDIT_WORDS),
+                                st.sampled_from(_FILLER), st.text(max_size=8)), max_size=40),
+       casing=st.sampled_from([str, str.upper, str.lower]), joiner=st.sampled_from([" ", "", "  "]))
+def test_credited_outlets_are_those_a_search_of_every_name_finds(parts, casing, joiner):
+    sources = {f"s{n}": Source(f"s{n}", name, (f"s{n}.example",) if n % 2 else (), "website")
+               for n, name in enumerate(_OUTLET_NAMES)}
+    text = casing(joiner.join(parts)) or "x"
+    article = make_article("a", text, publisher="s0")
+    credits = reprints.Credits(sources)
+    assert credits.credited(article) == _credited_by_every_name(reprints.Credits(sources), article)

@@ -40,6 +40,17 @@ class Credits:
         self._display = {source.id: source.name for source in sources.values()}
         self._acronyms = {source.id: _acronym(source.name) for source in sources.values()}
         self._credited: dict[str, tuple[str, ...]] = {}
+        # The outlets by the first word of each of their names: a text is searched only for the
+        # names whose first word it has, not for every outlet's (an archive's outlets grow with it).
+        self._by_first_word: dict[str, set[str]] = {}
+        self._always: set[str] = set()  # outlets with a name that does not start with a letter or digit
+        for source_id, names in self._names.items():
+            for name in names:
+                first = _WORD.match(name)
+                if first:
+                    self._by_first_word.setdefault(first.group(), set()).add(source_id)
+                else:
+                    self._always.add(source_id)
 
     def name(self, source_id: str) -> str:
         return self._display.get(source_id, source_id)
@@ -48,7 +59,10 @@ class Credits:
         """Every outlet the article credits as the source of its text, in id order."""
         if article.slug not in self._credited:
             found = {article.original.source} if article.original is not None else set()
-            found |= {source_id for source_id in self._names if self.gives(article, source_id)}
+            text = _folded(article)
+            # A name found as a whole word starts a word of the text with its own first word.
+            named = self._always.union(*(self._by_first_word.get(word, ()) for word in set(_WORD.findall(text))))
+            found |= {source_id for source_id in named if _credits_a_name(text, self._names[source_id])}
             dateline = _WIRE_DATELINE.match(plain_text(article))
             if dateline:  # "KATHMANDU, Nepal (AP) -"
                 key = " ".join(dateline.group("name").casefold().split())
@@ -61,18 +75,28 @@ class Credits:
         if article.original is not None and article.original.source == source_id:
             return True
         names = self._names.get(source_id)
-        if not names:
-            return False
-        text = " ".join(plain_text(article).split()).casefold()
-        for name in names:  # most texts never name the other outlet: one search each
-            at = text.find(name)
-            while at >= 0:
-                end = at + len(name)
-                whole = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
-                if whole and (_CREDIT_BEFORE.search(text, max(0, at - 60), at) or _CREDIT_AFTER.match(text, end)):
-                    return True
-                at = text.find(name, at + 1)
-        return False
+        return bool(names) and _credits_a_name(_folded(article), names)
+
+
+_WORD = re.compile(r"[^\W_]+")  # a run of the characters str.isalnum() accepts
+
+
+def _folded(article: Article) -> str:
+    """The article's text in one line, case-folded: what outlets' names are looked for in."""
+    return " ".join(plain_text(article).split()).casefold()
+
+
+def _credits_a_name(text: str, names: list[str]) -> bool:
+    """Whether the text names one of `names`, as a whole word, with a word of credit around it."""
+    for name in names:  # most texts never name the other outlet: one search each
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            whole = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if whole and (_CREDIT_BEFORE.search(text, max(0, at - 60), at) or _CREDIT_AFTER.match(text, end)):
+                return True
+            at = text.find(name, at + 1)
+    return False
 
 
 def orient(a: Article, b: Article, share_a: float, share_b: float,
