@@ -30,36 +30,38 @@ class BuildMemory:
     def __init__(self):
         self._parts: dict[str, tuple[tuple, object]] = {}
 
-    def take(self, part: str, files: tuple[Path, ...], code: bytes, read=None):
-        """The part as kept, while `files` are as they were; else what `read()` reads from them."""
+    def take(self, part: str, config: Config, code: bytes):
+        """The part as kept, while its files are as they were; else as read from them now."""
+        files, read = _on_disk(config, code)[part]
         held = self._parts.pop(part, None)
-        if held and held[0] == _stamp(files, code):
-            return held[1]
-        return read() if read else None
+        return held[1] if held and held[0] == _stamp(files, code) else read()
 
-    def keep(self, part: str, files: tuple[Path, ...], code: bytes, value) -> None:
+    def keep(self, part: str, config: Config, code: bytes, value) -> None:
         if value is not None:
-            self._parts[part] = (_stamp(files, code), value)
+            self._parts[part] = (_stamp(_on_disk(config, code)[part][0], code), value)
 
     def load(self, config: Config) -> None:
         """Read what the last build left into memory now (`serve`, idle after its first build
         found nothing to do), so that the first rebuild need not."""
-        from . import buildstate, fpcache
-
         code = digests.code_digest()
-        state_path = state_files(config)[0]
-        for part, files, read in (
-                ("state", (state_path, buildstate.rows_path(state_path)), lambda: buildstate.read(state_path, code)),
-                ("fingerprints", (config.cache_dir / fpcache.FINGERPRINTS_FILE,),
-                 lambda: fpcache.load(config.cache_dir / fpcache.FINGERPRINTS_FILE) or None),
-                ("index", (config.cache_dir / fpcache.INDEX_FILE,),
-                 lambda: fpcache.load_index(config.cache_dir / fpcache.INDEX_FILE, code))):
+        for part, (files, read) in _on_disk(config, code).items():
             if part in self._parts:
                 continue
             before = _stamp(files, code)
             value = read()
-            if _stamp(files, code) == before:  # not rewritten while it was read
-                self.keep(part, files, code, value)
+            if value is not None and _stamp(files, code) == before:  # not rewritten while it was read
+                self._parts[part] = (before, value)
+
+
+def _on_disk(config: Config, code: bytes) -> dict:
+    """Each part BuildMemory keeps: the files it is kept in, and how it is read from them."""
+    from . import buildstate, fpcache
+
+    state_path = state_files(config)[0]
+    fingerprints, index = config.cache_dir / fpcache.FINGERPRINTS_FILE, config.cache_dir / fpcache.INDEX_FILE
+    return {"state": ((state_path, buildstate.rows_path(state_path)), lambda: buildstate.read(state_path, code)),
+            "fingerprints": ((fingerprints,), lambda: fpcache.load(fingerprints)),
+            "index": ((index,), lambda: fpcache.load_index(index, code))}
 
 
 def _stamp(files: tuple[Path, ...], code: bytes) -> tuple:
@@ -157,9 +159,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     from .outputrows import ReadIndex
     from .render import render
 
-    state_on_disk = (state_path, buildstate.rows_path(state_path))
-    remembered = memory.take("state", state_on_disk, code)
-    before = None if full else remembered or buildstate.read(state_path, code)
+    before = None if full else memory.take("state", config, code)
     if before is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
     # Files are digested again only when their stat, taken by the listing, changed.
@@ -227,7 +227,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
                                   relations=relation_digests, stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
-    memory.keep("state", state_on_disk, code, buildstate.write(state_path, state))
+    memory.keep("state", config, code, buildstate.write(state_path, state))
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
@@ -257,17 +257,11 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
     caches are written by `later`, once the site is in place."""
     from . import fpcache, reprints
 
-    fingerprints_path = config.cache_dir / fpcache.FINGERPRINTS_FILE
-    index_path = config.cache_dir / fpcache.INDEX_FILE
-    cached = memory.take("fingerprints", (fingerprints_path,), code)
-    if cached is None:
-        cached = fpcache.load(fingerprints_path)
+    cached = memory.take("fingerprints", config, code)
     prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
     # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
-    before = memory.take("index", (index_path,), code)
-    if before is None:
-        before = fpcache.load_index(index_path, code)
+    before = memory.take("index", config, code)
     updates = before.updates if before else -1
     updated = reprints.update(before, archive.articles, prints, cached, *thresholds, sources=archive.sources,
                               workers=workers)
@@ -283,16 +277,16 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
 
     def save_fingerprints():
         # The cache holds the fingerprints of this build's texts: the next build's `previous` (reprints.update).
-        now = cached if {fp.key for fp in prints} == set(cached) else None
-        if now is None:
-            fpcache.save(fingerprints_path, prints)
+        now = cached
+        if {fp.key for fp in prints} != set(cached):
+            fpcache.save(config.cache_dir / fpcache.FINGERPRINTS_FILE, prints)
             now = {fp.key: fp for fp in prints}
-        memory.keep("fingerprints", (fingerprints_path,), code, now)
+        memory.keep("fingerprints", config, code, now)
 
     def save_index():
         if index is not before or index.updates != updates:
-            fpcache.save_index(index_path, index, code)
-        memory.keep("index", (index_path,), code, index)
+            fpcache.save_index(config.cache_dir / fpcache.INDEX_FILE, index, code)
+        memory.keep("index", config, code, index)
 
     later += [save_fingerprints, save_index]
     return relations

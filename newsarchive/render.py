@@ -8,6 +8,7 @@ points at index.html explicitly, so the site works from any subfolder and from f
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import uuid
@@ -85,17 +86,11 @@ def make_environment(templates: Path | list[Path]) -> jinja2.Environment:
     return env
 
 
-_environments: dict[tuple, jinja2.Environment] = {}
-
-
-def _environment(folders: list[Path], templates_digest: bytes) -> jinja2.Environment:
+@functools.lru_cache(maxsize=1)
+def _environment(folders: tuple[Path, ...], templates_digest: bytes) -> jinja2.Environment:
     """The environment of the last build, its templates already compiled, while the templates
     are the same files with the same bytes (a process that builds again: `serve`)."""
-    key = (tuple(folders), templates_digest)
-    if key not in _environments:
-        _environments.clear()
-        _environments[key] = make_environment(folders)
-    return _environments[key]
+    return make_environment(list(folders))
 
 
 def reprint_url(relation: Reprint) -> str:
@@ -295,7 +290,7 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
             todo.append(spec)
     if len(todo) > len(specs) // 4:
         reads.load_all()  # most outputs read again: one query rather than one a value
-    job = _Job(site, facts, _environment(theme.folders(site.config, "templates"), templates_digest), todo,
+    job = _Job(site, facts, _environment(tuple(theme.folders(site.config, "templates")), templates_digest), todo,
                digester, stage)
     for done, digests in _make_all(job, workers, progress, PARALLEL_MIN if parallel_min is None else parallel_min):
         for path, made in done:

@@ -165,25 +165,13 @@ def spellings(text: str) -> list[bytes]:
 
 def word_casings(texts) -> dict[str, str]:
     """The most common way the texts write each word ("gna" -> "GNA"), keyed by its lower case.
-
-    A word is a run of ASCII letters; ties go to the spelling seen first. Texts are read in
-    batches of about a million characters, split and counted in C, so each spelling, not
-    each word, costs a step in Python.
-    """
-    counts: Counter = Counter()  # each spelling, in the order first seen
-    batch: list[str] = []
-    size = 0
-    for text in texts:
-        batch.append(text)
-        size += len(text)
-        if size > 1 << 20:
-            counts.update(spellings("\n".join(batch)))
-            batch, size = [], 0
-    counts.update(spellings("\n".join(batch)))
-    return _most_common_casings(counts)
+    A word is a run of ASCII letters; ties go to the spelling seen first."""
+    return casings_of(map(spellings, texts))
 
 
-def _most_common_casings(counts: Counter) -> dict[str, str]:
+def casings_of(spelled) -> dict[str, str]:
+    """word_casings, from the spellings of each text (`spellings`), counted in C."""
+    counts = Counter(itertools.chain.from_iterable(spelled))  # each spelling, in the order first seen
     best: dict[bytes, tuple[bytes, int]] = {}
     for word, seen in counts.items():
         lower = word.lower()
@@ -222,7 +210,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
     # Claim headings borrow the casing of words as the articles write them ("GNA", "Russian"):
     # in titles and in the claims' own statements and quotes, which are sentences of the body.
     # (Not the whole bodies: a heading would then change with any edit anywhere.)
-    casings = _most_common_casings(Counter(itertools.chain.from_iterable(_HEADING_SPELLINGS.all(articles))))
+    casings = casings_of(_HEADING_SPELLINGS.all(articles))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     first_days = {article.slug: article.date.bounds()[0] for article in articles if article.date.known}
