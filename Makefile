@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test,spark]'  # spark: the Spark job's tests (need Java too)
+	$(BIN)/python -m pip install --quiet -e '.[test,spark,bench]'  # spark: the Spark job's tests (need Java too); bench: Pagefind for --vs-hugo
 	touch $@
 
 site: $(VENV)/.installed

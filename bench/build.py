@@ -138,9 +138,11 @@ def _expect(archive: Path, slug: str, text: str) -> None:
 
 
 def _pagefind() -> str:
-    """The Pagefind binary our build uses (the pagefind package's)."""
-    from pagefind.service import get_executable
-
+    """The Pagefind binary of the pagefind package (`pip install '.[bench]'`), which indexes the Hugo site."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise BenchError("--vs-hugo needs Pagefind: pip install '.[bench]'") from None
     return str(get_executable())
 
 

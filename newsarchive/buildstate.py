@@ -64,18 +64,18 @@ class MadeOutput:
     recipe: str  # what decides it besides what it read: "template:article.html", "static", "search:0/1"...
     reads: bytes  # what it read, as numbers (uint32) into the ReadIndex (outputrows.numbers)
     digest: bytes  # of the file's bytes
-    searchable: bool  # a page Pagefind indexes
+    searchable: bool  # a page the search index holds (search.BODY_MARK)
 
 
 @dataclass(frozen=True)
 class SearchIndexState:
-    """What the search stage needs of the indexes it made (search.py): the large one's pages
-    and the small one's."""
+    """What the search stage needs of the indexes it made (search.py): the large one's
+    documents and the small one's pages."""
 
-    base: dict[str, tuple[bytes, str]]  # page path -> (its digest when indexed, its result id there)
+    base: dict[str, tuple[bytes, int]]  # page path -> (its digest when indexed, its document number)
     recent: dict[str, bytes]  # page path -> digest, the pages of the small index
-    parts: int = 1  # Pagefind indexes the large one is made of
-    lexicon: tuple[str, ...] = ()  # the lexicon record's result id in each part (none: no lexicon)
+    dates: tuple[str, ...] = ()  # the large index's documents' sort dates, by number
+    format: int = 1  # search.FORMAT of the files
 
 
 @dataclass

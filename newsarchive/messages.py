@@ -18,7 +18,7 @@ def print_problems(problems: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
 def summary_line(report, output: Path, seconds: float) -> str:
     """The one line a finished build prints."""
     return (f"built {report.pages} pages ({report.files} files: {report.made} made, {report.written} written, "
-            f"{report.removed} removed; search index: {report.search_redone} of {report.search_parts} parts redone; "
+            f"{report.removed} removed; search index: {report.search_redone} of {report.search_parts} indexes redone; "
             f"{report.reprints} reprint relations) into {output} in {seconds:.2f}s")
 
 

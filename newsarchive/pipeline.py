@@ -91,7 +91,7 @@ class BuildReport:
     written: int  # files written (made outputs whose bytes changed)
     removed: int
     reprints: int
-    search_parts: int  # the search index is made of this many Pagefind indexes (search.py)
+    search_parts: int  # the search index is made of this many indexes: a large one and maybe a small one (search.py)
     search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from . import comparison, dependencies, export, markup, reprints, theme, timeline, urls
+from . import comparison, dependencies, export, markup, reprints, search, theme, timeline, urls
 from . import workers as pool
 from .buildstate import MadeOutput
 from .digests import blake
@@ -318,7 +318,7 @@ class _Job:
                     digests[key] = self.digester.of(dependencies.read_value(self.site, self.facts, key))
             done.append((spec.path, Made(spec.recipe, tuple(keys[key] for key in reads.keys),
                                          blake(content),
-                                         spec.path.endswith(".html") and b"data-pagefind-body" in content)))
+                                         spec.path.endswith(".html") and search.BODY_MARK in content)))
         return done, digests
 
 

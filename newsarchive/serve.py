@@ -51,7 +51,7 @@ _TYPES = {
     ".webp": "image/webp",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
-}  # anything else, Pagefind's .pf_meta/.pf_index/.pf_fragment/.pf_filter/.pagefind included: octet-stream
+}  # anything else: octet-stream
 # Editors' temp files and our own lock and staging files, on top of watchfiles' default list.
 _IGNORED_NAMES = re.compile(r"^4913$|^\.goutputstream-|^\..*\.lock$|\.staging-\d+$|\.old-\d+$|\.kate-swp$")
 

@@ -1,15 +1,15 @@
-// Search as you type over the Pagefind index built with the site, filtered by person, outlet
-// and year. The index is several Pagefind indexes searched together (newsarchive/search.py):
-// a large one in parts (pagefind/, pagefind-1/, ...) and a small one of the pages changed since
-// it was made (pagefind-recent/); pagefind-recent/recent.json says how many parts there are,
-// names the large index's results for pages since changed or deleted and each index's lexicon
-// record, which are left out, and the filter values the stale pages add to the counts.
+// Search as you type over the archive's own index (newsarchive/search.py describes its files),
+// filtered by person, outlet and year. The index is two, searched together: a large one of
+// every article as it was when it was made (search/base/) and a small one of the articles
+// changed since (search/recent/); search/recent.json holds the small one's manifest, the large
+// one's documents to leave out (changed or deleted since) and the filter values they add to
+// the lists' counts.
 //
 // Nothing is fetched until the reader turns to the search box or the filters (or the address
-// holds a search): a page opened in passing costs three requests. Results are built as DOM
-// nodes: only Pagefind's excerpt (escaped text with <mark> around the matches) is inserted as
-// HTML. Each result shown costs a request, so five are shown at first (they fill a screen),
-// and five more whenever the end of the list comes into view or the reader asks for more.
+// holds a search): a page opened in passing costs three requests. A word typed costs the file
+// of its range of words in each index (fetched once); each result shown costs its document.
+// So five results are shown at first (they fill a screen), and five more whenever the end of
+// the list comes into view or the reader asks for more. Results are built as DOM nodes.
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
@@ -21,32 +21,144 @@ const selects = {
   year: document.getElementById("filter-year"),
 };
 const PAGE = 5;
+const MAX_FILES = 3;  // words files read for one word typed: a prefix of a letter or two finds fewer words
+const EXTENSION = 0.5;  // a word that only begins with the word typed counts half
+const K1 = 1.2;  // how fast more of a word stops counting (BM25)
+const EXCERPT = 30;  // words
+
+// Words as search.py folds them: lower case, decomposed, accents off, runs of letters and digits.
+const ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+const fold = (text) => text.toLowerCase().normalize("NFKD").replace(ACCENTS, "");
+const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+
+async function getJSON(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+// A postings string: document numbers with the word's count in each.
+function* postings(text) {
+  let doc = 0;
+  for (const part of text.split(",")) {
+    const value = Number(part);
+    doc += Math.floor(value / 4);
+    yield [doc, (value % 4) + 1];
+  }
+}
+
+class Index {
+  constructor(folder, manifest, hidden = [], places = null) {
+    this.folder = new URL(folder, siteRoot);
+    this.manifest = manifest;
+    this.hidden = new Set(hidden);
+    this.places = places;  // the small index: where each document sorts among the large one's
+    this.files = new Map();
+    this.filterFiles = null;
+  }
+
+  file(path) {
+    // Every file of one version carries it in its address: a browser never mixes two versions.
+    if (!this.files.has(path)) {
+      const url = new URL(`${path}?v=${this.manifest.version}`, this.folder);
+      this.files.set(path, getJSON(url).catch((error) => {
+        this.files.delete(path);
+        throw error;
+      }));
+    }
+    return this.files.get(path);
+  }
+
+  place(doc) {
+    return this.places ? this.places[doc] : doc;
+  }
+
+  // The documents holding a word that begins with `term`, with their scores.
+  async scores(term) {
+    const firsts = this.manifest.words;
+    let low = 0, high = firsts.length;  // the last file whose first word is <= term
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (firsts[middle] <= term) low = middle + 1; else high = middle;
+    }
+    const numbers = [Math.max(0, low - 1)];  // then the files whose words all begin with it
+    for (let next = numbers[0] + 1; numbers.length < MAX_FILES && next < firsts.length && firsts[next].startsWith(term); next++) {
+      numbers.push(next);
+    }
+    const files = await Promise.all(numbers.map((number) => this.file(`words/${number}.json`)));
+    const found = new Map();
+    const total = this.manifest.documents;
+    for (const { words, postings: lists } of files) {
+      words.forEach((word, i) => {
+        if (!word.startsWith(term)) return;
+        const list = lists[i];
+        const df = list.split(",").length;
+        const weight = Math.log(1 + (total - df + 0.5) / (df + 0.5)) * (word === term ? 1 : EXTENSION);
+        for (const [doc, count] of postings(list)) {
+          const score = weight * count * (K1 + 1) / (count + K1);
+          if (!(found.get(doc) >= score)) found.set(doc, score);
+        }
+      });
+    }
+    return found;
+  }
+
+  filterLists() {
+    this.filterFiles ??= this.file("filters.json");
+    return this.filterFiles;
+  }
+
+  async filtered(name, value) {
+    const entry = ((await this.filterLists())[name] || []).find(([known]) => known === value);
+    if (!entry) return new Set();
+    return new Set(Array.from(postings(await this.file(`filters/${entry[2]}.json`)), ([doc]) => doc));
+  }
+
+  // The documents matching every word and every filter: [{index, doc, score}].
+  async search(terms, filters) {
+    const sets = await Promise.all([
+      ...terms.map((term) => this.scores(term)),
+      ...Object.entries(filters).map(([name, value]) => this.filtered(name, value)),
+    ]);
+    const wordSets = sets.slice(0, terms.length);
+    const filterSets = sets.slice(terms.length);
+    let candidates;
+    if (wordSets.length) {
+      wordSets.sort((a, b) => a.size - b.size);
+      candidates = [...wordSets[0].keys()];
+    } else {
+      filterSets.sort((a, b) => a.size - b.size);
+      candidates = [...filterSets[0]];
+    }
+    const results = [];
+    for (const doc of candidates) {
+      if (this.hidden.has(doc) || !filterSets.every((set) => set.has(doc))) continue;
+      let score = 0;
+      for (const set of wordSets) {
+        if (!set.has(doc)) {
+          score = -1;
+          break;
+        }
+        score += set.get(doc);
+      }
+      if (score >= 0) results.push({ index: this, doc, score, place: this.place(doc) });
+    }
+    return results;
+  }
+}
 
 let loading = null;
 function load() {
-  // Pagefind, the small index merged into it, and the list of what to leave out.
   loading ??= (async () => {
-    const [pagefind, recent] = await Promise.all([
-      import(new URL("pagefind/pagefind.js", siteRoot).href),
-      fetch(new URL("pagefind-recent/recent.json", siteRoot)).then((response) => {
-        if (!response.ok) throw new Error(`recent.json: ${response.status}`);
-        return response.json();
-      }),
+    const [base, recent] = await Promise.all([
+      getJSON(new URL("search/base/index.json", siteRoot), { cache: "no-cache" }),
+      getJSON(new URL("search/recent.json", siteRoot), { cache: "no-cache" }),
     ]);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    const others = [];
-    for (let part = 1; part < (recent.parts || 1); part++) others.push(`pagefind-${part}/`);
-    if (recent.index) others.push("pagefind-recent/");
-    // Merged at once; Pagefind keeps them in the order they are asked for.
-    await Promise.all(others.map((folder) =>
-      pagefind.mergeIndex(new URL(folder, siteRoot).pathname, { baseUrl: siteRoot.pathname })));
-    return {
-      pagefind,
-      hidden: new Set([...recent.hidden, ...(recent.lexicon || [])]),
-      twice: new Set(recent.twice || []),
-      uncount: recent.uncount || {},
-    };
+    const indexes = [new Index("search/base/", base, recent.hidden)];
+    if (recent.recent) indexes.push(new Index("search/recent/", recent.recent, [], recent.recent.places));
+    return { indexes, uncount: recent.uncount || {} };
   })();
+  loading.catch(() => { loading = null; });
   return loading;
 }
 
@@ -57,30 +169,35 @@ function failed() {
 let listsFilled = null;
 function fillFilters() {
   listsFilled ??= (async () => {
-    const { pagefind, uncount } = await load();
-    const available = await pagefind.filters();
+    const { indexes, uncount } = await load();
+    const lists = await Promise.all(indexes.map((index) => index.filterLists()));
     for (const [name, select] of Object.entries(selects)) {
       const chosen = select.value;  // what the address or the reader chose meanwhile
       const counts = {};
-      for (const [value, count] of Object.entries(available[name] || {})) {
-        const left = count - ((uncount[name] || {})[value] || 0);
-        if (left > 0) counts[value] = left;
+      for (const listing of lists) {
+        for (const [value, count] of listing[name] || []) counts[value] = (counts[value] || 0) + count;
       }
-      const values = Object.keys(counts).sort((a, b) => b === "date unknown" ? -1 : a === "date unknown" ? 1 : a.localeCompare(b));
+      for (const [value, count] of Object.entries(uncount[name] || {})) counts[value] -= count;
+      const values = Object.keys(counts).filter((value) => counts[value] > 0)
+        .sort((a, b) => b === "date unknown" ? -1 : a === "date unknown" ? 1 : a.localeCompare(b));
       select.replaceChildren(select.options[0]);
       for (const value of values) select.appendChild(new Option(`${value} (${counts[value]})`, value));
       if (chosen && !values.includes(chosen)) select.appendChild(new Option(chosen, chosen));  // no article has it
       select.value = chosen;
     }
-  })().catch(failed);
+  })().catch((error) => {
+    listsFilled = null;
+    failed();
+  });
   return listsFilled;
 }
 
 // One search at a time; keys typed meanwhile make one more search, for what the box then holds.
 let running = false;
 let again = false;
-let shown = [];  // the results of the search on screen, hidden ones left out
+let shown = [];  // the results of the search on screen
 let shownFor = "";  // its words
+let shownTerms = [];
 async function run() {
   if (running) {
     again = true;
@@ -99,6 +216,7 @@ async function run() {
 
 async function searchOnce() {
   const query = form.elements.q.value.trim();
+  const terms = [...new Set(wordsOf(query))];
   const filters = {};
   for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
   if (!query && !Object.keys(filters).length) {
@@ -110,22 +228,20 @@ async function searchOnce() {
   }
   let found;
   try {
-    const { pagefind, hidden, twice } = await load();
-    const search = await pagefind.search(query || null, { filters });
+    const { indexes } = await load();
+    found = query && !terms.length ? [] :
+      (await Promise.all(indexes.map((index) => index.search(terms, filters)))).flat();
     // The reader typed on: this search is out of date, and shown only while nothing is.
     if (again && list.children.length) return;
-    const seen = new Set();  // a result in both the large and the small index is shown once
-    found = search.results.filter((result) => {
-      if (hidden.has(result.id) || (twice.has(result.id) && seen.has(result.id))) return false;
-      seen.add(result.id);
-      return true;
-    });
   } catch (error) {
     failed();
     return;
   }
+  // Best first; among equals (and with no words), newest first.
+  found.sort((a, b) => b.score - a.score || b.place - a.place);
   shown = found;
   shownFor = query;
+  shownTerms = terms;
   list.replaceChildren();
   await showMore();
 }
@@ -136,7 +252,7 @@ let addingFor = null;
 function showMore() {
   if (adding && addingFor === shown) return adding;
   addingFor = shown;
-  const batch = adding = addResults().finally(() => {
+  const batch = adding = addResults().catch(failed).finally(() => {
     if (adding === batch) adding = null;
   });
   return batch;
@@ -144,22 +260,24 @@ function showMore() {
 
 async function addResults() {
   const results = shown;
+  const terms = shownTerms;
   const start = list.children.length;
-  const data = await Promise.all(results.slice(start, start + PAGE).map((result) => result.data()));
+  const data = await Promise.all(results.slice(start, start + PAGE)
+    .map((result) => result.index.file(`docs/${result.doc}.json`)));
   if (results !== shown) return;  // a newer search replaced these meanwhile
   for (const item of data) {
     const entry = document.createElement("li");
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = item.url;
-    link.textContent = item.meta.title;
+    link.href = new URL(item.url, siteRoot).href;
+    link.textContent = item.title;
     heading.appendChild(link);
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = `${item.meta.date} · ${item.meta.publisher}`;
+    meta.textContent = `${item.date} · ${item.publisher}`;
     const excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    excerpt.innerHTML = item.excerpt;
+    excerpt.append(...excerptOf(item.text, terms));
     entry.append(heading, meta, excerpt);
     list.appendChild(entry);
   }
@@ -167,6 +285,38 @@ async function addResults() {
   status.textContent = `${count} article${count === 1 ? "" : "s"} found` + (shownFor ? ` for “${shownFor}”` : "") +
     (count > list.children.length ? `, first ${list.children.length} shown.` : ".");
   more.hidden = count <= list.children.length;
+}
+
+// Some thirty words of the text around the most of the words searched, those words marked.
+function excerptOf(text, terms) {
+  const tokens = Array.from(text.matchAll(/[\p{L}\p{N}\p{M}]+/gu));
+  const hit = tokens.map((token) => {
+    const folded = wordsOf(token[0]);
+    return terms.findIndex((term) => folded.some((word) => word.startsWith(term)));
+  });
+  let best = 0, bestCount = 0;
+  hit.forEach((term, at) => {
+    if (term < 0) return;
+    const seen = new Set(hit.slice(at, at + EXCERPT).filter((found) => found >= 0));
+    if (seen.size > bestCount) [best, bestCount] = [at, seen.size];
+  });
+  const first = Math.max(0, best - 5);
+  const last = Math.min(tokens.length, first + EXCERPT);
+  if (!tokens.length) return [text.slice(0, 200)];
+  const nodes = [first > 0 ? "… " : ""];
+  let at = tokens[first].index;
+  for (let i = first; i < last; i++) {
+    if (hit[i] < 0) continue;
+    const token = tokens[i];
+    nodes.push(text.slice(at, token.index));
+    const mark = document.createElement("mark");
+    mark.textContent = token[0];
+    nodes.push(mark);
+    at = token.index + token[0].length;
+  }
+  const end = last < tokens.length ? tokens[last].index : text.length;
+  nodes.push(text.slice(at, end).trimEnd() + (last < tokens.length ? " …" : ""));
+  return nodes;
 }
 
 function remember() {

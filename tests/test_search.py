@@ -1,7 +1,7 @@
-"""search: the Pagefind bundle is the same every run; the small index of changed pages, its
-list of what the large one must leave out, and its merge into the large one."""
+"""search: what a page gives the index, the index's files (the same every run, its words found
+across files), the small index of changed pages, what the large one must leave out, and the
+merge into the large one."""
 
-import gzip
 import json
 import shutil
 
@@ -12,75 +12,127 @@ from newsarchive import search
 from newsarchive.model import OutputFile
 
 
+def _page(i, body="Haftar asked Moscow for arms"):
+    return OutputFile(f"articles/a{i}/index.html", (
+        f'<html lang="en"><body><nav>Menu</nav><article data-search-body>'
+        f'<div hidden data-search-ignore><span data-search-meta="date">{i} May</span>'
+        f'<span data-search-sort="date">2017-05-{30 - i:02}</span>'
+        f'<span data-search-filter="year">{2016 + i % 3}</span>'
+        f'<span data-search-filter="actor">Khalifa Haftar</span><span data-search-filter="actor">Lev Dengov</span></div>'
+        f'<header data-search-words><h1>Title <em>{i}</em></h1><p>Outlet {i}</p></header>'
+        f'<p>{body}, report {i}.</p></article></body></html>').encode())
+
+
 def _pages(n):
-    return [OutputFile(f"articles/a{i}/index.html",
-                       f'<html lang="en"><body><article data-pagefind-body><h1>Title {i}</h1>'
-                       f'<span data-pagefind-filter="year">{2016 + i % 3}</span>'
-                       f'<p>Haftar asked Moscow for arms, report {i}.</p></article></body></html>'.encode())
-            for i in range(n)] + [OutputFile("index.html", b"<html><body>not indexed</body></html>")]
+    return [_page(i) for i in range(n)] + [OutputFile("index.html", b"<html><body>not indexed</body></html>")]
 
 
-def test_index_holds_the_marked_pages_only_and_is_repeatable():
-    pages = _pages(40)
-    whole = search.index_pages(pages)
-    entry = json.loads(next(f.content for f in whole if f.path == "pagefind/pagefind-entry.json"))
-    assert entry["languages"]["en"]["page_count"] == 40  # index.html carries no data-pagefind-body
-    assert len([f for f in whole if f.path.endswith(".pf_fragment")]) == 40  # one result a page
-    assert any(f.path.endswith(".pf_filter") for f in whole)  # the year filter
-    assert search.index_pages(pages) == whole
+def _postings(text):
+    """A postings string as the search page reads it: (document, count) pairs."""
+    doc, out = 0, []
+    for value in map(int, text.split(",")):
+        doc += value >> 2
+        out.append((doc, (value & 3) + 1))
+    return out
 
 
-def test_a_kept_pagefind_process_makes_the_same_indexes_as_fresh_ones():
-    fresh = [search.index_recent(_pages(5)), search.index_pages(_pages(7))]
-    service = search.Service()
-    try:
-        kept = [search.index_recent(_pages(5), service), search.index_pages(_pages(7), service)]
-        again = search.index_recent(_pages(5), service)  # the earlier index was deleted, not reused
-    finally:
-        service.close()
-    assert kept == fresh and again == fresh[0]
+def _files(built):
+    return {item.path: item.content for item in built.files}
 
 
-def test_the_small_index_carries_only_its_index_data():
-    files = {f.path for f in search.index_recent(_pages(6))}
-    assert f"{search.RECENT}/pagefind-entry.json" in files
-    assert {p.rsplit(".", 1)[1] for p in files} == {"json", "pf_meta", "pf_index", "pf_filter", "pf_fragment"}
-    assert all(p.startswith(search.RECENT + "/") for p in files)
+def _lookup(files, folder, manifest, word):
+    """The postings of a word, found as the search page finds it: by the first words of the files."""
+    number = max(i for i, first in enumerate(manifest["words"]) if first <= word)
+    chunk = json.loads(files[f"{folder}/words/{number}.json"])
+    return _postings(chunk["postings"][chunk["words"].index(word)]) if word in chunk["words"] else []
 
 
-def test_result_ids_name_each_page_s_fragment():
-    files = search.index_pages(_pages(3))
-    ids = search.result_ids(files)
-    assert sorted(ids) == [f"articles/a{i}/index.html" for i in range(3)]
-    assert {f"pagefind/fragment/{i}.pf_fragment" for i in ids.values()} == \
-        {f.path for f in files if f.path.endswith(".pf_fragment")}
+def test_a_page_gives_its_title_text_fields_and_hidden_words():
+    document = search.read_page("a/index.html", (
+        '<html><head><title>Not read</title></head><body><nav>Menu</nav><article data-search-body>'
+        '<div hidden data-search-ignore><span data-search-meta="publisher">Al &amp; Co</span>'
+        '<span data-search-filter="actor">Lev Dengov</span><span>Ignored<div>nested</div></span></div>'
+        '<header data-search-words><h1>Quokka &amp; <b>Wombat</b></h1></header>'
+        '<img data-search-ignore src="x.png"><p>“Numbat,” he said <a href="x">here</a>.</p>'
+        '<p hidden data-search-words>Lev Dengov.</p><p>Bilby</p></article></body></html>').encode())
+    assert document.title == "Quokka & Wombat"
+    assert document.publisher == "Al & Co" and document.filters == {"actor": ("Lev Dengov",)}
+    assert document.text == "“Numbat,” he said here. Bilby"  # no menu, nothing ignored, no hidden words
+    assert document.words == "Quokka & Wombat Lev Dengov."
+    assert search.read_page("index.html", b"<html><body>not indexed</body></html>") is None
+
+
+def test_words_are_folded_as_the_search_page_folds_them():
+    assert search.words_of("Ḥaftar’s ÉLAN, co-operation; ﬁle ２０１７") == ["haftar", "s", "elan", "co", "operation",
+                                                                          "file", "2017"]
+
+
+def test_the_index_numbers_documents_oldest_first_and_is_repeatable():
+    built = search.build_index(search.documents(_pages(12)), "f")
+    files = _files(built)
+    assert built.manifest["documents"] == 12  # index.html has no data-search-body
+    # Dated 30 - i May: the last page is the oldest, document 0.
+    assert json.loads(files["f/docs/0.json"])["url"] == "articles/a11/index.html"
+    assert json.loads(files["f/docs/11.json"]) == {
+        "url": "articles/a0/index.html", "title": "Title 0", "date": "0 May", "publisher": "",
+        "filters": {"actor": ["Khalifa Haftar", "Lev Dengov"], "year": ["2016"]},
+        "text": "Haftar asked Moscow for arms, report 0."}
+    assert _files(search.build_index(search.documents(_pages(12)), "f")) == files
+
+
+def test_postings_carry_each_document_and_count_and_titles_count_more():
+    pages = [_page(0, "Moscow and Moscow again, Moscow"), _page(1, "Tripoli"), _page(2, "Moscow")]
+    built = search.build_index(search.documents(pages), "f")
+    files = _files(built)
+    # Documents by date: a2 (28 May) is 0, a1 is 1, a0 is 2; a0 says Moscow three times.
+    assert _lookup(files, "f", built.manifest, "moscow") == [(0, 1), (2, 3)]
+    assert _lookup(files, "f", built.manifest, "title") == [(0, 3), (1, 3), (2, 3)]  # search.TITLE_WEIGHT
+    assert _lookup(files, "f", built.manifest, "outlet") == [(0, 1), (1, 1), (2, 1)]  # the hidden words count
+    assert _lookup(files, "f", built.manifest, "haftar") == []  # filters are not words
+    assert _lookup(files, "f", built.manifest, "menu") == []
+    filters = json.loads(files["f/filters.json"])
+    assert filters["actor"] == [["Khalifa Haftar", 3, 0], ["Lev Dengov", 3, 1]]
+    assert _postings(json.loads(files["f/filters/0.json"])) == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_words_are_split_into_files_in_order_and_each_word_is_found(monkeypatch):
+    monkeypatch.setattr(search, "CHUNK_BYTES", 30)
+    pages = [_page(i, f"Zebra{i} yak{i} ängström élan ÿ 𝔸lpha ￦on") for i in range(20)]
+    built = search.build_index(search.documents(pages), "f")
+    files = _files(built)
+    firsts = built.manifest["words"]
+    assert len(firsts) > 10 and firsts == sorted(firsts, key=lambda word: word.encode("utf-16-be"))
+    everything = []
+    for number in range(len(firsts)):
+        everything += json.loads(files[f"f/words/{number}.json"])["words"]
+    assert everything == sorted(everything, key=lambda word: word.encode("utf-16-be"))
+    for word in everything:
+        assert _lookup(files, "f", built.manifest, word), word
 
 
 # --- the small index in a build ---------------------------------------------------------------
 
+
 def _search_files(site):
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.relative_to(site).parts[0].startswith("pagefind")}
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "search").rglob("*"))
+            if p.is_file() and p.name != "index.html"}
 
 
 def _recent(site):
     return json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))
 
 
-def _fragment_url(site, result_id, folder="pagefind"):
-    raw = gzip.decompress((site / folder / "fragment" / f"{result_id}.pf_fragment").read_bytes())
-    return json.loads(raw[len(b"pagefind_dcd"):])["url"]
+def _urls(site, folder):
+    return sorted(json.loads(p.read_text(encoding="utf-8"))["url"] for p in (site / folder / "docs").iterdir())
 
 
-def _small_index_pages(site):
-    """The pages of the small index (its lexicon record left out)."""
-    return sorted(url for url in (_fragment_url(site, f.stem, search.RECENT)
-                                  for f in (site / search.RECENT / "fragment").iterdir())
-                  if url != search.LEXICON_URL)
+def _number_of(site, page):
+    return next(int(p.stem) for p in (site / search.BASE / "docs").iterdir()
+                if json.loads(p.read_text(encoding="utf-8"))["url"] == page)
 
 
 def _nothing_left_out(recent):
-    return not recent["index"] and not recent["hidden"] and not recent["uncount"]
+    return recent["recent"] is None and not recent["hidden"] and not recent["uncount"]
 
 
 def _edit(project, key, words):
@@ -96,37 +148,36 @@ def small_indexes(monkeypatch):
 
 
 def test_changed_pages_go_to_the_small_index_and_the_large_one_is_kept(project, small_indexes, built):
-    large = {p: c for p, c in _search_files(built).items() if p.startswith("pagefind/")}
+    large = {p: c for p, c in _search_files(built).items() if p.startswith(search.BASE + "/")}
     assert _nothing_left_out(_recent(built))
     page = f"articles/{SEED_SLUGS['003']}/index.html"
-    old_id = next(i for i in (f.stem for f in (built / "pagefind" / "fragment").iterdir())
-                  if _fragment_url(built, i) == "/" + page)
+    number = _number_of(built, page)
     _edit(project, "003", "Zanzibar was mentioned.")
     result = run_build(project)
     assert result.code == 0, result.err
-    assert "search index: 1 of 2 parts redone" in result.out
-    assert {p: c for p, c in _search_files(built).items() if p.startswith("pagefind/")} == large
+    assert "search index: 1 of 2 indexes redone" in result.out
+    assert {p: c for p, c in _search_files(built).items() if p.startswith(search.BASE + "/")} == large
     recent = _recent(built)
-    assert recent["index"] and recent["hidden"] == [old_id]
+    assert recent["recent"]["documents"] == 1 and recent["hidden"] == [number]
     assert recent["uncount"]["year"] == {"2016": 1} and "source" in recent["uncount"]
-    assert _small_index_pages(built) == ["/" + page]
-    assert recent["lexicon"] and recent["parts"] == 1  # the lexicon records, which the page leaves out
+    assert recent["recent"]["places"] == [number - 0.5]  # listed where the old one was
+    assert _urls(built, search.RECENT) == [page]
     # No change: nothing is made again.
     again = run_build(project)
-    assert "search index: 0 of 2 parts redone" in again.out and " 0 written" in again.out
+    assert "search index: 0 of 2 indexes redone" in again.out and " 0 written" in again.out
 
 
 def test_the_small_index_is_merged_into_the_large_one_past_its_bound(project, small_indexes, built, tmp_path):
     for key in ("001", "002"):  # two pages changed: the bound, still a small index
         _edit(project, key, f"Edit of {key}.")
         assert run_build(project).code == 0
-        assert _recent(built)["index"]
-    assert len(_small_index_pages(built)) == 2
+        assert _recent(built)["recent"]
+    assert len(_urls(built, search.RECENT)) == 2
     _edit(project, "004", "A third edit.")  # three: past the bound, merged
     result = run_build(project)
-    assert result.code == 0 and "search index: 1 of 1 parts redone" in result.out
+    assert result.code == 0 and "search index: 1 of 1 indexes redone" in result.out
     assert _nothing_left_out(_recent(built))
-    assert not (built / search.RECENT / "fragment").exists()
+    assert not (built / search.RECENT).exists()
     # The merged index is what a clean build of the same archive makes, byte for byte.
     clean = tmp_path / "clean"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
@@ -136,59 +187,27 @@ def test_the_small_index_is_merged_into_the_large_one_past_its_bound(project, sm
 
 def test_a_deleted_page_is_hidden_and_its_filters_uncounted(project, small_indexes, built):
     page = f"articles/{SEED_SLUGS['004']}/index.html"
-    old_id = next(f.stem for f in (built / "pagefind" / "fragment").iterdir() if _fragment_url(built, f.stem) == "/" + page)
+    number = _number_of(built, page)
     (project / "articles" / f"{SEED_SLUGS['004']}.md").unlink()
     result = run_build(project)
     assert result.code == 0, result.err
     recent = _recent(built)
-    assert recent["hidden"] == [old_id] and not recent["index"]  # nothing new to index
+    assert recent["hidden"] == [number] and recent["recent"] is None  # nothing new to index
     assert sum(sum(values.values()) for values in recent["uncount"].values()) >= 2
-    assert (built / "pagefind" / "fragment" / f"{old_id}.pf_fragment").exists()  # the large index is kept
+    assert (built / search.BASE / "docs" / f"{number}.json").exists()  # the large index is kept
 
 
 def test_small_archives_are_indexed_whole_as_a_clean_build_is(project, built):
     _edit(project, "003", "Zanzibar was mentioned.")
     result = run_build(project)
-    assert "search index: 1 of 1 parts redone" in result.out
+    assert "search index: 1 of 1 indexes redone" in result.out
     assert _nothing_left_out(_recent(built))
 
 
-def test_parts_of_the_large_index_are_even_and_in_order(monkeypatch):
-    monkeypatch.setattr(search, "PART_MAX", 4)
-    paths = [f"p{i:02}" for i in range(10)]
-    parts = search.split_parts(paths)
-    assert [len(part) for part in parts] == [3, 3, 4] and sum(parts, []) == paths
-    assert search.split_parts(paths[:4]) == [paths[:4]]
-
-
-def test_a_large_index_in_parts_is_what_a_clean_build_makes(project, small_indexes, monkeypatch, tmp_path):
-    monkeypatch.setattr(search, "PART_MAX", 2)
-    assert run_build(project).code == 0
-    built = project / "_site"
-    recent = _recent(built)
-    assert recent["parts"] == 3 and len(recent["lexicon"]) == 1  # one lexicon record, the same in each part
-    folders = {p.split("/")[0] for p in _search_files(built)}
-    assert folders == {"pagefind", "pagefind-1", "pagefind-2", search.RECENT}
-    assert not (built / "pagefind-1" / "pagefind.js").exists()  # later parts run with the first one's code
-    pages = sorted(_fragment_url(built, f.stem, folder) for folder in ("pagefind", "pagefind-1", "pagefind-2")
-                   for f in (built / folder / "fragment").iterdir())
-    assert pages.count(search.LEXICON_URL) == 3 and len(pages) == 3 + len(SEED_SLUGS)
+def test_damaged_index_files_make_the_large_index_again(project, small_indexes, built):
     _edit(project, "003", "Zanzibar was mentioned.")
+    assert run_build(project).code == 0
+    (built / search.BASE / "docs" / "0.json").unlink()
     result = run_build(project)
-    assert "search index: 1 of 4 parts redone" in result.out
-    assert _small_index_pages(built) == [f"/articles/{SEED_SLUGS['003']}/index.html"]
-    for key in ("001", "002"):  # past the bound: merged, as a clean build makes it
-        _edit(project, key, f"Edit of {key}.")
-        assert run_build(project).code == 0
-    clean = tmp_path / "clean"
-    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
-    assert run_build(clean, "--full").code == 0
-    assert _search_files(built) == _search_files(clean / "_site")
-
-
-def test_the_lexicon_holds_the_indexed_words_and_not_the_ignored_ones():
-    page = ('<html><head><title>Not read</title></head><body><nav>Menu</nav><article data-pagefind-body>'
-            '<h1>Quokka &amp; Wombat</h1><div hidden data-pagefind-ignore><span>Ignored<div>nested</div></span>'
-            '<div>deeper</div></div><img data-pagefind-ignore src="x.png"><p>“Numbat,” he said.</p></article>'
-            '</body></html>').encode()
-    assert search.lexicon_of([page]) == "& he numbat quokka said wombat"
+    assert result.code == 0 and "search index: 1 of 1 indexes redone" in result.out
+    assert (built / search.BASE / "docs" / "0.json").exists() and _nothing_left_out(_recent(built))
