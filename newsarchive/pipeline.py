@@ -207,7 +207,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                digests.files_digest(theme.files(config, "templates")),
                                workers=workers, progress=made_some, parallel_min=parallel_min)
         report("search")
-        searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage)
+        searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage,
+                                workers)
         written = {path for path, record in records.items()
                    if path not in kept or kept[path].digest != record.digest}
         report("publish")

@@ -36,6 +36,7 @@ decomposition (NFKD), accents taken off, then runs of letters and digits.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import json
 import re
@@ -43,9 +44,12 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from . import workers as pool
 from .buildstate import MadeOutput, SearchIndexState
 from .digests import blake
 from .model import OutputFile
@@ -93,21 +97,33 @@ class SearchDocument:
     words: str  # indexed, never shown
 
 
-# Tags that end a line of text part words; the others (links, emphasis) do not.
-_BREAK = re.compile(r"<!--.*?-->|</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer"
-                    r"|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|td|th|tr|ul)\b[^>]*>", re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
-_OPEN = re.compile(r"<([a-zA-Z][\w-]*)")
+# Inline tags (links, emphasis) join the text around them; any other tag parts words.
+_INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span"
+                     r"|strong|sub|sup|time|u|var)(?=[\s>/])[^>]*>", re.I)
+_TAG = re.compile(r"<!--.*?-->|</?([a-zA-Z][\w-]*)[^>]*>", re.S)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_FIELD = re.compile(r'<([a-zA-Z][\w-]*)[^>]*?\sdata-search-(meta|filter|sort)="([\w-]+)"[^>]*>(.*?)</\1\s*>', re.S)
+_MARK = re.compile(r'data-search-(body|ignore|words|meta|filter|sort)\b(?:="([\w-]+)")?')
 _H1 = re.compile(r"<h1[\s>].*?</h1\s*>", re.S | re.I)
-_MARKS = re.compile(r"data-search-(ignore|words)\b")
-_SPACE = re.compile(r"\s+")
 _SORT_FIELD = re.compile(r'data-search-sort="date"[^>]*>([^<]*)<')
 
 
 def _plain(markup: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BREAK.sub(" ", markup)))).strip()
+    """Text of a piece of HTML, its white space made single spaces."""
+    if "<" in markup:
+        markup = _TAG.sub(" ", _INLINE.sub("", markup))
+    return " ".join(html.unescape(markup).split())
+
+
+def _element_end(page: str, name: str, inner: int) -> tuple[int, int]:
+    """Where the element whose start tag ends at `inner` closes: its end tag's start and end."""
+    if name in _VOID or page[inner - 2] == "/":
+        return inner, inner
+    depth = 1  # only tags of its name count
+    for tag in re.compile(rf"<(/?){name}[\s>/]", re.I).finditer(page, inner):
+        depth += -1 if tag.group(1) else 1
+        if not depth:
+            return tag.start(), page.find(">", tag.start()) + 1
+    return len(page), len(page)
 
 
 def read_page(path: str, content: bytes) -> SearchDocument | None:
@@ -117,30 +133,21 @@ def read_page(path: str, content: bytes) -> SearchDocument | None:
     if start < 0:
         return None
     body = page.find(">", start) + 1
-    shown, unshown, at = [], [], body
-    # The body's text, its marked elements taken out: left out, or kept apart.
-    while mark := _MARKS.search(page, at):
-        opening = page.rfind("<", at, mark.start())
-        name = _OPEN.match(page, opening).group(1).lower()
-        shown.append(page[at:opening])
-        inner = page.find(">", mark.start()) + 1
-        end = close = inner
-        if name not in _VOID and page[inner - 2] != "/":
-            depth = 1  # to the element's end: only tags of its name count
-            for tag in re.compile(rf"<(/?){name}[\s>/]", re.I).finditer(page, inner):
-                depth += -1 if tag.group(1) else 1
-                if not depth:
-                    close, end = tag.start(), page.find(">", tag.start()) + 1
-                    break
-            else:
-                close = end = len(page)
-        if mark.group(1) == "words":
-            unshown.append(page[inner:close])
-        at = end
-    shown.append(page[at:])
     fields: dict[tuple[str, str], list[str]] = {}
-    for found in _FIELD.finditer(page):
-        fields.setdefault((found.group(2), found.group(3)), []).append(_plain(found.group(4)))
+    shown, unshown, at = [], [], body  # the body's text, its marked elements taken out
+    for mark in _MARK.finditer(page):
+        kind = mark.group(1)
+        inner = page.find(">", mark.end()) + 1
+        if kind in ("meta", "filter", "sort"):  # a value: the element's text
+            fields.setdefault((kind, mark.group(2)), []).append(_plain(page[inner:page.find("<", inner)]))
+        elif kind != "body" and mark.start() > at:  # in the body, not in an element left out already
+            opening = page.rfind("<", at, mark.start())
+            close, end = _element_end(page, _TAG.match(page, opening).group(1).lower(), inner)
+            shown.append(page[at:opening])
+            if kind == "words":  # indexed, never shown
+                unshown.append(page[inner:close])
+            at = end
+    shown.append(page[at:])
     title = _H1.search(page, body)
     return SearchDocument(
         path=path, title=_plain(title.group(0)) if title else path,
@@ -163,7 +170,7 @@ def _dumps(value) -> bytes:
 
 
 def _encoded(postings: array) -> str:
-    """A word's postings as the words files hold them; `postings` holds (document << 2) | (count - 1)."""
+    """Postings as the words files hold them; `postings` holds (document << 2) | (count - 1), in order."""
     previous, out = 0, []
     for value in postings:
         out.append(value - previous)  # (gap << 2) | count - 1: `previous` has no count bits
@@ -171,73 +178,160 @@ def _encoded(postings: array) -> str:
     return ",".join(map(str, out))
 
 
+class Files:
+    """Where an index's files go; this one keeps them in memory (`made`: path -> content).
+
+    `put` is called in this process. The documents' files are made in worker processes:
+    `put_elsewhere` is called there and returns a receipt, (the file's digest, and its
+    content when the worker cannot keep it), which `record` is given here."""
+
+    def __init__(self):
+        self.made: dict[str, bytes] = {}
+
+    def put(self, item: OutputFile) -> None:
+        self.made[item.path] = item.content
+
+    def put_elsewhere(self, item: OutputFile) -> tuple[bytes, bytes | None]:
+        return blake(item.content), item.content
+
+    def record(self, path: str, receipt: tuple[bytes, bytes | None]) -> None:
+        self.made[path] = receipt[1]
+
+
+@dataclass
+class _Segment:
+    """The index of a range of documents: each word's postings (the first one's gap counted
+    from document 0, so that it is the document's number; the rest; the last document), each
+    filter value's documents, and the receipts of the documents' files (Files.put_elsewhere)."""
+
+    words: dict[str, tuple[int, str, int]]
+    filters: dict[tuple[str, str], list[int]]
+    files: list[tuple[str, tuple[bytes, bytes | None]]]
+
+
 @dataclass(frozen=True)
-class BuiltIndex:
-    """One index's files under its folder, and its manifest (index.json's content)."""
+class _IndexJob:
+    paths: list[str]  # in document order
+    read: Callable[[str], bytes]
+    folder: str
+    files: Files
 
-    files: list[OutputFile]
-    manifest: dict
+    def segment(self, lo: int, hi: int) -> _Segment:
+        vocabulary: dict[str, int] = {}  # word -> its number in this segment
+        word_numbers: list[int] = []  # a posting's word and value ((document << 2) | count - 1)
+        values: list[int] = []
+        filters: dict[tuple[str, str], list[int]] = {}
+        files = []
+        for number in range(lo, hi):
+            document = read_page(self.paths[number], self.read(self.paths[number]))
+            counts = Counter(words_of(document.text))
+            counts.update(words_of(document.words))
+            for word in words_of(document.title):
+                counts[word] += TITLE_WEIGHT - 1  # the h1 is in the indexed words once already
+            numbers = list(map(vocabulary.get, counts))
+            if None in numbers:  # words new to this segment
+                numbers = [vocabulary.setdefault(word, len(vocabulary)) for word in counts]
+            word_numbers += numbers
+            base = number << 2
+            values += [base | (times - 1 if times < MAX_COUNT else MAX_COUNT - 1) for times in counts.values()]
+            for name, found in document.filters.items():
+                for value in dict.fromkeys(found):
+                    filters.setdefault((name, value), []).append(number)
+            path = f"{self.folder}/docs/{number}.json"
+            files.append((path, self.files.put_elsewhere(OutputFile(path, _dumps({
+                "url": document.path, "title": document.title, "date": document.date,
+                "publisher": document.publisher, "filters": {k: list(v) for k, v in document.filters.items()},
+                "text": document.text})))))
+        return _Segment(_postings(list(vocabulary), word_numbers, values), filters, files)
 
 
-def build_index(documents: Iterable[SearchDocument], folder: str, extra: dict | None = None) -> BuiltIndex:
-    """The index of these documents, numbered in the order given (callers give them oldest
-    first). Postings are kept as arrays while documents stream in: about 4 bytes a distinct
-    word a document. `extra` goes into the manifest as it is."""
-    postings: dict[str, array] = {}
-    filter_docs: dict[tuple[str, str], list[int]] = {}
-    files: list[OutputFile] = []
-    count = 0
-    for number, document in enumerate(documents):
-        count += 1
-        counts = Counter(words_of(document.text))
-        counts.update(words_of(document.words))
-        for word in words_of(document.title):
-            counts[word] += TITLE_WEIGHT - 1  # the h1 is in the text once already
-        for word, times in counts.items():
-            slot = postings.get(word)
-            if slot is None:
-                slot = postings[word] = array("I")
-            slot.append(number << 2 | (min(times, MAX_COUNT) - 1))
-        for name, values in document.filters.items():
-            for value in dict.fromkeys(values):
-                filter_docs.setdefault((name, value), []).append(number)
-        files.append(OutputFile(f"{folder}/docs/{number}.json", _dumps({
-            "url": document.path, "title": document.title, "date": document.date,
-            "publisher": document.publisher, "filters": {k: list(v) for k, v in document.filters.items()},
-            "text": document.text})))
+def _postings(words: list[str], word_numbers: list[int], values: list[int]) -> dict[str, tuple[int, str, int]]:
+    """Each word's postings, encoded: sorted by word and document at once (numpy), then each
+    value's document replaced by the gap from the word's previous one."""
+    if not values:
+        return {}
+    keys = np.array(word_numbers, dtype=np.uint64) << np.uint64(32) | np.array(values, dtype=np.uint64)
+    keys.sort()
+    numbers = (keys >> np.uint64(32)).astype(np.int64)
+    postings = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+    documents = postings >> 2
+    previous = np.concatenate(([0], documents[:-1]))
+    previous[starts] = 0
+    encoded = (((documents - previous) << 2) | (postings & 3)).tolist()
+    ends = np.append(starts[1:], len(keys)).tolist()
+    lasts = documents[np.array(ends) - 1].tolist()
+    return {words[numbers[start]]: (encoded[start], ",".join(map(str, encoded[start + 1:end])), last)
+            for start, end, last in zip(starts.tolist(), ends, lasts)}
+
+
+def _segment(job: _IndexJob, lo: int, hi: int) -> _Segment:
+    return job.segment(lo, hi)
+
+
+PARALLEL_MIN = 400  # documents: fewer are indexed here, without worker processes
+
+
+def build_index(paths: list[str], read: Callable[[str], bytes], folder: str, files: Files,
+                workers: int | None = 1, extra: dict | None = None) -> dict:
+    """Index these pages (in document order: by sort_key), read with `read`, their files
+    handed to `files` as they are made. Returns the manifest (index.json's content, with
+    `extra` in it as it is).
+
+    Ranges of documents are indexed in worker processes, each into a segment whose postings
+    are already encoded; here they are joined, word by word (a segment's first gap counted
+    again from the word's last document in the segments before)."""
+    digest = hashlib.blake2b(digest_size=8)  # the version: every file's path and digest, in order
+
+    def put(item: OutputFile) -> None:
+        digest.update(item.path.encode() + b"\0" + blake(item.content))
+        files.put(item)
+
+    words: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    filters: dict[tuple[str, str], list[int]] = {}
+    job = _IndexJob(paths, read, folder, files)
+    for _, _, segment in pool.chunks(_segment, job, len(paths), workers, PARALLEL_MIN, smallest=50):
+        for path, receipt in segment.files:
+            digest.update(path.encode() + b"\0" + receipt[0])
+            files.record(path, receipt)
+        for word, (first, rest, final) in segment.words.items():
+            parts = words.get(word)
+            if parts is None:
+                parts = words[word] = [str(first)]
+            else:
+                parts.append(str(first - (last[word] << 2)))
+            if rest:
+                parts.append(rest)
+            last[word] = final
+        for key, numbers in segment.filters.items():
+            filters.setdefault(key, []).extend(numbers)
     firsts: list[str] = []
-    chunk_words: list[str] = []
-    chunk_postings: list[str] = []
+    chunk: dict[str, str] = {}
     size = 0
-
-    def flush() -> None:
-        nonlocal size
-        if chunk_words:
-            files.append(OutputFile(f"{folder}/words/{len(firsts)}.json",
-                                    _dumps({"words": chunk_words[:], "postings": chunk_postings[:]})))
-            firsts.append(chunk_words[0])
-            chunk_words.clear()
-            chunk_postings.clear()
-            size = 0
-
     # In UTF-16 order, as JavaScript compares strings when the search page looks a word up.
-    for word in sorted(postings, key=lambda word: word.encode("utf-16-be")):
-        encoded = _encoded(postings.pop(word))  # given back as it goes
-        if size and size + len(encoded) > CHUNK_BYTES:
-            flush()
-        chunk_words.append(word)
-        chunk_postings.append(encoded)
+    for word in sorted(words, key=lambda word: word.encode("utf-16-be")):
+        encoded = ",".join(words.pop(word))  # given back as it goes
+        if chunk and size + len(encoded) > CHUNK_BYTES:
+            put(_words_file(folder, len(firsts), chunk))
+            firsts.append(next(iter(chunk)))
+            chunk, size = {}, 0
+        chunk[word] = encoded
         size += len(encoded) + len(word)
-    flush()
+    if chunk:
+        put(_words_file(folder, len(firsts), chunk))
+        firsts.append(next(iter(chunk)))
     listing: dict[str, list] = {}
-    for k, ((name, value), numbers) in enumerate(sorted(filter_docs.items())):
+    for k, ((name, value), numbers) in enumerate(sorted(filters.items())):
         listing.setdefault(name, []).append([value, len(numbers), k])
-        files.append(OutputFile(f"{folder}/filters/{k}.json", _dumps(_encoded(array("I", (number << 2 for number in numbers))))))
-    files.append(OutputFile(f"{folder}/filters.json", _dumps(listing)))
-    files.sort(key=lambda item: item.path)
-    version = blake(b"".join(item.path.encode() + b"\0" + item.content for item in files)).hex()[:16]
-    manifest = {"format": FORMAT, "version": version, "documents": count, "words": firsts, **(extra or {})}
-    return BuiltIndex(files, manifest)
+        put(OutputFile(f"{folder}/filters/{k}.json", _dumps(_encoded(array("I", (n << 2 for n in numbers))))))
+    put(OutputFile(f"{folder}/filters.json", _dumps(listing)))
+    return {"format": FORMAT, "version": digest.hexdigest(), "documents": len(paths), "words": firsts,
+            **(extra or {})}
+
+
+def _words_file(folder: str, number: int, chunk: dict[str, str]) -> OutputFile:
+    return OutputFile(f"{folder}/words/{number}.json", _dumps({"words": list(chunk), "postings": list(chunk.values())}))
 
 
 # --- the search stage of a build ------------------------------------------------------------------
@@ -289,7 +383,7 @@ class SearchReport:
 
 
 def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: dict[str, MadeOutput],
-          state: SearchIndexState | None, stage) -> SearchReport:
+          state: SearchIndexState | None, stage, workers: int | None = 1) -> SearchReport:
     """The search indexes of the searchable pages in `records`, written through `stage` and
     added to `records`. `state` is what the previous build left (None: make everything),
     `kept` its records whose files are still as written, `before` all its records."""
@@ -302,12 +396,8 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
     def keep(recipe: str) -> None:
         records.update((path, kept[path]) for path in on_disk.get(recipe, ()))
 
-    def write(recipe: str, files: list[OutputFile]) -> None:
-        for item in files:
-            digest = blake(item.content)
-            if item.path not in kept or kept[item.path].digest != digest:
-                stage.write(item.path, item.content)
-            records[item.path] = MadeOutput(recipe, b"", digest, False)
+    def writer(recipe: str) -> _StageFiles:
+        return _StageFiles(stage, kept, records, recipe)
 
     if isinstance(state, SearchIndexState) and state.format == FORMAT and wrote.get(_RECIPE_BASE) \
             and all(map(intact, (_RECIPE_BASE, _RECIPE_RECENT, _RECIPE_LIST))):
@@ -325,33 +415,52 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
                 keep(_RECIPE_RECENT)
                 manifest = json.loads(stage.read(RECENT_LIST))["recent"]
             elif recent:
-                built = _index_recent(sorted(recent), state, stage)
-                write(_RECIPE_RECENT, built.files)
-                manifest = built.manifest
+                manifest = _index_recent(list(recent), state, stage, writer(_RECIPE_RECENT))
             else:
                 manifest = None
             uncounted = [json.loads(stage.read(f"{BASE}/docs/{base[path][1]}.json"))["filters"] for path in stale]
-            write(_RECIPE_LIST, [OutputFile(RECENT_LIST, recent_list(
-                manifest, [base[path][1] for path in stale], uncounted))])
+            writer(_RECIPE_LIST).put(OutputFile(RECENT_LIST, recent_list(
+                manifest, [base[path][1] for path in stale], uncounted)))
             return SearchReport(dataclasses.replace(state, recent=recent), 1 + bool(recent), int(redo))
     # Make the large index of every page again, with no small index: what a clean build makes.
-    order = sorted(sort_key(path, stage.read(path)) for path in pages)
-    built = build_index((read_page(path, stage.read(path)) for _, path in order), BASE)
-    write(_RECIPE_BASE, built.files + [OutputFile(f"{BASE}/index.json", _dumps(built.manifest))])
-    write(_RECIPE_LIST, [OutputFile(RECENT_LIST, recent_list(None, [], []))])
-    return SearchReport(SearchIndexState(base={path: (pages[path], number) for number, (_, path) in enumerate(order)},
-                                         recent={}, dates=tuple(date for date, _ in order)), 1, 1)
+    keys = sorted(sort_key(path, stage.read(path)) for path in pages)
+    paths = [path for _, path in keys]
+    files = writer(_RECIPE_BASE)
+    files.put(OutputFile(f"{BASE}/index.json", _dumps(build_index(paths, stage.read, BASE, files, workers))))
+    writer(_RECIPE_LIST).put(OutputFile(RECENT_LIST, recent_list(None, [], [])))
+    return SearchReport(SearchIndexState(base={path: (pages[path], number) for number, path in enumerate(paths)},
+                                         recent={}, dates=tuple(date for date, _ in keys)), 1, 1)
 
 
-def _index_recent(paths: list[str], state: SearchIndexState, stage) -> BuiltIndex:
-    """The small index of these pages, each placed among the large index's documents (its
-    `places`: half a number below the first document of the large index that sorts after it),
-    so that the search page can list the two indexes' documents in one order."""
+def _index_recent(paths: list[str], state: SearchIndexState, stage, files: Files) -> dict:
+    """The small index of these pages; returns its manifest. Each document is placed among
+    the large index's (its `places`: half a number below the first document of the large
+    index that sorts after it), so that the search page lists both indexes' documents in one order."""
     by_number = sorted((number, path) for path, (_, number) in state.base.items())
     base_keys = [(date, path) for date, (_, path) in zip(state.dates, by_number)]
-    order = sorted(sort_key(path, stage.read(path)) for path in paths)
-    places = [bisect_left(base_keys, key) - 0.5 for key in order]
-    return build_index((read_page(path, stage.read(path)) for _, path in order), RECENT, {"places": places})
+    keys = sorted(sort_key(path, stage.read(path)) for path in paths)
+    places = [bisect_left(base_keys, key) - 0.5 for key in keys]
+    return build_index([path for _, path in keys], stage.read, RECENT, files, extra={"places": places})
+
+
+class _StageFiles(Files):
+    """An index's files written through the build's stage (those unchanged since the last
+    build are left as they are) and recorded under `recipe` in the build's records."""
+
+    def __init__(self, stage, kept: dict[str, MadeOutput], records: dict[str, MadeOutput], recipe: str):
+        self.stage, self.kept, self.records, self.recipe = stage, kept, records, recipe
+
+    def put(self, item: OutputFile) -> None:
+        self.record(item.path, self.put_elsewhere(item))
+
+    def put_elsewhere(self, item: OutputFile) -> tuple[bytes, bytes | None]:
+        digest = blake(item.content)
+        if item.path not in self.kept or self.kept[item.path].digest != digest:
+            self.stage.write(item.path, item.content)
+        return digest, None
+
+    def record(self, path: str, receipt: tuple[bytes, bytes | None]) -> None:
+        self.records[path] = MadeOutput(self.recipe, b"", receipt[0], False)
 
 
 def _files_by_recipe(records: dict[str, MadeOutput]) -> dict[str, list[str]]:
@@ -361,11 +470,3 @@ def _files_by_recipe(records: dict[str, MadeOutput]) -> dict[str, list[str]]:
         if record.recipe.startswith("search:"):
             grouped.setdefault(record.recipe, []).append(path)
     return grouped
-
-
-def documents(pages: Iterable[OutputFile]) -> Iterator[SearchDocument]:
-    """The searchable pages' documents, oldest first (as an index numbers them)."""
-    contents = {page.path: page.content for page in pages if page.path.endswith(".html")}
-    for _, path in sorted(sort_key(path, content) for path, content in contents.items()
-                          if BODY_MARK in content):
-        yield read_page(path, contents[path])

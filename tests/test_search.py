@@ -36,8 +36,13 @@ def _postings(text):
     return out
 
 
-def _files(built):
-    return {item.path: item.content for item in built.files}
+def _build(pages, folder="f", workers=1):
+    """The index of the searchable pages, in document order: its manifest and its files."""
+    contents = {page.path: page.content for page in pages if search.BODY_MARK in page.content}
+    paths = [path for _, path in sorted(search.sort_key(path, content) for path, content in contents.items())]
+    files = search.Files()
+    manifest = search.build_index(paths, contents.__getitem__, folder, files, workers)
+    return manifest, files.made
 
 
 def _lookup(files, folder, manifest, word):
@@ -68,28 +73,33 @@ def test_words_are_folded_as_the_search_page_folds_them():
 
 
 def test_the_index_numbers_documents_oldest_first_and_is_repeatable():
-    built = search.build_index(search.documents(_pages(12)), "f")
-    files = _files(built)
-    assert built.manifest["documents"] == 12  # index.html has no data-search-body
+    manifest, files = _build(_pages(12))
+    assert manifest["documents"] == 12  # index.html has no data-search-body
     # Dated 30 - i May: the last page is the oldest, document 0.
     assert json.loads(files["f/docs/0.json"])["url"] == "articles/a11/index.html"
     assert json.loads(files["f/docs/11.json"]) == {
         "url": "articles/a0/index.html", "title": "Title 0", "date": "0 May", "publisher": "",
         "filters": {"actor": ["Khalifa Haftar", "Lev Dengov"], "year": ["2016"]},
         "text": "Haftar asked Moscow for arms, report 0."}
-    assert _files(search.build_index(search.documents(_pages(12)), "f")) == files
+    assert _build(_pages(12)) == (manifest, files)
+
+
+def test_worker_processes_make_the_same_index(monkeypatch):
+    monkeypatch.setattr(search, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(search, "CHUNK_BYTES", 60)
+    pages = [_page(i, f"Moscow {'and Tripoli ' * (i % 3)}word{i % 4}") for i in range(60)]
+    assert _build(pages, workers=3) == _build(pages)
 
 
 def test_postings_carry_each_document_and_count_and_titles_count_more():
     pages = [_page(0, "Moscow and Moscow again, Moscow"), _page(1, "Tripoli"), _page(2, "Moscow")]
-    built = search.build_index(search.documents(pages), "f")
-    files = _files(built)
+    manifest, files = _build(pages)
     # Documents by date: a2 (28 May) is 0, a1 is 1, a0 is 2; a0 says Moscow three times.
-    assert _lookup(files, "f", built.manifest, "moscow") == [(0, 1), (2, 3)]
-    assert _lookup(files, "f", built.manifest, "title") == [(0, 3), (1, 3), (2, 3)]  # search.TITLE_WEIGHT
-    assert _lookup(files, "f", built.manifest, "outlet") == [(0, 1), (1, 1), (2, 1)]  # the hidden words count
-    assert _lookup(files, "f", built.manifest, "haftar") == []  # filters are not words
-    assert _lookup(files, "f", built.manifest, "menu") == []
+    assert _lookup(files, "f", manifest, "moscow") == [(0, 1), (2, 3)]
+    assert _lookup(files, "f", manifest, "title") == [(0, 3), (1, 3), (2, 3)]  # search.TITLE_WEIGHT
+    assert _lookup(files, "f", manifest, "outlet") == [(0, 1), (1, 1), (2, 1)]  # the hidden words count
+    assert _lookup(files, "f", manifest, "haftar") == []  # filters are not words
+    assert _lookup(files, "f", manifest, "menu") == []
     filters = json.loads(files["f/filters.json"])
     assert filters["actor"] == [["Khalifa Haftar", 3, 0], ["Lev Dengov", 3, 1]]
     assert _postings(json.loads(files["f/filters/0.json"])) == [(0, 1), (1, 1), (2, 1)]
@@ -98,16 +108,15 @@ def test_postings_carry_each_document_and_count_and_titles_count_more():
 def test_words_are_split_into_files_in_order_and_each_word_is_found(monkeypatch):
     monkeypatch.setattr(search, "CHUNK_BYTES", 30)
     pages = [_page(i, f"Zebra{i} yak{i} ängström élan ÿ 𝔸lpha ￦on") for i in range(20)]
-    built = search.build_index(search.documents(pages), "f")
-    files = _files(built)
-    firsts = built.manifest["words"]
+    manifest, files = _build(pages)
+    firsts = manifest["words"]
     assert len(firsts) > 10 and firsts == sorted(firsts, key=lambda word: word.encode("utf-16-be"))
     everything = []
     for number in range(len(firsts)):
         everything += json.loads(files[f"f/words/{number}.json"])["words"]
     assert everything == sorted(everything, key=lambda word: word.encode("utf-16-be"))
     for word in everything:
-        assert _lookup(files, "f", built.manifest, word), word
+        assert _lookup(files, "f", manifest, word), word
 
 
 # --- the small index in a build ---------------------------------------------------------------
