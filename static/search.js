@@ -21,7 +21,9 @@ const selects = {
   year: document.getElementById("filter-year"),
 };
 const PAGE = 5;
-const MAX_FILES = 3;  // words files read for one word typed: a prefix of a letter or two finds fewer words
+const MAX_FILES = 3;  // words files read for a word typed; a prefix of a letter or two finds fewer words:
+const SHORT = 3;  // a word shorter than this reads one file (its own, and the words after it there)
+const PAUSE_MS = 200;  // while results are on screen, newer ones wait this long for the reader to stop typing
 const EXTENSION = 0.5;  // a word that only begins with the word typed counts half
 const K1 = 1.2;  // how fast more of a word stops counting (BM25)
 const EXCERPT = 30;  // words
@@ -82,7 +84,8 @@ class Index {
       if (firsts[middle] <= term) low = middle + 1; else high = middle;
     }
     const numbers = [Math.max(0, low - 1)];  // then the files whose words all begin with it
-    for (let next = numbers[0] + 1; numbers.length < MAX_FILES && next < firsts.length && firsts[next].startsWith(term); next++) {
+    const most = term.length < SHORT ? 1 : MAX_FILES;
+    for (let next = numbers[0] + 1; numbers.length < most && next < firsts.length && firsts[next].startsWith(term); next++) {
       numbers.push(next);
     }
     const files = await Promise.all(numbers.map((number) => this.file(`words/${number}.json`)));
@@ -236,6 +239,12 @@ async function searchOnce() {
   } catch (error) {
     failed();
     return;
+  }
+  // Each result shown costs a request: while some are on screen, show newer ones once the
+  // reader pauses, not at every key.
+  if (list.children.length && query !== shownFor) {
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    if (again) return;
   }
   // Best first; among equals (and with no words), newest first.
   found.sort((a, b) => b.score - a.score || b.place - a.place);
