@@ -10,6 +10,7 @@ archive made from nothing in another folder.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import re
@@ -17,13 +18,14 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, run_build, write_article
-from newsarchive import buildstate, digests, pipeline, quickcheck, statefile
+from newsarchive import buildstate, digests, pipeline, quickcheck, search, statefile
 from newsarchive.config import load_config
 
 WORDS = ("arms", "talks", "Moscow", "Tripoli", "Benghazi", "embargo", "visit", "minister", "army", "deal",
@@ -32,6 +34,53 @@ WORDS = ("arms", "talks", "Moscow", "Tripoli", "Benghazi", "embargo", "visit", "
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def search_answers(site: Path) -> tuple[dict, dict]:
+    """What the site's search index answers, read as the search page reads it: each word's
+    pages (with the word's count there) and each filter value's pages, the large index's
+    documents listed in recent.json left out and the small index's added."""
+    recent = json.loads((site / search.RECENT_LIST).read_text(encoding="utf-8"))
+    indexes = [(search.BASE, json.loads((site / search.BASE / "index.json").read_text(encoding="utf-8")),
+                set(recent["hidden"]))]
+    if recent["recent"]:
+        indexes.append((search.RECENT, recent["recent"], set()))
+    words: dict[str, set] = {}
+    filters: dict[tuple[str, str], set] = {}
+    for folder, manifest, hidden in indexes:
+        def read(name):
+            return json.loads((site / folder / name).read_text(encoding="utf-8"))
+
+        def postings(text):
+            doc = 0
+            for value in map(int, text.split(",")):
+                doc += value >> 2
+                if doc not in hidden:
+                    yield doc, (value & 3) + 1
+
+        urls = {number: read(f"docs/{number}.json")["url"] for number in range(manifest["documents"])}
+        for number, first in enumerate(manifest["words"]):
+            chunk = read(f"words/{number}.json")
+            assert chunk["words"][0] == first  # the search page finds a word's file by the first words
+            for word, text in zip(chunk["words"], chunk["postings"]):
+                words.setdefault(word, set()).update((urls[doc], count) for doc, count in postings(text))
+        for name, values in read("filters.json").items():
+            for value, _, k in values:
+                filters.setdefault((name, value), set()).update(urls[doc] for doc, _ in postings(read(f"filters/{k}.json")))
+    return ({word: pages for word, pages in words.items() if pages},
+            {key: pages for key, pages in filters.items() if pages})
+
+
+def _without_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files without its search index's, in the manifest of the site's files too."""
+    def index_file(path: str) -> bool:
+        return path.startswith("search/") and path != "search/index.html"
+
+    kept = {path: content for path, content in files.items() if not index_file(path)}
+    manifest = json.loads(kept[".newsarchive-manifest.json"])
+    manifest["files"] = [path for path in manifest["files"] if not index_file(path)]
+    kept[".newsarchive-manifest.json"] = manifest
+    return kept
 
 
 def copy_project(source: Path, target: Path) -> None:
@@ -218,10 +267,15 @@ CHANGES = [add_article, edit_body, edit_title, rename_article, delete_article, e
           suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # each example builds twice a step: no shrinking
 @given(changes=st.lists(st.sampled_from(CHANGES), min_size=1, max_size=6), seed=st.integers(0, 2 ** 32),
-       parallel=st.booleans(), warm=st.booleans())
-def test_incremental_build_equals_clean_build(changes, seed, parallel, warm):
+       parallel=st.booleans(), warm=st.booleans(), small_index=st.booleans())
+def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, small_index):
     rng = random.Random(seed)
-    with tempfile.TemporaryDirectory() as scratch:
+    # Half the examples keep a small search index of the changed pages, as archives past
+    # search.WHOLE_MAX pages do, merged past RECENT_MAX: their search files differ from a
+    # clean build's between merges, and what they answer must not.
+    with tempfile.TemporaryDirectory() as scratch, \
+            mock.patch.object(search, "WHOLE_MAX", 0 if small_index else search.WHOLE_MAX), \
+            mock.patch.object(search, "RECENT_MAX", 3 if small_index else search.RECENT_MAX):
         project = Path(scratch) / "project"
         copy_project(PROJECT, project)
         assert run_build(project).code == 0
@@ -233,8 +287,12 @@ def test_incremental_build_equals_clean_build(changes, seed, parallel, warm):
             change(project, rng)
             pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min,
                            memory=memory)
-            assert snapshot(project / "_site") == clean_build(project, Path(scratch) / "reference"), \
-                f"after {[c.__name__ for c in changes]}"
+            built, clean = snapshot(project / "_site"), clean_build(project, Path(scratch) / "reference")
+            if small_index:
+                assert search_answers(project / "_site") == search_answers(Path(scratch) / "reference" / "_site"), \
+                    f"after {[c.__name__ for c in changes]}"
+                built, clean = (_without_search_index(files) for files in (built, clean))
+            assert built == clean, f"after {[c.__name__ for c in changes]}"
 
 
 # --- a process that builds again keeps the state in memory ----------------------------------
