@@ -3,9 +3,9 @@
 Why an index of our own: Pagefind, used before, needs about 270 KB of memory a page while it
 makes an index (2.8 GB at 10,000 articles) and costs the search page requests per index per
 word searched, so at 100,000 articles neither the memory bound nor the request bound could
-hold. This index is made in one pass with its postings in arrays of integers (about 4 bytes
-a word a page), and a word costs one request whatever the archive's size: the postings of a
-range of words sit in one file.
+hold. This index is made by the build's worker processes, a range of documents each, with
+about 4 bytes per distinct word of a document, and a word costs one request whatever the
+archive's size: the postings of a range of words sit in one file.
 
 What a page gives the index is said by attributes in the templates (templates/article.html):
 - data-search-body: the element whose text is indexed; pages without one are not searchable;
@@ -91,7 +91,6 @@ class SearchDocument:
     title: str
     date: str  # as shown
     publisher: str
-    sort: str  # ISO date that orders documents; "" when unknown
     filters: dict[str, tuple[str, ...]]
     text: str  # indexed and shown in excerpts
     words: str  # indexed, never shown
@@ -102,7 +101,7 @@ _INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|i
                      r"|strong|sub|sup|time|u|var)(?=[\s>/])[^>]*>", re.I)
 _TAG = re.compile(r"<!--.*?-->|</?([a-zA-Z][\w-]*)[^>]*>", re.S)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_MARK = re.compile(r'data-search-(body|ignore|words|meta|filter|sort)\b(?:="([\w-]+)")?')
+_MARK = re.compile(r'data-search-(body|ignore|words|meta|filter)\b(?:="([\w-]+)")?')
 _H1 = re.compile(r"<h1[\s>].*?</h1\s*>", re.S | re.I)
 _SORT_FIELD = re.compile(r'data-search-sort="date"[^>]*>([^<]*)<')
 
@@ -138,7 +137,7 @@ def read_page(path: str, content: bytes) -> SearchDocument | None:
     for mark in _MARK.finditer(page):
         kind = mark.group(1)
         inner = page.find(">", mark.end()) + 1
-        if kind in ("meta", "filter", "sort"):  # a value: the element's text
+        if kind in ("meta", "filter"):  # a value: the element's text
             fields.setdefault((kind, mark.group(2)), []).append(_plain(page[inner:page.find("<", inner)]))
         elif kind != "body" and mark.start() > at:  # in the body, not in an element left out already
             opening = page.rfind("<", at, mark.start())
@@ -152,7 +151,6 @@ def read_page(path: str, content: bytes) -> SearchDocument | None:
     return SearchDocument(
         path=path, title=_plain(title.group(0)) if title else path,
         date=" ".join(fields.get(("meta", "date"), [])), publisher=" ".join(fields.get(("meta", "publisher"), [])),
-        sort=" ".join(fields.get(("sort", "date"), [])),
         filters={name: tuple(values) for (kind, name), values in sorted(fields.items()) if kind == "filter"},
         text=_plain(" ".join(shown)), words=_plain(" ".join(unshown)))
 
