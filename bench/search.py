@@ -181,8 +181,9 @@ def _build_site(articles: int, workdir: Path) -> Path:
     archive = workdir / f"archive-{articles}"
     if not archive.exists():
         subprocess.run([sys.executable, str(REPO / "bench" / "archive.py"), "--articles", str(articles),
-                        "--out", str(archive)], check=True)
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(archive / "config.yaml")], check=True)
+                        "--out", str(archive)], check=True, stdout=sys.stderr)  # the figures alone on stdout
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(archive / "config.yaml")], check=True,
+                   stdout=sys.stderr)
     return archive / "_site"
 
 
