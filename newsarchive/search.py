@@ -41,7 +41,6 @@ import html
 import json
 import re
 import unicodedata
-from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
@@ -167,15 +166,6 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _encoded(postings: array) -> str:
-    """Postings as the words files hold them; `postings` holds (document << 2) | (count - 1), in order."""
-    previous, out = 0, []
-    for value in postings:
-        out.append(value - previous)  # (gap << 2) | count - 1: `previous` has no count bits
-        previous = value & ~3
-    return ",".join(map(str, out))
-
-
 class Files:
     """Where an index's files go; this one keeps them in memory (`made`: path -> content).
 
@@ -263,6 +253,12 @@ def _postings(words: list[str], word_numbers: list[int], values: list[int]) -> d
             for start, end, last in zip(starts.tolist(), ends, lasts)}
 
 
+def _documents_postings(numbers: list[int]) -> str:
+    """A filter value's documents as a postings string (the counts all one)."""
+    first, rest, _ = _postings([""], [0] * len(numbers), [number << 2 for number in numbers])[""]
+    return f"{first},{rest}" if rest else str(first)
+
+
 def _segment(job: _IndexJob, lo: int, hi: int) -> _Segment:
     return job.segment(lo, hi)
 
@@ -322,7 +318,7 @@ def build_index(paths: list[str], read: Callable[[str], bytes], folder: str, fil
     listing: dict[str, list] = {}
     for k, ((name, value), numbers) in enumerate(sorted(filters.items())):
         listing.setdefault(name, []).append([value, len(numbers), k])
-        put(OutputFile(f"{folder}/filters/{k}.json", _dumps(_encoded(array("I", (n << 2 for n in numbers))))))
+        put(OutputFile(f"{folder}/filters/{k}.json", _dumps(_documents_postings(numbers))))
     put(OutputFile(f"{folder}/filters.json", _dumps(listing)))
     return {"format": FORMAT, "version": digest.hexdigest(), "documents": len(paths), "words": firsts,
             **(extra or {})}
