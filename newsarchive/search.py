@@ -30,7 +30,8 @@ The files of one index, in a folder (FORMAT says which layout):
   value k, as a postings string (the counts there are all one).
 
 Words are folded the same way here and in the search page: lower case, compatibility
-decomposition (NFKD), accents taken off, then runs of letters and digits.
+decomposition (NFKD), nonspacing marks (accents, vowel points) taken off, then runs of
+letters, digits and spacing marks.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 
 from . import workers as pool
 from .buildstate import MadeOutput, SearchIndexState
@@ -62,22 +64,25 @@ MAX_COUNT = 4  # counts above this are stored as this
 
 # --- words --------------------------------------------------------------------------------------
 
-# Accents: the combining marks of the blocks that decorate Latin, Greek and Cyrillic letters
-# (the search page strips the same ranges; other scripts' marks are left as they are).
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: JavaScript's [\p{L}\p{N}]+
+# Marks that sit on a letter without taking room of their own (Unicode's Mn: accents, Arabic
+# and Hebrew vowel points) are taken off, so that a word is found with or without them; the
+# marks that take room (Mc: most vowel signs of Indic scripts) stay part of the word.
+_NONSPACING = regex.compile(r"\p{Mn}+")
+_WORD = regex.compile(r"[\p{L}\p{N}\p{Mc}]+")  # the same in static/search.js
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # _WORD for ASCII text, faster
 
 
 def fold(text: str) -> str:
-    """Text as the index compares it: lower case, decomposed, accents off."""
+    """Text as the index compares it: lower case, decomposed (NFKD), nonspacing marks off."""
     text = text.lower()
     if text.isascii():
         return text
-    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    return _NONSPACING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    text = fold(text)
+    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
 
 
 # --- what a page gives ------------------------------------------------------------------------

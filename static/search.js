@@ -28,10 +28,10 @@ const EXTENSION = 0.5;  // a word that only begins with the word typed counts ha
 const K1 = 1.2;  // how fast more of a word stops counting (BM25)
 const EXCERPT = 30;  // words
 
-// Words as search.py folds them: lower case, decomposed, accents off, runs of letters and digits.
-const ACCENTS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
-const fold = (text) => text.toLowerCase().normalize("NFKD").replace(ACCENTS, "");
-const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+// Words as search.py folds them: lower case, decomposed, nonspacing marks (accents, vowel
+// points) off, runs of letters, digits and spacing marks.
+const fold = (text) => text.toLowerCase().normalize("NFKD").replace(/\p{Mn}+/gu, "");
+const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}\p{Mc}]+/gu) || [];
 
 async function getJSON(url, options) {
   const response = await fetch(url, options);

@@ -70,6 +70,11 @@ def test_a_page_gives_its_title_text_fields_and_hidden_words():
 def test_words_are_folded_as_the_search_page_folds_them():
     assert search.words_of("Ḥaftar’s ÉLAN, co-operation; ﬁle ２０１７") == ["haftar", "s", "elan", "co", "operation",
                                                                           "file", "2017"]
+    # Vowel points are taken off (a word is found with or without them); an Indic word's
+    # spacing vowel signs stay in it, so that it is one word, not its consonants.
+    assert search.words_of("كَتَبَ") == search.words_of("كتب") == ["كتب"]
+    assert search.words_of("שָׁלוֹם") == search.words_of("שלום")
+    assert search.words_of("हिन्दी भाषा") == ["हिनदी", "भाषा"]
 
 
 def test_the_index_numbers_documents_oldest_first_and_is_repeatable():
