@@ -30,8 +30,9 @@ The files of one index, in a folder (FORMAT says which layout):
   value k, as a postings string (the counts there are all one).
 
 Words are folded the same way here and in the search page: lower case, compatibility
-decomposition (NFKD), nonspacing marks (accents, vowel points) taken off, then runs of
-letters, digits and spacing marks.
+decomposition (NFKD), nonspacing marks (accents, vowel points; not Japanese voicing marks)
+taken off, the rest composed again (NFC), then runs of
+letters, digits and spacing marks, each Chinese or Japanese character a word of its own.
 """
 
 from __future__ import annotations
@@ -67,22 +68,31 @@ MAX_COUNT = 4  # counts above this are stored as this
 # Marks that sit on a letter without taking room of their own (Unicode's Mn: accents, Arabic
 # and Hebrew vowel points) are taken off, so that a word is found with or without them; the
 # marks that take room (Mc: most vowel signs of Indic scripts) stay part of the word.
-_NONSPACING = regex.compile(r"\p{Mn}+")
-_WORD = regex.compile(r"[\p{L}\p{N}\p{Mc}]+")  # the same in static/search.js
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # _WORD for ASCII text, faster
+# Chinese and Japanese are written without spaces: each of their characters is a word (a
+# search for two is a search for both, anywhere in the article).
+# Japanese voicing marks stay: が is not か.
+_NONSPACING = regex.compile(r"[\p{Mn}--[\u3099\u309A]]+", regex.V1)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_WORD = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[[\p{L}\p{N}\p{Mc}]--[\p{Han}\p{Hiragana}\p{Katakana}]]+",
+                      regex.V1)  # the same in static/search.js
+_SPACED_WORD = regex.compile(r"[\p{L}\p{N}\p{Mc}]+")  # _WORD for text without those characters, faster
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # _WORD for ASCII text, faster still
 
 
 def fold(text: str) -> str:
-    """Text as the index compares it: lower case, decomposed (NFKD), nonspacing marks off."""
+    """Text as the index compares it: lower case, decomposed (NFKD), nonspacing marks off,
+    what is left composed again (NFC)."""
     text = text.lower()
     if text.isascii():
         return text
-    return _NONSPACING.sub("", unicodedata.normalize("NFKD", text))
+    return unicodedata.normalize("NFC", _NONSPACING.sub("", unicodedata.normalize("NFKD", text)))
 
 
 def words_of(text: str) -> list[str]:
     text = fold(text)
-    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    return (_WORD if _CJK.search(text) else _SPACED_WORD).findall(text)
 
 
 # --- what a page gives ------------------------------------------------------------------------

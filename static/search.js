@@ -29,9 +29,11 @@ const K1 = 1.2;  // how fast more of a word stops counting (BM25)
 const EXCERPT = 30;  // words
 
 // Words as search.py folds them: lower case, decomposed, nonspacing marks (accents, vowel
-// points) off, runs of letters, digits and spacing marks.
-const fold = (text) => text.toLowerCase().normalize("NFKD").replace(/\p{Mn}+/gu, "");
-const wordsOf = (text) => fold(text).match(/[\p{L}\p{N}\p{Mc}]+/gu) || [];
+// points; not Japanese voicing marks) off, composed again, runs of letters, digits and spacing
+// marks, each Chinese or Japanese character a word of its own.
+const fold = (text) => text.toLowerCase().normalize("NFKD").replace(/(?:(?![\u3099\u309a])\p{Mn})+/gu, "").normalize("NFC");
+const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])[\p{L}\p{N}\p{Mc}])+/gu;
+const wordsOf = (text) => fold(text).match(WORD) || [];
 
 async function getJSON(url, options) {
   const response = await fetch(url, options);

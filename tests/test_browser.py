@@ -225,7 +225,7 @@ def test_search_with_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path,
     _append(edited, "Quokkaword was said.")
     _append(deleted, "Platypusword was said.")
     # Words of the large and the small index that "Luluchiword" begins with.
-    _append(first, "Luluchiword was said. كَتَبَ هو. हिन्दी भाषा.")  # vowel points and signs
+    _append(first, "Luluchiword was said. كَتَبَ هو. हिन्दी भाषा. 北京时间。")  # vowel points and signs, no spaces
     _append(second, "Lulu was said.")
     site = _build_site(project, tmp_path / "host")
     assert len(json.loads((site / search.BASE / "index.json").read_text(encoding="utf-8"))["words"]) > 100
@@ -252,6 +252,7 @@ def test_search_with_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path,
     # Words folded in the browser as the index folds them: without vowel points, an Indic word whole.
     assert _search_in(page, site, "كتب")[0].startswith("1 article found")
     assert _search_in(page, site, "हिन्दी")[0].startswith("1 article found")
+    assert _search_in(page, site, "北京")[0].startswith("1 article found")
     for query in ("Haftar", "Putin", "Russia", "Russian military", "libya"):
         assert _search_in(page, site, query) == _search_in(page, clean, query), query
     # The filter lists count each article once, the deleted one not at all, as a clean build's do.

@@ -75,6 +75,9 @@ def test_words_are_folded_as_the_search_page_folds_them():
     assert search.words_of("كَتَبَ") == search.words_of("كتب") == ["كتب"]
     assert search.words_of("שָׁלוֹם") == search.words_of("שלום")
     assert search.words_of("हिन्दी भाषा") == ["हिनदी", "भाषा"]
+    # Chinese and Japanese have no spaces: a character is a word.
+    assert search.words_of("北京时间 ひらがなカナ 한국어 abc") == ["北", "京", "时", "间", "ひ", "ら", "が", "な", "カ", "ナ",
+                                                          "한국어", "abc"]
 
 
 def test_the_index_numbers_documents_oldest_first_and_is_repeatable():
