@@ -209,6 +209,10 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         report("search")
         searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage,
                                 workers)
+        if archive.articles and not searched.state.base and not searched.state.recent:
+            notes.append(f"no article page is marked {search.BODY_MARK.decode()}, so search finds nothing; an "
+                         "article.html made for an older version marks them data-pagefind-*: rename those "
+                         "attributes data-search-* (the package's templates/article.html shows them)")
         written = {path for path, record in records.items()
                    if path not in kept or kept[path].digest != record.digest}
         report("publish")

@@ -80,6 +80,7 @@ class Index {
   // The documents holding a word that begins with `term`, with their scores.
   async scores(term) {
     const firsts = this.manifest.words;
+    if (!firsts.length) return new Map();  // an index of no words
     let low = 0, high = firsts.length;  // the last file whose first word is <= term
     while (low < high) {
       const middle = (low + high) >> 1;

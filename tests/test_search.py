@@ -228,3 +228,13 @@ def test_damaged_index_files_make_the_large_index_again(project, small_indexes, 
     result = run_build(project)
     assert result.code == 0 and "search index: 1 of 1 indexes redone" in result.out
     assert (built / search.BASE / "docs" / "0.json").exists() and _nothing_left_out(_recent(built))
+
+
+def test_an_article_template_of_an_older_version_is_named_when_search_finds_nothing(project):
+    template = project / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("data-search-", "data-pagefind-"),
+                        encoding="utf-8")
+    result = run_build(project)
+    assert result.code == 0, result.err
+    assert "no article page is marked data-search-body" in result.err and "data-pagefind-*" in result.err
+    assert json.loads((project / "_site" / search.BASE / "index.json").read_text(encoding="utf-8"))["documents"] == 0
