@@ -213,6 +213,19 @@ def _append(article: Path, text: str) -> None:
     article.write_text(article.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
 
+def test_an_index_of_no_words_answers_with_no_results(tmp_path, browser):
+    # An article.html of an older version marks nothing for search (the build says so).
+    project = tmp_path / "project"
+    _copy_seed_project(project)
+    template = project / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("data-search-", "data-pagefind-"),
+                        encoding="utf-8")
+    site = _build_site(project, tmp_path / "host")
+    page = browser.new_page()
+    assert _search_in(page, site, "Haftar")[0].startswith("0 articles found")
+    page.close()
+
+
 def test_search_with_a_small_index_never_shows_a_deleted_or_stale_page(tmp_path, browser, monkeypatch):
     # An archive of five gets a small index here (an archive needs over search.WHOLE_MAX pages),
     # and its words in many files, so that a word typed is looked up across files.
