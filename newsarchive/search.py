@@ -117,7 +117,7 @@ _TAG = re.compile(r"<!--.*?-->|</?([a-zA-Z][\w-]*)[^>]*>", re.S)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _MARK = re.compile(r'data-search-(body|ignore|words|meta|filter)\b(?:="([\w-]+)")?')
 _H1 = re.compile(r"<h1[\s>].*?</h1\s*>", re.S | re.I)
-_SORT_FIELD = re.compile(r'data-search-sort="date"[^>]*>([^<]*)<')
+_SORT_FIELD = re.compile(rb'data-search-sort="date"[^>]*>([^<]*)<')  # on the page's bytes: nothing decoded
 
 
 def _plain(markup: str) -> str:
@@ -171,8 +171,8 @@ def read_page(path: str, content: bytes) -> SearchDocument | None:
 
 def sort_key(path: str, content: bytes) -> tuple[str, str]:
     """Where the page's document goes among the others (older first), read without parsing it."""
-    found = _SORT_FIELD.search(content.decode("utf-8"))
-    return (found.group(1).strip() if found else "", path)
+    found = _SORT_FIELD.search(content)
+    return (found.group(1).decode("utf-8").strip() if found else "", path)
 
 
 # --- one index --------------------------------------------------------------------------------
@@ -374,11 +374,10 @@ _RECIPE_BASE, _RECIPE_RECENT, _RECIPE_LIST = "search:base", "search:recent", "se
 def recent_list(recent: dict | None, hidden: list[int], uncounted: list[dict]) -> bytes:
     """recent.json: the small index's manifest (None: there is none), the large index's
     documents to leave out, and the filter values to take off the lists' counts."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, Counter] = {}
     for filters in uncounted:
         for name, values in filters.items():
-            for value in dict.fromkeys(values):
-                counts.setdefault(name, {})[value] = counts.setdefault(name, {}).get(value, 0) + 1
+            counts.setdefault(name, Counter()).update(set(values))  # each value once a page
     return _dumps({"format": FORMAT, "recent": recent, "hidden": sorted(hidden), "uncount": counts})
 
 

@@ -97,10 +97,10 @@ class Index {
     for (const { words, postings: lists } of files) {
       words.forEach((word, i) => {
         if (!word.startsWith(term)) return;
-        const list = lists[i];
-        const df = list.split(",").length;
+        const entries = Array.from(postings(lists[i]));
+        const df = entries.length;
         const weight = Math.log(1 + (total - df + 0.5) / (df + 0.5)) * (word === term ? 1 : EXTENSION);
-        for (const [doc, count] of postings(list)) {
+        for (const [doc, count] of entries) {
           const score = weight * count * (K1 + 1) / (count + K1);
           if (!(found.get(doc) >= score)) found.set(doc, score);
         }

@@ -111,6 +111,15 @@ def quiet(fn, *args, **kwargs):
 # Hypothesis: a bounded run by default (CI), many more examples with HYPOTHESIS_PROFILE=nightly.
 
 
+def search_postings(text: str) -> list[tuple[int, int]]:
+    """A postings string of the search index as the search page reads it: (document, count) pairs."""
+    doc, out = 0, []
+    for value in map(int, text.split(",")):
+        doc += value >> 2
+        out.append((doc, (value & 3) + 1))
+    return out
+
+
 def assert_paragraphs_in_capture(project: Path, article) -> None:
     """Every body paragraph of an added article can be found in its capture's text (white space folded)."""
     from newsarchive.capture.html import fold, page_text

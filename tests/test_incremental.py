@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, SEED_SLUGS, run_build, write_article
+from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
 from newsarchive import buildstate, digests, pipeline, quickcheck, search, statefile
 from newsarchive.config import load_config
 
@@ -52,11 +52,7 @@ def search_answers(site: Path) -> tuple[dict, dict]:
             return json.loads((site / folder / name).read_text(encoding="utf-8"))
 
         def postings(text):
-            doc = 0
-            for value in map(int, text.split(",")):
-                doc += value >> 2
-                if doc not in hidden:
-                    yield doc, (value & 3) + 1
+            return [(doc, count) for doc, count in search_postings(text) if doc not in hidden]
 
         urls = {number: read(f"docs/{number}.json")["url"] for number in range(manifest["documents"])}
         for number, first in enumerate(manifest["words"]):

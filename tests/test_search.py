@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import SEED_SLUGS, run_build
+from conftest import SEED_SLUGS, run_build, search_postings
 from newsarchive import search
 from newsarchive.model import OutputFile
 
@@ -27,15 +27,6 @@ def _pages(n):
     return [_page(i) for i in range(n)] + [OutputFile("index.html", b"<html><body>not indexed</body></html>")]
 
 
-def _postings(text):
-    """A postings string as the search page reads it: (document, count) pairs."""
-    doc, out = 0, []
-    for value in map(int, text.split(",")):
-        doc += value >> 2
-        out.append((doc, (value & 3) + 1))
-    return out
-
-
 def _build(pages, folder="f", workers=1):
     """The index of the searchable pages, in document order: its manifest and its files."""
     contents = {page.path: page.content for page in pages if search.BODY_MARK in page.content}
@@ -49,7 +40,7 @@ def _lookup(files, folder, manifest, word):
     """The postings of a word, found as the search page finds it: by the first words of the files."""
     number = max(i for i, first in enumerate(manifest["words"]) if first <= word)
     chunk = json.loads(files[f"{folder}/words/{number}.json"])
-    return _postings(chunk["postings"][chunk["words"].index(word)]) if word in chunk["words"] else []
+    return search_postings(chunk["postings"][chunk["words"].index(word)]) if word in chunk["words"] else []
 
 
 def test_a_page_gives_its_title_text_fields_and_hidden_words():
@@ -110,7 +101,7 @@ def test_postings_carry_each_document_and_count_and_titles_count_more():
     assert _lookup(files, "f", manifest, "menu") == []
     filters = json.loads(files["f/filters.json"])
     assert filters["actor"] == [["Khalifa Haftar", 3, 0], ["Lev Dengov", 3, 1]]
-    assert _postings(json.loads(files["f/filters/0.json"])) == [(0, 1), (1, 1), (2, 1)]
+    assert search_postings(json.loads(files["f/filters/0.json"])) == [(0, 1), (1, 1), (2, 1)]
 
 
 def test_words_are_split_into_files_in_order_and_each_word_is_found(monkeypatch):
