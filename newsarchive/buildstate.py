@@ -6,9 +6,12 @@ we wrote; an article is parsed again only when a file it is parsed from changed.
 
 The state is a small file (`_Stored`: the input files' digests, the search shards' keys, the
 reprint relations' digests) and an SQLite database beside it (`_StateRows`): the parsed
-articles, a row each with the digest of its bytes, and the outputs with what each read and the
-reverse index from a value read to its readers (outputrows.py). A build rewrites only the rows
-of the articles it parsed again and of the outputs it made again.
+articles, a row each with the digest of its bytes, their texts in rows of their own, and the
+outputs with what each read and the reverse index from a value read to its readers
+(outputrows.py). A build rewrites only the rows of the articles it parsed again and of the
+outputs it made again. It reads every parsed row but no text: an article read back is a
+StoredArticle, whose text is read from its row when first asked for (its page is made again,
+its text is fingerprinted or compared), so a rebuild reads the texts of what changed.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class ParsedArticle:
     problems: tuple[Diagnostic, ...]
     lines: Lines  # line of each front-matter key, for diagnostics
     digest: bytes  # article_digest: of its fields but its text
+    text_key: str  # text.text_key of its paragraphs: what the reprint caches know its text by
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def write(path: Path, state: BuildState) -> BuildState | None:
     just written, for a process that builds again (pipeline.BuildMemory); None when the rows
     were found damaged while writing (the next build then reads the files, and makes all)."""
     state.reads.close()
+    _TextRows.of(_StateRows(path).path).close()
     # The rows first, then the file naming their token: a build stopped in between leaves a
     # file whose token is not the rows', and the next build starts afresh.
     rows = _StateRows(path)
@@ -163,6 +168,24 @@ def _row(location: str, key: bytes, entry: Parsed) -> tuple:
     return (location, key, blake(packed), packed)
 
 
+def _text_row(location: str, key: bytes, entry: Parsed) -> tuple | None:
+    if isinstance(entry, ParsedRegistry):
+        return None
+    article = entry.article
+    packed = pickle.dumps((article.body, _pack_paragraphs(article.paragraphs)), protocol=pickle.HIGHEST_PROTOCOL)
+    return (location, key, blake(packed), packed)
+
+
+def _text_read(entry: Parsed) -> bool:
+    """Whether the entry's text is in memory, read now from the rows if need be."""
+    if isinstance(entry, ParsedArticle) and isinstance(entry.article, StoredArticle):
+        try:
+            entry.article.body
+        except outputrows.DamagedRows:
+            return False
+    return True
+
+
 def _key_of(entry: Parsed) -> bytes:
     """What decides a parse: equal keys, equal parses (load.reuse)."""
     return entry.digest if isinstance(entry, ParsedRegistry) else entry.key
@@ -196,11 +219,11 @@ class _StateRows:
                 meta = dict(connection.execute("SELECT name, value FROM meta"))
                 if meta.get("code") != code or meta.get("token") != token:
                     return None
-                parsed = {}
+                parsed, texts = {}, _TextRows.of(self.path)
                 for location, check, packed in connection.execute("SELECT path, checksum, packed FROM parsed"):
                     if blake(packed) != check:
                         return None
-                    parsed[location] = _unpacked_parse(pickle.loads(packed))
+                    parsed[location] = _unpacked_parse(location, pickle.loads(packed), texts)
                 return (parsed, *outputrows.read(connection))
             finally:
                 connection.close()
@@ -224,18 +247,28 @@ class _StateRows:
             connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
             connection.execute("CREATE TABLE IF NOT EXISTS parsed "
                                "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
+            connection.execute("CREATE TABLE IF NOT EXISTS texts "
+                               "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
             for statement in outputrows.SCHEMA:
                 connection.execute(statement)
             if dict(connection.execute("SELECT name, value FROM meta")).get("code") != code:
                 stored = {}
+            changed = {location: key for location, entry in parsed.items()
+                       if stored.get(location) != (key := _key_of(entry))}
+            # An article read back from these rows, to be written again (they are emptied
+            # below), takes its text first; one whose text cannot be read is left out (parsed again).
+            unreadable = {location for location in changed if not _text_read(parsed[location])}
             if not stored:
                 connection.execute("DELETE FROM parsed")
+                connection.execute("DELETE FROM texts")
             gone = [(location,) for location in stored if location not in parsed]
-            connection.executemany("DELETE FROM parsed WHERE path = ?", gone)
+            for table in ("parsed", "texts"):
+                connection.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
             # Rows are made as SQLite takes them: a full build never holds all of them at once.
-            connection.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", (
-                _row(location, key, entry) for location, entry in parsed.items()
-                if stored.get(location) != (key := _key_of(entry))))
+            for table, make in (("parsed", _row), ("texts", _text_row)):
+                connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", (
+                    row for location, key in changed.items() if location not in unreadable
+                    and (row := make(location, key, parsed[location])) is not None))
             row_ids = outputrows.write(connection, state.reads, state.stored_outputs, state.outputs,
                                        state.output_stats)
             token = os.urandom(16)
@@ -250,10 +283,91 @@ class _StateRows:
             connection.close()
 
 
+class _TextRows:
+    """Reads the texts of stored articles from the state's database, one row at a time, each
+    checked against its digest and its parse's key. One reader a database, shared by the
+    articles read from it; its connection is opened when first needed, again in a forked worker
+    process (a connection never crosses a fork), and closed before the rows are written."""
+
+    _readers: dict[Path, _TextRows] = {}
+
+    @classmethod
+    def of(cls, database: Path) -> _TextRows:
+        reader = cls._readers.get(database)
+        if reader is None:
+            reader = cls._readers[database] = cls(database)
+        return reader
+
+    def __init__(self, database: Path):
+        self.database = database
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    def text(self, location: str, key: bytes) -> tuple[str, tuple[str, ...]]:
+        """(body, paragraphs) of the article parsed from `location` under `key`."""
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        try:
+            row = self._connection.execute("SELECT key, checksum, packed FROM texts WHERE path = ?",
+                                           (location,)).fetchone()
+        except sqlite3.Error as error:
+            raise outputrows.DamagedRows(f"the text of {location} ({error})") from None
+        if row is None or row[0] != key or blake(row[2]) != row[1]:
+            raise outputrows.DamagedRows(f"the text of {location}")
+        body, paragraphs = pickle.loads(row[2])
+        return body, _unpack_paragraphs(paragraphs)
+
+
+class StoredArticle(Article):
+    """An article read back from the build state: its fields came with the parsed row, its text
+    (body and paragraphs) is read from its own row the first time either is asked for, then
+    kept. Otherwise it is an Article: it equals, hashes and pickles as the Article it stands
+    for, and `dataclasses.replace` of it makes a plain Article."""
+
+    def __new__(cls, *args, **fields):
+        return Article(*args, **fields)  # dataclasses.replace(stored, ...): a plain Article
+
+    @classmethod
+    def stored(cls, fields: dict, texts: _TextRows, location: str, key: bytes) -> StoredArticle:
+        article = object.__new__(cls)
+        article.__dict__.update(fields, _texts=texts, _location=location, _key=key)
+        return article
+
+    def _text(self) -> tuple[str, tuple[str, ...]]:
+        found = self.__dict__.get("_text_read")
+        if found is None:
+            found = self.__dict__["_text_read"] = self._texts.text(self._location, self._key)
+        return found
+
+    @property
+    def body(self) -> str:
+        return self._text()[0]
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return self._text()[1]
+
+    def __eq__(self, other):
+        if not isinstance(other, Article):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _ARTICLE_FIELDS)
+
+    __hash__ = Article.__hash__
+
+    def __reduce__(self):
+        return Article, tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
+
+
 # A parsed article is kept as plain tuples: the path as text; the date, origin and claims as
-# tuples of their fields; the paragraphs joined into one string with their lengths beside it;
-# the line numbers of the front matter as JSON text, read only if a diagnostic needs one.
-# Registries are kept as they are.
+# tuples of their fields; the paragraphs joined into one string with their lengths beside it
+# (in the texts table); the line numbers of the front matter as JSON text, read only if a
+# diagnostic needs one. Registries are kept as they are.
 
 def _fields_of(record) -> tuple:
     return tuple(getattr(record, f.name) for f in dataclasses.fields(record))
@@ -288,24 +402,26 @@ _ARTICLE_CODEC = {
     "original": (lambda value: value and _fields_of(value), _optional(Original)),
     "archive": (lambda value: value and _fields_of(value), _optional(WebArchiveRecord)),
     "claims": (lambda claims: tuple(map(_fields_of, claims)), lambda claims: tuple(Claim(*c) for c in claims)),
-    "paragraphs": (_pack_paragraphs, _unpack_paragraphs),
 }
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
-_PACK = tuple(_ARTICLE_CODEC.get(name, (_same, _same))[0] for name in _ARTICLE_FIELDS)
-_UNPACK = tuple(_ARTICLE_CODEC.get(name, (_same, _same))[1] for name in _ARTICLE_FIELDS)
+_TEXT_FIELDS = ("body", "paragraphs")  # kept in the texts table
+_ROW_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _TEXT_FIELDS)
+_PACK = tuple(_ARTICLE_CODEC.get(name, (_same, _same))[0] for name in _ROW_FIELDS)
+_UNPACK = tuple(_ARTICLE_CODEC.get(name, (_same, _same))[1] for name in _ROW_FIELDS)
 
 
 def _packed_parse(entry: Parsed):
     if isinstance(entry, ParsedRegistry):
         return entry
     article = entry.article
-    fields = tuple(pack(getattr(article, name)) for pack, name in zip(_PACK, _ARTICLE_FIELDS))
-    return (entry.key, fields, entry.problems, StoredLines.text_of(entry.lines), entry.digest)
+    fields = tuple(pack(getattr(article, name)) for pack, name in zip(_PACK, _ROW_FIELDS))
+    return (entry.key, fields, entry.problems, StoredLines.text_of(entry.lines), entry.digest, entry.text_key)
 
 
-def _unpacked_parse(packed) -> Parsed:
+def _unpacked_parse(location: str, packed, texts: _TextRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, fields, problems, lines, digest = packed
-    article = Article(**{name: unpack(value) for name, unpack, value in zip(_ARTICLE_FIELDS, _UNPACK, fields)})
-    return ParsedArticle(key, article, problems, StoredLines(lines) if lines is not None else None, digest)
+    key, fields, problems, lines, digest, text_key = packed
+    article = StoredArticle.stored({name: unpack(value) for name, unpack, value in zip(_ROW_FIELDS, _UNPACK, fields)},
+                                   texts, location, key)
+    return ParsedArticle(key, article, problems, StoredLines(lines) if lines is not None else None, digest, text_key)

@@ -2,7 +2,7 @@
 
 A process that builds again and again (`serve`, pipeline.BuildMemory) gets the articles it did
 not parse again, and the reprint relations that did not change, back as the very same objects.
-What a stage makes from one such record alone (an article's list entry, its content key, a
+What a stage makes from one such record alone (an article's list entry, its heading's words, a
 relation's digest) is then made once, not once a build. Records are matched by identity, never
 by value: comparing or hashing an article by value costs as much as making the value again. A
 one-off build gains nothing here and pays a dictionary entry a record.

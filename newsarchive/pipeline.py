@@ -263,7 +263,8 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
     from . import fpcache, reprints
 
     cached = memory.take("fingerprints", config, code)
-    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers)
+    prints = reprints.fingerprints(archive.articles, known=cached, workers=workers,
+                                   keys=[archive.text_keys[article.slug] for article in archive.articles])
     # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
     before = memory.take("index", config, code)

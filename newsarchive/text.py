@@ -13,6 +13,7 @@ detection reads every word of every article.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Sequence
@@ -47,6 +48,17 @@ def strip_accents(text: str) -> str:
     """"José Núñez" -> "Jose Nunez": letters without their combining marks."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def content_key(text: str) -> str:
+    """The SHA-256 (hex) of a text: what the reprint caches keep its fingerprint and the passages
+    it shares under (fpcache.py), and what the build state keeps beside each parsed article."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def text_key(paragraphs: Sequence[str]) -> str:
+    """content_key of an article's plain text: its paragraphs joined by a blank line."""
+    return content_key("\n\n".join(paragraphs))
 
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what slugify gives: every id and slug must match it

@@ -14,6 +14,7 @@ from .. import workers as pool
 from ..buildstate import Parsed, ParsedArticle, article_digest
 from ..model import Actor, Article, Diagnostic, Source
 from ..paths import display_path
+from ..text import text_key
 from .article import load_article
 from .fields import Context
 from .problems import did_you_mean
@@ -34,6 +35,7 @@ class Archive:
     warnings: tuple[Diagnostic, ...]
     # article file or registry -> its parse: what the next build may reuse
     parsed: dict[str, Parsed] = field(default_factory=dict, repr=False, compare=False)
+    text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.text_key
 
 
 def _article_files(articles_dir: Path) -> list[tuple[str, bool]]:
@@ -67,6 +69,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     context = Context(actors, sources, articles_dir, project)
     lines_of: dict[str, safeyaml.Lines] = {}  # each article's front matter lines, by slug
     articles: dict[str, Article] = {}
+    text_keys: dict[str, str] = {}
     registries = b""
     if inputs is not None:
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
@@ -83,10 +86,10 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     for file in files:
         location, key, known = file.location, file.key, file.known
         if known is not None:
-            article, found, lines = known.article, known.problems, known.lines
+            article, found, lines, text = known.article, known.problems, known.lines, known.text_key
         else:
             now = next(fresh)
-            article, found, lines = now.article, now.problems, now.lines
+            article, found, lines, text = now.article, now.problems, now.lines, now.text_key
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
                 key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
@@ -95,7 +98,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
             lines_of[article.slug] = lines
         if key is not None and article is not None:
             digest = known.digest if known is not None else article_digest(article)
-            now_parsed[location] = ParsedArticle(key, article, found, lines, digest)
+            now_parsed[location] = ParsedArticle(key, article, found, lines, digest, text)
         if article is None:
             continue
         if article.slug in articles:
@@ -105,13 +108,14 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                                        "give one of the two articles another slug"))
             continue
         articles[article.slug] = article
+        text_keys[article.slug] = text
     _check_cross_references(articles, lines_of, problems, project)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
-    return Archive(ordered, actors, sources, warnings, now_parsed), problems
+    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +130,13 @@ class _File:
 
 
 class Parsed(NamedTuple):
-    """One article file parsed: the article (None when it has errors), its problems, its lines."""
+    """One article file parsed: the article (None when it has errors), its problems, its lines,
+    its text's key ("" without an article)."""
 
     article: Article | None
     problems: tuple[Diagnostic, ...]
     lines: safeyaml.Lines | None
+    text_key: str
 
 
 def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
@@ -145,7 +151,7 @@ def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
         # Kept as the state stores them (a line is looked up again only for a problem found
         # later): an article's dict of key paths is 4 to 5 KB, its text about 1 KB.
         stored = None if lines is None else safeyaml.StoredLines(safeyaml.StoredLines.text_of(lines))
-        parsed.append(Parsed(article, tuple(found), stored))
+        parsed.append(Parsed(article, tuple(found), stored, "" if article is None else text_key(article.paragraphs)))
     return parsed
 
 

@@ -11,9 +11,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .. import workers as pool
-from ..memo import SameRecords
 from ..model import Article
-from ..text import paragraph_word_keys
+from ..text import content_key, paragraph_word_keys, text_key  # noqa: F401 (content_key: for reprints' users)
 
 SHINGLE = 5  # words per shingle: long enough that most names and titles share few shingles
 WINDOW = 4  # shingles per winnowing window: marks on ~40% of shingles, any 8 shared words seen
@@ -36,10 +35,6 @@ class Fingerprint:
 def plain_text(article: Article) -> str:
     """The text that passage offsets point into: paragraphs joined by a blank line."""
     return "\n\n".join(article.paragraphs)
-
-
-def content_key(text: str) -> str:
-    return hashlib.sha256(f"{VERSION}\n{text}".encode("utf-8")).hexdigest()
 
 
 _WORD_HASHES: dict[bytes, int] = {}  # memo of a pure function: each distinct word hashed once
@@ -130,23 +125,23 @@ def fingerprint_texts(texts: Sequence[Sequence[str]], keys: Sequence[str] | None
     ]
 
 
-_CONTENT_KEYS = SameRecords(lambda article: content_key(plain_text(article)))  # memo.py
-
-
 def fingerprints(articles: tuple[Article, ...] | list[Article],
                  known: Mapping[str, Fingerprint] | None = None,
-                 workers: int | None = None, parallel_min: int = PARALLEL_MIN) -> list[Fingerprint]:
+                 workers: int | None = None, parallel_min: int = PARALLEL_MIN,
+                 keys: Sequence[str] | None = None) -> list[Fingerprint]:
     """One fingerprint per article.
 
     With `known` (fingerprints by content key, say from a cache, possibly empty) every
     fingerprint carries its key and those of unchanged texts are reused; without it, keys are
-    not computed at all (detection alone does not need them).
+    not computed at all (detection alone does not need them). `keys`: each article's text_key,
+    when known already (the build state keeps them): the texts of articles found in `known` are
+    then not read at all.
     """
     if known is None:
         keys, found = None, [None] * len(articles)
         todo = list(range(len(articles)))
     else:
-        keys = _CONTENT_KEYS.all(articles)
+        keys = keys if keys is not None else [text_key(article.paragraphs) for article in articles]
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
     state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
