@@ -34,8 +34,10 @@ of both.
 
 INDEX_FILE keeps what the last detection leaves for the next to update (reprints.Index: the
 marks' postings as one sorted array, the relations before and after earliest witnesses), for
-one version of the code: INDEX_MAGIC, the code's digest (32 bytes), the index pickled, the
-SHA-256 of all that. Numpy arrays rather than SQLite rows: an update reads a changed text's
+one version of the code. It and the fingerprints are written together, and not after every
+build: an index written some changes ago is brought up to date by the next build's update as
+well as the last one (REWRITE_AFTER says how many changes). Its layout: INDEX_MAGIC, the
+code's digest (32 bytes), the index pickled, the SHA-256 of all that. Numpy arrays rather than SQLite rows: an update reads a changed text's
 groups from the postings with two binary searches per mark, and a full detection sorts that
 very array anyway, so writing it costs one copy to disk instead of millions of row inserts.
 """
@@ -66,6 +68,10 @@ FINGERPRINTS_FILE = "reprint-fingerprints.bin"  # in the cache folder (Config.ca
 ALIGNMENTS_FILE = "reprint-alignments.bin"
 ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
 INDEX_FILE = "reprint-index.bin"
+# The index and the fingerprints are written again once the updates since they were written
+# changed this many articles (pipeline.py): well below the 50 changes past which an update
+# gives way to a full detection (reprints.incremental.MOST_CHANGED).
+REWRITE_AFTER = 20
 INDEX_MAGIC = b"newsarchive reprint index, format 1\n"
 
 

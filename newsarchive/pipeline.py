@@ -268,7 +268,6 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
     # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
     before = memory.take("index", config, code)
-    updates = before.updates if before else -1
     updated = reprints.update(before, archive.articles, prints, cached, *thresholds, sources=archive.sources,
                               workers=workers)
     if isinstance(updated, str):  # ...unless it cannot say exactly what detecting all of them would
@@ -281,20 +280,23 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
             later.append(lambda: fpcache.save_alignments(alignments_path, alignments, code))
     relations, index = updated
 
-    def save_fingerprints():
-        # The cache holds the fingerprints of this build's texts: the next build's `previous` (reprints.update).
-        now = cached
-        if {fp.key for fp in prints} != set(cached):
+    def save_caches():
+        # The index and the fingerprints of its texts are written together, and only once the
+        # updates since they were last written changed REWRITE_AFTER articles: until then each
+        # build updates the index as it was written, for all the changes since, and
+        # fingerprints again the few texts changed since (at 10,000 articles the two files are
+        # 47 MB, which an edit would otherwise write again).
+        if index is not before or index.unsaved >= fpcache.REWRITE_AFTER:
+            index.unsaved = 0
             fpcache.save(config.cache_dir / fpcache.FINGERPRINTS_FILE, prints)
-            now = {fp.key: fp for fp in prints}
-        memory.keep("fingerprints", config, code, now)
-
-    def save_index():
-        if index is not before or index.updates != updates:
             fpcache.save_index(config.cache_dir / fpcache.INDEX_FILE, index, code)
+            now = {fp.key: fp for fp in prints}
+        else:  # what this process's next update needs: the fingerprints of the index's texts
+            now = cached if all(fp.key in cached for fp in prints) else {**cached, **{fp.key: fp for fp in prints}}
+        memory.keep("fingerprints", config, code, now)
         memory.keep("index", config, code, index)
 
-    later += [save_fingerprints, save_index]
+    later.append(save_caches)
     return relations
 
 

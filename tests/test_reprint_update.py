@@ -144,3 +144,42 @@ def test_a_rebuild_after_an_edit_updates_the_stored_index_instead_of_detecting_a
     monkeypatch.setattr(reprints, "detect_indexed", detect_all_again)
     result = run_build(project)
     assert result.code == 0, result.err
+
+
+def test_the_reprint_caches_are_written_again_only_after_enough_changes(project, monkeypatch, tmp_path):
+    import shutil
+
+    assert run_build(project).code == 0
+    caches = [project / ".cache" / name for name in (fpcache.INDEX_FILE, fpcache.FINGERPRINTS_FILE)]
+
+    def written():
+        return [(path.stat().st_ino, path.stat().st_mtime_ns) for path in caches]
+
+    def edit(article, word):  # a paragraph added to its text
+        with open(article, "a", encoding="utf-8") as file:
+            file.write(f"\nA paragraph added {word} at the end.\n")
+
+    def detect_all_again(*args, **kwargs):
+        raise AssertionError("the rebuild detected every relation again")
+
+    first = written()
+    articles = sorted((project / "articles").glob("*.md"))
+    monkeypatch.setattr(reprints, "detect_indexed", detect_all_again)
+    # Each rebuild updates the index as written by the first build, for every change since.
+    for article, word in ((articles[0], "quietly"), (articles[1], "loudly"), (articles[0], "again")):
+        edit(article, word)
+        result = run_build(project)
+        assert result.code == 0, result.err
+        assert written() == first
+    # The relations found are those of a build from scratch.
+    shutil.copytree(project, tmp_path / "clean", ignore=shutil.ignore_patterns(".cache", "_site"))
+    monkeypatch.undo()
+    assert run_build(tmp_path / "clean").code == 0
+    found = (project / "_site" / "data" / "reprints.json").read_text(encoding="utf-8")
+    assert found == (tmp_path / "clean" / "_site" / "data" / "reprints.json").read_text(encoding="utf-8")
+    assert '"copy"' in found
+    monkeypatch.setattr(reprints, "detect_indexed", detect_all_again)
+    monkeypatch.setattr(fpcache, "REWRITE_AFTER", 3)
+    edit(articles[2], "now")
+    assert run_build(project).code == 0
+    assert all(now != then for now, then in zip(written(), first))

@@ -84,6 +84,7 @@ class Index:
     kept: dict[tuple[int, int], Reprint]  # the relations earliest witnesses keep
     result: tuple[Reprint, ...]  # kept, sorted by (copy, original)
     updates: int = 0  # changes applied since the full detection that made it
+    unsaved: int = 0  # articles changed by the updates since the index was last written (fpcache.py)
 
 
 def forced_pairs(arts, number: Mapping[str, int]) -> tuple[set, set]:
@@ -248,6 +249,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     index.candidates, index.todo, index.relations, index.kept = candidates, todo, relations, result
     index.result = tuple(sorted(result.values(), key=lambda r: (r.copy, r.original)))
     index.updates += 1
+    index.unsaved += moved
     return index.result, index
 
 
