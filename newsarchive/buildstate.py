@@ -302,6 +302,7 @@ class _TextRows:
         self.database = database
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._inherited: list[sqlite3.Connection] = []
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
@@ -311,6 +312,8 @@ class _TextRows:
     def text(self, location: str, key: bytes) -> tuple[str, tuple[str, ...]]:
         """(body, paragraphs) of the article parsed from `location` under `key`."""
         if self._connection is None or self._pid != os.getpid():
+            if self._connection is not None:  # the parent's: never used, nor closed, here
+                self._inherited.append(self._connection)
             self._connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
             self._pid = os.getpid()
         try:
