@@ -332,6 +332,48 @@ def test_a_build_that_remembers_reads_nothing_back_and_shows_the_site_first(proj
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_a_one_off_build_lets_go_of_the_reprint_caches_before_making_pages(project, monkeypatch):
+    """Nothing waits to be shown the site: the caches are written, and their fingerprints
+    and index freed, before the pages are made (a full build's memory at 100,000 articles)."""
+    import gc
+    import weakref
+
+    from newsarchive import fpcache, render, reprints
+
+    config = load_config(project / "config.yaml")
+    index_file = config.cache_dir / fpcache.INDEX_FILE
+    held, seen = [], []
+    real_update, real_render = reprints.update, render.render
+
+    def update(*args, **kwargs):
+        found = real_update(*args, **kwargs)
+        if not isinstance(found, str):
+            held.append(weakref.ref(found[1]))
+        return found
+
+    def detect_indexed(*args, _real=reprints.detect_indexed, **kwargs):
+        found = _real(*args, **kwargs)
+        held.append(weakref.ref(found[1]))
+        return found
+
+    def render_pages(*args, **kwargs):
+        gc.collect()
+        seen.append((index_file.exists(), [ref() is None for ref in held]))
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(reprints, "update", update)
+    monkeypatch.setattr(reprints, "detect_indexed", detect_indexed)
+    monkeypatch.setattr(render, "render", render_pages)
+    pipeline.build(config)
+    assert seen == [(True, [True])]
+    # A process that builds again keeps them, and shows the site first.
+    index_file.unlink()
+    seen.clear()
+    pipeline.build(config, memory=pipeline.BuildMemory(), full=True)
+    assert seen == [(False, [True, False])]
+    assert index_file.exists()
+
+
 def test_memory_is_not_trusted_after_another_process_built(project, built, tmp_path, monkeypatch):
     from newsarchive import fpcache
 
