@@ -144,7 +144,9 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
         keys = keys if keys is not None else [text_key(article.paragraphs) for article in articles]
         found = [known.get(key) for key in keys]
         todo = [i for i, fp in enumerate(found) if fp is None]
-    state = ([articles[i].paragraphs for i in todo], None if keys is None else [keys[i] for i in todo])
+    # The articles themselves, not their texts: a worker reads the texts of its range (an
+    # article read back from the build state reads its text from there when asked).
+    state = ([articles[i] for i in todo], None if keys is None else [keys[i] for i in todo])
     packs = pool.run(_fingerprint_range, state, len(todo), workers, parallel_min, largest=CHUNK)
     for i, fp in zip(todo, (fp for pack in packs for fp in unpack_prints(pack))):
         found[i] = fp
@@ -153,9 +155,9 @@ def fingerprints(articles: tuple[Article, ...] | list[Article],
 
 def _fingerprint_range(state, lo: int, hi: int) -> list[tuple]:
     # A hundred-odd texts at a time: numpy calls are shared, arrays still fit in the CPU cache.
-    texts, keys = state
+    articles, keys = state
     return [pack_prints([fp for at in range(lo, hi, BATCH)
-                   for fp in fingerprint_texts(texts[at:min(hi, at + BATCH)],
+                   for fp in fingerprint_texts([article.paragraphs for article in articles[at:min(hi, at + BATCH)]],
                                                None if keys is None else keys[at:min(hi, at + BATCH)])])]
 
 
