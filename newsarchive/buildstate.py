@@ -305,8 +305,11 @@ class _TextRows:
         self._inherited: list[sqlite3.Connection] = []
 
     def close(self) -> None:
-        if self._connection is not None and self._pid == os.getpid():
-            self._connection.close()
+        if self._connection is not None:
+            if self._pid == os.getpid():
+                self._connection.close()
+            else:  # the parent's: never used, nor closed, here
+                self._inherited.append(self._connection)
         self._connection = None
 
     def text(self, location: str, key: bytes) -> tuple[str, tuple[str, ...]]:
