@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .buildstate import article_digest
+from .buildstate import StoredArticle, article_digest
 from .config import Config
 from .digests import blake
 from .model import Actor, Article, Reprint, Source
@@ -63,7 +63,7 @@ class Digester:
         if known is not None:
             return known
         out: list[bytes] = []
-        if dataclasses.is_dataclass(value) and type(value) is not Article and type(value) is not ArticleInfo:
+        if dataclasses.is_dataclass(value) and type(value) not in (Article, StoredArticle, ArticleInfo):
             self._write_fields(value, out)
         else:
             self._write(value, out)
@@ -95,7 +95,7 @@ class Digester:
             known = self.article_digests.get(value.slug)
             out.append(b"A")  # one the parse did not digest (made in a test) is digested here
             out.append(known if known is not None else blake(repr(value).encode()))
-        elif kind is Article:  # with its text
+        elif kind is Article or kind is StoredArticle:  # with its text (read back from the state: the same)
             known = self.article_digests.get(value.slug)
             out.append(b"T")
             out.append(known if known is not None else article_digest(value))

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
 from newsarchive import buildstate, digests, pipeline, quickcheck, search, statefile
 from newsarchive.config import load_config
+from newsarchive.model import Article
 
 WORDS = ("arms", "talks", "Moscow", "Tripoli", "Benghazi", "embargo", "visit", "minister", "army", "deal",
          "statement", "council", "border", "oil", "ceasefire", "envoy")
@@ -806,3 +807,16 @@ def test_an_added_article_remakes_only_its_own_periods_pages(project, built):
                     if before.get(path) != path.stat().st_mtime_ns)
     # The archive's own index counts the articles of each period; the year and month list it.
     assert remade == ["archive/2017/05/index.html", "archive/2017/index.html", "archive/index.html"]
+
+
+def test_an_article_read_back_from_the_state_digests_as_the_article_it_stands_for(project, built):
+    from newsarchive.dependencies import Digester
+
+    config = load_config(project / "config.yaml")
+    state = buildstate.read(pipeline.state_files(config)[0], digests.code_digest())
+    stored = [entry for entry in state.parsed.values() if isinstance(entry, buildstate.ParsedArticle)]
+    assert stored and all(isinstance(entry.article, buildstate.StoredArticle) for entry in stored)
+    for entry in stored:
+        fresh = Article(**{field.name: getattr(entry.article, field.name) for field in dataclasses.fields(Article)})
+        assert type(fresh) is Article and fresh == entry.article
+        assert Digester({}).of(entry.article) == Digester({}).of(fresh)
