@@ -120,10 +120,10 @@ def write(path: Path, state: BuildState) -> BuildState | None:
     just written, for a process that builds again (pipeline.BuildMemory); None when the rows
     were found damaged while writing (the next build then reads the files, and makes all)."""
     state.reads.close()
-    _TextRows.of(_StateRows(path).path).close()
+    rows = _StateRows(path)
+    _TextRows.of(rows.path).close()
     # The rows first, then the file naming their token: a build stopped in between leaves a
     # file whose token is not the rows', and the next build starts afresh.
-    rows = _StateRows(path)
     token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token))

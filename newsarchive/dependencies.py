@@ -38,6 +38,11 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+# An article with its text, parsed now or read back from the state: digested alike.
+_ARTICLES = (Article, StoredArticle)
+_WRITTEN_WHOLE = (*_ARTICLES, ArticleInfo)  # records _write digests in a form of their own
+
+
 class Digester:
     """Digests of values of the Site, memoised for one build (values live as long as the Site).
 
@@ -63,7 +68,7 @@ class Digester:
         if known is not None:
             return known
         out: list[bytes] = []
-        if dataclasses.is_dataclass(value) and type(value) not in (Article, StoredArticle, ArticleInfo):
+        if dataclasses.is_dataclass(value) and type(value) not in _WRITTEN_WHOLE:
             self._write_fields(value, out)
         else:
             self._write(value, out)
@@ -95,7 +100,7 @@ class Digester:
             known = self.article_digests.get(value.slug)
             out.append(b"A")  # one the parse did not digest (made in a test) is digested here
             out.append(known if known is not None else blake(repr(value).encode()))
-        elif kind is Article or kind is StoredArticle:  # with its text (read back from the state: the same)
+        elif kind in _ARTICLES:  # with its text
             known = self.article_digests.get(value.slug)
             out.append(b"T")
             out.append(known if known is not None else article_digest(value))

@@ -37,9 +37,10 @@ marks' postings as one sorted array, the relations before and after earliest wit
 one version of the code. It and the fingerprints are written together, and not after every
 build: an index written some changes ago is brought up to date by the next build's update as
 well as the last one (REWRITE_AFTER says how many changes). Its layout: INDEX_MAGIC, the
-code's digest (32 bytes), the index pickled, the SHA-256 of all that. Numpy arrays rather than SQLite rows: an update reads a changed text's
-groups from the postings with two binary searches per mark, and a full detection sorts that
-very array anyway, so writing it costs one copy to disk instead of millions of row inserts.
+code's digest (32 bytes), the index pickled, the SHA-256 of all that. Numpy arrays rather than
+SQLite rows: an update reads a changed text's groups from the postings with two binary searches
+per mark, and a full detection sorts that very array anyway, so writing it costs one copy to
+disk instead of millions of row inserts.
 """
 
 from __future__ import annotations

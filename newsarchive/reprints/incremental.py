@@ -83,7 +83,6 @@ class Index:
     relations: dict[tuple[int, int], tuple]  # by pair: each Relation as a tuple of its fields (read faster)
     kept: dict[tuple[int, int], Reprint]  # the relations earliest witnesses keep
     result: tuple[Reprint, ...]  # kept, sorted by (copy, original)
-    updates: int = 0  # changes applied since the full detection that made it
     unsaved: int = 0  # articles changed by the updates since the index was last written (fpcache.py)
 
 
@@ -248,7 +247,6 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         index.inputs[i] = read_by_detection(articles[at[slugs[i]]], text_of[i])
     index.candidates, index.todo, index.relations, index.kept = candidates, todo, relations, result
     index.result = tuple(sorted(result.values(), key=lambda r: (r.copy, r.original)))
-    index.updates += 1
     index.unsaved += moved
     return index.result, index
 
