@@ -1,4 +1,4 @@
-"""Lay out the home page's timeline: every article on a time axis, one row per publisher.
+"""Lay out the home page's timeline: the articles on a time axis, one row per publisher.
 
 Pure geometry; templates/_timeline.html draws it as inline SVG. Dates are drawn only as
 precisely as they are known: a day is a dot, a month or a year is a bar across its span, and
@@ -20,6 +20,10 @@ UNDATED_WIDTH = 120  # the "date unknown" column at the right
 ROW_HEIGHT = 30
 TOP = 34  # room for the year labels
 BOTTOM = 12
+# An archive larger than this draws its newest articles only: the home page of 100,000
+# articles would otherwise weigh hundreds of megabytes, and a mark per article stops being
+# readable long before that. The pages by date list them all.
+MOST_MARKS = 500
 
 
 @dataclass(frozen=True)
@@ -66,17 +70,21 @@ class Timeline:
     axis_end: float
     undated_x: float
     summary: str
+    drawn: int  # articles drawn: the newest MOST_MARKS when the archive has more
+    articles: int  # articles in the archive
 
 
 def _day(iso: str) -> _dt.date:
     return _dt.date.fromisoformat(iso)
 
 
-def layout(site: SiteView, human_date) -> Timeline:
-    publishers = sorted({a.publisher for a in site.articles}, key=lambda s: site.source[s].name.casefold())
+def layout(site: SiteView, human_date, most: int | None = None) -> Timeline:
+    everything = site.articles  # newest first, undated last
+    shown = everything[:MOST_MARKS if most is None else most]
+    publishers = sorted({a.publisher for a in shown}, key=lambda s: site.source[s].name.casefold())
     rows = tuple(Row(s, site.source[s].name, TOP + ROW_HEIGHT * (i + 0.5)) for i, s in enumerate(publishers))
     row_y = {row.source_id: row.y for row in rows}
-    dated = [a for a in site.articles if a.date.known]
+    dated = [a for a in shown if a.date.known]
     axis_start, axis_end = LABEL_WIDTH + 10, WIDTH - UNDATED_WIDTH - 10
     ticks: list[Tick] = []
     if dated:
@@ -97,7 +105,7 @@ def layout(site: SiteView, human_date) -> Timeline:
     undated_x = WIDTH - UNDATED_WIDTH + 10
     marks = []
     undated_seen: dict[str, int] = {}
-    for article in sorted(site.articles, key=lambda a: a.slug):
+    for article in sorted(shown, key=lambda a: a.slug):
         y = row_y[article.publisher]
         label = f"{article.title}, {site.source[article.publisher].name}, {human_date(article.date)}"
         if article.date.known:
@@ -116,19 +124,24 @@ def layout(site: SiteView, human_date) -> Timeline:
     centre = {m.slug: ((m.x + m.x2) / 2, m.y) for m in marks}
     links = []
     for relation in site.reprints:
+        if relation.copy not in centre or relation.original not in centre:
+            continue  # one of the two is not drawn
         (x1, y1), (x2, y2) = centre[relation.copy], centre[relation.original]
         bend = min(60.0, abs(x2 - x1) / 4 + 12)
         links.append(Link(relation.copy, relation.original,
                           f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"))
     height = int(TOP + ROW_HEIGHT * max(1, len(rows)) + BOTTOM)
     years = sorted({a.date.iso[:4] for a in dated})
-    undated = len(site.articles) - len(dated)
-    summary = (f"Timeline of {len(site.articles)} articles from {len(rows)} outlets"
+    undated = len(shown) - len(dated)
+    whole = len(shown) == len(everything)
+    summary = ((f"Timeline of {len(shown)} articles" if whole else
+                f"Timeline of the newest {len(shown)} of {len(everything)} articles")
+               + f" from {len(rows)} outlets"
                + (f", {years[0]} to {years[-1]}" if years else "")
                + f"; {undated} with unknown dates shown apart; {len(links)} reprint link"
-               + ("" if len(links) == 1 else "s") + ". The list below gives every article with its date.")
+               + ("" if len(links) == 1 else "s") + ". The pages by date list every article with its date.")
     return Timeline(WIDTH, height, rows, tuple(marks), tuple(links), tuple(ticks),
-                    axis_start, axis_end, undated_x, summary)
+                    axis_start, axis_end, undated_x, summary, len(shown), len(everything))
 
 
 def _clamp_end(iso: str) -> _dt.date:

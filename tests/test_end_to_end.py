@@ -375,3 +375,14 @@ def test_a_build_makes_no_full_garbage_collection_and_restores_the_collector(pro
         gc.callbacks.remove(note)
         gc.set_threshold(*saved)
     assert full == []
+
+
+def test_the_home_page_of_a_large_archive_draws_its_newest_articles(project, monkeypatch):
+    from newsarchive import timeline
+    monkeypatch.setattr(timeline, "MOST_MARKS", 3)  # as if the five articles were a large archive
+    assert run_build(project).code == 0
+    home = (project / "_site" / "index.html").read_text(encoding="utf-8")
+    svg = home[home.index("<svg"):home.index("</svg>")]
+    assert svg.count('<a href="articles/') == 3
+    assert "The newest 3 of the 5 articles" in home and 'href="archive/index.html">pages by date</a>' in home
+    assert "Timeline of the newest 3 of 5 articles" in svg

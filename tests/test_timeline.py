@@ -40,3 +40,22 @@ def test_reprints_are_drawn_between_their_marks():
     marks = {m.slug: m for m in t.marks}
     assert link.path.startswith(f"M{marks['copy'].x:.1f},")
     assert link.path.endswith(f"{marks['orig'].x:.1f},{marks['orig'].y:.1f}")
+
+
+def test_a_large_archive_draws_its_newest_articles_and_says_so():
+    # Five dated articles, one undated, and a reprint from the newest to the oldest.
+    articles = [make_article(f"a{day}", f"Story {day}", date=f"2017-03-{day:02d}") for day in range(1, 6)]
+    relation = Reprint("a5", "a1", "copy", 1.0, 1.0, (), "dates")
+    site = _site([*articles, make_article("undated", "Undated story")], [relation])
+
+    everything = layout(site, human_date, most=10)
+    assert {m.slug for m in everything.marks} == {"a1", "a2", "a3", "a4", "a5", "undated"}
+    assert (everything.drawn, everything.articles) == (6, 6) and len(everything.links) == 1
+    assert everything.summary.startswith("Timeline of 6 articles")
+
+    newest = layout(site, human_date, most=3)
+    assert {m.slug for m in newest.marks} == {"a3", "a4", "a5"}  # the undated come after every dated one
+    assert (newest.drawn, newest.articles) == (3, 6)
+    assert newest.links == ()  # the original it copies is not drawn
+    assert newest.summary.startswith("Timeline of the newest 3 of 6 articles")
+    assert "pages by date list every article" in newest.summary
