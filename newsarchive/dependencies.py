@@ -139,6 +139,8 @@ class BuildFacts:
     site_paths: tuple[str, ...]  # the pages a sitemap lists
     templates: bytes  # digest of every template: a change to any makes every page again
     static_files: dict[str, bytes]  # static output path -> digest of its content
+    # a large site's sitemap in parts (render.sitemap_parts): part's path -> the pages it lists
+    sitemap_parts: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 _FACTS = frozenset(field.name for field in dataclasses.fields(BuildFacts))
@@ -278,6 +280,7 @@ class SiteView:
     templates: bytes = _Whole()
     site_paths: Sequence[str] = _Lazy()
     static_files: Mapping[str, bytes] = _Entries()
+    sitemap_parts: Mapping[str, tuple[str, ...]] = _Entries()
 
     __slots__ = ("_site", "_facts", "_reads")
 

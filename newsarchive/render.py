@@ -240,6 +240,26 @@ def outputs(site: Site) -> list[Output]:
     return sorted(result, key=lambda o: o.path)
 
 
+# The sitemap protocol allows 50,000 addresses a file. A site with more pages than
+# SITEMAP_PART has its sitemap in parts, sitemap.xml listing them; each page goes to the part
+# its address hashes to, so an added or removed page changes one part, not all of them.
+SITEMAP_PART = 10_000
+
+
+def sitemap_parts(pages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The parts of the sitemap (part's path -> its pages, in order); none for a small site.
+    Parts are a power of two in number, as few as hold at most SITEMAP_PART pages on average."""
+    if len(pages) <= SITEMAP_PART:
+        return {}
+    count = 2
+    while len(pages) > count * SITEMAP_PART:
+        count *= 2
+    parts: dict[int, list[str]] = {n: [] for n in range(count)}
+    for page in pages:
+        parts[int.from_bytes(blake(page.encode())[:4], "big") % count].append(page)
+    return {urls.sitemap_part(str(n + 1)): tuple(parts[n]) for n in range(count)}
+
+
 def _relation(site, copy: str, original: str) -> Reprint:
     return next(r for r in site.copies_of[copy] if r.original == original)
 
@@ -269,16 +289,20 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     site (made now or kept from before) and how many were made.
     """
     specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
-    facts = BuildFacts(site_paths=tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
-                                        and o.recipe.startswith("template:")),
-                       templates=templates_digest,
-                       static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"})
+    pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
+                  and o.recipe.startswith("template:"))
+    parts = sitemap_parts(pages)
+    specs = sorted(specs + [_page(path, "sitemap-part.xml") for path in parts], key=lambda o: o.path)
+    facts = BuildFacts(site_paths=pages, templates=templates_digest,
+                       static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"},
+                       sitemap_parts=parts)
     stale: set[str] = set()
     if previous:
         if affected is not None:  # the build's facts are few: always compared
-            affected = affected | {(name,) for name in ("templates", "site_paths")} | {
+            affected = affected | {(name,) for name in ("templates", "site_paths", "sitemap_parts")} | {
                 ("static_files", path) for path in [*facts.static_files, *(
-                    path for path, made in previous.items() if made.recipe == "static")]}
+                    path for path, made in previous.items() if made.recipe == "static")]} | {
+                ("sitemap_parts", path) for path in parts}
         changed = reads.changed(affected, lambda key: digester.of(dependencies.read_value(site, facts, key)))
         stale = reads.readers(changed)
     records, todo = {}, []

@@ -35,6 +35,7 @@ source_feed = Address("sources/{}/feed.xml")
 year = Address("archive/{}/index.html")  # "2017"
 month = Address("archive/{}/{}/index.html")  # "2017", "05"
 static = Address("static/{}")  # file name
+sitemap_part = Address("sitemaps/{}.xml")  # number of the part, of a large site's sitemap
 
 HOME = "index.html"
 FEED = "feed.xml"

@@ -386,3 +386,38 @@ def test_the_home_page_of_a_large_archive_draws_its_newest_articles(project, mon
     assert svg.count('<a href="articles/') == 3
     assert "The newest 3 of the 5 articles" in home and 'href="archive/index.html">pages by date</a>' in home
     assert "Timeline of the newest 3 of 5 articles" in svg
+
+
+def test_a_large_site_has_its_sitemap_in_parts(project, monkeypatch):
+    import xml.etree.ElementTree as ET
+    from newsarchive import render
+    monkeypatch.setattr(render, "SITEMAP_PART", 8)  # as if the site had more pages than one file holds
+    config = project / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "base_url: https://example.org/libya\n", encoding="utf-8")
+    assert run_build(project).code == 0
+    site = project / "_site"
+
+    def locs(path: Path) -> list[str]:
+        return [el.text for el in ET.parse(path).getroot().iter() if el.tag.endswith("loc")]
+
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = locs(site / "sitemap.xml")
+    assert len(parts) >= 2 and all(re.fullmatch(r"https://example\.org/libya/sitemaps/\d+\.xml", p) for p in parts)
+    listed = [loc for part in parts for loc in locs(site / part.removeprefix("https://example.org/libya/"))]
+    pages = {"https://example.org/libya/" + path.relative_to(site).as_posix() for path in site.rglob("*.html")
+             if path.name != "404.html"}
+    assert sorted(listed) == sorted(pages)  # every page once
+    assert "Sitemap: https://example.org/libya/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_an_added_page_changes_one_part_of_the_sitemap():
+    from newsarchive import render
+    pages = tuple(f"articles/a{n}/index.html" for n in range(25_000))
+    parts = render.sitemap_parts(pages)
+    assert len(parts) == 4 and sum(map(len, parts.values())) == len(pages)
+    assert max(map(len, parts.values())) < 50_000  # the protocol's limit
+    more = render.sitemap_parts(pages + ("articles/new/index.html",))
+    assert [name for name in parts if parts[name] != more[name]] == [
+        next(name for name, listed in more.items() if "articles/new/index.html" in listed)]
+    assert render.sitemap_parts(pages[:10_000]) == {}  # a small site has one sitemap

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
-from newsarchive import buildstate, digests, pipeline, quickcheck, search, statefile
+from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, statefile
 from newsarchive.config import load_config
 from newsarchive.model import Article
 
@@ -264,15 +264,17 @@ CHANGES = [add_article, edit_body, edit_title, rename_article, delete_article, e
           suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # each example builds twice a step: no shrinking
 @given(changes=st.lists(st.sampled_from(CHANGES), min_size=1, max_size=6), seed=st.integers(0, 2 ** 32),
-       parallel=st.booleans(), warm=st.booleans(), small_index=st.booleans())
-def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, small_index):
+       parallel=st.booleans(), warm=st.booleans(), large=st.booleans())
+def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, large):
     rng = random.Random(seed)
-    # Half the examples keep a small search index of the changed pages, as archives past
-    # search.WHOLE_MAX pages do, merged past RECENT_MAX: their search files differ from a
-    # clean build's between merges, and what they answer must not.
+    # Half the examples are laid out as a large archive's site: a small search index of the
+    # changed pages, as archives past search.WHOLE_MAX pages keep, merged past RECENT_MAX (their
+    # search files differ from a clean build's between merges, and what they answer must not),
+    # and the sitemap in parts, as sites past render.SITEMAP_PART pages have.
     with tempfile.TemporaryDirectory() as scratch, \
-            mock.patch.object(search, "WHOLE_MAX", 0 if small_index else search.WHOLE_MAX), \
-            mock.patch.object(search, "RECENT_MAX", 3 if small_index else search.RECENT_MAX):
+            mock.patch.object(search, "WHOLE_MAX", 0 if large else search.WHOLE_MAX), \
+            mock.patch.object(search, "RECENT_MAX", 3 if large else search.RECENT_MAX), \
+            mock.patch.object(render, "SITEMAP_PART", 8 if large else render.SITEMAP_PART):
         project = Path(scratch) / "project"
         copy_project(PROJECT, project)
         assert run_build(project).code == 0
@@ -285,11 +287,26 @@ def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, sma
             pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min,
                            memory=memory)
             built, clean = snapshot(project / "_site"), clean_build(project, Path(scratch) / "reference")
-            if small_index:
+            if large:
                 assert search_answers(project / "_site") == search_answers(Path(scratch) / "reference" / "_site"), \
                     f"after {[c.__name__ for c in changes]}"
                 built, clean = (_without_search_index(files) for files in (built, clean))
             assert built == clean, f"after {[c.__name__ for c in changes]}"
+
+
+def test_an_added_article_rewrites_one_part_of_a_large_sitemap(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "SITEMAP_PART", 8)
+    project = tmp_path / "project"
+    copy_project(PROJECT, project)
+    assert run_build(project).code == 0
+    before = snapshot(project / "_site")
+    add_article(project, random.Random(7))
+    assert run_build(project).code == 0
+    after = snapshot(project / "_site")
+    parts = sorted(path for path in after if path.startswith("sitemaps/"))
+    assert len(parts) >= 2 and parts == sorted(path for path in before if path.startswith("sitemaps/"))
+    assert len([path for path in parts if before[path] != after[path]]) == 1
+    assert after == clean_build(project, tmp_path / "reference")
 
 
 # --- a process that builds again keeps the state in memory ----------------------------------
