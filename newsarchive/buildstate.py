@@ -47,6 +47,7 @@ class ParsedArticle:
     lines: Lines  # line of each front-matter key, for diagnostics
     digest: bytes  # article_digest: of its fields but its text
     text_key: str  # text.text_key of its paragraphs: what the reprint caches know its text by
+    lead: str  # text.lead of its paragraphs: what feeds show of it, known without reading its text
 
 
 @dataclass(frozen=True)
@@ -421,13 +422,15 @@ def _packed_parse(entry: Parsed):
         return entry
     article = entry.article
     fields = tuple(pack(getattr(article, name)) for pack, name in zip(_PACK, _ROW_FIELDS))
-    return (entry.key, fields, entry.problems, StoredLines.text_of(entry.lines), entry.digest, entry.text_key)
+    return (entry.key, fields, entry.problems, StoredLines.text_of(entry.lines), entry.digest, entry.text_key,
+            entry.lead)
 
 
 def _unpacked_parse(location: str, packed, texts: _TextRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, fields, problems, lines, digest, text_key = packed
+    key, fields, problems, lines, digest, text_key, lead = packed
     article = StoredArticle.stored({name: unpack(value) for name, unpack, value in zip(_ROW_FIELDS, _UNPACK, fields)},
                                    texts, location, key)
-    return ParsedArticle(key, article, problems, StoredLines(lines) if lines is not None else None, digest, text_key)
+    return ParsedArticle(key, article, problems, StoredLines(lines) if lines is not None else None, digest, text_key,
+                         lead)

@@ -264,6 +264,7 @@ class SiteView:
     claim: Mapping[str, ClaimGroup] = _Entries()
     article: Mapping[str, ArticleInfo] = _Entries()
     text: Mapping[str, Article] = _Entries()
+    lead: Mapping[str, str] = _Entries()
     actor: Mapping[str, Actor] = _Entries()
     source: Mapping[str, Source] = _Entries()
     articles_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()

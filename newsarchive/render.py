@@ -133,13 +133,30 @@ def _feed_updated(articles) -> str:
     return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class FeedEntry:
+    """An article as a feed's template sees it: its fields (ArticleInfo), and its text, read
+    (and recorded as read) only if the template shows it. The package's feed shows the lead
+    paragraph (site.lead) instead, so that a feed is made again only when that changes, and
+    making it reads no text; an archive's own feed.xml may still show `paragraphs`."""
+
+    __slots__ = ("_info", "_site")
+
+    def __init__(self, info: ArticleInfo, site: SiteView):
+        self._info, self._site = info, site
+
+    def __getattr__(self, name: str):
+        if name in ("body", "paragraphs"):
+            return getattr(self._site.text_of(self._info), name)
+        return getattr(self._info, name)
+
+
 def _feed(path: str, title: str, articles, site: SiteView, page: str) -> dict:
     """An Atom feed of `articles`, newest first; `page` is the HTML page it accompanies."""
     base = site.config.base_url
     feed_id = base + path if base else uuid.uuid5(uuid.NAMESPACE_URL, f"newsarchive:{site.config.title}:{path}").urn
     updated = _feed_updated(articles)
     return {"feed_title": title, "feed_id": feed_id, "updated": updated,
-            "entries": [site.text_of(article) for article in articles],  # the summary quotes the text
+            "entries": [FeedEntry(article, site) for article in articles],
             "page": page, "atom_time": atom_time}
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .memo import SameRecords
 from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
+from .text import lead
 
 if TYPE_CHECKING:
     from .load import Archive
@@ -111,6 +112,7 @@ class Site:
     claim: dict[str, ClaimGroup]  # claim id -> its group
     article: dict[str, ArticleInfo]
     text: dict[str, Article]  # slug -> the article with its text (read through SiteView.text_of)
+    lead: dict[str, str]  # slug -> its lead paragraph (text.lead), what feeds show, known without its text
     actor: dict[str, Actor]
     source: dict[str, Source]
     articles_naming: dict[str, tuple[ArticleInfo, ...]]  # actor id -> articles
@@ -266,6 +268,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         claim={group.id: group for group in groups},
         article=by_slug,
         text={article.slug: article for article in archive.articles},
+        lead=_leads(archive),
         actor=dict(archive.actors),
         source=dict(archive.sources),
         articles_naming=frozen(naming),
@@ -281,6 +284,14 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
                   for month, group in months.items() if month},
         undated=tuple(article for article in articles if not article.date.known),
     )
+
+
+def _leads(archive: Archive) -> dict[str, str]:
+    """The lead paragraph of every article: as the load stage found it (Archive.leads), for an
+    archive made otherwise (tests) from its text."""
+    if len(archive.leads) == len(archive.articles):
+        return archive.leads
+    return {a.slug: archive.leads[a.slug] if a.slug in archive.leads else lead(a.paragraphs) for a in archive.articles}
 
 
 def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]]]:

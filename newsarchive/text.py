@@ -61,6 +61,12 @@ def text_key(paragraphs: Sequence[str]) -> str:
     return content_key("\n\n".join(paragraphs))
 
 
+def lead(paragraphs: Sequence[str]) -> str:
+    """The paragraph a feed sums an article up with: the first after its headline (the
+    paragraphs open with it), or the only one."""
+    return paragraphs[1] if len(paragraphs) > 1 else paragraphs[0] if paragraphs else ""
+
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # what slugify gives: every id and slug must match it
 
 

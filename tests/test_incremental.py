@@ -767,8 +767,8 @@ def test_parsed_articles_come_back_from_the_state_whole(project, built, tmp_path
             continue
         # The text comes from its own row when first asked for (comparing the articles asks).
         assert isinstance(back[key].article, buildstate.StoredArticle)
-        assert (back[key].key, back[key].article, back[key].problems, back[key].digest, back[key].text_key) == \
-            (entry.key, entry.article, entry.problems, entry.digest, entry.text_key)
+        assert (back[key].key, back[key].article, back[key].problems, back[key].digest, back[key].text_key,
+                back[key].lead) == (entry.key, entry.article, entry.problems, entry.digest, entry.text_key, entry.lead)
     for key, entry in archive.parsed.items():
         if isinstance(entry, buildstate.ParsedRegistry):
             continue
@@ -824,6 +824,53 @@ def test_an_added_article_remakes_only_its_own_periods_pages(project, built):
                     if before.get(path) != path.stat().st_mtime_ns)
     # The archive's own index counts the articles of each period; the year and month list it.
     assert remade == ["archive/2017/05/index.html", "archive/2017/index.html", "archive/index.html"]
+
+
+def _made_paths(monkeypatch) -> list[str]:
+    """The outputs each build makes (not only those whose bytes changed), in the order made."""
+    from newsarchive import render
+
+    made = []
+
+    def make(job, lo, hi, _real=render._Job.make):
+        made.extend(spec.path for spec in job.todo[lo:hi])
+        return _real(job, lo, hi)
+    monkeypatch.setattr(render._Job, "make", make)
+    return made
+
+
+def _summaries(feed: Path) -> dict[str, str]:
+    import xml.etree.ElementTree as ET
+    atom = "{http://www.w3.org/2005/Atom}"
+    return {entry.find(f"{atom}id").text: entry.find(f"{atom}summary").text
+            for entry in ET.parse(feed).getroot().findall(f"{atom}entry")}
+
+
+def test_a_feed_shows_each_lead_paragraph_and_is_not_made_again_for_an_edit_below_it(project, built, monkeypatch):
+    from newsarchive.load import load_archive
+
+    archive, _ = load_archive(project / "articles", project)
+    edited = archive.articles[[a.slug for a in archive.articles].index(SEED_SLUGS["001"])]
+    summary = _summaries(built / "feed.xml")[edited.url]
+    assert summary.endswith(" " + edited.paragraphs[1]) and len(edited.paragraphs) > 2
+    made = _made_paths(monkeypatch)
+    _edit(project, "001", "A last paragraph added below the lead.")
+    assert run_build(project).code == 0
+    assert f"articles/{edited.slug}/index.html" in made
+    assert not [path for path in made if path.endswith("feed.xml")]
+    assert _summaries(built / "feed.xml")[edited.url] == summary
+
+
+def test_an_archives_own_feed_template_may_still_show_the_paragraphs(project, built, monkeypatch):
+    feed = project / "templates" / "feed.xml"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        "{{ site.lead[article.slug] }}", "{{ article.paragraphs[-1] }}"), encoding="utf-8")
+    assert run_build(project).code == 0
+    made = _made_paths(monkeypatch)
+    _edit(project, "001", "A last paragraph shown by the archive's own feed.")
+    assert run_build(project).code == 0
+    assert "feed.xml" in made  # it showed the text, so its change makes it again
+    assert any(summary.endswith("shown by the archive's own feed.") for summary in _summaries(built / "feed.xml").values())
 
 
 def test_an_article_read_back_from_the_state_digests_as_the_article_it_stands_for(project, built):

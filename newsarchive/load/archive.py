@@ -14,7 +14,7 @@ from .. import workers as pool
 from ..buildstate import Parsed, ParsedArticle, article_digest
 from ..model import Actor, Article, Diagnostic, Source
 from ..paths import display_path
-from ..text import text_key
+from ..text import lead, text_key
 from .article import load_article
 from .fields import Context
 from .problems import did_you_mean
@@ -36,6 +36,7 @@ class Archive:
     # article file or registry -> its parse: what the next build may reuse
     parsed: dict[str, Parsed] = field(default_factory=dict, repr=False, compare=False)
     text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.text_key
+    leads: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.lead
 
 
 def _article_files(articles_dir: Path) -> list[tuple[str, bool]]:
@@ -70,6 +71,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     lines_of: dict[str, safeyaml.Lines] = {}  # each article's front matter lines, by slug
     articles: dict[str, Article] = {}
     text_keys: dict[str, str] = {}
+    leads: dict[str, str] = {}
     registries = b""
     if inputs is not None:
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
@@ -86,10 +88,10 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     for file in files:
         location, key, known = file.location, file.key, file.known
         if known is not None:
-            article, found, lines, text = known.article, known.problems, known.lines, known.text_key
+            article, found, lines, text, first = known.article, known.problems, known.lines, known.text_key, known.lead
         else:
             now = next(fresh)
-            article, found, lines, text = now.article, now.problems, now.lines, now.text_key
+            article, found, lines, text, first = now.article, now.problems, now.lines, now.text_key, now.lead
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
                 key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
@@ -98,7 +100,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
             lines_of[article.slug] = lines
         if key is not None and article is not None:
             digest = known.digest if known is not None else article_digest(article)
-            now_parsed[location] = ParsedArticle(key, article, found, lines, digest, text)
+            now_parsed[location] = ParsedArticle(key, article, found, lines, digest, text, first)
         if article is None:
             continue
         if article.slug in articles:
@@ -109,13 +111,14 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
             continue
         articles[article.slug] = article
         text_keys[article.slug] = text
+        leads[article.slug] = first
     _check_cross_references(articles, lines_of, problems, project)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
-    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys), problems
+    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +134,13 @@ class _File:
 
 class Parsed(NamedTuple):
     """One article file parsed: the article (None when it has errors), its problems, its lines,
-    its text's key ("" without an article)."""
+    its text's key and lead paragraph ("" without an article)."""
 
     article: Article | None
     problems: tuple[Diagnostic, ...]
     lines: safeyaml.Lines | None
     text_key: str
+    lead: str
 
 
 def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
@@ -151,7 +155,8 @@ def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
         # Kept as the state stores them (a line is looked up again only for a problem found
         # later): an article's dict of key paths is 4 to 5 KB, its text about 1 KB.
         stored = None if lines is None else safeyaml.StoredLines(safeyaml.StoredLines.text_of(lines))
-        parsed.append(Parsed(article, tuple(found), stored, "" if article is None else text_key(article.paragraphs)))
+        parsed.append(Parsed(article, tuple(found), stored, "" if article is None else text_key(article.paragraphs),
+                             "" if article is None else lead(article.paragraphs)))
     return parsed
 
 
