@@ -241,10 +241,9 @@ class PatchStage:
         """Rename the written files into place and remove the old site's files not in `files`."""
         output = self.output
         owned = read_manifest(output)
-        clashes = sorted(p for p in written - owned
-                         if (output / p).exists() or (output / p).is_symlink())
-        clashes += sorted(d for d in _folders_of(written) - _folders_of(owned)
-                          if (output / d).exists() and not (output / d).is_dir())
+        new = written - owned  # the folders of the others already hold them: a rebuild looks at few
+        clashes = sorted(p for p in new if (output / p).exists() or (output / p).is_symlink())
+        clashes += sorted(d for d in _folders_of(new) if (output / d).exists() and not (output / d).is_dir())
         if clashes:
             raise BuildError([Diagnostic(str(output / clash), None, None,
                                          "a file the generator did not write stands where the site needs one",
@@ -263,10 +262,9 @@ class PatchStage:
                 (output / path).unlink()
             except FileNotFoundError:
                 pass
-        keep_dirs = _folders_of(files)
-        for folder in sorted(_folders_of(set(gone)) - keep_dirs, key=lambda d: -d.count("/")):
+        for folder in sorted(_folders_of(set(gone)), key=lambda d: (-d.count("/"), d)):
             try:
-                (output / folder).rmdir()  # only when empty: a user's file in it keeps it
+                (output / folder).rmdir()  # only when empty: a file of the site's, or a user's, keeps it
             except OSError:
                 pass
         if files != both:
