@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -261,20 +262,26 @@ def outputs(site: Site) -> list[Output]:
 # SITEMAP_PART has its sitemap in parts, sitemap.xml listing them; each page goes to the part
 # its address hashes to, so an added or removed page changes one part, not all of them.
 SITEMAP_PART = 10_000
+SITEMAP_MOST = 50_000  # the protocol's limit
 
 
 def sitemap_parts(pages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """The parts of the sitemap (part's path -> its pages, in order); none for a small site.
-    Parts are a power of two in number, as few as hold at most SITEMAP_PART pages on average."""
+    Parts are a power of two in number, as few as hold at most SITEMAP_PART pages on average
+    (and none more than SITEMAP_MOST)."""
     if len(pages) <= SITEMAP_PART:
         return {}
+    hashes = [zlib.crc32(page.encode()) for page in pages]  # spread evenly; a rebuild hashes every page
     count = 2
     while len(pages) > count * SITEMAP_PART:
         count *= 2
-    parts: dict[int, list[str]] = {n: [] for n in range(count)}
-    for page in pages:
-        parts[int.from_bytes(blake(page.encode())[:4], "big") % count].append(page)
-    return {urls.sitemap_part(str(n + 1)): tuple(parts[n]) for n in range(count)}
+    while True:
+        parts: list[list[str]] = [[] for _ in range(count)]
+        for page, hashed in zip(pages, hashes):
+            parts[hashed % count].append(page)
+        if max(map(len, parts)) <= SITEMAP_MOST or count >= len(pages):
+            return {urls.sitemap_part(str(n + 1)): tuple(part) for n, part in enumerate(parts)}
+        count *= 2
 
 
 def _relation(site, copy: str, original: str) -> Reprint:

@@ -421,3 +421,11 @@ def test_an_added_page_changes_one_part_of_the_sitemap():
     assert [name for name in parts if parts[name] != more[name]] == [
         next(name for name, listed in more.items() if "articles/new/index.html" in listed)]
     assert render.sitemap_parts(pages[:10_000]) == {}  # a small site has one sitemap
+
+
+def test_no_part_of_the_sitemap_passes_the_protocols_limit(monkeypatch):
+    from newsarchive import render
+    monkeypatch.setattr(render, "SITEMAP_MOST", 5_000)  # as if pages bunched into a few parts
+    pages = tuple(f"articles/a{n}/index.html" for n in range(25_000))
+    parts = render.sitemap_parts(pages)
+    assert max(map(len, parts.values())) <= 5_000 and sorted(p for part in parts.values() for p in part) == sorted(pages)
