@@ -24,6 +24,7 @@ BOTTOM = 12
 # articles would otherwise weigh hundreds of megabytes, and a mark per article stops being
 # readable long before that. The pages by date list them all.
 MOST_MARKS = 500
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,32 @@ def layout(site: SiteView, human_date, most: int | None = None) -> Timeline:
     if dated:
         first = min(_day(a.date.bounds()[0]) for a in dated)
         last = max(_clamp_end(a.date.bounds()[1]) for a in dated)
-        start, end = _dt.date(first.year, 1, 1), _dt.date(last.year + 1, 1, 1)
+        # Articles of less than a year (the newest of a large archive, often) are drawn on an
+        # axis of months; others on one of whole years.
+        by_month = (last.year - first.year) * 12 + last.month - first.month < 12
+        start = _dt.date(first.year, first.month if by_month else 1, 1)
+        end = _next_month(last) if by_month else _dt.date(last.year + 1, 1, 1)
         span = (end - start).days
 
         def x_of(day: _dt.date) -> float:
             return round(axis_start + (axis_end - axis_start) * (day - start).days / span, 1)
 
-        for year in range(start.year, end.year + 1):
-            # The last line closes the axis; its year has no articles, so it carries no label.
-            ticks.append(Tick(x_of(_dt.date(year, 1, 1)), str(year) if year < end.year else "", True))
-            if end.year - start.year <= 3 and year < end.year:
-                for month in (4, 7, 10):
-                    ticks.append(Tick(x_of(_dt.date(year, month, 1)), "", False))
+        if by_month:
+            month = start
+            while month <= end:
+                # The last line closes the axis: it carries no label. A month is named with its
+                # year where the axis starts and where a year begins.
+                name = MONTH_ABBREVIATIONS[month.month - 1]
+                label = "" if month == end else f"{name} {month.year}" if month == start or month.month == 1 else name
+                ticks.append(Tick(x_of(month), label, True))
+                month = _next_month(month)
+        else:
+            for year in range(start.year, end.year + 1):
+                # The last line closes the axis; its year has no articles, so it carries no label.
+                ticks.append(Tick(x_of(_dt.date(year, 1, 1)), str(year) if year < end.year else "", True))
+                if end.year - start.year <= 3 and year < end.year:
+                    for month in (4, 7, 10):
+                        ticks.append(Tick(x_of(_dt.date(year, month, 1)), "", False))
     undated_x = WIDTH - UNDATED_WIDTH + 10
     marks = []
     undated_seen: dict[str, int] = {}
@@ -142,6 +157,11 @@ def layout(site: SiteView, human_date, most: int | None = None) -> Timeline:
                + ("" if len(links) == 1 else "s") + ". The pages by date list every article with its date.")
     return Timeline(WIDTH, height, rows, tuple(marks), tuple(links), tuple(ticks),
                     axis_start, axis_end, undated_x, summary, len(shown), len(everything))
+
+
+def _next_month(day: _dt.date) -> _dt.date:
+    """The first day of the month after `day`'s."""
+    return _dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _clamp_end(iso: str) -> _dt.date:

@@ -59,3 +59,14 @@ def test_a_large_archive_draws_its_newest_articles_and_says_so():
     assert newest.links == ()  # the original it copies is not drawn
     assert newest.summary.startswith("Timeline of the newest 3 of 6 articles")
     assert "pages by date list every article" in newest.summary
+
+
+def test_articles_of_less_than_a_year_are_drawn_on_an_axis_of_months():
+    site = _site([make_article("early", "t", date="2017-11-20"), make_article("late", "t", date="2018-02-03"),
+                  make_article("month", "t", date="2017-12")])
+    t = layout(site, human_date)
+    assert [tick.label for tick in t.ticks] == ["Nov 2017", "Dec", "Jan 2018", "Feb", ""]
+    marks = {m.slug: m for m in t.marks}
+    november, december, january, february, end = (tick.x for tick in t.ticks)
+    assert november < marks["early"].x < december <= marks["month"].x < marks["month"].x2 <= january
+    assert february < marks["late"].x < end
