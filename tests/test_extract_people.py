@@ -37,6 +37,9 @@ def proposed(*paragraphs, registry=EMPTY, url="https://news.example/2015/04/27/q
     ("Former president Luiz Inacio Lula da Silva said he would govern for all Brazilians.",
      "Luiz Inacio Lula da Silva"),  # particles do not count towards a name's length
     ("Rolf Heuer, director of the European Center for Nuclear Research, says the particle is new.", "Rolf Heuer"),
+    ("In Nevada County, at least 4,200 residents are under an evacuation order, Nevada County Sheriff Shannan Moon "
+     "said.", "Shannan Moon"),
+    ("The road will stay closed until Friday, County Commissioner Alma Reyes told reporters.", "Alma Reyes"),
 ])
 def test_a_named_speaker_or_office_holder_is_proposed(sentence, name):
     assert name in proposed(sentence)

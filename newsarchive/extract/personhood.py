@@ -26,7 +26,9 @@ ROLE_WORDS = {"mr", "mrs", "ms", "dr", "president", "minister", "secretary", "sp
                "boss", "quarterback", "striker", "goalkeeper", "midfielder", "pitcher", "teammate", "executive",
                "cofounder", "co-founder", "principal", "survivor", "keeper", "goalie", "winger", "defender", "skipper",
                "fullback", "full-back", "centre-back", "center-back", "playmaker", "linebacker", "cornerback",
-               "batsman", "bowler", "golfer", "boxer", "sprinter", "swimmer", "cyclist", "jockey", "referee", "umpire"}
+               "batsman", "bowler", "golfer", "boxer", "sprinter", "swimmer", "cyclist", "jockey", "referee", "umpire",
+               "sheriff", "commissioner", "councillor", "councilor", "councilman", "councilwoman", "trooper",
+               "coroner", "constable", "firefighter"}
 # Nouns only people have: "Epstein's associates", "Kirk's father".
 _KIN = (r"wife|husband|son|daughter|sons|daughters|children|kids|family|mother|father|brother|sister|parents|"
         r"friend|friends|associates|lawyer|lawyers|attorney|attorneys|spokesman|spokeswoman|spokesperson|aides?|"
