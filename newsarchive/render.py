@@ -316,7 +316,7 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))
     parts = sitemap_parts(pages)
-    specs = sorted(specs + [_page(path, "sitemap-part.xml") for path in parts], key=lambda o: o.path)
+    specs += [_page(path, "sitemap-part.xml") for path in parts]
     facts = BuildFacts(site_paths=pages, templates=templates_digest,
                        static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"},
                        sitemap_parts=parts)
