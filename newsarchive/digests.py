@@ -58,11 +58,25 @@ class FileDigests:
     """
 
     def __init__(self, previous: dict[str, tuple[StatKey, bytes]] | None, previous_time_ns: int,
-                 stats: dict[str, StatKey] | None = None):
+                 stats: dict[str, StatKey] | None = None, changed: frozenset[str] | None = None):
         self.previous = previous or {}
         self.trust_before = previous_time_ns - RACY_NS
         self.stats = stats or {}
+        # From a watcher (`serve`): the only files changed since the previous build. The others
+        # are as they were, whatever their stat says of the racy window.
+        self.changed = changed
         self.now: dict[str, tuple[StatKey, bytes]] = {}  # path -> (stat key, digest), for the next build
+
+    def kept(self, path: str) -> bool:
+        """Whether the watcher's word says the file is as the previous build read it (then its
+        digest is that build's). False when there is no such word."""
+        if self.changed is None or path in self.changed:
+            return False
+        known = self.previous.get(path)
+        if known is None or known[0] != self.stats.get(path):
+            return False
+        self.now[path] = known
+        return True
 
     def of(self, path: str | Path, data: bytes | None = None) -> bytes:
         """The digest of a file's content; `data`, when given, is that content already read."""

@@ -10,6 +10,7 @@ one-off build gains nothing here and pays a dictionary entry a record.
 
 from __future__ import annotations
 
+import operator
 from typing import Callable, Generic, Iterable, TypeVar
 
 Record = TypeVar("Record")
@@ -17,11 +18,17 @@ Value = TypeVar("Value")
 
 
 class SameRecords(Generic[Record, Value]):
-    """`make(record)` for each record, remembered from the last call for the very same objects."""
+    """`make(record)` for each record, remembered from the last call for the very same objects.
 
-    def __init__(self, make: Callable[[Record], Value]):
-        self.make = make
+    With `alike(record)`, a key such as an article's slug, a value made for a new record that
+    equals the value the last call gave under the same key is given back as that very object:
+    an article whose text alone was edited keeps its list entry, and what is made from the list
+    entries (SameInputs) is kept too."""
+
+    def __init__(self, make: Callable[[Record], Value], alike: Callable[[Record], object] | None = None):
+        self.make, self.alike = make, alike
         self.held: dict[int, tuple[Record, Value]] = {}  # id -> (the record itself, so its id stays its own; value)
+        self.by_key: dict[object, Value] = {}  # alike(record) -> value, of the last call
 
     def all(self, records: Iterable[Record]) -> list[Value]:
         """The value of each record, in order; only this call's records are kept for the next."""
@@ -29,8 +36,39 @@ class SameRecords(Generic[Record, Value]):
         for record in records:
             entry = held.get(id(record))
             if entry is None or entry[0] is not record:
-                entry = (record, self.make(record))
+                value = self.make(record)
+                if self.alike is not None:
+                    before = self.by_key.get(self.alike(record))
+                    value = before if before is not None and before == value else value
+                entry = (record, value)
             now[id(record)] = entry
             values.append(entry[1])
         self.held = now
+        if self.alike is not None:
+            self.by_key = {self.alike(record): value for record, value in zip(records, values)} \
+                if isinstance(records, (list, tuple)) else {}
         return values
+
+
+class SameInputs(Generic[Value]):
+    """`make(*inputs)`, made again only when an input is not the very object it was in the last
+    call; a tuple input is the same when each of its items is (the list entries of an archive
+    whose articles' texts alone changed, SameRecords with `alike`)."""
+
+    def __init__(self, make: Callable[..., Value]):
+        self.make = make
+        self.last: tuple[tuple, Value] | None = None
+
+    def __call__(self, *inputs) -> Value:
+        if self.last is not None and all(map(_same, self.last[0], inputs)):
+            return self.last[1]
+        value = self.make(*inputs)
+        self.last = (inputs, value)
+        return value
+
+
+def _same(before, now) -> bool:
+    if before is now:
+        return True
+    return type(before) is tuple and type(now) is tuple and len(before) == len(now) \
+        and all(map(operator.is_, before, now))

@@ -30,12 +30,51 @@ class BuildMemory:
     def __init__(self, keeps: bool = True):
         self.keeps = keeps  # False: a one-off build's, which keeps nothing
         self._parts: dict[str, tuple[tuple, object]] = {}
+        # The stat of every input file as the last build listed them, with the stamp of the state
+        # on disk then: where a build told which files changed starts from (listed_after).
+        self._listed: tuple[tuple, dict] | None = None
 
     def take(self, part: str, config: Config, code: bytes):
         """The part as kept, while its files are as they were; else as read from them now."""
         files, read = _on_disk(config, code)[part]
         held = self._parts.pop(part, None)
         return held[1] if held and held[0] == _stamp(files, code) else read()
+
+    def listed_after(self, changed: frozenset[str], config: Config, code: bytes) -> dict | None:
+        """The input files' stats as the last build listed them, with the `changed` files
+        stat-ed again: the listing a build would take now if nothing else changed since. None
+        when that cannot be known without listing every file: the state on disk is not the one
+        kept in memory with that listing (another process may have built since), or a changed
+        path is, or may have been, a folder (a folder moved in or out is reported as the folder
+        alone)."""
+        listed, self._listed = self._listed, None
+        held = self._parts.get("state")
+        if listed is None or held is None or not listed[0] == held[0] == self._state_stamp(config, code):
+            return None
+        stats = dict(listed[1])
+        for path in changed:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                if stats.pop(path, None) is None:
+                    return None  # gone, and not a file listed before: maybe a folder
+                continue
+            if not os.path.isfile(path):
+                return None
+            if os.path.basename(path).startswith("."):
+                continue  # never an input (quickcheck.input_listing)
+            stats[path] = digests.stat_key(stat)
+        return stats
+
+    def keep_listed(self, config: Config, code: bytes, stats: dict) -> None:
+        """Keep the stats a build listed, once it wrote its state, or found nothing to do since
+        the build that wrote the state on disk."""
+        if self.keeps:
+            self._listed = (self._state_stamp(config, code), stats)
+
+    @staticmethod
+    def _state_stamp(config: Config, code: bytes) -> tuple:
+        return _stamp(_on_disk(config, code)["state"][0], code)
 
     def keep(self, part: str, config: Config, code: bytes, value) -> None:
         if value is not None and self.keeps:
@@ -96,16 +135,24 @@ class BuildReport:
     search_redone: int  # of which this many were made again
     warnings: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
+    # A build told which inputs changed found others changed too, or outputs changed by hand:
+    # its site may be out of date; the next build, not told, checks everything.
+    missed_changes: bool = False
 
 
 def build(config: Config, strict: bool = False, force: bool = False, full: bool = False,
           workers: int | None = None, progress=None, parallel_min: int | None = None,
-          memory: BuildMemory | None = None, published=None) -> BuildReport:
+          memory: BuildMemory | None = None, published=None, changed: frozenset[str] | None = None) -> BuildReport:
     """Build the site into config.output. `full` ignores what the previous build left;
     `progress(stage, done, total)` hears how the build goes; pages are made by `workers`
     processes from `parallel_min` pages to make (render.PARALLEL_MIN unless given). A process
     that builds again passes the same `memory` each time; `published()` is called as soon as
-    the new site is in place, before what the next build needs is written."""
+    the new site is in place, before what the next build needs is written.
+
+    `changed`, from a process watching the input folders (`serve`), names the input files
+    changed since its last build: then every other input and output is taken to be as that
+    build left it, without a stat of each, and this is checked once the site is published. A
+    report with `missed_changes` says the check failed: build again without `changed`."""
     # The whole build runs without full garbage collections (see _no_full_collections).
     with _no_full_collections():
         # Refuse a dangerous output folder before doing any work. The templates and static files
@@ -125,21 +172,36 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             # to do: this check reads no article and imports none of the stages.
             started = time.time_ns()
             code = digests.code_digest()
-            listing, input_stats = quickcheck.input_listing(inputs, [config.file])
             state_path, quick_path = state_files(config)
-            quick = None if full else statefile.load(quick_path, quickcheck.QuickState, code)
-            if quick and not (strict and quick.report.warnings) \
-                    and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
-                return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
-                                           notes=tuple(notes))
+            # Told which files changed, a build of `serve` need not list every input.
+            watched = None if full or changed is None else memory.listed_after(changed, config, code)
+            if watched is None:
+                listing, input_stats = quickcheck.input_listing(inputs, [config.file])
+                quick = None if full else statefile.load(quick_path, quickcheck.QuickState, code)
+                if quick and not (strict and quick.report.warnings) \
+                        and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
+                    memory.keep_listed(config, code, input_stats)
+                    return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
+                                               notes=tuple(notes))
+            else:
+                listing, input_stats = None, watched
             from .outputrows import DamagedRows
             try:
                 result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path, memory, published)
+                                       started, input_stats, state_path, memory, published,
+                                       None if watched is None else changed)
             except DamagedRows as damage:  # a row of the state found damaged while looking it up
                 notes.append(f"{state_path}: {damage} was damaged; building everything")
                 result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path, memory, published)
+                                       started, input_stats, state_path, memory, published, None)
+            if listing is None:
+                # The site is shown: now check the watcher's word that no other input changed,
+                # and that the outputs taken as the last build left them still are.
+                listing, listed = quickcheck.input_listing(inputs, [config.file])
+                if listed != input_stats or not quickcheck.outputs_unchanged(config.output, state.output_stats):
+                    quick_path.unlink(missing_ok=True)  # the next build lists and checks everything
+                    return dataclasses.replace(result, missed_changes=True)
+            memory.keep_listed(config, code, input_stats)
             # Files changed just before this build are known by content for the next quick check
             # (a template or static file among them is not: the next build then takes the long way).
             racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
@@ -150,9 +212,10 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 
 def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path, memory: BuildMemory,
-           published):
+           published, changed: frozenset[str] | None):
     """The stages, imported only when there is work for them. Returns the report and the state
-    kept for the next build."""
+    kept for the next build. `changed`, the watcher's word: the only inputs changed since the
+    last build, whose outputs are taken to be as it left them (`build` checks both afterwards)."""
     from . import buildstate, changes, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
@@ -164,7 +227,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     if before is None and not full and state_path.exists():
         notes.append(f"{state_path} was damaged or made by another version; building everything")
     # Files are digested again only when their stat, taken by the listing, changed.
-    inputs = digests.FileDigests(before and before.inputs, before.time if before else 0, stats=input_stats)
+    inputs = digests.FileDigests(before and before.inputs, before.time if before else 0, stats=input_stats,
+                                 changed=changed if before else None)
     # 1. Load and validate everything; nothing is written unless all of it passes. Articles
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
@@ -197,7 +261,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
     #    swapped in whole, or changed files renamed.
-    kept = _still_on_disk(before, config.output) if before else {}
+    kept = (before.outputs if changed is not None else _still_on_disk(before, config.output)) if before else {}
     stage = publish.PatchStage(config.output) if kept else publish.FullStage(config.output)
     try:
         count = [0]

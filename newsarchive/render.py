@@ -26,6 +26,7 @@ from .digests import blake
 from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
+from .memo import SameInputs
 from .sitemodel import ArticleInfo, Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -207,8 +208,27 @@ def _period(year: str, month: str):
 
 
 def outputs(site: Site) -> list[Output]:
-    """Every templated output and data file; nothing is made until its `make` is called."""
-    years = site.by_year
+    """Every templated output and data file, by path; nothing is made until its `make` is called."""
+    return list(_templated(site)[0])
+
+
+def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
+    """The outputs made from the Site's lists, the pages listed by the sitemap, and its parts.
+    The makers read the Site they are given when called: the outputs stay the same while the
+    lists do (an edit of an article's text alone), and are kept for the next build (_OUTPUTS)."""
+    return _OUTPUTS(site.articles, site.claims, site.reprints, site.actors, site.sources, site.by_year,
+                    SITEMAP_PART, SITEMAP_MOST)
+
+
+def _outputs_of(articles, claims, reprints, actors, sources, years, *sitemap_limits):
+    result = _listed_outputs(articles, claims, reprints, actors, sources, years)
+    specs = tuple(sorted(result, key=lambda o: o.path))
+    pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
+                  and o.recipe.startswith("template:"))
+    return specs, pages, sitemap_parts(pages)
+
+
+def _listed_outputs(articles, claims, reprints, actors, sources, years) -> list[Output]:
     result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page(urls.ACTORS, "actors.html"),
               _page(urls.SOURCES, "sources.html"),
@@ -227,27 +247,27 @@ def outputs(site: Site) -> list[Output]:
                 result.append(_page(urls.month(year, month), "period.html", _period(year, month)))
     result.append(_page(urls.UNDATED, "period.html", lambda s: {
         "year": "", "month": "", "groups": {"": s.undated}}))
-    for article in site.articles:
+    for article in articles:
         slug = article.slug
         result.append(_page(urls.article(slug), "article.html",
                             lambda s, slug=slug: _article_view(s.article[slug], s)))
         result.append(Output(urls.article_data(slug), "data:article",
                              lambda s, env, slug=slug: export.article_json(s.text_of(s.article[slug]), s)))
-    for group in site.claims:
+    for group in claims:
         claim_id = group.id
         result.append(_page(urls.claim(claim_id), "claim.html", lambda s, claim_id=claim_id: {
             "group": s.claim[claim_id], "jsonld": export.claim_jsonld(s.claim[claim_id], s)}))
-    for relation in site.reprints:
+    for relation in reprints:
         pair = (relation.copy, relation.original)
         result.append(_page(urls.reprint(relation.copy, relation.original), "reprint.html",
                             lambda s, pair=pair: _comparison_view(_relation(s, *pair), s)))
-    for actor in site.actors:
+    for actor in actors:
         actor_id, path = actor.id, urls.actor(actor.id)
         result.append(_page(path, "actor.html", lambda s, actor_id=actor_id: {"actor": s.actor[actor_id]}))
         result.append(_feed_output(urls.actor_feed(actor_id),
                                    lambda s, actor_id=actor_id: f"{s.actor[actor_id].name} · {s.config.title}",
                                    lambda s, actor_id=actor_id: s.articles_naming.get(actor_id, ()), path))
-    for source in site.sources:
+    for source in sources:
         source_id, path = source.id, urls.source(source.id)
         result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
         result.append(_feed_output(urls.source_feed(source_id),
@@ -255,7 +275,10 @@ def outputs(site: Site) -> list[Output]:
                                    lambda s, source_id=source_id: s.published_by.get(source_id, ()), path))
     result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
     result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))
-    return sorted(result, key=lambda o: o.path)
+    return result
+
+
+_OUTPUTS = SameInputs(_outputs_of)
 
 
 # The sitemap protocol allows 50,000 addresses a file. A site with more pages than
@@ -312,11 +335,9 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     made again, found through the reverse index. Returns the record of every output of the new
     site (made now or kept from before) and how many were made.
     """
-    specs = outputs(site) + static_outputs(theme.files(site.config, "static", hidden=False))
-    pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
-                  and o.recipe.startswith("template:"))
-    parts = sitemap_parts(pages)
-    specs += [_page(path, "sitemap-part.xml") for path in parts]
+    templated, pages, parts = _templated(site)
+    specs = [*templated, *static_outputs(theme.files(site.config, "static", hidden=False)),
+             *(_page(path, "sitemap-part.xml") for path in parts)]
     facts = BuildFacts(site_paths=pages, templates=templates_digest,
                        static_files={o.path: blake(o.make.content) for o in specs if o.recipe == "static"},
                        sitemap_parts=parts)

@@ -2,8 +2,10 @@
 
 - Watching: articles/, templates/ and static/ (recursively) and the config file, with
   watchfiles. Editor temp files, lock files, the output folder and the cache are ignored.
-- Building: one builder thread calls `pipeline.build()`; changes that arrive during a build are
-  coalesced into one more build. A failed build leaves the last good site in place (publishing
+- Building: one builder thread calls `pipeline.build()`, telling it which files the watcher saw
+  change (so it need not list and stat every input and output first; it checks them after the
+  site is shown, and a miss makes one more build that lists everything); changes that arrive
+  during a build are coalesced into one more build. A failed build leaves the last good site in place (publishing
   is atomic), and the problems are printed as `build.py` prints them.
 - Live reload: HTML responses, only as sent and never the files on disk, get a small script
   before </body> that listens to /__newsarchive/events (Server-Sent Events) and reloads the page
@@ -286,15 +288,17 @@ class _Builder:
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.changed: set[str] = set()
+        self.changed: set[str] = set()  # paths of changed files, as the watcher gives them
+        self.unsure = False  # the changes are not all known: the next build lists every input
         self.project = config_path.resolve().parent
         # The last build's state and reprint caches, kept between builds: a rebuild does not
         # read them back from disk (pipeline.BuildMemory).
         self.memory = pipeline.BuildMemory()
 
-    def notice(self, paths: set[str]) -> None:
+    def notice(self, paths: set[str], unsure: bool = False) -> None:
         with self.lock:
             self.changed |= paths
+            self.unsure |= unsure
             self.wake.set()
 
     def loop(self) -> None:
@@ -305,8 +309,9 @@ class _Builder:
                 return
             with self.lock:
                 changed, self.changed = self.changed, set()
+                unsure, self.unsure = self.unsure, False
                 self.wake.clear()
-            self.build(changed)
+            self.build(changed, unsure)
 
     def _remember(self) -> None:
         """While no file changes, read what the last build left into memory for the first rebuild."""
@@ -315,9 +320,11 @@ class _Builder:
         except Exception:  # noqa: BLE001 - only a shortcut: the next build reads the files itself
             pass
 
-    def build(self, changed: set[str] = frozenset()) -> None:
+    def build(self, changed: set[str] = frozenset(), unsure: bool = True) -> None:
+        """Build once; `changed` names the files changed since the last build, all of them
+        unless `unsure` (then the build finds them itself)."""
         if changed:
-            names = sorted(changed)
+            names = sorted(display_path(Path(path), self.project) for path in changed)
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             print(f"changed: {shown}; rebuilding", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -330,7 +337,8 @@ class _Builder:
                 shown.append(True)
 
             report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers,
-                                    memory=self.memory, published=published)
+                                    memory=self.memory, published=published,
+                                    changed=None if unsure else frozenset(changed))
         except Exception as failure:  # any failure: the last good site stays, the problems are shown
             problems, summary, _ = print_failure(failure, self.strict)
             print("serving the last good site until a build succeeds" if self.site.has_site
@@ -340,6 +348,9 @@ class _Builder:
         print_finished(report, config.output, time.perf_counter() - started)
         if not shown:  # nothing to do: the site stands as it was, and a failed build's banner goes
             self.site.finished(config.output, [])
+        if report.missed_changes:  # files the watcher did not report (or outputs changed by hand)
+            print("files changed that the watcher did not report; building again", file=sys.stderr, flush=True)
+            self.notice(set(), unsure=True)
 
 
 def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready: threading.Event) -> None:
@@ -351,7 +362,7 @@ def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready:
                                         stop_event=builder.stopping):
             ready.set()
             if changes:
-                builder.notice({display_path(Path(path), builder.project) for _, path in changes})
+                builder.notice({path for _, path in changes})
     except Exception as failure:  # a watched folder deleted, too many files to watch
         ready.set()
         if not builder.stopping.is_set():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .memo import SameRecords
+from .memo import SameInputs, SameRecords
 from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
 from .text import lead
 
@@ -192,18 +192,77 @@ def claim_title(claim_id: str, casings: dict[str, str]) -> str:
 
 
 # What build_site makes of each article alone, kept for the articles of a process's next build
-# that are the same objects (memo.py).
-_INFOS = SameRecords(ArticleInfo.of)
+# that are the same objects (memo.py); an article whose text alone changed keeps its entry.
+_INFOS = SameRecords(ArticleInfo.of, alike=lambda article: article.slug)
 _NEWEST_FIRST = SameRecords(newest_first_key)
 _HEADING_SPELLINGS = SameRecords(lambda article: spellings("\n".join(
     (article.title, *(part for claim in article.claims for part in (claim.statement, claim.quote))))))
 
 
+@dataclass(frozen=True)
+class _Lists:
+    """The Site's lists made from the articles' entries alone (no text, no relation)."""
+
+    articles: tuple[ArticleInfo, ...]
+    article: dict[str, ArticleInfo]
+    claims: tuple[ClaimGroup, ...]
+    claims_by: dict[str, tuple[Appearance, ...]]
+    articles_naming: dict[str, tuple[ArticleInfo, ...]]
+    published_by: dict[str, tuple[ArticleInfo, ...]]
+    by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """The Site's lists made from the reprint relations and credits."""
+
+    copies_of: dict[str, tuple[Reprint, ...]]
+    copied_by: dict[str, tuple[Reprint, ...]]
+    borrowed_from: dict[str, tuple[Borrowing, ...]]
+    borrowings_of: dict[str, tuple[Borrowing, ...]]
+    reuse: dict[str, TextReuse]
+
+
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
-    infos = _INFOS.all(archive.articles)
+    # Each part is made again only when what it is made from changed (memo.SameInputs): an
+    # edit of an article's text alone remakes no list.
+    lists = _LISTS(tuple(_INFOS.all(archive.articles)))
+    reuse = _REUSE(lists, reprints, archive.sources)
+    return Site(
+        config=config,
+        articles=lists.articles,
+        actors=_ACTORS_BY_NAME(archive.actors),
+        sources=_SOURCES_BY_NAME(archive.sources),
+        reprints=reprints,
+        claims=lists.claims,
+        claim={group.id: group for group in lists.claims},
+        article=lists.article,
+        text={article.slug: article for article in archive.articles},
+        lead=_leads(archive),
+        actor=dict(archive.actors),
+        source=dict(archive.sources),
+        articles_naming=lists.articles_naming,
+        claims_by=lists.claims_by,
+        copies_of=reuse.copies_of,
+        copied_by=reuse.copied_by,
+        published_by=lists.published_by,
+        borrowed_from=reuse.borrowed_from,
+        borrowings_of=reuse.borrowings_of,
+        reuse=reuse.reuse,
+        by_year=lists.by_year,
+        by_month={f"{year}-{month}": group for year, months in lists.by_year.items()
+                  for month, group in months.items() if month},
+        undated=tuple(article for article in lists.articles if not article.date.known),
+    )
+
+
+def _frozen(mapping) -> dict:
+    return {key: tuple(value) for key, value in mapping.items()}
+
+
+def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     order = _NEWEST_FIRST.all(infos)
     articles = tuple(infos[n] for n in sorted(range(len(infos)), key=order.__getitem__))
-    by_slug = {a.slug: a for a in articles}
 
     grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
     for article in sorted(articles, key=oldest_first_key):
@@ -226,25 +285,30 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)
 
-    copies_of, copied_by = defaultdict(list), defaultdict(list)
-    for relation in reprints:
-        copies_of[relation.copy].append(relation)
-        copied_by[relation.original].append(relation)
-
     naming, published = defaultdict(list), defaultdict(list)
     for article in articles:
         for actor_id in article.people:
             naming[actor_id].append(article)
         published[article.publisher].append(article)
+    return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
+                  claims_by=_frozen(claims_by), articles_naming=_frozen(naming), published_by=_frozen(published),
+                  by_year={year: _frozen(months) for year, months in by_month(articles).items()})
+
+
+def _text_reuse(lists: _Lists, reprints: tuple[Reprint, ...], sources: dict[str, Source]) -> _Reuse:
+    copies_of, copied_by = defaultdict(list), defaultdict(list)
+    for relation in reprints:
+        copies_of[relation.copy].append(relation)
+        copied_by[relation.original].append(relation)
 
     borrowed_from, borrowings_of = defaultdict(list), defaultdict(list)
-    for borrowing in _borrowings(articles, by_slug, reprints):
+    for borrowing in _borrowings(lists.articles, lists.article, reprints):
         borrowed_from[borrowing.source].append(borrowing)
         borrowings_of[borrowing.copy.publisher].append(borrowing)
 
     reuse = {}
-    for source_id in archive.sources:
-        own = published.get(source_id, [])
+    for source_id in sources:
+        own = lists.published_by.get(source_id, ())
         copies = [r for a in own for r in copies_of.get(a.slug, ()) if r.kind == "copy"]
         originals = [r for a in own for r in copied_by.get(a.slug, ()) if r.kind == "copy"]
         same = {a.slug for a in own for r in (*copies_of.get(a.slug, ()), *copied_by.get(a.slug, ()))
@@ -252,38 +316,19 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         reuse[source_id] = TextReuse(
             articles=len(own), copying=len({r.copy for r in copies}), copied=len({r.original for r in originals}),
             copies=len(copies), originals=len(originals), same_text=len(same))
+    return _Reuse(copies_of=_frozen(copies_of), copied_by=_frozen(copied_by), borrowed_from=_frozen(borrowed_from),
+                  borrowings_of=_frozen(borrowings_of), reuse=reuse)
 
-    def frozen(mapping):
-        return {key: tuple(value) for key, value in mapping.items()}
 
-    by_year = {year: frozen(months) for year, months in by_month(articles).items()}
+_LISTS = SameInputs(_article_lists)
+_REUSE = SameInputs(_text_reuse)
 
-    return Site(
-        config=config,
-        articles=articles,
-        actors=tuple(sorted(archive.actors.values(), key=lambda a: (a.name.casefold(), a.id))),
-        sources=tuple(sorted(archive.sources.values(), key=lambda s: (s.name.casefold(), s.id))),
-        reprints=reprints,
-        claims=tuple(groups),
-        claim={group.id: group for group in groups},
-        article=by_slug,
-        text={article.slug: article for article in archive.articles},
-        lead=_leads(archive),
-        actor=dict(archive.actors),
-        source=dict(archive.sources),
-        articles_naming=frozen(naming),
-        claims_by=frozen(claims_by),
-        copies_of=frozen(copies_of),
-        copied_by=frozen(copied_by),
-        published_by=frozen(published),
-        borrowed_from=frozen(borrowed_from),
-        borrowings_of=frozen(borrowings_of),
-        reuse=reuse,
-        by_year=by_year,
-        by_month={f"{year}-{month}": group for year, months in by_year.items()
-                  for month, group in months.items() if month},
-        undated=tuple(article for article in articles if not article.date.known),
-    )
+
+def _by_name(registry: dict) -> tuple:
+    return tuple(sorted(registry.values(), key=lambda entry: (entry.name.casefold(), entry.id)))
+
+
+_ACTORS_BY_NAME, _SOURCES_BY_NAME = SameInputs(_by_name), SameInputs(_by_name)
 
 
 def _leads(archive: Archive) -> dict[str, str]:

@@ -281,17 +281,33 @@ def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, lar
         # Half the examples make their pages in worker processes, however few there are; half
         # build as `serve` does, the state of each build kept in memory for the next.
         parallel_min = 5 if parallel else 10 ** 9
+        # Those also hear which files changed, as serve's watcher tells them.
         memory = pipeline.BuildMemory() if warm else None
         for change in changes:
+            files = _input_files(project)
             change(project, rng)
-            pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min,
-                           memory=memory)
+            report = pipeline.build(load_config(project / "config.yaml"), workers=2, parallel_min=parallel_min,
+                                    memory=memory, changed=_changed_files(files, _input_files(project)) if warm
+                                    else None)
+            assert not report.missed_changes
             built, clean = snapshot(project / "_site"), clean_build(project, Path(scratch) / "reference")
             if large:
                 assert search_answers(project / "_site") == search_answers(Path(scratch) / "reference" / "_site"), \
                     f"after {[c.__name__ for c in changes]}"
                 built, clean = (_without_search_index(files) for files in (built, clean))
             assert built == clean, f"after {[c.__name__ for c in changes]}"
+
+
+def _input_files(project: Path) -> dict[str, tuple]:
+    """Every input file (what serve watches) by absolute path: its stat and content."""
+    files = [project / "config.yaml", *(path for folder in ("articles", "templates", "static")
+                                        for path in (project / folder).rglob("*") if path.is_file())]
+    return {str(path.resolve()): (path.stat().st_mtime_ns, path.read_bytes()) for path in files}
+
+
+def _changed_files(before: dict, after: dict) -> frozenset[str]:
+    """What a watcher reports between two listings: files added, removed or written."""
+    return frozenset(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def test_an_added_article_rewrites_one_part_of_a_large_sitemap(tmp_path, monkeypatch):
@@ -390,6 +406,63 @@ def test_a_one_off_build_lets_go_of_the_reprint_caches_before_making_pages(proje
     pipeline.build(config, memory=pipeline.BuildMemory(), full=True)
     assert seen == [(False, [True, False])]
     assert index_file.exists()
+
+
+def test_a_build_told_what_changed_lists_nothing_else_and_checks_once_the_site_is_shown(project, built, tmp_path,
+                                                                                      monkeypatch):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory)
+    article = project / "articles" / f"{SEED_SLUGS['004']}.md"
+    _edit(project, "004", "A paragraph the watcher saw.")
+    listings, shown = [], []
+    real_listing = quickcheck.input_listing
+    monkeypatch.setattr(quickcheck, "input_listing", lambda *a: listings.append(len(shown)) or real_listing(*a))
+    report = pipeline.build(config, memory=memory, changed=frozenset({str(article)}),
+                            published=lambda: shown.append(True))
+    # No input was listed before the site was shown; once, after, to check the watcher's word.
+    assert listings == [1] and not report.missed_changes and report.made > 0
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
+def test_changes_the_watcher_did_not_report_are_found_and_built_next(project, built, tmp_path):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory)
+    told = project / "articles" / f"{SEED_SLUGS['004']}.md"
+    _edit(project, "004", "A paragraph the watcher saw.")
+    _edit(project, "001", "A paragraph it missed.")
+    report = pipeline.build(config, memory=memory, changed=frozenset({str(told)}))
+    assert report.missed_changes
+    # The next build is not told: it lists every file, as a one-off build does.
+    again = pipeline.build(config, memory=memory)
+    assert not again.missed_changes and again.made > 0
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
+def test_an_output_changed_by_hand_while_serving_is_found_and_restored(project, built, tmp_path):
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory)
+    (built / "actors" / "khalifa-haftar" / "index.html").unlink()
+    _edit(project, "004", "A paragraph the watcher saw.")
+    report = pipeline.build(config, memory=memory,
+                            changed=frozenset({str(project / "articles" / f"{SEED_SLUGS['004']}.md")}))
+    assert report.missed_changes
+    pipeline.build(config, memory=memory)
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+
+
+def test_a_folder_among_the_changes_makes_the_build_list_every_file(project, built, tmp_path, monkeypatch):
+    """A folder moved in is reported as the folder alone: its files are found by listing."""
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory)
+    (project / "static" / "extra").mkdir()
+    (project / "static" / "extra" / "note.txt").write_text("a file in a new folder\n", encoding="utf-8")
+    report = pipeline.build(config, memory=memory, changed=frozenset({str(project / "static" / "extra")}))
+    assert not report.missed_changes and (built / "static" / "extra" / "note.txt").is_file()
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
 def test_memory_is_not_trusted_after_another_process_built(project, built, tmp_path, monkeypatch):

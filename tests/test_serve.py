@@ -163,6 +163,18 @@ def test_serve_reloads_on_change_shows_errors_and_recovers(server, project):
     assert "Traceback" not in server.stderr()
 
 
+def test_serve_rebuilds_what_it_was_told_and_then_what_it_was_not(server, project):
+    """A rebuild is told which files the watcher saw change; an output removed by hand (the
+    output folder is not watched) is found once the site is shown, and one more build restores it."""
+    removed = project / "_site" / "actors" / "khalifa-haftar" / "index.html"
+    removed.unlink()
+    add_paragraph(project, "Zanzibar lighthouse told edit.")
+    wait_until(lambda: "Zanzibar lighthouse told edit" in server.get(PAGE)[1], "the edited text")
+    wait_until(lambda: removed.is_file(), "the removed page made again")
+    assert "files changed that the watcher did not report; building again" in server.stderr()
+    assert "Traceback" not in server.stderr()
+
+
 def test_serve_serves_only_the_site(server, project):
     (project / "secret.txt").write_text("top secret\n")
     (project / "_site" / "leak").symlink_to(project / "secret.txt")

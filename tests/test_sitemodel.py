@@ -1,5 +1,6 @@
 """sitemodel: ordering, claim grouping with the earliest appearance, and who copies whom."""
 
+import dataclasses
 from pathlib import Path
 
 from conftest import make_article
@@ -75,3 +76,20 @@ def test_a_page_reaches_an_article_text_only_by_recording_it():
     assert [a.slug for a in view.articles] == ["a", "b"] and ("articles",) in reads.keys
     _ = view.site_paths  # handed to every page: read only when looked at
     assert ("site_paths",) not in reads.keys
+
+
+def test_an_edit_of_the_text_alone_keeps_the_lists_and_a_new_title_remakes_them():
+    """A process that builds again (serve) makes the lists again only when an entry changed."""
+    first = make_article("a", "First text.", date="2017-01-02", claims=(_claim(),), people=("x",))
+    other = make_article("b", "Other text.", date="2018-01-01")
+    site = _site([first, other])
+    edited = dataclasses.replace(first, body="Edited text.\n", paragraphs=("Edited text.",))
+    again = _site([edited, other])
+    assert again.articles is site.articles and again.claims is site.claims
+    assert again.articles_naming is site.articles_naming and again.by_year is site.by_year
+    assert again.text["a"].paragraphs == ("Edited text.",)
+    retitled = _site([dataclasses.replace(first, title="A new title"), other])
+    assert retitled.articles is not site.articles
+    assert [a.title for a in retitled.articles] == ["b", "A new title"]
+    assert [a.article.title for a in retitled.claims[0].appearances] == ["A new title"]
+    assert [a.title for a in retitled.articles_naming["x"]] == ["A new title"]

@@ -19,7 +19,7 @@ from .article import load_article
 from .fields import Context
 from .problems import did_you_mean
 from .registries import ACTORS_FILE, SOURCES_FILE, load_actors, load_sources
-from .reuse import parsed_again, registry
+from .reuse import REGISTRY_KEY, parsed_again, registry
 
 PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to worker processes
 
@@ -72,16 +72,17 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     articles: dict[str, Article] = {}
     text_keys: dict[str, str] = {}
     leads: dict[str, str] = {}
-    registries = b""
+    registries, registries_kept = b"", False
     if inputs is not None:
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
                               for name in (ACTORS_FILE, SOURCES_FILE))
+        registries_kept = registries == _registries_before(articles_dir, parsed or {})
     folder = str(articles_dir)
     files = []
     for name, is_link in _article_files(articles_dir):
         location = os.path.join(folder, name)  # str(articles_dir / name), without making the Path
-        key, known = parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries) \
-            if inputs is not None else (None, None)
+        key, known = parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries,
+                                  registries_kept=registries_kept) if inputs is not None else (None, None)
         files.append(_File(name, is_link, location, key, known))
     todo = [articles_dir / file.name for file in files if file.known is None]
     fresh = iter(pool.run(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50))
@@ -98,9 +99,10 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         problems.extend(found)
         if article is not None:
             lines_of[article.slug] = lines
-        if key is not None and article is not None:
-            digest = known.digest if known is not None else article_digest(article)
-            now_parsed[location] = ParsedArticle(key, article, found, lines, digest, text, first)
+        if known is not None:
+            now_parsed[location] = known
+        elif key is not None and article is not None:
+            now_parsed[location] = ParsedArticle(key, article, found, lines, article_digest(article), text, first)
         if article is None:
             continue
         if article.slug in articles:
@@ -119,6 +121,12 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
     return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads), problems
+
+
+def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
+    """The registries' part of an article's key as the previous build made it (load_archive)."""
+    entries = [parsed.get(REGISTRY_KEY + str(articles_dir / name)) for name in (ACTORS_FILE, SOURCES_FILE)]
+    return b"".join(b"-" if entry is None else entry.digest for entry in entries)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,14 @@ REGISTRY_KEY = "registry:"  # how registries are told apart from articles in Arc
 
 
 def parsed_again(location: str, is_link: bool, known: ParsedArticle | None, inputs, registries: bytes,
-                 capture: str | None = None):
+                 capture: str | None = None, registries_kept: bool = False):
     """The digest of what an article is parsed from (its file, its capture: the known parse's,
-    else `capture`), and its earlier parse when that still holds."""
+    else `capture`), and its earlier parse when that still holds. `registries_kept`: the
+    registries are as the previous build read them."""
+    if known is not None and registries_kept and inputs.kept(location) \
+            and (not known.article.capture or inputs.kept(os.path.join(os.path.dirname(location),
+                                                                       known.article.capture))):
+        return known.key, known  # none of its files changed, the watcher says (digests.FileDigests)
     try:
         digest = inputs.of(location)
         capture = known.article.capture if known else capture
