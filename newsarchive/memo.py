@@ -11,7 +11,7 @@ one-off build gains nothing here and pays a dictionary entry a record.
 from __future__ import annotations
 
 import operator
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, NamedTuple, TypeVar
 
 Record = TypeVar("Record")
 Value = TypeVar("Value")
@@ -53,22 +53,31 @@ class SameRecords(Generic[Record, Value]):
 class SameInputs(Generic[Value]):
     """`make(*inputs)`, made again only when an input is not the very object it was in the last
     call; a tuple input is the same when each of its items is (the list entries of an archive
-    whose articles' texts alone changed, SameRecords with `alike`)."""
+    whose articles' texts alone changed, SameRecords with `alike`). Inputs given as `Equal(x)`
+    are compared by value instead: small keys made anew at each call."""
 
     def __init__(self, make: Callable[..., Value]):
         self.make = make
         self.last: tuple[tuple, Value] | None = None
 
     def __call__(self, *inputs) -> Value:
-        if self.last is not None and all(map(_same, self.last[0], inputs)):
+        if self.last is not None and len(self.last[0]) == len(inputs) and all(map(_same, self.last[0], inputs)):
             return self.last[1]
         value = self.make(*inputs)
         self.last = (inputs, value)
         return value
 
 
+class Equal(NamedTuple):
+    """An input of SameInputs compared by value (==), not by identity."""
+
+    value: object
+
+
 def _same(before, now) -> bool:
     if before is now:
         return True
+    if type(before) is Equal:
+        return type(now) is Equal and before.value == now.value
     return type(before) is tuple and type(now) is tuple and len(before) == len(now) \
         and all(map(operator.is_, before, now))
