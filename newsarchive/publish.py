@@ -147,8 +147,7 @@ def _swap_in(staging: Path, output: Path, files: set[str]) -> None:
     parent, name = output.parent, output.name
     try:
         written = sorted(files)
-        (staging / MANIFEST).write_text(
-            json.dumps({"generator": "newsarchive", "files": written}, indent=1) + "\n", encoding="utf-8")
+        (staging / MANIFEST).write_text(_manifest_text(written), encoding="utf-8")
         if output.exists():
             clashes = _keep_user_files(output, staging, read_manifest(output), set(written))
             if clashes:
@@ -276,8 +275,13 @@ class PatchStage:
             shutil.rmtree(self.root)
 
 
+def _manifest_text(files) -> str:
+    """The manifest: the files of the site, sorted, a line each, written by json's C encoder
+    (with indent, json writes in Python: a tenth of a second a rebuild at 10,000 articles)."""
+    return json.dumps({"generator": "newsarchive", "files": sorted(files)}, separators=(",\n", ": ")) + "\n"
+
+
 def _write_manifest(folder: Path, files: set[str]) -> None:
     temporary = folder / f"{MANIFEST}.{os.getpid()}"
-    temporary.write_text(json.dumps({"generator": "newsarchive", "files": sorted(files)}, indent=1) + "\n",
-                         encoding="utf-8")
+    temporary.write_text(_manifest_text(files), encoding="utf-8")
     os.replace(temporary, folder / MANIFEST)

@@ -395,8 +395,9 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
     """The search indexes of the searchable pages in `records`, written through `stage` and
     added to `records`. `state` is what the previous build left (None: make everything),
     `kept` its records whose files are still as written, `before` all its records."""
-    pages = {path: record.digest for path, record in sorted(records.items()) if record.searchable}
-    on_disk, wrote = _files_by_recipe(kept), _files_by_recipe(before)
+    pages = dict(sorted((path, record.digest) for path, record in records.items() if record.searchable))
+    wrote = _files_by_recipe(before)
+    on_disk = wrote if kept is before else _files_by_recipe(kept)  # all kept: a build told what changed
 
     def intact(recipe: str) -> bool:
         return len(on_disk.get(recipe, ())) == len(wrote.get(recipe, ()))

@@ -36,6 +36,7 @@ from .messages import describe_failure, print_failure, print_finished
 from .paths import display_path, is_within
 
 EVENTS = "/__newsarchive/events"
+RELOAD_FIRST_S = 0.3  # after a build shows its site, the time left to the pages reloading
 HOST = "127.0.0.1"
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -314,9 +315,19 @@ class _Builder:
             self.build(changed, unsure)
 
     def _remember(self) -> None:
-        """While no file changes, read what the last build left into memory for the first rebuild."""
+        """While no file changes, read what the last build left into memory, then rebuild with
+        nothing changed, which makes nothing but the lists a rebuild keeps (the Site's, the
+        outputs'): the first edit is then shown as fast as the next ones."""
         try:
-            self.memory.load(load_config(self.config_path, self.output_override))
+            config = load_config(self.config_path, self.output_override)
+            self.memory.load(config)
+            if self.site.has_site and not self.site.problems:
+                report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers,
+                                        memory=self.memory, changed=frozenset())
+                if report.made:
+                    self.site.finished(config.output, [])
+                if report.missed_changes:
+                    self._build_again()
         except Exception:  # noqa: BLE001 - only a shortcut: the next build reads the files itself
             pass
 
@@ -335,6 +346,9 @@ class _Builder:
             def published() -> None:  # the browser reloads while the build writes what the next one needs
                 self.site.finished(config.output, [])
                 shown.append(True)
+                # The pages' reloads are answered first: the build's last work would take the
+                # interpreter from the threads answering them for as long as it runs.
+                self.stopping.wait(RELOAD_FIRST_S)
 
             report = pipeline.build(config, strict=self.strict, force=self.force, workers=self.workers,
                                     memory=self.memory, published=published,
@@ -348,16 +362,23 @@ class _Builder:
         print_finished(report, config.output, time.perf_counter() - started)
         if not shown:  # nothing to do: the site stands as it was, and a failed build's banner goes
             self.site.finished(config.output, [])
-        if report.missed_changes:  # files the watcher did not report (or outputs changed by hand)
-            print("files changed that the watcher did not report; building again", file=sys.stderr, flush=True)
-            self.notice(set(), unsure=True)
+        if report.missed_changes:
+            self._build_again()
+
+    def _build_again(self) -> None:
+        """A build told what changed found files the watcher did not report (or outputs changed
+        by hand): one more build, not told, lists and checks everything."""
+        print("files changed that the watcher did not report; building again", file=sys.stderr, flush=True)
+        self.notice(set(), unsure=True)
 
 
 def _watch(paths: list[Path], recursive: bool, accept, builder: _Builder, ready: threading.Event) -> None:
     try:
         # Without changes, watch() yields an empty set every rust_timeout ms: the first one says
         # the watcher is in place.
-        for changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive, step=100,
+        # step: how long a change waits for others saved with it (an editor's temp file and
+        # rename take a few ms); every ms of it is a ms more before the page shows the edit.
+        for changes in watchfiles.watch(*paths, watch_filter=accept, recursive=recursive, step=50,
                                         rust_timeout=300, yield_on_timeout=True, raise_interrupt=False,
                                         stop_event=builder.stopping):
             ready.set()

@@ -78,10 +78,11 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                               for name in (ACTORS_FILE, SOURCES_FILE))
         registries_kept = registries == _registries_before(articles_dir, parsed or {})
     folder = str(articles_dir)
-    files = []
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's, without its cost
+    files, previous = [], parsed or {}
     for name, is_link in _article_files(articles_dir):
-        location = os.path.join(folder, name)  # str(articles_dir / name), without making the Path
-        key, known = parsed_again(location, is_link, (parsed or {}).get(location), inputs, registries,
+        location = prefix + name  # str(articles_dir / name), without making the Path
+        key, known = parsed_again(location, is_link, previous.get(location), inputs, registries,
                                   registries_kept=registries_kept) if inputs is not None else (None, None)
         files.append(_File(name, is_link, location, key, known))
     todo = [articles_dir / file.name for file in files if file.known is None]
