@@ -464,3 +464,22 @@ def test_a_news_agency_named_in_a_dateline_or_alone_as_byline_is_the_original():
     party = run("Boris Johnson (Conservative) said the vote would go ahead as planned on Thursday "
                 "despite the protests.\n" + PROSE, url="https://www.other.example/x")
     assert party["original"].value is None
+
+
+def test_a_credit_line_giving_an_address_names_the_outlet_of_that_address():
+    """"Source: <address>" under a reprint: the outlet whose domain it is is the original,
+    proposed as a new source when unknown (the name made from the domain, for review)."""
+    unknown = run(PROSE + "\nSource: http://www.harbourwatch.example/news/1277568/tariffs-rise",
+                  url="https://other.example/x")
+    assert (unknown["original"].value.source, unknown["original"].value.relation) == ("harbourwatch", "reprint")
+    assert not unknown["original"].confident
+    (source,) = unknown["original"].proposed
+    assert source.domains == ("harbourwatch.example",) and "Source: http://www.harbourwatch" in source.evidence
+    known = run(PROSE + "\nSource: https://dailystar.example/2019/05/tariffs", url="https://other.example/x")
+    assert known["original"].value.source == "daily-star" and known["original"].confident
+
+
+@pytest.mark.parametrize("credit", ["Source: https://twitter.com/harbourwatch/status/1", "Via: https://t.me/harbour/2",
+                                    "Source: https://other.example/earlier-story"])
+def test_a_credited_address_on_a_platform_or_on_the_page_own_site_names_no_original(credit):
+    assert run(PROSE + "\n" + credit, url="https://other.example/x")["original"].value is None

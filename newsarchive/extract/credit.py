@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
 from ..text import words
 from .datetext import news_agency, wire_dateline
 from .claims import LEADING
-from .outlet import guess_kind, looks_like_outlet, resolve_outlet, unique_id
+from .outlet import guess_kind, host_of, looks_like_outlet, resolve_outlet, source_for_domain, source_of_domain, unique_id
 from .prose import compact, slugify
 from .records import Body, Found, NewSource, OriginalValue, Page, Registry
 
@@ -76,9 +78,49 @@ def _names_no_one(name: str, after: str) -> bool:
         bool(re.match(r"\s+(?:agencies|agency|reports|wires|outlets|services|sources)\b", after))
 
 
+# "Source: http://www.dawn.com/news/1277568/...": a credit line giving the original's address.
+_CREDITED_ADDRESS = re.compile(r"^(?i:source|courtesy(?:\s+of)?|via|(?:originally|first)\s+(?:published|posted|appeared)"
+                               r"\s+(?:at|on|in|by)|read\s+(?:more|the\s+original(?:\s+article)?)\s+(?:at|on))"
+                               r"\s*:?\s*<?(?P<url>https?://[^\s<>]+)")
+# Where a credit's address leads to a post on a platform, the platform is no outlet to name.
+_PLATFORMS = {"twitter.com", "x.com", "t.co", "facebook.com", "fb.com", "instagram.com", "youtube.com", "youtu.be",
+              "tiktok.com", "t.me", "telegram.me", "vk.com", "linkedin.com", "reddit.com", "flickr.com",
+              "google.com", "goo.gl", "bit.ly", "archive.org", "archive.ph", "archive.today"}
+
+
+def _credited_address(page: Page, body: Body, registry: Registry, publisher: str) -> Found | None:
+    """The original a credit line names by its address: the outlet whose domain it is."""
+    for line in body.credits:
+        match = _CREDITED_ADDRESS.match(line.text.strip())
+        host = host_of(match.group("url").rstrip(".,;)")) if match else ""
+        if not host or any(host == p or host.endswith("." + p) for p in _PLATFORMS):
+            continue
+        source = source_for_domain(host, registry.sources)
+        proposed = ()
+        if source is None:
+            taken = set(registry.sources) | {publisher}
+            proposal, _ = source_of_domain(host, page.text, taken)
+            source_id, proposed = proposal.id, (dataclasses.replace(
+                proposal, evidence=f"credited as the original: \"{line.text.strip()}\"; {proposal.evidence}"),)
+        else:
+            source_id = source.id
+        if source_id == publisher or host == host_of(page.url):
+            continue  # the page crediting its own outlet
+        article, shared = _best_archived(source_id, body, registry) if not proposed else (None, 0)
+        why = f"credit line giving the original's address: \"{line.text.strip()}\""
+        why += f"; shares {shared} five-word sequences with the archived {article}" if article else ""
+        relation = "translation" if re.search(r"translat", line.text, re.IGNORECASE) else "reprint"
+        return Found(OriginalValue(source_id, article, relation, line.text.strip()), why,
+                     confident=not proposed, proposed=proposed)
+    return None
+
+
 def extract_original(page: Page, registry: Registry, done: dict) -> Found:
     body: Body = done["body"].value
     publisher = done["publisher"].value
+    credited = _credited_address(page, body, registry, publisher)
+    if credited is not None:
+        return credited
     texts = [l.text for l in body.credits] + [l.text for l in body.paragraphs]
     lead = [l.text for l in body.credits] + [l.text for l in body.paragraphs[:1]]
     further = [l.text for l in body.paragraphs[1:]]

@@ -109,17 +109,24 @@ def extract_publisher(page: Page, registry: Registry, done: dict) -> Found:
     source = source_for_domain(host, registry.sources)
     if source:
         return Found(source.id, f"the address's domain {host} belongs to {source.name} in sources.yaml")
-    domain = _registrable(host)
-    label = domain.split(".")[0]
-    named = resolve_outlet(label, registry.sources)
+    named = resolve_outlet(_registrable(host).split(".")[0], registry.sources)
     if named:
         return Found(named.id, f"the domain {host} is not in sources.yaml, but its name spells {named.name}'s; "
-                               f"add {domain} to its domains", confident=False)
-    name = _name_in_text(label, page.text)
-    name_evidence = f"the capture prints its name \"{name}\"" if name else "name made from the domain; check it"
-    name = name or " ".join(part.capitalize() for part in re.split(r"[-_]", label) if part)
-    proposal = NewSource(id=unique_id(slugify(name), registry.sources), name=name, domains=(domain,)
-                         if domain == host else (domain, host), kind=guess_kind(name),
-                         evidence=f"unknown domain {host}; {name_evidence}")
+                               f"add {_registrable(host)} to its domains", confident=False)
+    proposal, name_evidence = source_of_domain(host, page.text, registry.sources)
     return Found(proposal.id, f"the domain {host} is not in sources.yaml: proposed new source "
                               f"'{proposal.id}' ({name_evidence})", confident=False, proposed=(proposal,))
+
+
+def source_of_domain(host: str, text: str, taken) -> tuple[NewSource, str]:
+    """A new source for an unknown domain, named as the text prints it, else from the domain;
+    and what the name comes from."""
+    domain = _registrable(host)
+    label = domain.split(".")[0]
+    name = _name_in_text(label, text)
+    name_evidence = f"the capture prints its name \"{name}\"" if name else "name made from the domain; check it"
+    name = name or " ".join(part.capitalize() for part in re.split(r"[-_]", label) if part)
+    proposal = NewSource(id=unique_id(slugify(name), taken), name=name, domains=(domain,)
+                         if domain == host else (domain, host), kind=guess_kind(name),
+                         evidence=f"unknown domain {host}; {name_evidence}")
+    return proposal, name_evidence
