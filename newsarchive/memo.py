@@ -32,21 +32,20 @@ class SameRecords(Generic[Record, Value]):
 
     def all(self, records: Iterable[Record]) -> list[Value]:
         """The value of each record, in order; only this call's records are kept for the next."""
-        held, now, values = self.held, {}, []
+        held, now, values, keyed, alike = self.held, {}, [], {}, self.alike
         for record in records:
             entry = held.get(id(record))
             if entry is None or entry[0] is not record:
                 value = self.make(record)
-                if self.alike is not None:
-                    before = self.by_key.get(self.alike(record))
+                if alike is not None:
+                    before = self.by_key.get(alike(record))
                     value = before if before is not None and before == value else value
                 entry = (record, value)
             now[id(record)] = entry
             values.append(entry[1])
-        self.held = now
-        if self.alike is not None:
-            self.by_key = {self.alike(record): value for record, value in zip(records, values)} \
-                if isinstance(records, (list, tuple)) else {}
+            if alike is not None:
+                keyed[alike(record)] = entry[1]
+        self.held, self.by_key = now, keyed
         return values
 
 

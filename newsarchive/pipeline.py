@@ -9,6 +9,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from . import digests, lock, publish, quickcheck, statefile, theme
 from .config import Config
@@ -59,7 +60,7 @@ class BuildMemory:
                 if stats.pop(path, None) is None:
                     return None  # gone, and not a file listed before: maybe a folder
                 continue
-            if not os.path.isfile(path):
+            if not S_ISREG(stat.st_mode):
                 return None
             if os.path.basename(path).startswith("."):
                 continue  # never an input (quickcheck.input_listing)

@@ -5,8 +5,8 @@
 - Building: one builder thread calls `pipeline.build()`, telling it which files the watcher saw
   change (so it need not list and stat every input and output first; it checks them after the
   site is shown, and a miss makes one more build that lists everything); changes that arrive
-  during a build are coalesced into one more build. A failed build leaves the last good site in place (publishing
-  is atomic), and the problems are printed as `build.py` prints them.
+  during a build are coalesced into one more build. A failed build leaves the last good site
+  in place (publishing is atomic), and the problems are printed as `build.py` prints them.
 - Live reload: HTML responses, only as sent and never the files on disk, get a small script
   before </body> that listens to /__newsarchive/events (Server-Sent Events) and reloads the page
   after each build. While the last build has failed, every HTML page also carries a banner

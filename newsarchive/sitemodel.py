@@ -206,10 +206,13 @@ class _Lists:
     articles: tuple[ArticleInfo, ...]
     article: dict[str, ArticleInfo]
     claims: tuple[ClaimGroup, ...]
+    claim: dict[str, ClaimGroup]
     claims_by: dict[str, tuple[Appearance, ...]]
     articles_naming: dict[str, tuple[ArticleInfo, ...]]
     published_by: dict[str, tuple[ArticleInfo, ...]]
     by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]
+    by_month: dict[str, tuple[ArticleInfo, ...]]
+    undated: tuple[ArticleInfo, ...]
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         sources=_SOURCES_BY_NAME(archive.sources),
         reprints=reprints,
         claims=lists.claims,
-        claim={group.id: group for group in lists.claims},
+        claim=lists.claim,
         article=lists.article,
         text={article.slug: article for article in archive.articles},
         lead=_leads(archive),
@@ -250,9 +253,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         borrowings_of=reuse.borrowings_of,
         reuse=reuse.reuse,
         by_year=lists.by_year,
-        by_month={f"{year}-{month}": group for year, months in lists.by_year.items()
-                  for month, group in months.items() if month},
-        undated=tuple(article for article in lists.articles if not article.date.known),
+        by_month=lists.by_month,
+        undated=lists.undated,
     )
 
 
@@ -290,9 +292,13 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
         for actor_id in article.people:
             naming[actor_id].append(article)
         published[article.publisher].append(article)
+    by_year = {year: _frozen(months) for year, months in by_month(articles).items()}
     return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
-                  claims_by=_frozen(claims_by), articles_naming=_frozen(naming), published_by=_frozen(published),
-                  by_year={year: _frozen(months) for year, months in by_month(articles).items()})
+                  claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
+                  articles_naming=_frozen(naming), published_by=_frozen(published), by_year=by_year,
+                  by_month={f"{year}-{month}": group for year, months in by_year.items()
+                            for month, group in months.items() if month},
+                  undated=tuple(article for article in articles if not article.date.known))
 
 
 def _text_reuse(lists: _Lists, reprints: tuple[Reprint, ...], sources: dict[str, Source]) -> _Reuse:
