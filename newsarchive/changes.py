@@ -18,7 +18,7 @@ from .buildstate import Parsed, ParsedArticle, ParsedRegistry
 from .dependencies import Digester
 from .memo import SameRecords
 from .model import Article, Reprint
-from .sitemodel import ArticleInfo, Site, words_of
+from .sitemodel import ArticleInfo, Site, part_key, words_of
 
 @dataclass(frozen=True)
 class Changes:
@@ -93,9 +93,23 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
             if group.id in claim_ids:
                 keys.update(("claims_by", appearance.claim.speaker) for appearance in group.appearances)
     keys.update(("claim", claim_id) for claim_id in claim_ids)  # groups gone
+    _add_parts(keys, site)
     # A mapping looked at whole (iterated, counted) changes with any of its entries.
     keys.update([(key[0],) for key in keys if len(key) == 2])
     return keys
+
+
+def _add_parts(keys: set, site: Site) -> None:
+    """The keys of the pages' views of each owner's list among `keys` (Site.latest_naming...):
+    its newest entries, its index, and its parts, any of which an article added or removed
+    shifts, and the one after its last (a part gone, whose earlier neighbour links to it)."""
+    for whole, latest, index, part, indexes in (
+            ("articles_naming", "latest_naming", "naming_index", "naming_part", site.naming_index),
+            ("published_by", "latest_published", "published_index", "published_part", site.published_index)):
+        for owner in [key[1] for key in keys if key[0] == whole and len(key) == 2]:
+            keys.update(((latest, owner), (index, owner)))
+            parts = len(indexes[owner].parts) if owner in indexes else 0
+            keys.update((part, part_key(owner, number)) for number in range(1, parts + 2))
 
 
 def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, words: set) -> None:

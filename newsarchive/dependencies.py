@@ -18,7 +18,7 @@ from .buildstate import StoredArticle, article_digest
 from .config import Config
 from .digests import blake
 from .model import Actor, Article, Reprint, Source
-from .sitemodel import Appearance, ArticleInfo, Borrowing, ClaimGroup, Site, TextReuse
+from .sitemodel import Appearance, ArticleInfo, Borrowing, ClaimGroup, ListIndex, Site, TextReuse
 
 MISSING = object()  # the value of a key a mapping does not hold
 
@@ -272,6 +272,12 @@ class SiteView:
     copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
     copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
     published_by: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    latest_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    naming_index: Mapping[str, ListIndex] = _Entries()
+    naming_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    latest_published: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    published_index: Mapping[str, ListIndex] = _Entries()
+    published_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
     borrowed_from: Mapping[str, tuple[Borrowing, ...]] = _Entries()
     borrowings_of: Mapping[str, tuple[Borrowing, ...]] = _Entries()
     reuse: Mapping[str, TextReuse] = _Entries()

@@ -27,7 +27,7 @@ from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
 from .memo import Equal, SameInputs
-from .sitemodel import ArticleInfo, Site
+from .sitemodel import LIST_SIZE, ArticleInfo, ListIndex, Site, part_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -173,7 +173,7 @@ def _comparison_view(relation: Reprint, site: SiteView) -> dict:
     }
 
 
-FEED_ENTRIES = 50  # a feed carries the newest entries; the archive pages list all
+FEED_ENTRIES = LIST_SIZE  # a feed carries the newest entries, as its page does; the archive pages list all
 
 
 class Output(NamedTuple):
@@ -207,6 +207,19 @@ def _period(year: str, month: str):
     return context
 
 
+def _list_part(kind: str, owner_id: str, number: int):
+    """The context of part `number` of a person's or an outlet's list (sitemodel.LIST_SIZE)."""
+    def context(site: SiteView) -> dict:
+        if kind == "actor":
+            owner, parts, heading = site.actor[owner_id], site.naming_part, "Articles naming"
+        else:
+            owner, parts, heading = site.source[owner_id], site.published_part, "Articles published by"
+        return {"kind": kind, "owner": owner, "heading": f"{heading} {owner.name}", "number": number,
+                "articles": parts[part_key(owner_id, number)],
+                "later": part_key(owner_id, number + 1) in parts}  # reads the next part, not the index
+    return context
+
+
 def outputs(site: Site) -> list[Output]:
     """Every templated output and data file, by path; nothing is made until its `make` is called."""
     return list(_templated(site)[0])
@@ -220,18 +233,19 @@ def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
     # other passages, leaves the outputs as they were.
     pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
     return _OUTPUTS(site.articles, site.claims, pairs, site.actors, site.sources, site.by_year,
+                    site.naming_index, site.published_index,
                     SITEMAP_PART, SITEMAP_MOST)
 
 
-def _outputs_of(articles, claims, pairs, actors, sources, years, *sitemap_limits):
-    result = _listed_outputs(articles, claims, pairs.value, actors, sources, years)
+def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, published_index, *sitemap_limits):
+    result = _listed_outputs(articles, claims, pairs.value, actors, sources, years, naming_index, published_index)
     specs = tuple(sorted(result, key=lambda o: o.path))
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))
     return specs, pages, sitemap_parts(pages)
 
 
-def _listed_outputs(articles, claims, pairs, actors, sources, years) -> list[Output]:
+def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_index, published_index) -> list[Output]:
     result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page(urls.ACTORS, "actors.html"),
               _page(urls.SOURCES, "sources.html"),
@@ -268,16 +282,26 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years) -> list[Out
         result.append(_page(path, "actor.html", lambda s, actor_id=actor_id: {"actor": s.actor[actor_id]}))
         result.append(_feed_output(urls.actor_feed(actor_id),
                                    lambda s, actor_id=actor_id: f"{s.actor[actor_id].name} · {s.config.title}",
-                                   lambda s, actor_id=actor_id: s.articles_naming.get(actor_id, ()), path))
+                                   lambda s, actor_id=actor_id: s.latest_naming.get(actor_id, ()), path))
+        result.extend(_page(urls.actor_part(actor_id, str(number)), "list-part.html", _list_part("actor", actor_id, number))
+                      for number in _part_numbers(naming_index, actor_id))
     for source in sources:
         source_id, path = source.id, urls.source(source.id)
         result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
         result.append(_feed_output(urls.source_feed(source_id),
                                    lambda s, source_id=source_id: f"{s.source[source_id].name} · {s.config.title}",
-                                   lambda s, source_id=source_id: s.published_by.get(source_id, ()), path))
+                                   lambda s, source_id=source_id: s.latest_published.get(source_id, ()), path))
+        result.extend(_page(urls.source_part(source_id, str(number)), "list-part.html",
+                            _list_part("source", source_id, number))
+                      for number in _part_numbers(published_index, source_id))
     result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
     result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))
     return result
+
+
+def _part_numbers(indexes: dict[str, ListIndex], owner_id: str) -> range:
+    index = indexes.get(owner_id)
+    return range(1, len(index.parts) + 1 if index else 1)
 
 
 _OUTPUTS = SameInputs(_outputs_of)

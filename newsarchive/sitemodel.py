@@ -101,6 +101,30 @@ class TextReuse:
     same_text: int  # articles carrying the same text as another, with no telling who was first
 
 
+# An outlet's or a person's page lists their newest LIST_SIZE articles; a longer list goes on in
+# parts of LIST_SIZE, each a page of its own, numbered from the oldest: an article added or
+# edited changes the newest entries and one part, and a page never lists thousands.
+LIST_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListPart:
+    """One part of a long list: `size` articles, oldest first, the first dated `first`."""
+
+    first: PubDate
+    last: PubDate
+    size: int
+
+
+@dataclass(frozen=True)
+class ListIndex:
+    """How long a list of articles is (an outlet's, a person's), and its parts (ListPart), oldest
+    first; no parts when the newest LIST_SIZE are the whole list."""
+
+    count: int
+    parts: tuple[ListPart, ...]
+
+
 @dataclass(frozen=True)
 class Site:
     config: Config
@@ -120,6 +144,14 @@ class Site:
     copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
     copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
     published_by: dict[str, tuple[ArticleInfo, ...]]  # source id -> its articles
+    # What pages show of articles_naming and published_by (LIST_SIZE): the newest entries and
+    # the index of the parts by owner's id, each part by "id/number" (from 1), oldest first.
+    latest_naming: dict[str, tuple[ArticleInfo, ...]]
+    naming_index: dict[str, ListIndex]
+    naming_part: dict[str, tuple[ArticleInfo, ...]]
+    latest_published: dict[str, tuple[ArticleInfo, ...]]
+    published_index: dict[str, ListIndex]
+    published_part: dict[str, tuple[ArticleInfo, ...]]
     borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
     reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
@@ -213,6 +245,17 @@ class _Lists:
     by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]
     by_month: dict[str, tuple[ArticleInfo, ...]]
     undated: tuple[ArticleInfo, ...]
+    naming: _Parts
+    published: _Parts
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Lists by owner as pages show them (Site.latest_naming, naming_index, naming_part)."""
+
+    latest: dict[str, tuple[ArticleInfo, ...]]
+    index: dict[str, ListIndex]
+    part: dict[str, tuple[ArticleInfo, ...]]
 
 
 @dataclass(frozen=True)
@@ -249,6 +292,12 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         copies_of=reuse.copies_of,
         copied_by=reuse.copied_by,
         published_by=lists.published_by,
+        latest_naming=lists.naming.latest,
+        naming_index=lists.naming.index,
+        naming_part=lists.naming.part,
+        latest_published=lists.published.latest,
+        published_index=lists.published.index,
+        published_part=lists.published.part,
         borrowed_from=reuse.borrowed_from,
         borrowings_of=reuse.borrowings_of,
         reuse=reuse.reuse,
@@ -266,8 +315,9 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     order = _NEWEST_FIRST.all(infos)
     articles = tuple(infos[n] for n in sorted(range(len(infos)), key=order.__getitem__))
 
+    oldest = sorted(articles, key=oldest_first_key)
     grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
-    for article in sorted(articles, key=oldest_first_key):
+    for article in oldest:
         for claim in article.claims:
             grouped[claim.id].append((claim, article))
     # Claim headings borrow the casing of words as the articles write them ("GNA", "Russian"):
@@ -287,18 +337,50 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)
 
+    naming, published = _by_owner(articles)
+    by_year = {year: _frozen(months) for year, months in by_month(articles).items()}
+    naming_oldest, published_oldest = _by_owner(oldest)
+    return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
+                  claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
+                  articles_naming=naming, published_by=published, naming=_in_parts(naming, naming_oldest),
+                  published=_in_parts(published, published_oldest), by_year=by_year,
+                  by_month={f"{year}-{month}": group for year, months in by_year.items()
+                            for month, group in months.items() if month},
+                  undated=tuple(article for article in articles if not article.date.known))
+
+
+def _by_owner(articles) -> tuple[dict[str, tuple[ArticleInfo, ...]], dict[str, tuple[ArticleInfo, ...]]]:
+    """The articles naming each person and those of each outlet, in the order given."""
     naming, published = defaultdict(list), defaultdict(list)
     for article in articles:
         for actor_id in article.people:
             naming[actor_id].append(article)
         published[article.publisher].append(article)
-    by_year = {year: _frozen(months) for year, months in by_month(articles).items()}
-    return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
-                  claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
-                  articles_naming=_frozen(naming), published_by=_frozen(published), by_year=by_year,
-                  by_month={f"{year}-{month}": group for year, months in by_year.items()
-                            for month, group in months.items() if month},
-                  undated=tuple(article for article in articles if not article.date.known))
+    return _frozen(naming), _frozen(published)
+
+
+def _in_parts(lists: dict[str, tuple[ArticleInfo, ...]], oldest: dict[str, tuple[ArticleInfo, ...]]) -> _Parts:
+    """Each list (newest first; `oldest`: the same oldest first, the undated last) as its owner's
+    page shows it: its newest LIST_SIZE entries, and when longer, all of it in parts of
+    LIST_SIZE from the oldest (an article added, as most are, after the others changes the
+    last part alone)."""
+    latest, index, parts = {}, {}, {}
+    for owner, newest_first in lists.items():
+        latest[owner] = newest_first[:LIST_SIZE]
+        numbered = []
+        if len(newest_first) > LIST_SIZE:
+            oldest_first = oldest[owner]
+            for start in range(0, len(oldest_first), LIST_SIZE):
+                part = tuple(oldest_first[start:start + LIST_SIZE])
+                numbered.append(ListPart(part[0].date, part[-1].date, len(part)))
+                parts[part_key(owner, len(numbered))] = part
+        index[owner] = ListIndex(len(newest_first), tuple(numbered))
+    return _Parts(latest, index, parts)
+
+
+def part_key(owner: str, number: int) -> str:
+    """The key of part `number` (from 1) of an owner's list in Site.naming_part, published_part."""
+    return f"{owner}/{number}"
 
 
 def _text_reuse(lists: _Lists, reprints: tuple[Reprint, ...], sources: dict[str, Source]) -> _Reuse:

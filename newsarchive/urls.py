@@ -30,8 +30,10 @@ reprint = Address("reprints/{}--{}/index.html")  # copy's slug, original's slug
 claim = Address("claims/{}/index.html")  # claim id
 actor = Address("actors/{}/index.html")  # actor id
 actor_feed = Address("actors/{}/feed.xml")
+actor_part = Address("actors/{}/parts/{}/index.html")  # actor id, number of the part of their list (from 1)
 source = Address("sources/{}/index.html")  # source id
 source_feed = Address("sources/{}/feed.xml")
+source_part = Address("sources/{}/parts/{}/index.html")  # source id, number of the part of its list
 year = Address("archive/{}/index.html")  # "2017"
 month = Address("archive/{}/{}/index.html")  # "2017", "05"
 static = Address("static/{}")  # file name
@@ -55,7 +57,8 @@ REPRINTS_DATA = "data/reprints.json"
 # Every kind of address by name, for templates: url("actor", actor_id), url("home").
 KINDS: dict[str, Address] = {
     "article": article, "article_data": article_data, "reprint": reprint, "claim": claim,
-    "actor": actor, "actor_feed": actor_feed, "source": source, "source_feed": source_feed,
+    "actor": actor, "actor_feed": actor_feed, "actor_part": actor_part,
+    "source": source, "source_feed": source_feed, "source_part": source_part,
     "year": year, "month": month, "static": static,
     "home": Address(HOME), "feed": Address(FEED), "archive": Address(ARCHIVE), "undated": Address(UNDATED),
     "actors": Address(ACTORS), "sources": Address(SOURCES), "claims": Address(CLAIMS),

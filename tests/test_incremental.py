@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
-from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, statefile
+from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, sitemodel, statefile
 from newsarchive.config import load_config
 from newsarchive.model import Article
 
@@ -270,11 +270,13 @@ def test_incremental_build_equals_clean_build(changes, seed, parallel, warm, lar
     # Half the examples are laid out as a large archive's site: a small search index of the
     # changed pages, as archives past search.WHOLE_MAX pages keep, merged past RECENT_MAX (their
     # search files differ from a clean build's between merges, and what they answer must not),
-    # and the sitemap in parts, as sites past render.SITEMAP_PART pages have.
+    # the sitemap in parts, as sites past render.SITEMAP_PART pages have, and the lists of
+    # people's and outlets' articles in parts, as lists past sitemodel.LIST_SIZE are.
     with tempfile.TemporaryDirectory() as scratch, \
             mock.patch.object(search, "WHOLE_MAX", 0 if large else search.WHOLE_MAX), \
             mock.patch.object(search, "RECENT_MAX", 3 if large else search.RECENT_MAX), \
-            mock.patch.object(render, "SITEMAP_PART", 8 if large else render.SITEMAP_PART):
+            mock.patch.object(render, "SITEMAP_PART", 8 if large else render.SITEMAP_PART), \
+            mock.patch.object(sitemodel, "LIST_SIZE", 2 if large else sitemodel.LIST_SIZE):
         project = Path(scratch) / "project"
         copy_project(PROJECT, project)
         assert run_build(project).code == 0

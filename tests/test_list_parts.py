@@ -1,0 +1,124 @@
+"""A person's or an outlet's long list of articles: the newest on their page, all of them in parts.
+
+The tests shrink sitemodel.LIST_SIZE (50) to 3 so that a few articles make a long list.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsarchive import sitemodel
+from conftest import minimal_front, run_build, write_article
+
+SOURCE = "libyan-express"  # publishes one article of the seed archive
+PERSON = "khalifa-haftar"  # named by all five
+
+
+@pytest.fixture
+def long_lists(project, monkeypatch) -> Path:
+    """The seed archive and eight more articles of one outlet, all naming one person, dated
+    1 to 8 March 2018: the outlet has nine articles, the person thirteen."""
+    monkeypatch.setattr(sitemodel, "LIST_SIZE", 3)
+    for day in range(1, 9):
+        write_article(project, f"march-{day}", minimal_front(f"march-{day}", date=f"2018-03-0{day}",
+                                                              title=f'"March story {day}"'))
+    result = run_build(project)
+    assert result.code == 0, result.err
+    return project / "_site"
+
+
+def _titles(page: Path) -> list[str]:
+    """The titles of the articles a page lists, in order."""
+    return re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', page.read_text(encoding="utf-8"))
+
+
+def _part(site: Path, kind: str, owner: str, number: int) -> Path:
+    return site / kind / owner / "parts" / str(number) / "index.html"
+
+
+def test_a_long_list_shows_its_newest_on_the_page_and_all_of_it_in_parts(long_lists):
+    page = long_lists / "sources" / SOURCE / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Articles published (9)" in text
+    assert _titles(page) == ["March story 8", "March story 7", "March story 6"]  # the newest, newest first
+    # Nine articles in parts of three, oldest first, each linked with its dates and size.
+    assert f'href="../../sources/{SOURCE}/parts/1/index.html">Part 1</a>: 1 March 2018 to 3 March 2018' in text
+    assert f'href="../../sources/{SOURCE}/parts/3/index.html">Part 3</a>' in text
+    assert "parts/4/index.html" not in text
+    assert "(3 articles)" in text
+    listed = [title for number in (1, 2, 3) for title in _titles(_part(long_lists, "sources", SOURCE, number))]
+    # the seed archive's article of the outlet is undated: last
+    assert listed == [f"March story {day}" for day in range(1, 9)] + [
+        "Russian official: Haftar and Tripoli government requested arming by Moscow; Haftar denies"]
+    assert "1 March 2018 to 3 March 2018" in text and "7 March 2018 to date unknown" in text
+    assert not _part(long_lists, "sources", SOURCE, 4).exists()
+
+
+def test_parts_link_to_their_neighbours_and_back_to_the_page(long_lists):
+    first, last = (_part(long_lists, "sources", SOURCE, n).read_text(encoding="utf-8") for n in (1, 3))
+    assert f'rel="next" href="../../../../sources/{SOURCE}/parts/2/index.html">Part 2' in first
+    assert 'rel="prev"' not in first
+    assert f'rel="prev" href="../../../../sources/{SOURCE}/parts/2/index.html">' in last and 'rel="next"' not in last
+    assert f'href="../../../../sources/{SOURCE}/index.html#all-articles">All parts</a>' in first
+    assert "<h1>Articles published by Libyan Express: part 1</h1>" in first
+
+
+def test_a_person_s_list_and_the_index_pages_count_every_article(long_lists):
+    page = long_lists / "actors" / PERSON / "index.html"
+    assert "Articles naming Khalifa Haftar (13)" in page.read_text(encoding="utf-8")
+    assert len(_titles(page)) == 3
+    named = [title for number in range(1, 6) for title in _titles(_part(long_lists, "actors", PERSON, number))]
+    assert len(named) == 13 and not _part(long_lists, "actors", PERSON, 6).exists()
+    people = (long_lists / "actors" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'href="../actors/{PERSON}/index.html">Khalifa Haftar</a></td>\s*<td>[^<]*</td>\s*<td>13</td>', people)
+    outlets = (long_lists / "sources" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'href="../sources/{SOURCE}/index.html">Libyan Express</a></td>(\s*<td>[^<]*</td>){{2}}\s*<td>9</td>',
+                     outlets)
+
+
+def test_the_feed_carries_the_newest_entries(long_lists):
+    feed = (long_lists / "sources" / SOURCE / "feed.xml").read_text(encoding="utf-8")
+    assert re.findall(r"<title>(March story \d)</title>", feed) == ["March story 8", "March story 7",
+                                                                     "March story 6"]
+
+
+def _stamps(site: Path) -> dict[str, int]:
+    return {str(path.relative_to(site)): path.stat().st_mtime_ns for path in site.rglob("*.html")}
+
+
+def test_retitling_an_old_article_rewrites_its_part_and_not_the_others(long_lists, project):
+    before = _stamps(long_lists)
+    path = project / "articles" / "march-1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("March story 1", "March story one"), encoding="utf-8")
+    assert run_build(project).code == 0
+    after = _stamps(long_lists)
+    rewritten = {page for page in after if after[page] != before.get(page)}
+    assert f"sources/{SOURCE}/parts/1/index.html" in rewritten
+    for untouched in (f"sources/{SOURCE}/index.html", f"sources/{SOURCE}/parts/2/index.html",
+                      f"sources/{SOURCE}/parts/3/index.html", "sources/index.html", "actors/index.html"):
+        assert untouched not in rewritten
+    assert "March story one" in _part(long_lists, "sources", SOURCE, 1).read_text(encoding="utf-8")
+
+
+def test_a_newest_article_added_rewrites_the_page_and_its_last_part_alone(long_lists, project):
+    before = _stamps(long_lists)
+    write_article(project, "march-9", minimal_front("march-9", date="2018-03-09", title='"March story 9"'))
+    assert run_build(project).code == 0
+    after = _stamps(long_lists)
+    rewritten = {page for page in after if after[page] != before.get(page)}
+    assert {f"sources/{SOURCE}/index.html", f"sources/{SOURCE}/parts/4/index.html",
+            f"sources/{SOURCE}/parts/3/index.html"} <= rewritten  # the third now links to the fourth
+    assert not {f"sources/{SOURCE}/parts/1/index.html", f"sources/{SOURCE}/parts/2/index.html"} & rewritten
+    assert _titles(_part(long_lists, "sources", SOURCE, 3)) == ["March story 7", "March story 8", "March story 9"]
+    assert len(_titles(_part(long_lists, "sources", SOURCE, 4))) == 1  # the undated one, last
+
+
+def test_a_list_that_shrinks_loses_its_last_part(long_lists, project):
+    for day in (6, 7, 8):  # nine articles to six: two parts
+        (project / "articles" / f"march-{day}.md").unlink()
+    assert run_build(project).code == 0
+    assert not _part(long_lists, "sources", SOURCE, 3).exists()
+    assert 'rel="next"' not in _part(long_lists, "sources", SOURCE, 2).read_text(encoding="utf-8")
