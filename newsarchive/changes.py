@@ -73,7 +73,7 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
         keys.add(("reprints",))
     claim_ids, words = set(), set()
     for slug, found in versions.items():
-        keys.update((("article", slug), ("text", slug), ("copies_of", slug), ("copied_by", slug)))
+        keys.update((("article", slug), ("text", slug), ("lead", slug), ("copies_of", slug), ("copied_by", slug)))
         for info in found:
             _keys_of_version(info, keys, claim_ids, words)
         # The borrowings this article is part of carry it: the copier's and the copied outlet's.
@@ -100,14 +100,16 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
 
 
 def _add_parts(keys: set, site: Site) -> None:
-    """The keys of the pages' views of each owner's list among `keys` (Site.latest_naming...):
-    its newest entries, its index, and its parts, any of which an article added or removed
-    shifts, and the one after its last (a part gone, whose earlier neighbour links to it)."""
+    """The keys of the pages' views of each list among `keys` (a person's, an outlet's, a
+    month's: Site.latest_naming...): its newest entries, its index, and its parts, any of which
+    an article added or removed shifts, and the one after its last (a part gone, whose earlier
+    neighbour links to it)."""
     for whole, latest, index, part, indexes in (
             ("articles_naming", "latest_naming", "naming_index", "naming_part", site.naming_index),
-            ("published_by", "latest_published", "published_index", "published_part", site.published_index)):
+            ("published_by", "latest_published", "published_index", "published_part", site.published_index),
+            ("by_month", None, "month_index", "month_part", site.month_index)):
         for owner in [key[1] for key in keys if key[0] == whole and len(key) == 2]:
-            keys.update(((latest, owner), (index, owner)))
+            keys.update(((latest, owner), (index, owner)) if latest else ((index, owner),))
             parts = len(indexes[owner].parts) if owner in indexes else 0
             keys.update((part, part_key(owner, number)) for number in range(1, parts + 2))
 

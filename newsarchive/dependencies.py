@@ -283,6 +283,8 @@ class SiteView:
     reuse: Mapping[str, TextReuse] = _Entries()
     by_year: Mapping[str, dict[str, tuple[ArticleInfo, ...]]] = _Entries()
     by_month: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    month_index: Mapping[str, ListIndex] = _Entries()
+    month_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
     # the build's facts
     templates: bytes = _Whole()
     site_paths: Sequence[str] = _Lazy()

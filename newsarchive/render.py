@@ -13,7 +13,7 @@ import json
 import os
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -202,21 +202,56 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
 
 def _period(year: str, month: str):
     def context(site: SiteView) -> dict:
+        if month and site.month_index[f"{year}-{month}"].parts:
+            # A long month's page shows the index of its parts; a period.html made for an older
+            # version, which lists `groups`, reads the month's articles when it looks at them.
+            return {"year": year, "month": month, "index": site.month_index[f"{year}-{month}"],
+                    "groups": _WhenRead(lambda: {month: site.by_month[f"{year}-{month}"]})}
         groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
-        return {"year": year, "month": month, "groups": groups}
+        return {"year": year, "month": month, "groups": groups, "index": None}
     return context
 
 
-def _list_part(kind: str, owner_id: str, number: int):
-    """The context of part `number` of a person's or an outlet's list (sitemodel.LIST_SIZE)."""
+class _WhenRead(Mapping):
+    """A mapping made (and its reads recorded) only when a template looks into it."""
+
+    def __init__(self, make: Callable[[], dict]):
+        self._make, self._made = make, None
+
+    def _value(self) -> dict:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __getitem__(self, key):
+        return self._value()[key]
+
+    def __iter__(self):
+        return iter(self._value())
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+
+def _list_part(kind: str, ids: tuple[str, ...], number: int):
+    """The context of part `number` of a long list (sitemodel.LIST_SIZE): a person's ("actor",
+    (id,)), an outlet's ("source", (id,)) or a month's ("month", (year, month)). It reads its
+    own part and whether there is a next one, not the index: a part changes only with its
+    articles."""
     def context(site: SiteView) -> dict:
         if kind == "actor":
-            owner, parts, heading = site.actor[owner_id], site.naming_part, "Articles naming"
+            owner, parts = ids[0], site.naming_part
+            name = site.actor[owner].name
+            heading = f"Articles naming {name}"
+        elif kind == "source":
+            owner, parts = ids[0], site.published_part
+            name = site.source[owner].name
+            heading = f"Articles published by {name}"
         else:
-            owner, parts, heading = site.source[owner_id], site.published_part, "Articles published by"
-        return {"kind": kind, "owner": owner, "heading": f"{heading} {owner.name}", "number": number,
-                "articles": parts[part_key(owner_id, number)],
-                "later": part_key(owner_id, number + 1) in parts}  # reads the next part, not the index
+            owner, parts = "-".join(ids), site.month_part
+            name = heading = f"{month_name(ids[1])} {ids[0]}"
+        return {"kind": kind, "ids": ids, "name": name, "heading": heading, "number": number,
+                "articles": parts[part_key(owner, number)], "later": part_key(owner, number + 1) in parts}
     return context
 
 
@@ -233,19 +268,22 @@ def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
     # other passages, leaves the outputs as they were.
     pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
     return _OUTPUTS(site.articles, site.claims, pairs, site.actors, site.sources, site.by_year,
-                    site.naming_index, site.published_index,
+                    site.naming_index, site.published_index, site.month_index,
                     SITEMAP_PART, SITEMAP_MOST)
 
 
-def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, published_index, *sitemap_limits):
-    result = _listed_outputs(articles, claims, pairs.value, actors, sources, years, naming_index, published_index)
+def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, published_index, month_index,
+                *sitemap_limits):
+    result = _listed_outputs(articles, claims, pairs.value, actors, sources, years, naming_index, published_index,
+                             month_index)
     specs = tuple(sorted(result, key=lambda o: o.path))
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))
     return specs, pages, sitemap_parts(pages)
 
 
-def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_index, published_index) -> list[Output]:
+def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_index, published_index,
+                    month_index) -> list[Output]:
     result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page(urls.ACTORS, "actors.html"),
               _page(urls.SOURCES, "sources.html"),
@@ -262,8 +300,11 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
         for month in months:
             if month:
                 result.append(_page(urls.month(year, month), "period.html", _period(year, month)))
+                result.extend(_page(urls.month_part(year, month, str(number)), "list-part.html",
+                                    _list_part("month", (year, month), number))
+                              for number in _part_numbers(month_index, f"{year}-{month}"))
     result.append(_page(urls.UNDATED, "period.html", lambda s: {
-        "year": "", "month": "", "groups": {"": s.undated}}))
+        "year": "", "month": "", "groups": {"": s.undated}, "index": None}))
     for article in articles:
         slug = article.slug
         result.append(_page(urls.article(slug), "article.html",
@@ -283,7 +324,8 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
         result.append(_feed_output(urls.actor_feed(actor_id),
                                    lambda s, actor_id=actor_id: f"{s.actor[actor_id].name} · {s.config.title}",
                                    lambda s, actor_id=actor_id: s.latest_naming.get(actor_id, ()), path))
-        result.extend(_page(urls.actor_part(actor_id, str(number)), "list-part.html", _list_part("actor", actor_id, number))
+        result.extend(_page(urls.actor_part(actor_id, str(number)), "list-part.html",
+                            _list_part("actor", (actor_id,), number))
                       for number in _part_numbers(naming_index, actor_id))
     for source in sources:
         source_id, path = source.id, urls.source(source.id)
@@ -292,7 +334,7 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                                    lambda s, source_id=source_id: f"{s.source[source_id].name} · {s.config.title}",
                                    lambda s, source_id=source_id: s.latest_published.get(source_id, ()), path))
         result.extend(_page(urls.source_part(source_id, str(number)), "list-part.html",
-                            _list_part("source", source_id, number))
+                            _list_part("source", (source_id,), number))
                       for number in _part_numbers(published_index, source_id))
     result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
     result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))

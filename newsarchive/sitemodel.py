@@ -159,6 +159,9 @@ class Site:
     # changes by_year["2017"] and by_month["2017-05"], and no other period's page.
     by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]  # year -> month ("" if unknown) -> articles, oldest first
     by_month: dict[str, tuple[ArticleInfo, ...]]  # "2017-05" -> its articles, oldest first
+    # A month's page as it shows a long month: the index of its parts, each part ("2017-05/2").
+    month_index: dict[str, ListIndex]
+    month_part: dict[str, tuple[ArticleInfo, ...]]
     undated: tuple[ArticleInfo, ...]  # newest-first order of `articles`
 
 
@@ -244,6 +247,8 @@ class _Lists:
     published_by: dict[str, tuple[ArticleInfo, ...]]
     by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]
     by_month: dict[str, tuple[ArticleInfo, ...]]
+    month_index: dict[str, ListIndex]
+    month_part: dict[str, tuple[ArticleInfo, ...]]
     undated: tuple[ArticleInfo, ...]
     naming: _Parts
     published: _Parts
@@ -303,6 +308,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         reuse=reuse.reuse,
         by_year=lists.by_year,
         by_month=lists.by_month,
+        month_index=lists.month_index,
+        month_part=lists.month_part,
         undated=lists.undated,
     )
 
@@ -340,12 +347,14 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     naming, published = _by_owner(articles)
     by_year = {year: _frozen(months) for year, months in by_month(articles).items()}
     naming_oldest, published_oldest = _by_owner(oldest)
+    months = {f"{year}-{month}": group for year, in_year in by_year.items()
+              for month, group in in_year.items() if month}
+    month_index, month_part = _parts(months)
     return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
                   claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
                   articles_naming=naming, published_by=published, naming=_in_parts(naming, naming_oldest),
-                  published=_in_parts(published, published_oldest), by_year=by_year,
-                  by_month={f"{year}-{month}": group for year, months in by_year.items()
-                            for month, group in months.items() if month},
+                  published=_in_parts(published, published_oldest), by_year=by_year, by_month=months,
+                  month_index=month_index, month_part=month_part,
                   undated=tuple(article for article in articles if not article.date.known))
 
 
@@ -361,21 +370,24 @@ def _by_owner(articles) -> tuple[dict[str, tuple[ArticleInfo, ...]], dict[str, t
 
 def _in_parts(lists: dict[str, tuple[ArticleInfo, ...]], oldest: dict[str, tuple[ArticleInfo, ...]]) -> _Parts:
     """Each list (newest first; `oldest`: the same oldest first, the undated last) as its owner's
-    page shows it: its newest LIST_SIZE entries, and when longer, all of it in parts of
-    LIST_SIZE from the oldest (an article added, as most are, after the others changes the
-    last part alone)."""
-    latest, index, parts = {}, {}, {}
-    for owner, newest_first in lists.items():
-        latest[owner] = newest_first[:LIST_SIZE]
+    page shows it: its newest LIST_SIZE entries, and its index and parts (_parts)."""
+    return _Parts({owner: newest_first[:LIST_SIZE] for owner, newest_first in lists.items()}, *_parts(oldest))
+
+
+def _parts(lists: dict[str, tuple[ArticleInfo, ...]]) -> tuple[dict[str, ListIndex], dict[str, tuple[ArticleInfo, ...]]]:
+    """The index of each list (oldest first) and, when longer than LIST_SIZE, its parts of
+    LIST_SIZE from the oldest, by part_key (an article added, as most are, after the others
+    changes the last part alone)."""
+    index, parts = {}, {}
+    for owner, oldest_first in lists.items():
         numbered = []
-        if len(newest_first) > LIST_SIZE:
-            oldest_first = oldest[owner]
+        if len(oldest_first) > LIST_SIZE:
             for start in range(0, len(oldest_first), LIST_SIZE):
                 part = tuple(oldest_first[start:start + LIST_SIZE])
                 numbered.append(ListPart(part[0].date, part[-1].date, len(part)))
                 parts[part_key(owner, len(numbered))] = part
-        index[owner] = ListIndex(len(newest_first), tuple(numbered))
-    return _Parts(latest, index, parts)
+        index[owner] = ListIndex(len(oldest_first), tuple(numbered))
+    return index, parts
 
 
 def part_key(owner: str, number: int) -> str:

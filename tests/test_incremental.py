@@ -534,6 +534,18 @@ def test_a_failed_build_leaves_nothing_in_memory(project, built, tmp_path, monke
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_an_edited_lead_paragraph_remakes_the_feeds_that_quote_it(project, built):
+    slug = SEED_SLUGS["004"]
+    path = project / "articles" / f"{slug}.md"
+    front, body = path.read_text(encoding="utf-8").rsplit("\n---\n", 1)
+    heading, rest = body.lstrip("\n").split("\n", 1)
+    path.write_text(f"{front}\n---\n\n{heading}\n\nA new first paragraph, quoted by the feeds.\n{rest}",
+                    encoding="utf-8")
+    assert run_build(project).code == 0
+    for feed in ("feed.xml", "sources/uawire/feed.xml", "actors/vladimir-putin/feed.xml"):
+        assert "A new first paragraph, quoted by the feeds." in (built / feed).read_text(encoding="utf-8"), feed
+
+
 # --- the cache is checked, never trusted ------------------------------------------------------
 
 def test_unchanged_archive_makes_nothing(project, built):

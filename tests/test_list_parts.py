@@ -89,13 +89,26 @@ def _stamps(site: Path) -> dict[str, int]:
     return {str(path.relative_to(site)): path.stat().st_mtime_ns for path in site.rglob("*.html")}
 
 
-def test_retitling_an_old_article_rewrites_its_part_and_not_the_others(long_lists, project):
-    before = _stamps(long_lists)
+def _rewritten_after(change, site: Path, project: Path) -> set[str]:
+    """The pages a rebuild after `change(project)` wrote again."""
+    before = _stamps(site)
+    change(project)
+    assert run_build(project).code == 0
+    after = _stamps(site)
+    return {page for page in after if after[page] != before.get(page)}
+
+
+def _retitle_march_1(project: Path) -> None:
     path = project / "articles" / "march-1.md"
     path.write_text(path.read_text(encoding="utf-8").replace("March story 1", "March story one"), encoding="utf-8")
-    assert run_build(project).code == 0
-    after = _stamps(long_lists)
-    rewritten = {page for page in after if after[page] != before.get(page)}
+
+
+def _add_march_9(project: Path) -> None:
+    write_article(project, "march-9", minimal_front("march-9", date="2018-03-09", title='"March story 9"'))
+
+
+def test_retitling_an_old_article_rewrites_its_part_and_not_the_others(long_lists, project):
+    rewritten = _rewritten_after(_retitle_march_1, long_lists, project)
     assert f"sources/{SOURCE}/parts/1/index.html" in rewritten
     for untouched in (f"sources/{SOURCE}/index.html", f"sources/{SOURCE}/parts/2/index.html",
                       f"sources/{SOURCE}/parts/3/index.html", "sources/index.html", "actors/index.html"):
@@ -104,16 +117,15 @@ def test_retitling_an_old_article_rewrites_its_part_and_not_the_others(long_list
 
 
 def test_a_newest_article_added_rewrites_the_page_and_its_last_part_alone(long_lists, project):
-    before = _stamps(long_lists)
-    write_article(project, "march-9", minimal_front("march-9", date="2018-03-09", title='"March story 9"'))
-    assert run_build(project).code == 0
-    after = _stamps(long_lists)
-    rewritten = {page for page in after if after[page] != before.get(page)}
+    rewritten = _rewritten_after(_add_march_9, long_lists, project)
     assert {f"sources/{SOURCE}/index.html", f"sources/{SOURCE}/parts/4/index.html",
             f"sources/{SOURCE}/parts/3/index.html"} <= rewritten  # the third now links to the fourth
     assert not {f"sources/{SOURCE}/parts/1/index.html", f"sources/{SOURCE}/parts/2/index.html"} & rewritten
     assert _titles(_part(long_lists, "sources", SOURCE, 3)) == ["March story 7", "March story 8", "March story 9"]
     assert len(_titles(_part(long_lists, "sources", SOURCE, 4))) == 1  # the undated one, last
+    # March's page lists its parts: they are as many, the last one changed.
+    assert {"archive/2018/03/index.html", "archive/2018/03/parts/3/index.html"} <= rewritten
+    assert not {"archive/2018/03/parts/1/index.html", "archive/2018/03/parts/2/index.html"} & rewritten
 
 
 def test_a_list_that_shrinks_loses_its_last_part(long_lists, project):
@@ -122,3 +134,23 @@ def test_a_list_that_shrinks_loses_its_last_part(long_lists, project):
     assert run_build(project).code == 0
     assert not _part(long_lists, "sources", SOURCE, 3).exists()
     assert 'rel="next"' not in _part(long_lists, "sources", SOURCE, 2).read_text(encoding="utf-8")
+
+
+def test_a_long_month_lists_its_parts_each_a_page_of_its_own(long_lists):
+    month = (long_lists / "archive" / "2018" / "03" / "index.html").read_text(encoding="utf-8")
+    assert "8 articles, oldest first" in month
+    assert 'href="../../../archive/2018/03/parts/1/index.html">Part 1</a>: 1 March 2018 to 3 March 2018' in month
+    assert "<h3>" not in month  # the articles are on the parts' pages
+    listed = [title for number in (1, 2, 3) for title in _titles(_part(long_lists, "archive", "2018/03", number))]
+    assert listed == [f"March story {day}" for day in range(1, 9)]
+    last = _part(long_lists, "archive", "2018/03", 3).read_text(encoding="utf-8")
+    assert "<h1>March 2018: part 3</h1>" in last and 'rel="next"' not in last
+
+
+def test_a_period_template_of_an_older_version_still_lists_a_long_month(long_lists, project):
+    (project / "templates" / "period.html").write_text(
+        '{% extends "base.html" %}{% from "macros.html" import article_list with context %}{% block main %}'
+        '{% for key, articles in groups.items() %}{{ article_list(articles) }}{% endfor %}{% endblock %}',
+        encoding="utf-8")
+    assert run_build(project).code == 0
+    assert len(_titles(long_lists / "archive" / "2018" / "03" / "index.html")) == 8
