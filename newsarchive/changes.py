@@ -18,7 +18,7 @@ from .buildstate import Parsed, ParsedArticle, ParsedRegistry
 from .dependencies import Digester
 from .memo import SameRecords
 from .model import Article, Reprint
-from .sitemodel import ArticleInfo, Site, part_key, words_of
+from .sitemodel import UNDATED, ArticleInfo, Site, part_key, words_of
 
 @dataclass(frozen=True)
 class Changes:
@@ -68,7 +68,9 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
                 versions[slug] = (site.article[slug],)
     if not versions:
         return keys
-    keys.update((("articles",), ("undated",), ("claims",)))
+    keys.update((("articles",), ("undated",), ("undated_index",), ("claims",)))
+    undated_parts = len(site.undated_index.parts)
+    keys.update(("undated_part", part_key(UNDATED, number)) for number in range(1, undated_parts + 2))
     if changes.relations:
         keys.add(("reprints",))
     claim_ids, words = set(), set()

@@ -261,6 +261,8 @@ class SiteView:
     reprints: tuple[Reprint, ...] = _Whole()
     claims: tuple[ClaimGroup, ...] = _Whole()
     undated: tuple[ArticleInfo, ...] = _Whole()
+    undated_index: ListIndex = _Whole()
+    undated_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
     claim: Mapping[str, ClaimGroup] = _Entries()
     article: Mapping[str, ArticleInfo] = _Entries()
     text: Mapping[str, Article] = _Entries()

@@ -27,7 +27,7 @@ from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
 from .memo import Equal, SameInputs
-from .sitemodel import LIST_SIZE, ArticleInfo, ListIndex, Site, part_key
+from .sitemodel import LIST_SIZE, UNDATED, ArticleInfo, ListIndex, Site, part_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -206,10 +206,19 @@ def _period(year: str, month: str):
             # A long month's page shows the index of its parts; a period.html made for an older
             # version, which lists `groups`, reads the month's articles when it looks at them.
             return {"year": year, "month": month, "index": site.month_index[f"{year}-{month}"],
+                    "parts_of": ("month_part", (year, month)),
                     "groups": _WhenRead(lambda: {month: site.by_month[f"{year}-{month}"]})}
         groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
         return {"year": year, "month": month, "groups": groups, "index": None}
     return context
+
+
+def _undated(site: SiteView) -> dict:
+    """The page of undated articles, as a month's (_period)."""
+    if site.undated_index.parts:
+        return {"year": "", "month": "", "index": site.undated_index, "parts_of": ("undated_part", ()),
+                "groups": _WhenRead(lambda: {"": site.undated})}
+    return {"year": "", "month": "", "groups": {"": site.undated}, "index": None}
 
 
 class _WhenRead(Mapping):
@@ -235,7 +244,8 @@ class _WhenRead(Mapping):
 
 def _list_part(kind: str, ids: tuple[str, ...], number: int):
     """The context of part `number` of a long list (sitemodel.LIST_SIZE): a person's ("actor",
-    (id,)), an outlet's ("source", (id,)) or a month's ("month", (year, month)). It reads its
+    (id,)), an outlet's ("source", (id,)), a month's ("month", (year, month)) or the undated
+    articles' ("undated", ()). It reads its
     own part and whether there is a next one, not the index: a part changes only with its
     articles."""
     def context(site: SiteView) -> dict:
@@ -247,9 +257,11 @@ def _list_part(kind: str, ids: tuple[str, ...], number: int):
             owner, parts = ids[0], site.published_part
             name = site.source[owner].name
             heading = f"Articles published by {name}"
-        else:
+        elif kind == "month":
             owner, parts = "-".join(ids), site.month_part
             name = heading = f"{month_name(ids[1])} {ids[0]}"
+        else:
+            owner, parts, name, heading = UNDATED, site.undated_part, "Date unknown", "Articles whose date is unknown"
         return {"kind": kind, "ids": ids, "name": name, "heading": heading, "number": number,
                 "articles": parts[part_key(owner, number)], "later": part_key(owner, number + 1) in parts}
     return context
@@ -268,14 +280,14 @@ def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
     # other passages, leaves the outputs as they were.
     pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
     return _OUTPUTS(site.articles, site.claims, pairs, site.actors, site.sources, site.by_year,
-                    site.naming_index, site.published_index, site.month_index,
+                    site.naming_index, site.published_index, site.month_index, site.undated_index,
                     SITEMAP_PART, SITEMAP_MOST)
 
 
 def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, published_index, month_index,
-                *sitemap_limits):
+                undated_index, *sitemap_limits):
     result = _listed_outputs(articles, claims, pairs.value, actors, sources, years, naming_index, published_index,
-                             month_index)
+                             month_index, undated_index)
     specs = tuple(sorted(result, key=lambda o: o.path))
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))
@@ -283,7 +295,7 @@ def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, p
 
 
 def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_index, published_index,
-                    month_index) -> list[Output]:
+                    month_index, undated_index) -> list[Output]:
     result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page(urls.ACTORS, "actors.html"),
               _page(urls.SOURCES, "sources.html"),
@@ -303,8 +315,9 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                 result.extend(_page(urls.month_part(year, month, str(number)), "list-part.html",
                                     _list_part("month", (year, month), number))
                               for number in _part_numbers(month_index, f"{year}-{month}"))
-    result.append(_page(urls.UNDATED, "period.html", lambda s: {
-        "year": "", "month": "", "groups": {"": s.undated}, "index": None}))
+    result.append(_page(urls.UNDATED, "period.html", _undated))
+    result.extend(_page(urls.undated_part(str(number)), "list-part.html", _list_part("undated", (), number))
+                  for number in range(1, len(undated_index.parts) + 1))
     for article in articles:
         slug = article.slug
         result.append(_page(urls.article(slug), "article.html",

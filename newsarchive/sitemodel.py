@@ -163,6 +163,8 @@ class Site:
     month_index: dict[str, ListIndex]
     month_part: dict[str, tuple[ArticleInfo, ...]]
     undated: tuple[ArticleInfo, ...]  # newest-first order of `articles`
+    undated_index: ListIndex  # the page of undated articles, when long, lists its parts
+    undated_part: dict[str, tuple[ArticleInfo, ...]]  # part_key(UNDATED, number) -> its articles
 
 
 def newest_first_key(article: Article):
@@ -250,6 +252,8 @@ class _Lists:
     month_index: dict[str, ListIndex]
     month_part: dict[str, tuple[ArticleInfo, ...]]
     undated: tuple[ArticleInfo, ...]
+    undated_index: ListIndex
+    undated_part: dict[str, tuple[ArticleInfo, ...]]
     naming: _Parts
     published: _Parts
 
@@ -311,6 +315,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
         month_index=lists.month_index,
         month_part=lists.month_part,
         undated=lists.undated,
+        undated_index=lists.undated_index,
+        undated_part=lists.undated_part,
     )
 
 
@@ -350,12 +356,14 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     months = {f"{year}-{month}": group for year, in_year in by_year.items()
               for month, group in in_year.items() if month}
     month_index, month_part = _parts(months)
+    undated = tuple(article for article in articles if not article.date.known)  # by title: oldest_first_key's order
+    undated_index, undated_part = _parts({UNDATED: undated})
     return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
                   claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
                   articles_naming=naming, published_by=published, naming=_in_parts(naming, naming_oldest),
                   published=_in_parts(published, published_oldest), by_year=by_year, by_month=months,
                   month_index=month_index, month_part=month_part,
-                  undated=tuple(article for article in articles if not article.date.known))
+                  undated=undated, undated_index=undated_index[UNDATED], undated_part=undated_part)
 
 
 def _by_owner(articles) -> tuple[dict[str, tuple[ArticleInfo, ...]], dict[str, tuple[ArticleInfo, ...]]]:
@@ -388,6 +396,9 @@ def _parts(lists: dict[str, tuple[ArticleInfo, ...]]) -> tuple[dict[str, ListInd
                 parts[part_key(owner, len(numbered))] = part
         index[owner] = ListIndex(len(oldest_first), tuple(numbered))
     return index, parts
+
+
+UNDATED = "undated"  # the owner of the undated articles' list among part keys
 
 
 def part_key(owner: str, number: int) -> str:

@@ -37,6 +37,7 @@ source_part = Address("sources/{}/parts/{}/index.html")  # source id, number of 
 year = Address("archive/{}/index.html")  # "2017"
 month = Address("archive/{}/{}/index.html")  # "2017", "05"
 month_part = Address("archive/{}/{}/parts/{}/index.html")  # "2017", "05", number of the part of a long month
+undated_part = Address("archive/undated/parts/{}/index.html")  # number of the part of a long list of undated articles
 static = Address("static/{}")  # file name
 sitemap_part = Address("sitemaps/{}.xml")  # number of the part, of a large site's sitemap
 
@@ -60,7 +61,8 @@ KINDS: dict[str, Address] = {
     "article": article, "article_data": article_data, "reprint": reprint, "claim": claim,
     "actor": actor, "actor_feed": actor_feed, "actor_part": actor_part,
     "source": source, "source_feed": source_feed, "source_part": source_part,
-    "year": year, "month": month, "month_part": month_part, "static": static,
+    "year": year, "month": month, "month_part": month_part, "undated_part": undated_part,
+    "static": static,
     "home": Address(HOME), "feed": Address(FEED), "archive": Address(ARCHIVE), "undated": Address(UNDATED),
     "actors": Address(ACTORS), "sources": Address(SOURCES), "claims": Address(CLAIMS),
     "reprints": Address(REPRINTS), "search": Address(SEARCH),

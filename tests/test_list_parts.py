@@ -154,3 +154,17 @@ def test_a_period_template_of_an_older_version_still_lists_a_long_month(long_lis
         encoding="utf-8")
     assert run_build(project).code == 0
     assert len(_titles(long_lists / "archive" / "2018" / "03" / "index.html")) == 8
+
+
+def test_a_long_list_of_undated_articles_is_in_parts_by_title(long_lists, project):
+    for letter in "CAB":
+        write_article(project, f"undated-{letter.lower()}", minimal_front(
+            f"undated-{letter.lower()}", date="", date_precision="unknown", title=f'"{letter} undated story"'))
+    assert run_build(project).code == 0
+    page = (long_lists / "archive" / "undated" / "index.html").read_text(encoding="utf-8")
+    assert "whose publication date the evidence does not give, by title, in parts" in page
+    parts = sorted((long_lists / "archive" / "undated" / "parts").glob("*/index.html"))
+    listed = [title for part in sorted(parts, key=lambda p: int(p.parent.name)) for title in _titles(part)]
+    assert listed == sorted(listed, key=str.casefold) and len(listed) == len(set(listed))
+    assert {"A undated story", "B undated story", "C undated story"} <= set(listed)
+    assert "<h1>Articles whose date is unknown: part 1</h1>" in parts[0].read_text(encoding="utf-8")
