@@ -245,9 +245,8 @@ class _WhenRead(Mapping):
 def _list_part(kind: str, ids: tuple[str, ...], number: int):
     """The context of part `number` of a long list (sitemodel.LIST_SIZE): a person's ("actor",
     (id,)), an outlet's ("source", (id,)), a month's ("month", (year, month)) or the undated
-    articles' ("undated", ()). It reads its
-    own part and whether there is a next one, not the index: a part changes only with its
-    articles."""
+    articles' ("undated", ()). It reads its own part and whether there is a next one, not the
+    index: a part changes only with its articles."""
     def context(site: SiteView) -> dict:
         if kind == "actor":
             owner, parts = ids[0], site.naming_part

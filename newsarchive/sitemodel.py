@@ -382,7 +382,8 @@ def _in_parts(lists: dict[str, tuple[ArticleInfo, ...]], oldest: dict[str, tuple
     return _Parts({owner: newest_first[:LIST_SIZE] for owner, newest_first in lists.items()}, *_parts(oldest))
 
 
-def _parts(lists: dict[str, tuple[ArticleInfo, ...]]) -> tuple[dict[str, ListIndex], dict[str, tuple[ArticleInfo, ...]]]:
+def _parts(lists: dict[str, tuple[ArticleInfo, ...]]
+           ) -> tuple[dict[str, ListIndex], dict[str, tuple[ArticleInfo, ...]]]:
     """The index of each list (oldest first) and, when longer than LIST_SIZE, its parts of
     LIST_SIZE from the oldest, by part_key (an article added, as most are, after the others
     changes the last part alone)."""
