@@ -202,10 +202,11 @@ def _feed_output(path: str, title: str, entries, page: str) -> Output:
 
 def _period(year: str, month: str):
     def context(site: SiteView) -> dict:
-        if month and site.month_index[f"{year}-{month}"].parts:
+        index = site.month_index[f"{year}-{month}"] if month else None
+        if index and index.parts:
             # A long month's page shows the index of its parts; a period.html made for an older
             # version, which lists `groups`, reads the month's articles when it looks at them.
-            return {"year": year, "month": month, "index": site.month_index[f"{year}-{month}"],
+            return {"year": year, "month": month, "index": index,
                     "parts_of": ("month_part", (year, month)),
                     "groups": _WhenRead(lambda: {month: site.by_month[f"{year}-{month}"]})}
         groups = {month: site.by_month[f"{year}-{month}"]} if month else site.by_year[year]
@@ -313,10 +314,10 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                 result.append(_page(urls.month(year, month), "period.html", _period(year, month)))
                 result.extend(_page(urls.month_part(year, month, str(number)), "list-part.html",
                                     _list_part("month", (year, month), number))
-                              for number in _part_numbers(month_index, f"{year}-{month}"))
+                              for number in _part_numbers(month_index.get(f"{year}-{month}")))
     result.append(_page(urls.UNDATED, "period.html", _undated))
     result.extend(_page(urls.undated_part(str(number)), "list-part.html", _list_part("undated", (), number))
-                  for number in range(1, len(undated_index.parts) + 1))
+                  for number in _part_numbers(undated_index))
     for article in articles:
         slug = article.slug
         result.append(_page(urls.article(slug), "article.html",
@@ -338,7 +339,7 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                                    lambda s, actor_id=actor_id: s.latest_naming.get(actor_id, ()), path))
         result.extend(_page(urls.actor_part(actor_id, str(number)), "list-part.html",
                             _list_part("actor", (actor_id,), number))
-                      for number in _part_numbers(naming_index, actor_id))
+                      for number in _part_numbers(naming_index.get(actor_id)))
     for source in sources:
         source_id, path = source.id, urls.source(source.id)
         result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
@@ -347,14 +348,14 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                                    lambda s, source_id=source_id: s.latest_published.get(source_id, ()), path))
         result.extend(_page(urls.source_part(source_id, str(number)), "list-part.html",
                             _list_part("source", (source_id,), number))
-                      for number in _part_numbers(published_index, source_id))
+                      for number in _part_numbers(published_index.get(source_id)))
     result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
     result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))
     return result
 
 
-def _part_numbers(indexes: dict[str, ListIndex], owner_id: str) -> range:
-    index = indexes.get(owner_id)
+def _part_numbers(index: ListIndex | None) -> range:
+    """The numbers of a list's parts (none for a list that fits its page, or no list)."""
     return range(1, len(index.parts) + 1 if index else 1)
 
 
