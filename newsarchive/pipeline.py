@@ -187,14 +187,15 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             else:
                 listing, input_stats = None, watched
             from .outputrows import DamagedRows
-            try:
-                result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path, memory, published,
-                                       None if watched is None else changed)
-            except DamagedRows as damage:  # a row of the state found damaged while looking it up
-                notes.append(f"{state_path}: {damage} was damaged; building everything")
-                result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
-                                       started, input_stats, state_path, memory, published, None)
+            with _text_spool(state_path, memory) as spool:
+                try:
+                    result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
+                                           started, input_stats, state_path, memory, published, spool,
+                                           None if watched is None else changed)
+                except DamagedRows as damage:  # a row of the state found damaged while looking it up
+                    notes.append(f"{state_path}: {damage} was damaged; building everything")
+                    result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
+                                           started, input_stats, state_path, memory, published, spool, None)
             if listing is None:
                 # The site is shown: now check the watcher's word that no other input changed,
                 # and that the outputs taken as the last build left them still are.
@@ -213,10 +214,11 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 
 def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path, memory: BuildMemory,
-           published, changed: frozenset[str] | None):
+           published, spool, changed: frozenset[str] | None):
     """The stages, imported only when there is work for them. Returns the report and the state
-    kept for the next build. `changed`, the watcher's word: the only inputs changed since the
-    last build, whose outputs are taken to be as it left them (`build` checks both afterwards)."""
+    kept for the next build. `spool`, where the texts of articles parsed are kept (None: in
+    memory). `changed`, the watcher's word: the only inputs changed since the last build, whose
+    outputs are taken to be as it left them (`build` checks both afterwards)."""
     from . import buildstate, changes, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
@@ -234,7 +236,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                     parsed=before.parsed if before else None, workers=workers)
+                                     parsed=before.parsed if before else None, workers=workers, spool=spool)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
     if archive is None or any(p.severity == "error" or strict for p in problems):
@@ -310,6 +312,22 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                          reprints=len(relations), search_parts=searched.indexes, search_redone=searched.redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
+
+
+@contextlib.contextmanager
+def _text_spool(state_path: Path, memory: BuildMemory):
+    """Where the build keeps the texts of the articles it parses: a one-off build, in a file of
+    its own until it ends (buildstate.TextSpool); a process that builds again, in memory, where
+    its next build takes them from."""
+    if memory.keeps:
+        yield None
+        return
+    from .buildstate import TextSpool
+    spool = TextSpool(state_path.with_name(state_path.name + ".texts"))
+    try:
+        yield spool
+    finally:
+        spool.close()
 
 
 def _stored_reprints(config: Config, archive, code: bytes, notes: list):

@@ -4,6 +4,8 @@ checks that need all of them."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import NamedTuple
 
 from .. import safeyaml
 from .. import workers as pool
-from ..buildstate import Parsed, ParsedArticle, article_digest
+from ..buildstate import Parsed, ParsedArticle, TextSpool, article_digest
 from ..model import Actor, Article, Diagnostic, Source
 from ..paths import display_path
 from ..text import lead, text_key
@@ -22,6 +24,7 @@ from .registries import ACTORS_FILE, SOURCES_FILE, load_actors, load_sources
 from .reuse import REGISTRY_KEY, parsed_again, registry
 
 PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to worker processes
+_SPOOLED_CHUNK = 500  # at most this many articles parsed at a time, their texts held until spooled
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,15 @@ def _article_files(articles_dir: Path) -> list[tuple[str, bool]]:
 
 
 def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
-                 workers: int | None = None, parallel_min: int = PARALLEL_MIN,
+                 workers: int | None = None, parallel_min: int = PARALLEL_MIN, spool: TextSpool | None = None,
                  ) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
 
     With `inputs` (digests.FileDigests) and `parsed` (Archive.parsed of the previous build),
     an article whose file, capture and registries have the same content as then is not parsed
     again. At least `parallel_min` articles to parse are parsed by `workers` processes
-    (workers.py)."""
+    (workers.py). With a `spool`, each article parsed keeps its text there as soon as it is
+    parsed (buildstate.TextSpool)."""
     problems: list[Diagnostic] = []
     if not articles_dir.is_dir():
         problems.append(Diagnostic(display_path(articles_dir, project), None, None, "articles folder is missing",
@@ -86,7 +90,27 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                                   registries_kept=registries_kept) if inputs is not None else (None, None)
         files.append(_File(name, is_link, location, key, known))
     todo = [articles_dir / file.name for file in files if file.known is None]
-    fresh = iter(pool.run(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50))
+    # Parsed articles come as their chunks are done, to be spooled before the next chunks come.
+    chunks = pool.chunks(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50,
+                         largest=None if spool is None else _SPOOLED_CHUNK)
+    with contextlib.closing(chunks):
+        fresh = itertools.chain.from_iterable(part for _, _, part in chunks)
+        _gather(files, fresh, articles, text_keys, leads, lines_of, now_parsed, problems, project, inputs,
+                registries, spool)
+    _check_cross_references(articles, lines_of, problems, project)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    if errors:
+        return None, problems
+    ordered = tuple(articles[slug] for slug in sorted(articles))
+    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads), problems
+
+
+def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: dict, lines_of: dict,
+            now_parsed: dict, problems: list, project: Path, inputs, registries: bytes,
+            spool: TextSpool | None) -> None:
+    """Each article file's article, known from the last build or the next of the `fresh`
+    parses, with what the next build may reuse of it."""
     for file in files:
         location, key, known = file.location, file.key, file.known
         if known is not None:
@@ -97,6 +121,8 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
                 key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
+            if spool is not None and article is not None:
+                article = spool.spooled(location, key, article)
         problems.extend(found)
         if article is not None:
             lines_of[article.slug] = lines
@@ -115,13 +141,6 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         articles[article.slug] = article
         text_keys[article.slug] = text
         leads[article.slug] = first
-    _check_cross_references(articles, lines_of, problems, project)
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = tuple(p for p in problems if p.severity == "warning")
-    if errors:
-        return None, problems
-    ordered = tuple(articles[slug] for slug in sorted(articles))
-    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads), problems
 
 
 def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
