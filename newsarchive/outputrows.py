@@ -250,9 +250,20 @@ def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str,
     values, readers = values[order], readers[order]
     starts = numpy.flatnonzero(numpy.r_[True, values[1:] != values[:-1]]) if len(values) else values
     ends = numpy.r_[starts[1:], len(values)] if len(values) else values
-    connection.executemany("INSERT INTO readers VALUES (?, ?, ?)", (
-        (n, blob, _checksum(n, blob)) for n, start, end in zip(values[starts].tolist(), starts.tolist(), ends.tolist())
-        for blob in (readers[start:end].tobytes(),)))
+
+    def rows():
+        # A slice of the values at a time as Python numbers: all of them at once would be three
+        # lists of a few million numbers at 100,000 articles, a few hundred MB at the build's end.
+        for at in range(0, len(starts), _ROWS_AT_A_TIME):
+            cut = slice(at, at + _ROWS_AT_A_TIME)
+            for n, start, end in zip(values[starts[cut]].tolist(), starts[cut].tolist(), ends[cut].tolist()):
+                blob = readers[start:end].tobytes()
+                yield n, blob, _checksum(n, blob)
+
+    connection.executemany("INSERT INTO readers VALUES (?, ?, ?)", rows())
+
+
+_ROWS_AT_A_TIME = 50_000
 
 
 def _update_readers(connection: sqlite3.Connection, stored: dict, outputs: dict, paths: list[str],
