@@ -129,6 +129,11 @@ def measure(archive: Path, articles: int, runs: int, timeout: float) -> dict:
                 times.append(time.perf_counter() - saved)
                 _log(f"edit {run + 1}/{runs} ({slug}) shown after {times[-1]:.2f} s")
             browser.close()
+        # The page reloads as soon as the new site is in place; serve prints the rebuild's line
+        # once it has also written what the next build needs: wait for the last one.
+        deadline = time.monotonic() + timeout
+        while len(server.rebuild_times()) <= builds_before[-1] and time.monotonic() < deadline:
+            time.sleep(0.05)
         built = server.rebuild_times()
         rebuilds = [built[n] if n < len(built) else None for n in builds_before]
     finally:
