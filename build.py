@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the news archive site: `python build.py --help`."""
 
-import sys
-
-from newsarchive.cli import main
+from newsarchive.cli import end_process, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    end_process(main())

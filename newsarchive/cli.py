@@ -1,14 +1,16 @@
 """Command-line parsing only: every command hands over to a library function.
 
 Two front doors, one parser: the `newsarchive` command an install puts on the PATH (`run`),
-and `python build.py` in the repository (`main`)."""
+and `python build.py` in the repository (`main`, ended by `end_process`)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from . import pipeline, progress
 from .config import load_config
@@ -232,9 +234,22 @@ def _folded(names) -> list[str]:
     return shown + [f"{top}/ ({count} files)" for top, count in counted.items()]
 
 
-def run() -> int:
-    """The `newsarchive` command (its script exits with what this returns)."""
-    return main(prog="newsarchive")
+def run() -> NoReturn:
+    """The `newsarchive` command: ends the process with main's exit status (end_process)."""
+    end_process(main(prog="newsarchive"))
+
+
+def end_process(status: int) -> NoReturn:
+    """End a command's process with `status` once what it printed is out, without the
+    interpreter's teardown: a build of a large archive leaves millions of objects, and freeing
+    them one by one took 6 s of a 25 s rebuild at 100,000 articles, after the site was done.
+    Nothing is left to tear down: files and the lock are closed, worker processes joined."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(status)
 
 
 def _build(args) -> int:

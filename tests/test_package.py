@@ -49,7 +49,8 @@ class Installed:
 
 def _clean_env() -> dict:
     """The environment for the installed command: nothing that would import this checkout instead."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    # (and output buffered as in a user's shell, where this environment may have it unbuffered)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONUNBUFFERED")}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INDEX"] = "1"
     return env
@@ -115,6 +116,10 @@ def test_the_installed_command_starts_adds_builds_and_serves(installed, tmp_path
     # No command: a build, as with build.py; nothing changed, so nothing is made.
     again = installed.run(cwd=archive)
     assert "0 made, 0 written, 0 removed" in again.stdout
+    # The command ends its process without the interpreter's teardown: what it printed into a
+    # pipe still arrives, and a failure still says so in its exit status.
+    failed = installed.run("build", "--config", "elsewhere.yaml", cwd=archive, check=False)
+    assert failed.returncode == 1 and "elsewhere.yaml" in failed.stdout + failed.stderr, failed
 
     out = tmp_path / "serve.out"
     with out.open("wb") as stdout:
