@@ -43,6 +43,19 @@ def test_round_trip(tmp_path):
     assert fpcache.load(tmp_path / "missing.bin") == {}
 
 
+def test_loaded_fingerprints_outlive_the_file_they_were_read_from(tmp_path):
+    # They are read from the file mapped into memory: the next build's cache is a new file
+    # renamed over it, or the file is removed by hand, and those loaded are still what they were.
+    prints = some_prints()
+    path = tmp_path / "cache.bin"
+    fpcache.save(path, prints)
+    loaded = fpcache.load(path)
+    fpcache.save(path, prints[1:2])
+    assert_same(fpcache.load(path), prints[1:2])
+    path.unlink()
+    assert_same(loaded, prints)
+
+
 def test_fingerprints_without_a_content_key_are_not_stored(tmp_path):
     path = tmp_path / "cache.bin"
     fpcache.save(path, reprints.fingerprints([make_article("a", PARAGRAPHS[0])]))  # made for detection only
