@@ -5,6 +5,9 @@ import dataclasses
 import random
 import sys
 
+import numpy as np
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import PROJECT, make_article, run_build
@@ -183,3 +186,26 @@ def test_the_reprint_caches_are_written_again_only_after_enough_changes(project,
     edit(articles[2], "now")
     assert run_build(project).code == 0
     assert all(now != then for now, then in zip(written(), first))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.dictionaries(st.integers(0, 40), st.sets(st.integers(0, 60), max_size=12), max_size=12),
+       changed=st.dictionaries(st.integers(0, 45), st.sets(st.integers(0, 60), max_size=12), max_size=6),
+       few=st.booleans())
+def test_changed_postings_are_those_made_afresh(texts, changed, few):
+    # The postings a change leaves, copied once in pieces (few changes) or by numpy's delete and
+    # insert (many), are the postings of the texts as they now are, made from scratch.
+    from newsarchive.reprints import postings
+
+    def made(of: dict) -> np.ndarray:
+        entries = [postings._entries(np.array(sorted(marks), np.uint32), i) for i, marks in of.items()]
+        return np.sort(np.concatenate(entries)) if entries else np.empty(0, np.uint64)
+
+    removed = {i: np.array(sorted(texts[i]), np.uint32) for i in changed if i in texts}
+    added = {i: np.array(sorted(marks), np.uint32) for i, marks in changed.items()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "FEW_CHANGES", 10**9 if few else 0)
+        result = postings.change_postings(made(texts), removed, added)
+        assert result.dtype == np.uint64 and np.array_equal(result, made({**texts, **changed}))
+        for i in texts:  # an entry to remove that is not there: the postings are not these texts'
+            assert postings.change_postings(made(texts), {i: np.array([61], np.uint32)}, {}) is None
