@@ -118,7 +118,7 @@ def _parse(data) -> dict[str, Fingerprint]:
     """The fingerprints in `data` (a file's bytes, their checksum already checked), viewed in place."""
     view = memoryview(data)
     start = len(MAGIC) + 8
-    if not data[:len(MAGIC)] == MAGIC or len(data) < start + 32:
+    if data[:len(MAGIC)] != MAGIC or len(data) < start + 32:
         raise Damaged("not a fingerprint cache")
     size = int.from_bytes(data[len(MAGIC):start], "little")
     if size > len(data) or (start + size) % 8:

@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pytest
-
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import PROJECT, make_article, run_build

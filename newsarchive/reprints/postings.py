@@ -73,9 +73,9 @@ def _spliced(postings: np.ndarray, where: np.ndarray, new: np.ndarray) -> np.nda
                      + [(place, 1, 0) for place in where.tolist()])
     taken = written = 0
     for place, removal, value in changes:
-        written += place - taken
-        result[written - (place - taken):written] = postings[taken:place]
-        taken = place
+        kept = place - taken  # the entries before this change, since the last
+        result[written:written + kept] = postings[taken:place]
+        written, taken = written + kept, place
         if removal:
             taken += 1
         else:
