@@ -11,10 +11,20 @@ one-off build gains nothing here and pays a dictionary entry a record.
 from __future__ import annotations
 
 import operator
+import weakref
 from typing import Callable, Generic, Iterable, NamedTuple, TypeVar
 
 Record = TypeVar("Record")
 Value = TypeVar("Value")
+
+_MADE: weakref.WeakSet = weakref.WeakSet()  # every memo of the process, for forget_all
+
+
+def forget_all() -> None:
+    """Let go of everything every memo holds: a one-off build, once its site is in place, has
+    no next build to keep it for (pipeline.py)."""
+    for memo in _MADE:
+        memo.forget()
 
 
 class SameRecords(Generic[Record, Value]):
@@ -27,6 +37,10 @@ class SameRecords(Generic[Record, Value]):
 
     def __init__(self, make: Callable[[Record], Value], alike: Callable[[Record], object] | None = None):
         self.make, self.alike = make, alike
+        self.forget()
+        _MADE.add(self)
+
+    def forget(self) -> None:
         self.held: dict[int, tuple[Record, Value]] = {}  # id -> (the record itself, so its id stays its own; value)
         self.by_key: dict[object, Value] = {}  # alike(record) -> value, of the last call
 
@@ -58,6 +72,10 @@ class SameInputs(Generic[Value]):
     def __init__(self, make: Callable[..., Value]):
         self.make = make
         self.last: tuple[tuple, Value] | None = None
+        _MADE.add(self)
+
+    def forget(self) -> None:
+        self.last = None
 
     def __call__(self, *inputs) -> Value:
         if self.last is not None and len(self.last[0]) == len(inputs) and all(map(_same, self.last[0], inputs)):

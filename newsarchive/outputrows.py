@@ -239,15 +239,20 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
 
 def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str, int]) -> None:
     """Every value's readers, from every output's reads (700,000 pairs at 10,000 articles, so
-    in numpy: all pairs sorted by value, then cut where the value changes)."""
+    in numpy: every pair as one number, value above reader, sorted; then cut where the value
+    changes). Written at the end of a first build, when its memory is highest: one array of the
+    pairs is sorted in place rather than an order of them taken and applied (7.5 million pairs
+    at 100,000 articles, 60 MB an array of 64-bit numbers)."""
     import numpy
 
     paths = sorted(outputs, key=ids.__getitem__)  # each row's outputs in ascending order
-    values = numpy.frombuffer(b"".join(outputs[path].reads for path in paths), dtype=numpy.uint32)
-    readers = numpy.repeat(numpy.array([ids[path] for path in paths], dtype=numpy.uint32),
-                           [len(outputs[path].reads) // 4 for path in paths])
-    order = numpy.argsort(values, kind="stable")
-    values, readers = values[order], readers[order]
+    pairs = numpy.frombuffer(b"".join(outputs[path].reads for path in paths), dtype=numpy.uint32).astype(numpy.uint64)
+    pairs <<= numpy.uint64(32)
+    pairs |= numpy.repeat(numpy.array([ids[path] for path in paths], dtype=numpy.uint32),
+                          [len(outputs[path].reads) // 4 for path in paths])
+    pairs.sort()
+    values, readers = _halves(pairs)
+    del pairs
     starts = numpy.flatnonzero(numpy.r_[True, values[1:] != values[:-1]]) if len(values) else values
     ends = numpy.r_[starts[1:], len(values)] if len(values) else values
 
@@ -263,6 +268,20 @@ def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str,
     connection.executemany("INSERT INTO readers VALUES (?, ?, ?)", rows())
 
 
+def _halves(pairs):
+    """The high and the low 32 bits of each of `pairs` (uint64), as two uint32 arrays, a slice
+    at a time (never a whole 64-bit array more)."""
+    import numpy
+
+    high, low = numpy.empty(len(pairs), dtype=numpy.uint32), numpy.empty(len(pairs), dtype=numpy.uint32)
+    for at in range(0, len(pairs), _PAIRS_AT_A_TIME):
+        part = pairs[at:at + _PAIRS_AT_A_TIME]
+        high[at:at + len(part)] = part >> numpy.uint64(32)
+        low[at:at + len(part)] = part & numpy.uint64(0xFFFFFFFF)
+    return high, low
+
+
+_PAIRS_AT_A_TIME = 1 << 20
 _ROWS_AT_A_TIME = 50_000
 
 

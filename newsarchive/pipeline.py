@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from . import digests, lock, publish, quickcheck, statefile, theme
+from . import digests, lock, memo, publish, quickcheck, statefile, theme
 from .config import Config
 from .model import BuildError, Diagnostic
 
@@ -295,6 +295,12 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         raise
     if published:
         published()
+    if not memory.keeps:
+        # No next build in this process: the Site, its lists kept for one (memo.py) and the
+        # digests of its values go before the state is written, where a first build's memory
+        # peaks (at 100,000 articles the state's tables and rows take 200 MB more at its end).
+        del site, digester
+        memo.forget_all()
     # 7. Keep what the next build needs.
     for save in later:
         save()

@@ -830,6 +830,29 @@ def test_outputs_and_what_they_read_come_back_from_the_state(tmp_path):
     assert buildstate.read(tmp_path / "state.bin", b"other code") is None
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(0, 30), unique=True, max_size=12), min_size=1, max_size=25))
+def test_every_value_read_finds_its_readers_in_a_state_written_afresh(tmp_path, reading):
+    """The reverse index a first build writes (value -> the outputs reading it), for outputs
+    reading any values in any order."""
+    from newsarchive.outputrows import ReadIndex
+
+    reads = ReadIndex()
+    digest = {("actor", str(n)): digests.blake(str(n).encode()) for n in range(31)}
+    records = {f"p{k}.html": buildstate.MadeOutput("template:x", reads.numbered([("actor", str(n)) for n in values],
+                                                                                digest), b"d" * 16, False)
+               for k, values in enumerate(reading)}
+    path = tmp_path / f"state-{len(list(tmp_path.iterdir()))}.bin"
+    buildstate.write(path, buildstate.BuildState(code=b"c", time=1, inputs={}, parsed={}, outputs=records,
+                                                 reads=reads, search=None,
+                                                 output_stats={page: (1, 2) for page in records}))
+    back = buildstate.read(path, b"c")
+    for n in range(31):
+        key = ("actor", str(n))
+        changed = back.reads.changed({key}, lambda _: b"new" * 5 + b"!")
+        assert back.reads.readers(changed) == {f"p{k}.html" for k, values in enumerate(reading) if n in values}
+
+
 def test_parsed_articles_come_back_from_the_state_whole(project, built, tmp_path):
     from newsarchive.config import load_config
     from newsarchive.load import load_archive

@@ -112,3 +112,15 @@ def test_a_list_of_articles_reading_their_text_fails_with_a_hint(project):
     assert f"macros.html:{at + 2}: error: template:" in result.err
     assert "hint: a list of articles carries no text" in result.err
     assert not (project / "_site").exists()
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=4))
+def test_data_files_made_a_record_at_a_time_are_the_whole_list_encoded(records):
+    from newsarchive import export
+    assert export._json_list(iter(records)) == export._json(records)

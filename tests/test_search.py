@@ -88,6 +88,8 @@ def test_worker_processes_make_the_same_index(monkeypatch):
     monkeypatch.setattr(search, "CHUNK_BYTES", 60)
     pages = [_page(i, f"Moscow {'and Tripoli ' * (i % 3)}word{i % 4}") for i in range(60)]
     assert _build(pages, workers=3) == _build(pages)
+    monkeypatch.setattr(search, "SEGMENT_MOST", 7)  # segments cut short: many more of them, the same index
+    assert _build(pages, workers=2) == _build(pages)
 
 
 def test_postings_carry_each_document_and_count_and_titles_count_more():
