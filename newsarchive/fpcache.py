@@ -33,14 +33,15 @@ JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...
 of both.
 
 INDEX_FILE keeps what the last detection leaves for the next to update (reprints.Index: the
-marks' postings as one sorted array, the relations before and after earliest witnesses), for
-one version of the code. It and the fingerprints are written together, and not after every
-build: an index written some changes ago is brought up to date by the next build's update as
-well as the last one (REWRITE_AFTER says how many changes). Its layout: INDEX_MAGIC, the
-code's digest (32 bytes), the index pickled, the SHA-256 of all that. Numpy arrays rather than
-SQLite rows: an update reads a changed text's groups from the postings with two binary searches
-per mark, and a full detection sorts that very array anyway, so writing it costs one copy to
-disk instead of millions of row inserts.
+marks' postings, a large sorted array and the few entries changed since (reprints.postings),
+the relations before and after earliest witnesses), for one version of the code. It and the
+fingerprints are written together, and not after every build: an index written some changes
+ago is brought up to date by the next build's update as well as the last one (REWRITE_AFTER
+says how many changes). The index is pickled with its arrays' data beside the pickle
+(save_index), and those arrays are read as views into the file mapped into memory. Numpy
+arrays rather than SQLite rows: an update reads a changed text's groups from the postings
+with two binary searches per mark, and a full detection sorts that very array anyway, so
+writing it costs one copy to disk instead of millions of row inserts.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ INDEX_FILE = "reprint-index.bin"
 # changed this many articles (pipeline.py): well below the 50 changes past which an update
 # gives way to a full detection (reprints.incremental.MOST_CHANGED).
 REWRITE_AFTER = 20
-INDEX_MAGIC = b"newsarchive reprint index, format 1\n"
+INDEX_MAGIC = b"newsarchive reprint index, format 2\n"
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -267,7 +268,11 @@ def save_alignments(path: Path, alignments: dict[tuple[str, str], tuple[Match, .
 
 
 def load_index(path: Path, code: bytes) -> reprints.Index | None:
-    """The index stored at `path` by this version of the code; None if missing, damaged or another's."""
+    """The index stored at `path` by this version of the code; None if missing, damaged or another's.
+
+    Its arrays are views into the file mapped into memory (pickle's buffers out of band): the
+    postings' large array (230 MB at 100,000 articles) is read only where an update's binary
+    searches look, and never copied (reprints.postings)."""
     start = len(INDEX_MAGIC) + len(code)  # the code's digest as save_index wrote it, whatever its size
     try:
         with open(path, "rb") as file:
@@ -276,17 +281,39 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
             file.seek(0)
             if not _checksum_holds(file):
                 return None
-            # Unpickled from the file: its arrays are read once into their own memory (at 100,000
-            # articles 230 MB), not first into a copy of the whole file.
-            file.seek(start)
-            index = pickle.load(file)
-            if file.tell() != os.fstat(file.fileno()).st_size - 32:
-                return None
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        view, end = memoryview(data), len(data) - 32
+        pickled = int.from_bytes(data[start:start + 8], "little")
+        count = int.from_bytes(data[start + 8:start + 16], "little")
+        at = start + 16
+        sizes = [int.from_bytes(data[at + 8 * n:at + 8 * n + 8], "little") for n in range(count)]
+        body, at = view[at + 8 * count:at + 8 * count + pickled], at + 8 * count + pickled
+        buffers = []
+        for size in sizes:
+            at += -at % 8  # each buffer starts aligned
+            buffers.append(view[at:at + size])
+            at += size
+        if at != end or any(len(buffer) != size for buffer, size in zip(buffers, sizes)):
+            return None
+        index = pickle.loads(body, buffers=buffers)
     except Exception:  # noqa: BLE001 - a file that checks out but does not unpickle is still only a cache
         return None
     return index if isinstance(index, reprints.Index) else None
 
 
 def save_index(path: Path, index: reprints.Index, code: bytes) -> None:
-    """Store `index` at `path`, for this version of the code; a cache that cannot be written is skipped."""
-    _write(path, [INDEX_MAGIC, code, pickle.dumps(index, protocol=5)])
+    """Store `index` at `path`, for this version of the code; a cache that cannot be written is
+    skipped. Layout: INDEX_MAGIC, the code's digest, the pickle's size and the number of its
+    buffers (8 bytes each), each buffer's size (8 bytes), the index pickled with its arrays' data
+    out of band, the arrays' data each from a multiple of 8 bytes, the SHA-256 of all that."""
+    buffers = []
+    body = pickle.dumps(index, protocol=5, buffer_callback=buffers.append)
+    raws = [buffer.raw() for buffer in buffers]
+    parts = [INDEX_MAGIC, code, len(body).to_bytes(8, "little"), len(raws).to_bytes(8, "little"),
+             *(len(raw).to_bytes(8, "little") for raw in raws), body]
+    at = sum(map(len, parts))
+    for raw in raws:
+        parts.append(bytes(-at % 8))
+        parts.append(raw)
+        at += -at % 8 + len(raw)
+    _write(path, parts)

@@ -279,6 +279,12 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
                                workers=workers, progress=made_some, parallel_min=parallel_min)
+        if not memory.keeps:
+            # No next build in this process: the Site, its lists kept for one (memo.py) and the
+            # digests of its values go once the pages are made. Search, publishing and the
+            # state's writing, where a first build's memory peaks, then reuse their memory.
+            del site, digester
+            memo.forget_all()
         report("search")
         searched = search.index(records, kept, before.outputs if before else {}, before and before.search, stage,
                                 workers)
@@ -295,12 +301,6 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         raise
     if published:
         published()
-    if not memory.keeps:
-        # No next build in this process: the Site, its lists kept for one (memo.py) and the
-        # digests of its values go before the state is written, where a first build's memory
-        # peaks (at 100,000 articles the state's tables and rows take 200 MB more at its end).
-        del site, digester
-        memo.forget_all()
     # 7. Keep what the next build needs.
     for save in later:
         save()

@@ -124,7 +124,16 @@ def test_a_stored_index_is_used_only_when_intact_and_of_this_code(tmp_path):
     found, index = reprints.detect_indexed(ARTICLES, sources=SOURCES, prints=prints)
     path = tmp_path / fpcache.INDEX_FILE
     fpcache.save_index(path, index, b"c" * 32)
-    assert fpcache.load_index(path, b"c" * 32).result == found
+    loaded = fpcache.load_index(path, b"c" * 32)
+    assert loaded.result == found
+    # Its arrays are read in place from the file mapped into memory, and outlive the file.
+    assert not loaded.postings.base.flags.owndata and not loaded.postings.base.flags.writeable
+    assert np.array_equal(loaded.postings.whole(), index.postings.whole()) and np.array_equal(loaded.gaps, index.gaps)
+    path.unlink()
+    edited = [dataclasses.replace(ARTICLES[0], paragraphs=ARTICLES[0].paragraphs[1:]), *ARTICLES[1:]]
+    updated = reprints.update(loaded, edited, keyed(edited), {fp.key: fp for fp in prints}, sources=SOURCES)
+    assert updated[0] == reprints.detect(edited, sources=SOURCES)
+    fpcache.save_index(path, index, b"c" * 32)
     assert fpcache.load_index(path, b"d" * 32) is None
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 1
@@ -187,24 +196,36 @@ def test_the_reprint_caches_are_written_again_only_after_enough_changes(project,
     assert all(now != then for now, then in zip(written(), first))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(texts=st.dictionaries(st.integers(0, 40), st.sets(st.integers(0, 60), max_size=12), max_size=12),
-       changed=st.dictionaries(st.integers(0, 45), st.sets(st.integers(0, 60), max_size=12), max_size=6),
-       few=st.booleans())
-def test_changed_postings_are_those_made_afresh(texts, changed, few):
-    # The postings a change leaves, copied once in pieces (few changes) or by numpy's delete and
-    # insert (many), are the postings of the texts as they now are, made from scratch.
+       steps=st.lists(st.dictionaries(st.integers(0, 45), st.sets(st.integers(0, 60), max_size=12), max_size=6),
+                      min_size=1, max_size=4),
+       merge=st.sampled_from([10.0, 0.0, 0.5]), few=st.booleans())
+def test_changed_postings_are_those_made_afresh(texts, steps, merge, few):
+    # After each change, the postings (a large array and the entries added and removed since,
+    # merged into it past a share of it: never, always, or now and then; by pieces or by numpy)
+    # hold every mark's carriers, and make one array, as the texts' postings made from scratch.
     from newsarchive.reprints import postings
 
     def made(of: dict) -> np.ndarray:
         entries = [postings._entries(np.array(sorted(marks), np.uint32), i) for i, marks in of.items()]
         return np.sort(np.concatenate(entries)) if entries else np.empty(0, np.uint64)
 
-    removed = {i: np.array(sorted(texts[i]), np.uint32) for i in changed if i in texts}
-    added = {i: np.array(sorted(marks), np.uint32) for i, marks in changed.items()}
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "MERGE_SHARE", merge)
         patch.setattr(postings, "FEW_CHANGES", 10**9 if few else 0)
-        result = postings.change_postings(made(texts), removed, added)
-        assert result.dtype == np.uint64 and np.array_equal(result, made({**texts, **changed}))
-        for i in texts:  # an entry to remove that is not there: the postings are not these texts'
-            assert postings.change_postings(made(texts), {i: np.array([61], np.uint32)}, {}) is None
+        now = postings.Postings(made(texts))
+        for changed in steps:
+            removed = {i: np.array(sorted(texts[i]), np.uint32) for i in changed if i in texts}
+            added = {i: np.array(sorted(marks), np.uint32) for i, marks in changed.items()}
+            for i in texts:  # an entry to remove that is not there: the postings are not these texts'
+                assert now.changed({i: np.array([61], np.uint32)}, {}) is None
+            now = now.changed(removed, added)
+            texts = {**texts, **changed}
+            fresh = made(texts)
+            whole = now.whole()
+            assert whole.dtype == np.uint64 and np.array_equal(whole, fresh)
+            marks = np.arange(62, dtype=np.uint32)
+            assert np.array_equal(now.of(marks), fresh)
+            assert now.sizes(marks).tolist() == [sum(mark in text for text in texts.values()) for mark in range(62)]
+            assert now.members(7) == sorted(i for i, text in texts.items() if 7 in text)

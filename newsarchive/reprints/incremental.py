@@ -39,7 +39,7 @@ from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, RAR
 from .direction import Credits
 from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint
 from .offsets import reprints_range
-from .postings import MARGIN, change_postings, group_sizes, members, pair_weights
+from .postings import MARGIN, Postings, pair_weights
 from .relate import relate
 from .witnesses import Relation, earliest_witnesses
 
@@ -77,7 +77,7 @@ class Index:
     rank: np.ndarray  # int64 earliness number of each id (-1: gone)
     sizes: np.ndarray  # int64 marks of each id's text
     gaps: np.ndarray  # float64, see candidates.Search
-    postings: np.ndarray  # uint64 (mark << 32 | id), sorted
+    postings: Postings  # (mark << 32 | id) of every text's marks
     candidates: dict[int, set[int]]  # each id's candidate partners
     todo: set[tuple[int, int]]  # pairs compared, (lower id, higher id)
     relations: dict[tuple[int, int], tuple]  # by pair: each Relation as a tuple of its fields (read faster)
@@ -109,7 +109,7 @@ def new_index(arts: list[Article], prints: list[Fingerprint], found: Search, can
     count = len(arts)
     return Index(digest, [a.slug for a in arts], [read_by_detection(a, fp) for a, fp in zip(arts, prints)],
                  np.arange(count, dtype=np.int64), np.array([len(fp.marks) for fp in prints], dtype=np.int64),
-                 found.gaps.astype(np.float64), found.postings, partners, set(todo),
+                 found.gaps.astype(np.float64), Postings(found.postings), partners, set(todo),
                  {_key(r): _row(r) for r in relations}, {_key(r): reprint for r, reprint in zip(kept, result)}, result)
 
 
@@ -167,8 +167,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         slugs[i] = ""
     fresh = changed + new_ids  # ids whose (new) text is weighed against every other
     text_of = {i: prints[at[slugs[i]]] for i in fresh}
-    postings = change_postings(index.postings, {i: old[i] for i in changed + deleted},
-                               {i: text_of[i].marks for i in fresh})
+    postings = index.postings.changed({i: old[i] for i in changed + deleted}, {i: text_of[i].marks for i in fresh})
     if postings is None:
         return "the postings do not match the cached fingerprints"
     ruling = too_common(len(articles))
@@ -264,20 +263,20 @@ def _changes(index: Index, ident: dict, at: dict, articles, prints) -> tuple[lis
     return changed, added, deleted
 
 
-def _reach(index: Index, postings: np.ndarray, gone: dict, came: dict, redated: list, fresh: set, count: int,
+def _reach(index: Index, postings: Postings, gone: dict, came: dict, redated: list, fresh: set, count: int,
            ruling: int) -> tuple[np.ndarray, set]:
     """What each unchanged article's pairs with other unchanged articles may have gained at most,
     and the unchanged articles with an old candidate whose weight may have moved."""
     regrouped = [np.setxor1d(gone.get(i, ()), came.get(i, ())) for i in set(gone) | set(came)]
     regrouped += [np.union1d(gone[i], came[i]) for i in redated]  # its place among every group's carriers moved
     marks = np.unique(np.concatenate(regrouped)).astype(np.uint32) if regrouped else np.empty(0, np.uint32)
-    now = group_sizes(postings, marks)
+    now = postings.sizes(marks)
     before = now - _counts(marks, came, gone, plus=True) + _counts(marks, came, gone, plus=False)
     reached = (np.maximum(before, now) > RARE) & (np.minimum(before, now) <= ruling)  # else no pair's weight moves
     gain = np.zeros(count)
     again = set()
     for mark, was, size in zip(marks[reached].tolist(), before[reached].tolist(), now[reached].tolist()):
-        carriers = [i for i in members(postings, mark) if i not in fresh]
+        carriers = [i for i in postings.members(mark) if i not in fresh]
         if len(carriers) < 2:
             continue
         if size > ruling:

@@ -2,9 +2,14 @@
 candidates of a few articles looked up in them, weighed exactly as candidates.search weighs
 the candidates of all articles.
 
-The postings are one sorted uint64 array, each entry a mark and an article id
-(mark << 32 | id): the inverted index candidates.search sorts anyway. A mark's carriers are
-the entries between two binary searches; a changed text removes and inserts its own entries.
+Each entry is a mark and an article id as one number (mark << 32 | id): the inverted index
+candidates.search sorts anyway, so a mark's carriers are the entries between two binary
+searches. The postings an update changes are kept as that large sorted array as a full
+detection made it (or as mapped from the index file: fpcache.py), with the entries added since
+and those of the large array removed since, both small sorted arrays (the way log-structured
+databases keep a table). An update then copies none of the large array (at 100,000 articles
+230 MB, read from the file only where its binary searches look); they are merged into a new
+one once the changes grow past a share of it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from .candidates import ALL_PAIRS_GROUP, EARLIEST, MARK_SHARE, MIN_SHARED_MARKS,
 MARGIN = 1e-9  # float sums of the same weights in another order differ by far less
 _LOW = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+_NONE = np.empty(0, np.uint64)
+# The changes are merged into the large array once they number more than this share of it:
+# rarely (at 100,000 articles, after some 3,000 texts changed), and then in one copy.
+MERGE_SHARE = 1 / 32
 
 
 def _entries(marks: np.ndarray, article: int) -> np.ndarray:
@@ -27,38 +36,84 @@ def _bounds(postings: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.searchsorted(postings, first), np.searchsorted(postings, first | _LOW, side="right")
 
 
-def group_sizes(postings: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """How many articles carry each of `marks`."""
-    lo, hi = _bounds(postings, marks)
-    return (hi - lo).astype(np.int64)
+def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in the sorted array `known`."""
+    if not len(known) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    return known[at] == values
 
 
-def members(postings: np.ndarray, mark: int) -> list[int]:
-    """The ids of the articles carrying `mark`."""
-    lo, hi = _bounds(postings, np.array([mark], dtype=np.uint32))
-    return (postings[lo[0]:hi[0]] & _LOW).astype(np.int64).tolist()
+def _gathered(array: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """array[lo[0]:hi[0]], array[lo[1]:hi[1]], ... one after the other."""
+    size = hi - lo
+    total = int(size.sum())
+    if not total:
+        return _NONE
+    starts = np.cumsum(size) - size
+    return array[np.repeat(lo - starts, size) + np.arange(total)]
 
 
-def change_postings(postings: np.ndarray, removed: dict[int, np.ndarray], added: dict[int, np.ndarray]):
-    """The postings without the entries of the texts `removed` had (article id -> marks) and with
-    those of the texts they now have; None if an entry to remove is not there (the postings are
-    not those of the fingerprints they were given)."""
-    out = [_entries(marks, i) for i, marks in removed.items()]
-    gone = np.sort(np.concatenate(out)) if out else np.empty(0, np.uint64)
-    where = np.searchsorted(postings, gone)
-    if np.any(where >= len(postings)) or np.any(postings[np.minimum(where, len(postings) - 1)] != gone):
-        return None
-    put = [_entries(marks, i) for i, marks in added.items()]
-    new = np.sort(np.concatenate(put)) if put else np.empty(0, np.uint64)
-    if len(where) + len(new) > FEW_CHANGES:
-        postings = np.delete(postings, where)
-        return np.insert(postings, np.searchsorted(postings, new), new)
-    return _spliced(postings, where, new)
+def _sorted_entries(texts: dict[int, np.ndarray]) -> np.ndarray:
+    entries = [_entries(marks, i) for i, marks in texts.items()]
+    return np.sort(np.concatenate(entries)) if entries else _NONE
 
 
-# Up to this many entries removed and added (a few dozen texts' marks), change_postings copies
-# the postings once, in pieces between the changes; past it numpy's delete and insert, which
-# copy them twice (at 100,000 articles the postings are 230 MB) but pay no Python step a change.
+class Postings:
+    """The postings as a large sorted array (`base`) and the changes since it was made: the
+    entries `added` since, and those of `base` `removed` since (both sorted, and small)."""
+
+    def __init__(self, base: np.ndarray, added: np.ndarray = _NONE, removed: np.ndarray = _NONE):
+        self.base, self.added, self.removed = base, added, removed
+
+    def sizes(self, marks: np.ndarray) -> np.ndarray:
+        """How many articles carry each of `marks`."""
+        counts = [hi - lo for lo, hi in (_bounds(self.base, marks), _bounds(self.added, marks),
+                                         _bounds(self.removed, marks))]
+        return (counts[0] + counts[1] - counts[2]).astype(np.int64)
+
+    def of(self, marks: np.ndarray) -> np.ndarray:
+        """Every entry of `marks` (each given once), sorted: the postings as far as these marks go."""
+        found = _gathered(self.base, *_bounds(self.base, marks))
+        found = found[~_among(found, self.removed)]
+        return np.sort(np.concatenate((found, _gathered(self.added, *_bounds(self.added, marks)))))
+
+    def members(self, mark: int) -> list[int]:
+        """The ids of the articles carrying `mark`."""
+        return (self.of(np.array([mark], dtype=np.uint32)) & _LOW).astype(np.int64).tolist()
+
+    def changed(self, removed: dict[int, np.ndarray], added: dict[int, np.ndarray]) -> Postings | None:
+        """The postings without the entries of the texts `removed` had (article id -> marks) and
+        with those of the texts they now have; None if an entry to remove is not there (the
+        postings are not those of the fingerprints they were given)."""
+        gone, new = _sorted_entries(removed), _sorted_entries(added)
+        since = _among(gone, self.added)  # added since the large array was made: they just go
+        from_base = gone[~since]
+        if not _among(from_base, self.base).all() or _among(from_base, self.removed).any():
+            return None
+        now_removed = np.union1d(self.removed, from_base)
+        given_back = _among(new, now_removed)  # entries of the large array removed, then added again
+        now_removed = now_removed[~_among(now_removed, new)]
+        now_added = np.union1d(self.added[~_among(self.added, gone)], new[~given_back])
+        result = Postings(self.base, now_added, now_removed)
+        if len(now_added) + len(now_removed) > MERGE_SHARE * len(self.base):
+            return Postings(result.whole())
+        return result
+
+    def whole(self) -> np.ndarray:
+        """The postings as one sorted array."""
+        if not len(self.added) and not len(self.removed):
+            return self.base
+        where = np.searchsorted(self.base, self.removed)
+        if len(where) + len(self.added) > FEW_CHANGES:
+            kept = np.delete(self.base, where)
+            return np.insert(kept, np.searchsorted(kept, self.added), self.added)
+        return _spliced(self.base, where, self.added)
+
+
+# Up to this many entries removed and added (a few dozen texts' marks), `whole` copies the
+# large array once, in pieces between the changes; past it numpy's delete and insert, which
+# copy it twice (at 100,000 articles the postings are 230 MB) but pay no Python step a change.
 FEW_CHANGES = 20_000
 
 
@@ -85,7 +140,7 @@ def _spliced(postings: np.ndarray, where: np.ndarray, new: np.ndarray) -> np.nda
     return result
 
 
-def pair_weights(articles: list[int], marks: dict[int, np.ndarray], postings: np.ndarray, rank: np.ndarray,
+def pair_weights(articles: list[int], marks: dict[int, np.ndarray], postings: Postings, rank: np.ndarray,
                  sizes: np.ndarray, too_common: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of one of `articles` (ids, each with its marks) with an article sharing a mark
     with it: (pairs as rows (lower id, higher id), weight, whether a candidate).
@@ -99,17 +154,20 @@ def pair_weights(articles: list[int], marks: dict[int, np.ndarray], postings: np
     if not articles:
         return empty
     owner = np.repeat(np.array(articles, dtype=np.int64), [len(marks[i]) for i in articles])
-    lo, hi = _bounds(postings, np.concatenate([marks[i] for i in articles]))
-    size = (hi - lo).astype(np.int64)
+    looked_up = np.concatenate([marks[i] for i in articles])
+    size = postings.sizes(looked_up)
     useful = (size >= 2) & (size <= too_common)
-    owner, lo, size = owner[useful], lo[useful], size[useful]
+    owner, looked_up, size = owner[useful], looked_up[useful], size[useful]
     if not len(size):
         return empty
+    # The entries of those marks, as one sorted array: the groups are read from it.
+    entries = postings.of(np.unique(looked_up))
+    lo = np.searchsorted(entries, looked_up.astype(np.uint64) << _SHIFT)
     # Every carrier of each group: group g's entries are postings[lo[g]:lo[g] + size[g]].
     group = np.repeat(np.arange(len(size)), size)
     starts = np.cumsum(size) - size
     offset = np.arange(len(group)) - starts[group]
-    carrier = (postings[lo[group] + offset] & _LOW).astype(np.int64)
+    carrier = (entries[lo[group] + offset] & _LOW).astype(np.int64)
     # Each carrier's place among its group's carriers, oldest first.
     place = np.empty(len(group), dtype=np.int64)
     order = np.lexsort((rank[carrier], group))
