@@ -117,10 +117,12 @@ class _Stored:
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
 
 
-def write(path: Path, state: BuildState) -> BuildState | None:
+def write(path: Path, state: BuildState, again: bool = True) -> BuildState | None:
     """Keep `state` for the next build. Returns it as `read` would give it back from the files
-    just written, for a process that builds again (pipeline.BuildMemory); None when the rows
-    were found damaged while writing (the next build then reads the files, and makes all)."""
+    just written, for a process that builds `again` (pipeline.BuildMemory; a one-off build's
+    process has no use for it: None, and nothing made for it, a second at 100,000 articles);
+    None too when the rows were found damaged while writing (the next build then reads the
+    files, and makes all)."""
     state.reads.close()
     rows = _StateRows(path)
     _TextRows.of(rows.path).close()
@@ -129,7 +131,7 @@ def write(path: Path, state: BuildState) -> BuildState | None:
     token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token))
-    if row_ids is None:
+    if row_ids is None or not again:
         return None
     # What read() would find: every parsed entry and output in the rows, under these row ids.
     return dataclasses.replace(

@@ -311,7 +311,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
                                   relations=relation_digests, stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
-    memory.keep("state", config, code, buildstate.write(state_path, state))
+    memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
     removed = len(set(before.outputs if before else ()) - set(records))
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
