@@ -279,10 +279,11 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
                                workers=workers, progress=made_some, parallel_min=parallel_min)
-        if not memory.keeps:
-            # No next build in this process: the Site, its lists kept for one (memo.py) and the
-            # digests of its values go once the pages are made. Search, publishing and the
-            # state's writing, where a first build's memory peaks, then reuse their memory.
+        if not memory.keeps and not kept:
+            # A first build, with no next one in this process: the Site, its lists kept for one
+            # (memo.py) and the digests of its values go once the pages are made. Search,
+            # publishing and the state's writing, where its memory peaks, then reuse their
+            # memory. (A rebuild's peak is earlier; freeing 100,000 articles' lists costs 0.3 s.)
             del site, digester
             memo.forget_all()
         report("search")

@@ -410,6 +410,34 @@ def test_a_one_off_build_lets_go_of_the_reprint_caches_before_making_pages(proje
     assert index_file.exists()
 
 
+def test_a_one_off_first_build_lets_go_of_the_site_before_writing_its_state(project, monkeypatch):
+    """Where a first build's memory peaks (its state written), the Site and the lists kept
+    for a next build are gone; a process that builds again keeps them for its next build."""
+    import gc
+    import weakref
+
+    config = load_config(project / "config.yaml")
+    made, alive = [], []
+    real_build_site, real_write = sitemodel.build_site, buildstate.write
+
+    def build_site(*args, **kwargs):
+        site = real_build_site(*args, **kwargs)
+        made.append(weakref.ref(site))
+        return site
+
+    def write(*args, **kwargs):
+        gc.collect()
+        alive.append(made[-1]() is not None)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(sitemodel, "build_site", build_site)
+    monkeypatch.setattr(buildstate, "write", write)
+    pipeline.build(config)
+    assert alive == [False]
+    pipeline.build(config, memory=pipeline.BuildMemory(), full=True)
+    assert alive == [False, True]
+
+
 def test_a_build_told_what_changed_lists_nothing_else_and_checks_once_the_site_is_shown(project, built, tmp_path,
                                                                                       monkeypatch):
     config = load_config(project / "config.yaml")
