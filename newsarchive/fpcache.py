@@ -293,7 +293,7 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
             at += -at % 8  # each buffer starts aligned
             buffers.append(view[at:at + size])
             at += size
-        if at != end or any(len(buffer) != size for buffer, size in zip(buffers, sizes)):
+        if at != end:  # the pickle and its buffers fill the file to its checksum, and no more
             return None
         index = pickle.loads(body, buffers=buffers)
     except Exception:  # noqa: BLE001 - a file that checks out but does not unpickle is still only a cache

@@ -163,7 +163,7 @@ def pair_weights(articles: list[int], marks: dict[int, np.ndarray], postings: Po
     # The entries of those marks, as one sorted array: the groups are read from it.
     entries = postings.of(np.unique(looked_up))
     lo = np.searchsorted(entries, looked_up.astype(np.uint64) << _SHIFT)
-    # Every carrier of each group: group g's entries are postings[lo[g]:lo[g] + size[g]].
+    # Every carrier of each group: group g's entries are entries[lo[g]:lo[g] + size[g]].
     group = np.repeat(np.arange(len(size)), size)
     starts = np.cumsum(size) - size
     offset = np.arange(len(group)) - starts[group]
