@@ -166,7 +166,8 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
         report = progress or (lambda stage, done=0, total=0: None)
         memory = memory or BuildMemory(keeps=False)  # kept by the caller only if it passed one
         # One writer per output folder; `add` may not change the articles while we read them.
-        with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True):
+        with lock.hold(config.output, "a build") as stale, lock.hold(config.articles, "a build", shared=True), \
+                contextlib.ExitStack() as stack:
             if stale:
                 notes.append(f"cleared a stale lock left by {stale}")
             # When no input file changed and the last site is as it was written, there is nothing
@@ -176,11 +177,15 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             state_path, quick_path = state_files(config)
             # Told which files changed, a build of `serve` need not list every input.
             watched = None if full or changed is None else memory.listed_after(changed, config, code)
+            outputs = None  # the check of the last build's outputs, made while the inputs are listed
             if watched is None:
-                listing, input_stats = quickcheck.input_listing(inputs, [config.file])
                 quick = None if full else statefile.load(quick_path, quickcheck.QuickState, code)
+                if quick:
+                    outputs = stack.enter_context(contextlib.closing(
+                        quickcheck.OutputCheck(config.output, quick.stats, quick.time, workers)))
+                listing, input_stats = quickcheck.input_listing(inputs, [config.file])
                 if quick and not (strict and quick.report.warnings) \
-                        and quickcheck.nothing_changed(quick, listing, input_stats, config.output):
+                        and quickcheck.nothing_changed(quick, listing, input_stats, outputs):
                     memory.keep_listed(config, code, input_stats)
                     return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
                                                notes=tuple(notes))
@@ -191,11 +196,11 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                 try:
                     result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
                                            started, input_stats, state_path, memory, published, spool,
-                                           None if watched is None else changed)
+                                           None if watched is None else changed, outputs)
                 except DamagedRows as damage:  # a row of the state found damaged while looking it up
                     notes.append(f"{state_path}: {damage} was damaged; building everything")
                     result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
-                                           started, input_stats, state_path, memory, published, spool, None)
+                                           started, input_stats, state_path, memory, published, spool, None, None)
             if listing is None:
                 # The site is shown: now check the watcher's word that no other input changed,
                 # and that the outputs taken as the last build left them still are.
@@ -214,11 +219,12 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 
 def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path, memory: BuildMemory,
-           published, spool, changed: frozenset[str] | None):
+           published, spool, changed: frozenset[str] | None, outputs):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build. `spool`, where the texts of articles parsed are kept (None: in
     memory). `changed`, the watcher's word: the only inputs changed since the last build, whose
-    outputs are taken to be as it left them (`build` checks both afterwards)."""
+    outputs are taken to be as it left them (`build` checks both afterwards). `outputs`, the
+    quickcheck.OutputCheck of some build's outputs, if one was made."""
     from . import buildstate, changes, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
@@ -264,7 +270,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
     #    swapped in whole, or changed files renamed.
-    kept = (before.outputs if changed is not None else _still_on_disk(before, config.output)) if before else {}
+    kept = (before.outputs if changed is not None else _still_on_disk(before, config.output, outputs)) if before else {}
     stage = publish.PatchStage(config.output) if kept else publish.FullStage(config.output)
     try:
         count = [0]
@@ -401,20 +407,16 @@ def _stat(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _still_on_disk(state, output: Path) -> dict:
-    """The previous outputs whose files are still as that build left them; the rest are made again."""
+def _still_on_disk(state, output: Path, check) -> dict:
+    """The previous outputs whose files are still as that build left them; the rest are made
+    again. `check`, a quickcheck.OutputCheck already under way: its answer is taken when it
+    checks the outputs of the build that left `state`."""
     if publish.read_manifest(output) != set(state.outputs):
         return {}
-    kept = {}
-    root, stats = str(output) + os.sep, state.output_stats
-    for path, record in state.outputs.items():
-        try:
-            stat = os.stat(root + path)
-        except OSError:
-            continue
-        if (stat.st_size, stat.st_mtime_ns) == stats.get(path):
-            kept[path] = record
-    return kept
+    if check is None or check.written_by != state.time:
+        check = quickcheck.OutputCheck(output, state.output_stats, state.time, workers=1)
+    changed, written = check.changed(), state.output_stats
+    return {path: record for path, record in state.outputs.items() if path in written and path not in changed}
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ Whether forking is worth it is decided here, from the number of jobs and the sta
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -38,7 +37,7 @@ def worth_forking(count: int, workers: int | None, threshold: int) -> bool:
     """Whether `count` jobs go to worker processes: more than one worker, at least `threshold`
     jobs, and a system that can fork."""
     return (resolve(workers) > 1 and count >= threshold
-            and "fork" in multiprocessing.get_all_start_methods())
+            and hasattr(os, "fork"))  # where there is fork, multiprocessing has its "fork" start method
 
 
 _TASK: tuple[Callable, Any] | None = None  # (work, state) while a pool runs: what the workers inherit
@@ -67,6 +66,8 @@ def chunks(work: Callable[[Any, int, int], T], state, count: int, workers: int |
         for lo, hi in bounds:
             yield lo, hi, work(state, lo, hi)
         return
+    import multiprocessing  # here: a build with nothing to do forks nothing (quickcheck.py)
+
     _TASK = (work, state)
     # Frozen objects are left alone by the garbage collector: a worker's collections then do not
     # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).

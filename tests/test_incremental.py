@@ -716,6 +716,31 @@ def test_output_edited_behind_our_back_is_restored(project, built, tmp_path):
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_outputs_checked_in_a_process_of_their_own_find_what_changed_by_hand(project, built, tmp_path,
+                                                                          monkeypatch):
+    # Large sites have their outputs checked by a forked process while the inputs are listed.
+    monkeypatch.setattr(quickcheck, "CHECK_APART_MIN", 1)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    result = run_build(project)
+    assert " 0 made," in result.out and forks == [1]
+    (built / "index.html").write_text("tampered", encoding="utf-8")
+    (built / "actors" / "khalifa-haftar" / "index.html").unlink()
+    result = run_build(project)
+    assert result.code == 0, result.err
+    assert " 0 made," not in result.out and forks == [1, 1]
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+    # An edit: the outputs found unchanged by that process are kept, the edited article's remade.
+    before = {p: p.stat().st_mtime_ns for p in built.rglob("*.html")}
+    slug = SEED_SLUGS["004"]
+    with open(project / "articles" / f"{slug}.md", "a", encoding="utf-8") as article:
+        article.write("\nA new last paragraph.\n")
+    assert run_build(project).code == 0
+    assert {p.relative_to(built).as_posix() for p, mtime in before.items() if p.stat().st_mtime_ns != mtime} \
+        == {f"articles/{slug}/index.html"}
+
+
 def test_state_of_other_code_is_not_used(project, built, monkeypatch):
     monkeypatch.setattr(digests, "code_digest", lambda: b"another version of the generator")
     result = run_build(project)
