@@ -22,11 +22,13 @@ from .sitemodel import UNDATED, ArticleInfo, Site, part_key, words_of
 
 @dataclass(frozen=True)
 class Changes:
-    """The articles whose fields or text changed (slug -> each version: the previous build's,
-    this build's; one for an added or deleted article), and the relations that differ."""
+    """The articles whose fields changed (slug -> each version: the previous build's, this
+    build's; one for an added or deleted article), those whose text alone changed, and the
+    relations that differ."""
 
     articles: dict[str, tuple[Article | ArticleInfo, ...]]
     relations: frozenset[tuple[str, str]]  # (copy, original) of relations added, removed or changed
+    texts: frozenset[str] = frozenset()  # slugs of articles whose fields are as they were, their text not
 
 
 def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple[str, str], bytes],
@@ -38,6 +40,7 @@ def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple
             or any(parsed_before[key].digest != parsed_now[key].digest for key in registries):
         return None
     versions: dict[str, list] = {}
+    texts = set()
     for location in parsed_before.keys() | parsed_now.keys():
         old, new = parsed_before.get(location), parsed_now.get(location)
         old = old if isinstance(old, ParsedArticle) else None
@@ -45,14 +48,16 @@ def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple
         if old is not None and new is not None and old.article is new.article:
             continue  # reused from the previous build's parse
         if old is not None and new is not None and old.digest == new.digest \
-                and old.article.slug == new.article.slug and old.article.body == new.article.body:
-            continue  # parsed again (a capture touched), to the same fields and text
+                and old.article.slug == new.article.slug:
+            if old.article.body != new.article.body:
+                texts.add(new.article.slug)  # the same fields (article_digest): no list changes
+            continue  # else parsed again (a capture touched), to the same fields and text
         for entry in (old, new):
             if entry is not None:
                 versions.setdefault(entry.article.slug, []).append(entry.article)
     relations = frozenset(pair for pair in relations_before.keys() | relations_now.keys()
                           if relations_before.get(pair) != relations_now.get(pair))
-    return Changes({slug: tuple(found) for slug, found in versions.items()}, relations)
+    return Changes({slug: tuple(found) for slug, found in versions.items()}, relations, frozenset(texts - versions.keys()))
 
 
 def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
@@ -61,18 +66,28 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
     if changes is None:
         return None
     keys = {("config",)}  # a new config makes every page again: no need to follow it
-    versions = dict(changes.articles)
-    for pair in changes.relations:
-        for slug in pair:
-            if slug not in versions and slug in site.article:
-                versions[slug] = (site.article[slug],)
+    versions = changes.articles
+    # An article's text is only its own (its page, its lead in feeds): every list of the Site
+    # is made from the articles' fields (sitemodel.ArticleInfo), which a text edit leaves alone.
+    for slug in changes.texts:
+        keys.update((("text", slug), ("lead", slug)))
+    # A relation is in the Site's parts made from relations alone (sitemodel._text_reuse): the
+    # copy's and the original's lists of relations, and the borrowings and reuse figures of
+    # their outlets (in each version of an article whose fields changed too).
+    if changes.relations:
+        keys.add(("reprints",))
+    for copy, original in changes.relations:
+        keys.update((("copies_of", copy), ("copied_by", original)))
+        for slug, outlet_list in ((copy, "borrowings_of"), (original, "borrowed_from")):
+            found = (site.article[slug],) if slug in site.article else ()
+            for info in (*found, *versions.get(slug, ())):
+                keys.update(((outlet_list, info.publisher), ("reuse", info.publisher)))
     if not versions:
+        keys.update([(key[0],) for key in keys if len(key) == 2])  # (as below)
         return keys
     keys.update((("articles",), ("undated",), ("undated_index",), ("claims",)))
     undated_parts = len(site.undated_index.parts)
     keys.update(("undated_part", part_key(UNDATED, number)) for number in range(1, undated_parts + 2))
-    if changes.relations:
-        keys.add(("reprints",))
     claim_ids, words = set(), set()
     for slug, found in versions.items():
         keys.update((("article", slug), ("text", slug), ("lead", slug), ("copies_of", slug), ("copied_by", slug)))

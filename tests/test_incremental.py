@@ -151,6 +151,17 @@ def edit_body(project: Path, rng: random.Random) -> None:
         article.write(f"\n{_sentence(rng)}\n")
 
 
+def edit_copied_text(project: Path, rng: random.Random) -> None:
+    """Copy another article's paragraphs to the end of an article's text, or take those copied
+    out again: the article's reprint relations change, its fields do not."""
+    path = rng.choice(_added(project) or sorted((project / "articles").glob("*.md")))
+    sources = [slug for slug in SEED_SLUGS.values() if slug != path.stem]
+    seed = (project / "articles" / f"{rng.choice(sources)}.md").read_text(encoding="utf-8")
+    copied = "\n" + "\n\n".join(seed.split("\n---\n", 1)[1].strip().split("\n\n")[1:5]) + "\n"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(copied, "") if copied in text else text + copied, encoding="utf-8")
+
+
 def edit_title(project: Path, rng: random.Random) -> None:
     path = rng.choice(sorted((project / "articles").glob("*.md")))
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -255,7 +266,7 @@ def nothing(project: Path, rng: random.Random) -> None:
     pass
 
 
-CHANGES = [add_article, edit_body, edit_title, rename_article, delete_article, edit_actor, add_actor,
+CHANGES = [add_article, edit_body, edit_copied_text, edit_title, rename_article, delete_article, edit_actor, add_actor,
            rename_actor, delete_actor, rename_source, delete_source, edit_template, edit_static, edit_config,
            nothing]
 
