@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from stat import S_ISDIR
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,21 +44,25 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
     absent: list[str] = []  # folders and files named but missing, files gone while listed
 
     def walk(folder: str) -> None:
+        # Names, not os.scandir's entries: 100,000 entries held while sorted are 90 MB.
         try:
-            entries = sorted(os.scandir(folder), key=_name)
+            names = sorted(os.listdir(folder))
         except OSError:
             absent.append(folder)
             return
-        for entry in entries:
-            if entry.name.startswith("."):
+        for name in names:
+            if name.startswith("."):
                 continue  # lock files, editors' swap files: never read as input
-            if entry.is_dir():
-                walk(entry.path)
-                continue
+            path = os.path.join(folder, name)
             try:
-                stats[entry.path] = stat_key(entry.stat())
+                stat = os.stat(path)
             except OSError:
-                absent.append(entry.path)
+                absent.append(path)
+                continue
+            if S_ISDIR(stat.st_mode):
+                walk(path)
+            else:
+                stats[path] = stat_key(stat)
 
     for folder in folders:
         walk(str(folder))
@@ -68,10 +73,6 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
             absent.append(str(path))
     # Digested at once, in C: the names in the order listed, each with its stat key.
     return blake(marshal.dumps((stats, absent))), stats
-
-
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
 
 
 def racy_files(stats: dict[str, StatKey], build_time_ns: int) -> list[str]:
