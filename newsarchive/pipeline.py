@@ -205,7 +205,7 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                 # The site is shown: now check the watcher's word that no other input changed,
                 # and that the outputs taken as the last build left them still are.
                 listing, listed = quickcheck.input_listing(inputs, [config.file])
-                if listed != input_stats or not quickcheck.outputs_unchanged(config.output, state.output_stats):
+                if listed != input_stats or quickcheck.changed_outputs(config.output, state.output_stats):
                     quick_path.unlink(missing_ok=True)  # the next build lists and checks everything
                     return dataclasses.replace(result, missed_changes=True)
             memory.keep_listed(config, code, input_stats)

@@ -154,26 +154,20 @@ class OutputCheck:
 
 def changed_outputs(output: Path, stats: dict[str, tuple[int, int]]) -> list[str]:
     """The files of `stats`, under `output`, missing or not of the size and time written."""
-    root, changed = str(output) + os.sep, []
-    for path, written in stats.items():
-        try:
-            stat = os.stat(root + path)
-        except OSError:
-            changed.append(path)
-            continue
-        if (stat.st_size, stat.st_mtime_ns) != written:
-            changed.append(path)
-    return changed
-
-
-def outputs_unchanged(output: Path, stats: dict[str, tuple[int, int]]) -> bool:
-    """Every file of the last build is still there as it was written."""
-    root = str(output) + os.sep
     try:
-        for path, (size, mtime) in stats.items():
-            stat = os.stat(root + path)
-            if stat.st_size != size or stat.st_mtime_ns != mtime:
-                return False
+        folder = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
-        return False
-    return True
+        return list(stats)
+    changed = []
+    try:
+        for path, written in stats.items():
+            try:
+                stat = os.stat(path, dir_fd=folder)  # in the output folder: no path walked from the root
+            except OSError:
+                changed.append(path)
+                continue
+            if (stat.st_size, stat.st_mtime_ns) != written:
+                changed.append(path)
+    finally:
+        os.close(folder)
+    return changed

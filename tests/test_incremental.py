@@ -752,6 +752,25 @@ def test_outputs_checked_in_a_process_of_their_own_find_what_changed_by_hand(pro
         == {f"articles/{slug}/index.html"}
 
 
+def test_the_outputs_missing_or_not_as_written_are_found(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    for name in ("same.html", "a/resized.html", "a/touched.html", "gone.html"):
+        (site / name).write_text("page", encoding="utf-8")
+    written = {path: (stat.st_size, stat.st_mtime_ns) for path in ("same.html", "a/resized.html", "a/touched.html",
+                                                                  "gone.html") if (stat := (site / path).stat())}
+    (site / "a/resized.html").write_text("a longer page", encoding="utf-8")
+    os.utime(site / "a/touched.html", ns=(1, 1))
+    (site / "gone.html").unlink()
+    assert quickcheck.changed_outputs(site, written) == ["a/resized.html", "a/touched.html", "gone.html"]
+    for apart in (1, 10 ** 6):  # in a forked process, and here
+        monkeypatch.setattr(quickcheck, "CHECK_APART_MIN", apart)
+        check = quickcheck.OutputCheck(site, written, 0, workers=2)
+        assert (check._child is not None) == (apart == 1)
+        assert check.changed() == {"a/resized.html", "a/touched.html", "gone.html"}
+    assert quickcheck.changed_outputs(tmp_path / "no site", written) == list(written)
+
+
 def test_state_of_other_code_is_not_used(project, built, monkeypatch):
     monkeypatch.setattr(digests, "code_digest", lambda: b"another version of the generator")
     result = run_build(project)
