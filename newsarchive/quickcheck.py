@@ -89,7 +89,8 @@ def same_content(path: str, digest: bytes | None) -> bool:
 
 # From this many outputs on, they are checked in a process of their own while this one lists
 # the inputs: both are a stat a file (333,000 outputs and 200,000 inputs at 100,000 articles,
-# 0.9 and 1.2 s), and a thread would take turns with this one for the interpreter.
+# 0.8 s each), and a thread would take turns with this one for the interpreter (tried: slower
+# than one after the other).
 CHECK_APART_MIN = 5000
 
 
@@ -106,7 +107,7 @@ class OutputCheck:
         self.output, self.stats, self._found = output, stats, None
         self.written_by = written_by  # the start time of the build that wrote `stats` (BuildState.time)
         self._child, self._pipe = None, None
-        if len(stats) < CHECK_APART_MIN or not pool.worth_forking(len(stats), workers, CHECK_APART_MIN):
+        if not pool.worth_forking(len(stats), workers, CHECK_APART_MIN):
             return
         read_end, write_end = os.pipe()
         child = os.fork()
