@@ -10,6 +10,7 @@ archive made from nothing in another folder.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import random
@@ -763,9 +764,9 @@ def test_the_outputs_missing_or_not_as_written_are_found(tmp_path, monkeypatch):
     os.utime(site / "a/touched.html", ns=(1, 1))
     (site / "gone.html").unlink()
     assert quickcheck.changed_outputs(site, written) == ["a/resized.html", "a/touched.html", "gone.html"]
-    for apart in (1, 10 ** 6):  # in a forked process, and here
-        monkeypatch.setattr(quickcheck, "CHECK_APART_MIN", apart)
-        check = quickcheck.OutputCheck(site, written, 0, workers=2)
+    for apart, stats in itertools.product((1, 10 ** 6), (written, quickcheck.PackedStats.of(written))):
+        monkeypatch.setattr(quickcheck, "CHECK_APART_MIN", apart)  # in a forked process, or here
+        check = quickcheck.OutputCheck(site, stats, 0, workers=2)
         assert (check._child is not None) == (apart == 1)
         assert check.changed() == {"a/resized.html", "a/touched.html", "gone.html"}
     assert quickcheck.changed_outputs(tmp_path / "no site", written) == list(written)
