@@ -50,10 +50,11 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
         except OSError:
             absent.append(folder)
             return
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's answer, faster
         for name in names:
             if name.startswith("."):
                 continue  # lock files, editors' swap files: never read as input
-            path = os.path.join(folder, name)
+            path = prefix + name
             try:
                 stat = os.stat(path)
             except OSError:
