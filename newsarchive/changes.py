@@ -57,7 +57,8 @@ def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple
                 versions.setdefault(entry.article.slug, []).append(entry.article)
     relations = frozenset(pair for pair in relations_before.keys() | relations_now.keys()
                           if relations_before.get(pair) != relations_now.get(pair))
-    return Changes({slug: tuple(found) for slug, found in versions.items()}, relations, frozenset(texts - versions.keys()))
+    return Changes({slug: tuple(found) for slug, found in versions.items()}, relations,
+                   frozenset(texts - versions.keys()))
 
 
 def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
@@ -82,9 +83,15 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
             found = (site.article[slug],) if slug in site.article else ()
             for info in (*found, *versions.get(slug, ())):
                 keys.update(((outlet_list, info.publisher), ("reuse", info.publisher)))
-    if not versions:
-        keys.update([(key[0],) for key in keys if len(key) == 2])  # (as below)
-        return keys
+    if versions:
+        _add_field_changes(versions, site, keys)
+    # A mapping looked at whole (iterated, counted) changes with any of its entries.
+    keys.update([(key[0],) for key in keys if len(key) == 2])
+    return keys
+
+
+def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], site: Site, keys: set) -> None:
+    """The keys of the lists holding the articles whose fields changed, in each version."""
     keys.update((("articles",), ("undated",), ("undated_index",), ("claims",)))
     undated_parts = len(site.undated_index.parts)
     keys.update(("undated_part", part_key(UNDATED, number)) for number in range(1, undated_parts + 2))
@@ -111,9 +118,6 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
                 keys.update(("claims_by", appearance.claim.speaker) for appearance in group.appearances)
     keys.update(("claim", claim_id) for claim_id in claim_ids)  # groups gone
     _add_parts(keys, site)
-    # A mapping looked at whole (iterated, counted) changes with any of its entries.
-    keys.update([(key[0],) for key in keys if len(key) == 2])
-    return keys
 
 
 def _add_parts(keys: set, site: Site) -> None:

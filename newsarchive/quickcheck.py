@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import marshal
 import os
-from stat import S_ISDIR
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR
 
+from . import workers as pool
 from .digests import RACY_NS, StatKey, blake, stat_key
 
 
@@ -121,8 +122,6 @@ class OutputCheck:
 
     def __init__(self, output: Path, stats: dict[str, tuple[int, int]] | PackedStats, written_by: int,
                  workers: int | None):
-        from . import workers as pool
-
         self.output, self._stats, self._found = output, stats, None
         self.written_by = written_by  # the start time of the build that wrote `stats` (BuildState.time)
         self._child, self._pipe = None, None
@@ -158,15 +157,12 @@ class OutputCheck:
         """The forked process's answer; None when there is none (not forked, or it failed)."""
         if self._child is None:
             return None
-        chunks = []
         with os.fdopen(self._pipe, "rb") as answer:
-            while chunk := answer.read(1 << 20):
-                chunks.append(chunk)
+            text = answer.read().decode("utf-8", "surrogateescape")
         _, status = os.waitpid(self._child, 0)
         self._child = self._pipe = None
         if status != 0:
             return None
-        text = b"".join(chunks).decode("utf-8", "surrogateescape")
         return text.split("\0") if text else []
 
     def close(self) -> None:
