@@ -18,7 +18,7 @@ from .buildstate import Parsed, ParsedArticle, ParsedRegistry
 from .dependencies import Digester
 from .memo import SameRecords
 from .model import Article, Reprint
-from .sitemodel import UNDATED, ArticleInfo, Site, part_key, words_of
+from .sitemodel import UNDATED, ArticleInfo, Site, part_key, period_of, words_of
 
 @dataclass(frozen=True)
 class Changes:
@@ -143,8 +143,9 @@ def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, wor
                  ("borrowed_from", publisher), ("borrowings_of", publisher)))
     if info.original is not None:
         keys.add(("borrowed_from", info.original.source))
-    if info.date.known:
-        year, month = info.date.iso[:4], info.date.iso[5:7]
+    period = period_of(info)
+    if period is not None:
+        year, month = period
         keys.add(("by_year", year))
         if month:
             keys.add(("by_month", f"{year}-{month}"))
@@ -173,7 +174,10 @@ def relation_digests(relations: tuple[Reprint, ...], digester) -> dict[tuple[str
 def reuse_digests(site: Site, affected: set[tuple], reads, digester) -> None:
     """Claim groups the changes cannot have changed are digested as the previous build stored
     them (each has a page reading it): the list of all claims is then digested from its
-    groups' digests, not from every appearance of every claim."""
+    groups' digests, not from every appearance of every claim. Changes that leave that list
+    alone (an article's text, a relation) need none, nor the Site's lists made to find them."""
+    if ("claims",) not in affected:
+        return
     unchanged = [group for group in site.claims if ("claim", group.id) not in affected]
     stored = reads.stored_digests([("claim", group.id) for group in unchanged])
     for group in unchanged:

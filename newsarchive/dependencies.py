@@ -18,7 +18,7 @@ from .buildstate import StoredArticle, article_digest
 from .config import Config
 from .digests import blake
 from .model import Actor, Article, Reprint, Source
-from .sitemodel import Appearance, ArticleInfo, Borrowing, ClaimGroup, ListIndex, Site, TextReuse
+from .sitemodel import SITE_FIELDS, Appearance, ArticleInfo, Borrowing, ClaimGroup, ListIndex, Site, TextReuse
 
 MISSING = object()  # the value of a key a mapping does not hold
 
@@ -305,7 +305,7 @@ class SiteView:
 
 def _check_declared() -> None:
     declared = {name for name, value in vars(SiteView).items() if isinstance(value, _Whole)}
-    fields = {field.name for kind in (Site, BuildFacts) for field in dataclasses.fields(kind)}
+    fields = {*SITE_FIELDS, *(field.name for field in dataclasses.fields(BuildFacts))}
     if declared != fields:
         raise TypeError(f"SiteView must declare how each field is read: {sorted(declared ^ fields)}")
 

@@ -27,7 +27,7 @@ from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
 from .memo import Equal, SameInputs
-from .sitemodel import LIST_SIZE, UNDATED, ArticleInfo, ListIndex, Site, part_key
+from .sitemodel import LIST_SIZE, UNDATED, ArticleInfo, Shape, Site, part_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -273,29 +273,25 @@ def outputs(site: Site) -> list[Output]:
 
 
 def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
-    """The outputs made from the Site's lists, the pages listed by the sitemap, and its parts.
-    The makers read the Site they are given when called: the outputs stay the same while the
-    lists do (an edit of an article's text alone), and are kept for the next build (_OUTPUTS)."""
+    """The outputs of the Site's shape (sitemodel.Shape: made without its lists), the pages
+    listed by the sitemap, and its parts. The makers read the Site they are given when called:
+    the outputs stay the same while the shape does (an edit of an article's text alone), and
+    are kept for the next build (_OUTPUTS)."""
     # A relation's page is named by its pair of articles: a relation found again, maybe with
     # other passages, leaves the outputs as they were.
     pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
-    return _OUTPUTS(site.articles, site.claims, pairs, site.actors, site.sources, site.by_year,
-                    site.naming_index, site.published_index, site.month_index, site.undated_index,
-                    SITEMAP_PART, SITEMAP_MOST)
+    return _OUTPUTS(site.shape, pairs, site.actors, site.sources, SITEMAP_PART, SITEMAP_MOST)
 
 
-def _outputs_of(articles, claims, pairs, actors, sources, years, naming_index, published_index, month_index,
-                undated_index, *sitemap_limits):
-    result = _listed_outputs(articles, claims, pairs.value, actors, sources, years, naming_index, published_index,
-                             month_index, undated_index)
+def _outputs_of(shape: Shape, pairs, actors, sources, *sitemap_limits):
+    result = _listed_outputs(shape, pairs.value, actors, sources)
     specs = tuple(sorted(result, key=lambda o: o.path))
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))
     return specs, pages, sitemap_parts(pages)
 
 
-def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_index, published_index,
-                    month_index, undated_index) -> list[Output]:
+def _listed_outputs(shape: Shape, pairs, actors, sources) -> list[Output]:
     result = [_page(urls.HOME, "index.html", lambda s: {"timeline": timeline.layout(s, human_date)}),
               _page(urls.ACTORS, "actors.html"),
               _page(urls.SOURCES, "sources.html"),
@@ -307,25 +303,23 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
               _page(urls.SITEMAP, "sitemap.xml"),
               _page(urls.ROBOTS, "robots.txt"),
               _feed_output(urls.FEED, lambda s: s.config.title, lambda s: s.articles, urls.HOME)]
-    for year, months in years.items():
+    for year, months in shape.periods.items():
         result.append(_page(urls.year(year), "period.html", _period(year, "")))
         for month in months:
             if month:
                 result.append(_page(urls.month(year, month), "period.html", _period(year, month)))
                 result.extend(_page(urls.month_part(year, month, str(number)), "list-part.html",
                                     _list_part("month", (year, month), number))
-                              for number in _part_numbers(month_index.get(f"{year}-{month}")))
+                              for number in _part_numbers(shape.month_parts.get(f"{year}-{month}", 0)))
     result.append(_page(urls.UNDATED, "period.html", _undated))
     result.extend(_page(urls.undated_part(str(number)), "list-part.html", _list_part("undated", (), number))
-                  for number in _part_numbers(undated_index))
-    for article in articles:
-        slug = article.slug
+                  for number in _part_numbers(shape.undated_parts))
+    for slug in shape.slugs:
         result.append(_page(urls.article(slug), "article.html",
                             lambda s, slug=slug: _article_view(s.article[slug], s)))
         result.append(Output(urls.article_data(slug), "data:article",
                              lambda s, env, slug=slug: export.article_json(s.text_of(s.article[slug]), s)))
-    for group in claims:
-        claim_id = group.id
+    for claim_id in shape.claim_ids:
         result.append(_page(urls.claim(claim_id), "claim.html", lambda s, claim_id=claim_id: {
             "group": s.claim[claim_id], "jsonld": export.claim_jsonld(s.claim[claim_id], s)}))
     for pair in pairs:
@@ -339,7 +333,7 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                                    lambda s, actor_id=actor_id: s.latest_naming.get(actor_id, ()), path))
         result.extend(_page(urls.actor_part(actor_id, str(number)), "list-part.html",
                             _list_part("actor", (actor_id,), number))
-                      for number in _part_numbers(naming_index.get(actor_id)))
+                      for number in _part_numbers(shape.naming_parts.get(actor_id, 0)))
     for source in sources:
         source_id, path = source.id, urls.source(source.id)
         result.append(_page(path, "source.html", lambda s, source_id=source_id: {"source": s.source[source_id]}))
@@ -348,15 +342,15 @@ def _listed_outputs(articles, claims, pairs, actors, sources, years, naming_inde
                                    lambda s, source_id=source_id: s.latest_published.get(source_id, ()), path))
         result.extend(_page(urls.source_part(source_id, str(number)), "list-part.html",
                             _list_part("source", (source_id,), number))
-                      for number in _part_numbers(published_index.get(source_id)))
+                      for number in _part_numbers(shape.published_parts.get(source_id, 0)))
     result.append(Output(urls.ARTICLES_DATA, "data:articles", lambda s, env: export.articles_json(s)))
     result.append(Output(urls.REPRINTS_DATA, "data:reprints", lambda s, env: export.reprints_json(s)))
     return result
 
 
-def _part_numbers(index: ListIndex | None) -> range:
+def _part_numbers(parts: int) -> range:
     """The numbers of a list's parts (none for a list that fits its page, or no list)."""
-    return range(1, len(index.parts) + 1 if index else 1)
+    return range(1, parts + 1)
 
 
 _OUTPUTS = SameInputs(_outputs_of)
@@ -469,9 +463,12 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
             todo.append(spec)
     if len(todo) > len(specs) // 4:
         reads.load_all()  # most outputs read again: one query rather than one a value
+    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+    if pool.worth_forking(len(todo), workers, parallel_min):
+        site.complete()  # made once here, not by each worker for the pages it makes
     job = _Job(site, facts, _environment(tuple(theme.folders(site.config, "templates")), templates_digest), todo,
                digester, stage)
-    for done, digests in _make_all(job, workers, progress, PARALLEL_MIN if parallel_min is None else parallel_min):
+    for done, digests in _make_all(job, workers, progress, parallel_min):
         for path, made in done:
             records[path] = MadeOutput(made.recipe, reads.numbered(made.reads, digests), made.digest, made.searchable)
     return records, len(todo)

@@ -10,7 +10,6 @@ import dataclasses
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
@@ -24,14 +23,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ArticleInfo:
-    """An article without its text: what lists, feeds, and people's and outlets' pages show.
+    """An article without its text (nor its file's path, which no page shows): what lists,
+    feeds, and people's and outlets' pages show.
 
     The Site holds these; the article with its text is read through the page's SiteView
     (dependencies.SiteView.text_of), which records the read, so a page that shows a text is
     made again when that text changes, and no other page is."""
 
     slug: str
-    path: Path
     title: str
     url: str
     capture: str
@@ -54,8 +53,8 @@ class ArticleInfo:
 
 
 _INFO_FIELDS = tuple(field.name for field in dataclasses.fields(ArticleInfo))
-if set(_INFO_FIELDS) != {field.name for field in dataclasses.fields(Article)} - {"body", "paragraphs"}:
-    raise TypeError("ArticleInfo must have every field of Article but its text")
+if set(_INFO_FIELDS) != {field.name for field in dataclasses.fields(Article)} - {"body", "paragraphs", "path"}:
+    raise TypeError("ArticleInfo must have every field of Article but its text and path")
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,17 @@ class ListIndex:
     parts: tuple[ListPart, ...]
 
 
-@dataclass(frozen=True)
 class Site:
+    """The model the templates read (through dependencies.SiteView): the articles, registries
+    and reprint relations joined into lists and lookup tables.
+
+    Each part is made when first read, from what it is made from alone: a rebuild reads the
+    values its changes can have changed and those the pages it makes again read, so an edit of
+    an article's text, whose page reads no list of the whole archive, makes none (at 100,000
+    articles the lists take 3 s to make). A process that builds again gets each part back
+    while what it is made from is the same (memo.py). Which outputs the site has is known
+    without the lists (`shape`)."""
+
     config: Config
     articles: tuple[ArticleInfo, ...]  # newest first, undated last
     actors: tuple[Actor, ...]  # by name
@@ -165,6 +173,31 @@ class Site:
     undated: tuple[ArticleInfo, ...]  # newest-first order of `articles`
     undated_index: ListIndex  # the page of undated articles, when long, lists its parts
     undated_part: dict[str, tuple[ArticleInfo, ...]]  # part_key(UNDATED, number) -> its articles
+
+    def __init__(self, config: Config, archive: Archive, reprints: tuple[Reprint, ...]):
+        self.config, self.reprints, self._archive = config, reprints, archive
+
+    def __getattr__(self, name: str):
+        """A part not made yet: make it (with the other values made with it) and keep it."""
+        make = _PART_OF.get(name)
+        if make is None:
+            raise AttributeError(f"the Site has no {name!r}")
+        self.__dict__.update(make(self))
+        return self.__dict__[name]
+
+    @property
+    def shape(self) -> Shape:
+        """Which outputs the site has (render.py), known without its lists."""
+        return self._shape
+
+    def complete(self) -> None:
+        """Make every part now: before pages are made in forked workers, which would each make
+        the parts they read, and keep them from this process."""
+        for name in _PART_OF:
+            getattr(self, name)
+
+
+SITE_FIELDS = tuple(name for name in Site.__annotations__)  # what pages read, each declared by SiteView
 
 
 def newest_first_key(article: Article):
@@ -243,7 +276,6 @@ class _Lists:
     """The Site's lists made from the articles' entries alone (no text, no relation)."""
 
     articles: tuple[ArticleInfo, ...]
-    article: dict[str, ArticleInfo]
     claims: tuple[ClaimGroup, ...]
     claim: dict[str, ClaimGroup]
     claims_by: dict[str, tuple[Appearance, ...]]
@@ -270,56 +302,81 @@ class _Parts:
 
 
 @dataclass(frozen=True)
-class _Reuse:
-    """The Site's lists made from the reprint relations and credits."""
+class Shape:
+    """What decides which outputs the site has (render.py), known from one pass over the
+    articles' entries without making the lists: the articles and claims, the periods that have
+    articles, and how many parts each long list is in (a list of LIST_SIZE or fewer: none)."""
 
-    copies_of: dict[str, tuple[Reprint, ...]]
-    copied_by: dict[str, tuple[Reprint, ...]]
-    borrowed_from: dict[str, tuple[Borrowing, ...]]
-    borrowings_of: dict[str, tuple[Borrowing, ...]]
-    reuse: dict[str, TextReuse]
+    slugs: tuple[str, ...]
+    claim_ids: tuple[str, ...]
+    periods: dict[str, tuple[str, ...]]  # year -> its months, "" for articles dated by the year alone
+    naming_parts: dict[str, int]  # actor id -> parts of the list of articles naming them
+    published_parts: dict[str, int]  # source id -> parts of its list
+    month_parts: dict[str, int]  # "2017-05" -> parts of the month's list
+    undated_parts: int
 
 
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
-    # Each part is made again only when what it is made from changed (memo.SameInputs): an
-    # edit of an article's text alone remakes no list.
-    lists = _LISTS(tuple(_INFOS.all(archive.articles)))
-    reuse = _REUSE(lists, reprints, archive.sources)
-    return Site(
-        config=config,
-        articles=lists.articles,
-        actors=_ACTORS_BY_NAME(archive.actors),
-        sources=_SOURCES_BY_NAME(archive.sources),
-        reprints=reprints,
-        claims=lists.claims,
-        claim=lists.claim,
-        article=lists.article,
-        text={article.slug: article for article in archive.articles},
-        lead=_leads(archive),
-        actor=dict(archive.actors),
-        source=dict(archive.sources),
-        articles_naming=lists.articles_naming,
-        claims_by=lists.claims_by,
-        copies_of=reuse.copies_of,
-        copied_by=reuse.copied_by,
-        published_by=lists.published_by,
-        latest_naming=lists.naming.latest,
-        naming_index=lists.naming.index,
-        naming_part=lists.naming.part,
-        latest_published=lists.published.latest,
-        published_index=lists.published.index,
-        published_part=lists.published.part,
-        borrowed_from=reuse.borrowed_from,
-        borrowings_of=reuse.borrowings_of,
-        reuse=reuse.reuse,
-        by_year=lists.by_year,
-        by_month=lists.by_month,
-        month_index=lists.month_index,
-        month_part=lists.month_part,
-        undated=lists.undated,
-        undated_index=lists.undated_index,
-        undated_part=lists.undated_part,
-    )
+    return Site(config, archive, reprints)
+
+
+# How each part of the Site is made, by the names of the values it gives. Each is made again
+# only when what it is made from changed (memo.SameInputs): an edit of an article's text alone
+# remakes no list.
+
+def _infos_part(site: Site) -> dict:
+    infos = tuple(_INFOS.all(site._archive.articles))
+    return {"_infos": infos, "article": _BY_SLUG(infos)}
+
+
+def _registries_part(site: Site) -> dict:
+    archive = site._archive
+    return {"actors": _ACTORS_BY_NAME(archive.actors), "sources": _SOURCES_BY_NAME(archive.sources),
+            "actor": dict(archive.actors), "source": dict(archive.sources)}
+
+
+def _texts_part(site: Site) -> dict:
+    return {"text": {article.slug: article for article in site._archive.articles}, "lead": _leads(site._archive)}
+
+
+def _lists_part(site: Site) -> dict:
+    lists = _LISTS(site._infos)
+    return {"articles": lists.articles, "claims": lists.claims, "claim": lists.claim,
+            "claims_by": lists.claims_by, "articles_naming": lists.articles_naming,
+            "published_by": lists.published_by, "by_year": lists.by_year, "by_month": lists.by_month,
+            "month_index": lists.month_index, "month_part": lists.month_part, "undated": lists.undated,
+            "undated_index": lists.undated_index, "undated_part": lists.undated_part,
+            "latest_naming": lists.naming.latest, "naming_index": lists.naming.index,
+            "naming_part": lists.naming.part, "latest_published": lists.published.latest,
+            "published_index": lists.published.index, "published_part": lists.published.part}
+
+
+def _relations_part(site: Site) -> dict:
+    copies_of, copied_by = _BY_ARTICLE(site.reprints)
+    return {"copies_of": copies_of, "copied_by": copied_by}
+
+
+def _reuse_part(site: Site) -> dict:
+    return _REUSE(site._infos, site.article, site.reprints, site.copies_of, site.copied_by, site._archive.sources)
+
+
+def _shape_part(site: Site) -> dict:
+    return {"_shape": _SHAPE(site._infos)}
+
+
+_PART_OF = {name: make for make, names in (
+    (_infos_part, ("_infos", "article")),
+    (_registries_part, ("actors", "sources", "actor", "source")),
+    (_texts_part, ("text", "lead")),
+    (_lists_part, ("articles", "claims", "claim", "claims_by", "articles_naming", "published_by", "by_year",
+                   "by_month", "month_index", "month_part", "undated", "undated_index", "undated_part",
+                   "latest_naming", "naming_index", "naming_part", "latest_published", "published_index",
+                   "published_part")),
+    (_relations_part, ("copies_of", "copied_by")),
+    (_reuse_part, ("borrowed_from", "borrowings_of", "reuse")),
+    (_shape_part, ("_shape",))) for name in names}
+if set(_PART_OF) != {*SITE_FIELDS, "_infos", "_shape"} - {"config", "reprints"}:
+    raise TypeError("each field of the Site but config and reprints is made by one part (_PART_OF)")
 
 
 def _frozen(mapping) -> dict:
@@ -360,7 +417,7 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     month_index, month_part = _parts(months)
     undated = tuple(article for article in articles if not article.date.known)  # by title: oldest_first_key's order
     undated_index, undated_part = _parts({UNDATED: undated})
-    return _Lists(articles=articles, article={a.slug: a for a in articles}, claims=tuple(groups),
+    return _Lists(articles=articles, claims=tuple(groups),
                   claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
                   articles_naming=naming, published_by=published, naming=_in_parts(naming, naming_oldest),
                   published=_in_parts(published, published_oldest), by_year=by_year, by_month=months,
@@ -392,13 +449,18 @@ def _parts(lists: dict[str, tuple[ArticleInfo, ...]]
     index, parts = {}, {}
     for owner, oldest_first in lists.items():
         numbered = []
-        if len(oldest_first) > LIST_SIZE:
+        if part_count(len(oldest_first)):
             for start in range(0, len(oldest_first), LIST_SIZE):
                 part = tuple(oldest_first[start:start + LIST_SIZE])
                 numbered.append(ListPart(part[0].date, part[-1].date, len(part)))
                 parts[part_key(owner, len(numbered))] = part
         index[owner] = ListIndex(len(oldest_first), tuple(numbered))
     return index, parts
+
+
+def part_count(length: int) -> int:
+    """How many parts a list of `length` articles is in: none when its page shows it whole."""
+    return 0 if length <= LIST_SIZE else -(-length // LIST_SIZE)
 
 
 UNDATED = "undated"  # the owner of the undated articles' list among part keys
@@ -409,33 +471,72 @@ def part_key(owner: str, number: int) -> str:
     return f"{owner}/{number}"
 
 
-def _text_reuse(lists: _Lists, reprints: tuple[Reprint, ...], sources: dict[str, Source]) -> _Reuse:
+def _relations_by_article(reprints: tuple[Reprint, ...]) -> tuple[dict, dict]:
+    """Each article's relations as the copy (copies_of) and as the original (copied_by)."""
     copies_of, copied_by = defaultdict(list), defaultdict(list)
     for relation in reprints:
         copies_of[relation.copy].append(relation)
         copied_by[relation.original].append(relation)
+    return _frozen(copies_of), _frozen(copied_by)
 
+
+def _text_reuse(infos: tuple[ArticleInfo, ...], by_slug: dict[str, ArticleInfo], reprints: tuple[Reprint, ...],
+                copies_of: dict, copied_by: dict, sources: dict[str, Source]) -> dict:
+    """The borrowings from and of each outlet and its reuse figures (Site.borrowed_from,
+    borrowings_of, reuse), made without the articles' lists: borrowings in the order of their
+    keys, reuse by counting."""
     borrowed_from, borrowings_of = defaultdict(list), defaultdict(list)
-    for borrowing in _borrowings(lists.articles, lists.article, reprints):
+    for borrowing in _borrowings(infos, by_slug, reprints):
         borrowed_from[borrowing.source].append(borrowing)
         borrowings_of[borrowing.copy.publisher].append(borrowing)
 
+    own_slugs = defaultdict(list)
+    for info in infos:
+        own_slugs[info.publisher].append(info.slug)
     reuse = {}
     for source_id in sources:
-        own = lists.published_by.get(source_id, ())
-        copies = [r for a in own for r in copies_of.get(a.slug, ()) if r.kind == "copy"]
-        originals = [r for a in own for r in copied_by.get(a.slug, ()) if r.kind == "copy"]
-        same = {a.slug for a in own for r in (*copies_of.get(a.slug, ()), *copied_by.get(a.slug, ()))
+        own = own_slugs.get(source_id, ())
+        copies = [r for slug in own for r in copies_of.get(slug, ()) if r.kind == "copy"]
+        originals = [r for slug in own for r in copied_by.get(slug, ()) if r.kind == "copy"]
+        same = {slug for slug in own for r in (*copies_of.get(slug, ()), *copied_by.get(slug, ()))
                 if r.kind == "same-text"}
         reuse[source_id] = TextReuse(
             articles=len(own), copying=len({r.copy for r in copies}), copied=len({r.original for r in originals}),
             copies=len(copies), originals=len(originals), same_text=len(same))
-    return _Reuse(copies_of=_frozen(copies_of), copied_by=_frozen(copied_by), borrowed_from=_frozen(borrowed_from),
-                  borrowings_of=_frozen(borrowings_of), reuse=reuse)
+    return {"borrowed_from": _frozen(borrowed_from), "borrowings_of": _frozen(borrowings_of), "reuse": reuse}
+
+
+def _shape(infos: tuple[ArticleInfo, ...]) -> Shape:
+    """The site's Shape, in one pass over the articles: as the lists would give it, filing each
+    article as _article_lists does (its people, its outlet, its period: period_of)."""
+    naming, published, months, periods = Counter(), Counter(), Counter(), defaultdict(set)
+    claim_ids, undated = set(), 0
+    for info in infos:
+        naming.update(info.people)
+        published[info.publisher] += 1
+        claim_ids.update(claim.id for claim in info.claims)
+        period = period_of(info)
+        if period is None:
+            undated += 1
+            continue
+        year, month = period
+        periods[year].add(month)
+        if month:
+            months[f"{year}-{month}"] += 1
+
+    def counted(counts: Counter) -> dict[str, int]:
+        return {owner: part_count(count) for owner, count in sorted(counts.items())}
+    return Shape(slugs=tuple(info.slug for info in infos), claim_ids=tuple(sorted(claim_ids)),
+                 periods={year: tuple(sorted(found)) for year, found in sorted(periods.items())},
+                 naming_parts=counted(naming), published_parts=counted(published), month_parts=counted(months),
+                 undated_parts=part_count(undated))
 
 
 _LISTS = SameInputs(_article_lists)
+_BY_SLUG = SameInputs(lambda infos: {info.slug: info for info in infos})
+_BY_ARTICLE = SameInputs(_relations_by_article)
 _REUSE = SameInputs(_text_reuse)
+_SHAPE = SameInputs(_shape)
 
 
 def _by_name(registry: dict) -> tuple:
@@ -457,9 +558,17 @@ def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]
     """Articles grouped by year, then month ("" when only the year is known), oldest first."""
     grouped: dict[str, dict[str, list[Article]]] = {}
     for article in sorted((a for a in articles if a.date.known), key=lambda a: (a.date.bounds()[0], a.slug)):
-        year, month = article.date.iso[:4], article.date.iso[5:7]
+        year, month = period_of(article)
         grouped.setdefault(year, {}).setdefault(month, []).append(article)
     return grouped
+
+
+def period_of(article: Article | ArticleInfo) -> tuple[str, str] | None:
+    """The year and month ("" when only the year is known) an article is filed under; None
+    for an undated one."""
+    if not article.date.known:
+        return None
+    return article.date.iso[:4], article.date.iso[5:7]
 
 
 def _borrowings(articles, by_slug, reprints) -> list[Borrowing]:

@@ -93,3 +93,44 @@ def test_an_edit_of_the_text_alone_keeps_the_lists_and_a_new_title_remakes_them(
     assert [a.title for a in retitled.articles] == ["b", "A new title"]
     assert [a.article.title for a in retitled.claims[0].appearances] == ["A new title"]
     assert [a.title for a in retitled.articles_naming["x"]] == ["A new title"]
+
+
+def test_the_shape_names_every_list_and_part_the_lists_have(monkeypatch):
+    """Which pages the site has is known without making its lists (render.py): the shape must
+    say what the lists would, for people, outlets, months, the undated and the claims."""
+    from newsarchive import sitemodel
+
+    monkeypatch.setattr(sitemodel, "LIST_SIZE", 3)
+    dates = ("2017-03-02", "2017-03", "2017", "2018-01-05", None, "2017-03-09", "2017-03-01")
+    articles = [make_article(f"a{n:02}", "Text.", date=dates[n % len(dates)],
+                             publisher=("outlet", "agency", "other")[n % 3] if n % 5 else "outlet",
+                             people=("x",) if n % 2 else ("x", "y") if n % 7 == 0 else (),
+                             claims=(Claim(f"claim-{n % 4}", "x", "", "asserts", "s", "q"),) if n % 3 else ())
+                for n in range(40)]
+    site = _site(articles)
+    shape = site.shape
+    assert "articles" not in vars(site)  # the shape made no list
+    assert sorted(shape.slugs) == sorted(a.slug for a in site.articles)
+    assert shape.claim_ids == tuple(group.id for group in site.claims)
+    assert shape.periods == {year: tuple(sorted(months)) for year, months in sorted(site.by_year.items())}
+    for parts, index in ((shape.naming_parts, site.naming_index), (shape.published_parts, site.published_index),
+                         (shape.month_parts, site.month_index)):
+        assert parts == {owner: len(found.parts) for owner, found in sorted(index.items())}
+        assert any(parts.values())  # long lists, in parts, are among them
+    assert shape.undated_parts == len(site.undated_index.parts) > 0
+
+
+def test_a_page_of_one_article_makes_no_list_of_the_archive():
+    """An edit of one article's text makes its page again, which reads that article, its
+    relations, people and outlet: the Site makes none of its lists for it (3 s at 100,000)."""
+    from newsarchive.dependencies import BuildFacts, Reads, SiteView
+    from newsarchive.render import _article_view
+
+    wire = make_article("wire", "Shared text.", publisher="agency", date="2017-01-01")
+    copy = make_article("copy", "Shared text.", date="2017-01-02", people=("x",))
+    site = _site([wire, copy], [Reprint("copy", "wire", "copy", 0.5, 0.5, (), "")])
+    view = SiteView(site, BuildFacts(site_paths=(), templates=b"", static_files={}), Reads())
+    shown = _article_view(view.article["copy"], view)
+    assert [c["original"].slug for c in shown["copies"]] == ["wire"]
+    made = vars(site)
+    assert "copies_of" in made and not {"articles", "by_year", "claims", "published_by", "borrowed_from"} & set(made)
