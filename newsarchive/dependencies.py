@@ -114,7 +114,7 @@ class Digester:
             out.append(b"S%d:" % len(items))
             for item in items:
                 self._write(item, out)
-        elif isinstance(value, dict):
+        elif isinstance(value, Mapping):  # a dict of another kind, or one made as it is read
             self._write(dict(value), out)
         elif isinstance(value, (tuple, list)):
             self._write(list(value), out)

@@ -280,11 +280,11 @@ def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
     # A relation's page is named by its pair of articles: a relation found again, maybe with
     # other passages, leaves the outputs as they were.
     pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
-    return _OUTPUTS(site.shape, pairs, site.actors, site.sources, SITEMAP_PART, SITEMAP_MOST)
+    return _OUTPUTS(Equal(site.shape), pairs, site.actors, site.sources, SITEMAP_PART, SITEMAP_MOST)
 
 
-def _outputs_of(shape: Shape, pairs, actors, sources, *sitemap_limits):
-    result = _listed_outputs(shape, pairs.value, actors, sources)
+def _outputs_of(shape: Equal, pairs, actors, sources, *sitemap_limits):
+    result = _listed_outputs(shape.value, pairs.value, actors, sources)
     specs = tuple(sorted(result, key=lambda o: o.path))
     pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
                   and o.recipe.startswith("template:"))

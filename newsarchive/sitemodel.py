@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -325,8 +326,37 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) 
 # remakes no list.
 
 def _infos_part(site: Site) -> dict:
-    infos = tuple(_INFOS.all(site._archive.articles))
-    return {"_infos": infos, "article": _BY_SLUG(infos)}
+    return {"_infos": tuple(_INFOS.all(site._archive.articles))}
+
+
+def _article_part(site: Site) -> dict:
+    return {"article": _InfoBySlug(site)}
+
+
+class _InfoBySlug(Mapping):
+    """Site.article: each article's entry by its slug. Until the entries of every article are
+    made (for the lists), an entry is made when first looked up: the pages an edit makes again
+    look up a few (100,000 entries take 0.5 s to make)."""
+
+    def __init__(self, site: Site):
+        self._site, self._made, self._every = site, {}, None
+
+    def __getitem__(self, slug: str) -> ArticleInfo:
+        if self._every is None:
+            every = self._site.__dict__.get("_infos")
+            if every is None:
+                made = self._made.get(slug)
+                if made is None:
+                    made = self._made[slug] = ArticleInfo.of(self._site.text[slug])
+                return made
+            self._every = _BY_SLUG(every)
+        return self._every[slug]
+
+    def __iter__(self):
+        return iter(self._site.text)
+
+    def __len__(self) -> int:
+        return len(self._site.text)
 
 
 def _registries_part(site: Site) -> dict:
@@ -357,15 +387,17 @@ def _relations_part(site: Site) -> dict:
 
 
 def _reuse_part(site: Site) -> dict:
-    return _REUSE(site._infos, site.article, site.reprints, site.copies_of, site.copied_by, site._archive.sources)
+    return _REUSE(site._infos, _BY_SLUG(site._infos), site.reprints, site.copies_of, site.copied_by,
+                  site._archive.sources)
 
 
 def _shape_part(site: Site) -> dict:
-    return {"_shape": _SHAPE(site._infos)}
+    return {"_shape": _shape(site._archive.articles)}
 
 
 _PART_OF = {name: make for make, names in (
-    (_infos_part, ("_infos", "article")),
+    (_infos_part, ("_infos",)),
+    (_article_part, ("article",)),
     (_registries_part, ("actors", "sources", "actor", "source")),
     (_texts_part, ("text", "lead")),
     (_lists_part, ("articles", "claims", "claim", "claims_by", "articles_naming", "published_by", "by_year",
@@ -506,16 +538,17 @@ def _text_reuse(infos: tuple[ArticleInfo, ...], by_slug: dict[str, ArticleInfo],
     return {"borrowed_from": _frozen(borrowed_from), "borrowings_of": _frozen(borrowings_of), "reuse": reuse}
 
 
-def _shape(infos: tuple[ArticleInfo, ...]) -> Shape:
-    """The site's Shape, in one pass over the articles: as the lists would give it, filing each
-    article as _article_lists does (its people, its outlet, its period: period_of)."""
+def _shape(articles: tuple[Article, ...]) -> Shape:
+    """The site's Shape, in one pass over the articles (their entries are not made for it): as
+    the lists would give it, filing each article as _article_lists does (its people, its outlet,
+    its period: period_of)."""
     naming, published, months, periods = Counter(), Counter(), Counter(), defaultdict(set)
     claim_ids, undated = set(), 0
-    for info in infos:
-        naming.update(info.people)
-        published[info.publisher] += 1
-        claim_ids.update(claim.id for claim in info.claims)
-        period = period_of(info)
+    for article in articles:
+        naming.update(article.people)
+        published[article.publisher] += 1
+        claim_ids.update(claim.id for claim in article.claims)
+        period = period_of(article)
         if period is None:
             undated += 1
             continue
@@ -526,7 +559,7 @@ def _shape(infos: tuple[ArticleInfo, ...]) -> Shape:
 
     def counted(counts: Counter) -> dict[str, int]:
         return {owner: part_count(count) for owner, count in sorted(counts.items())}
-    return Shape(slugs=tuple(info.slug for info in infos), claim_ids=tuple(sorted(claim_ids)),
+    return Shape(slugs=tuple(article.slug for article in articles), claim_ids=tuple(sorted(claim_ids)),
                  periods={year: tuple(sorted(found)) for year, found in sorted(periods.items())},
                  naming_parts=counted(naming), published_parts=counted(published), month_parts=counted(months),
                  undated_parts=part_count(undated))
@@ -536,7 +569,6 @@ _LISTS = SameInputs(_article_lists)
 _BY_SLUG = SameInputs(lambda infos: {info.slug: info for info in infos})
 _BY_ARTICLE = SameInputs(_relations_by_article)
 _REUSE = SameInputs(_text_reuse)
-_SHAPE = SameInputs(_shape)
 
 
 def _by_name(registry: dict) -> tuple:

@@ -122,7 +122,8 @@ def test_the_shape_names_every_list_and_part_the_lists_have(monkeypatch):
 
 def test_a_page_of_one_article_makes_no_list_of_the_archive():
     """An edit of one article's text makes its page again, which reads that article, its
-    relations, people and outlet: the Site makes none of its lists for it (3 s at 100,000)."""
+    relations, people and outlet: the Site makes none of its lists for it (3 s at 100,000),
+    nor an entry for every article."""
     from newsarchive.dependencies import BuildFacts, Reads, SiteView
     from newsarchive.render import _article_view
 
@@ -134,3 +135,4 @@ def test_a_page_of_one_article_makes_no_list_of_the_archive():
     assert [c["original"].slug for c in shown["copies"]] == ["wire"]
     made = vars(site)
     assert "copies_of" in made and not {"articles", "by_year", "claims", "published_by", "borrowed_from"} & set(made)
+    assert "_infos" not in made  # nor the entries of every article: those it looked up
