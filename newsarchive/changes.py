@@ -174,10 +174,7 @@ def relation_digests(relations: tuple[Reprint, ...], digester) -> dict[tuple[str
 def reuse_digests(site: Site, affected: set[tuple], reads, digester) -> None:
     """Claim groups the changes cannot have changed are digested as the previous build stored
     them (each has a page reading it): the list of all claims is then digested from its
-    groups' digests, not from every appearance of every claim. Changes that leave that list
-    alone (an article's text, a relation) need none, nor the Site's lists made to find them."""
-    if ("claims",) not in affected:
-        return
+    groups' digests, not from every appearance of every claim (2 s at 100,000 articles)."""
     unchanged = [group for group in site.claims if ("claim", group.id) not in affected]
     stored = reads.stored_digests([("claim", group.id) for group in unchanged])
     for group in unchanged:

@@ -282,7 +282,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
 
         reads = before.reads if kept else ReadIndex()
         if kept and affected is not None:
-            changes.reuse_digests(site, affected, reads, digester)
+            # Once the claims are made (a page made again reads them), not before: a rebuild
+            # whose pages read no list of the whole archive makes none (sitemodel.Site).
+            site.when_made("claims", lambda: changes.reuse_digests(site, affected, reads, digester))
         records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
                                workers=workers, progress=made_some, parallel_min=parallel_min)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -177,14 +177,27 @@ class Site:
 
     def __init__(self, config: Config, archive: Archive, reprints: tuple[Reprint, ...]):
         self.config, self.reprints, self._archive = config, reprints, archive
+        self._waiting: list[tuple[str, Callable[[], None]]] = []  # (value, what to do once it is made)
 
     def __getattr__(self, name: str):
         """A part not made yet: make it (with the other values made with it) and keep it."""
         make = _PART_OF.get(name)
         if make is None:
             raise AttributeError(f"the Site has no {name!r}")
-        self.__dict__.update(make(self))
-        return self.__dict__[name]
+        made = self.__dict__
+        made.update(make(self))
+        ready = [then for value, then in made["_waiting"] if value in made]
+        made["_waiting"] = [(value, then) for value, then in made["_waiting"] if value not in made]
+        for then in ready:
+            then()
+        return made[name]
+
+    def when_made(self, name: str, then: Callable[[], None]) -> None:
+        """Call `then()` once the value `name` is made: now if it is."""
+        if name in self.__dict__:
+            then()
+        else:
+            self._waiting.append((name, then))
 
     @property
     def shape(self) -> Shape:

@@ -136,3 +136,18 @@ def test_a_page_of_one_article_makes_no_list_of_the_archive():
     made = vars(site)
     assert "copies_of" in made and not {"articles", "by_year", "claims", "published_by", "borrowed_from"} & set(made)
     assert "_infos" not in made  # nor the entries of every article: those it looked up
+
+
+def test_what_waits_for_a_list_runs_once_it_is_made():
+    """A rebuild hands the claims' stored digests to the digester once the claims are made
+    (pipeline.py), and never makes them for that alone."""
+    site = _site([make_article("a", "Text.", date="2018-01-02", claims=(_claim(),))])
+    heard = []
+    site.when_made("claims", lambda: heard.append(len(site.claims)))
+    _ = site.article["a"], site.shape
+    assert heard == [] and "claims" not in vars(site)
+    _ = site.claims_by  # made with the claims
+    assert heard == [1]
+    _ = site.claims
+    site.when_made("claims", lambda: heard.append("now"))
+    assert heard == [1, "now"]
