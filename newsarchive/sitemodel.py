@@ -331,6 +331,7 @@ class Shape:
 
 
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...]) -> Site:
+    """The Site of the archive and its reprint relations; nothing is made until it is read."""
     return Site(config, archive, reprints)
 
 
