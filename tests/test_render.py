@@ -114,8 +114,8 @@ def test_a_list_of_articles_reading_their_text_fails_with_a_hint(project):
     assert not (project / "_site").exists()
 
 
-_JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+_JSON_VALUES = st.recursive(  # integers of 64 bits, orjson's range: every count and offset fits
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
 
 
@@ -124,3 +124,25 @@ _JSON_VALUES = st.recursive(
 def test_data_files_made_a_record_at_a_time_are_the_whole_list_encoded(records):
     from newsarchive import export
     assert export._json_list(iter(records)) == export._json(records)
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)  # any character, control ones too
+_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | _TEXT
+    | st.integers(0, 1000).map(lambda n: round(n / 1000, 3)),  # shares, as the relations carry them
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4), max_leaves=12)
+
+
+@given(st.lists(st.dictionaries(_TEXT, _VALUE, max_size=5), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_data_files_are_written_as_json_would_write_them(records):
+    """The data files (data/articles.json...) are written by orjson for speed: byte for byte
+    what json.dumps(..., ensure_ascii=False, indent=2, sort_keys=True) writes, so that a file
+    reads as before and changes only with its data."""
+    import json
+
+    from newsarchive.export import _json, _json_list
+
+    as_json = (json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    assert _json(records) == as_json
+    assert _json_list(records) == as_json
