@@ -211,7 +211,7 @@ class Site:
             getattr(self, name)
 
 
-SITE_FIELDS = tuple(name for name in Site.__annotations__)  # what pages read, each declared by SiteView
+SITE_FIELDS = tuple(Site.__annotations__)  # what pages read, each declared by SiteView
 
 
 def newest_first_key(article: Article):
@@ -356,15 +356,14 @@ class _InfoBySlug(Mapping):
         self._site, self._made, self._every = site, {}, None
 
     def __getitem__(self, slug: str) -> ArticleInfo:
-        if self._every is None:
-            every = self._site.__dict__.get("_infos")
-            if every is None:
-                made = self._made.get(slug)
-                if made is None:
-                    made = self._made[slug] = ArticleInfo.of(self._site.text[slug])
-                return made
-            self._every = _BY_SLUG(every)
-        return self._every[slug]
+        if self._every is None and "_infos" in self._site.__dict__:
+            self._every = _BY_SLUG(self._site._infos)
+        if self._every is not None:
+            return self._every[slug]
+        made = self._made.get(slug)
+        if made is None:
+            made = self._made[slug] = ArticleInfo.of(self._site.text[slug])
+        return made
 
     def __iter__(self):
         return iter(self._site.text)
