@@ -12,6 +12,8 @@ from stat import S_ISDIR
 from . import workers as pool
 from .digests import RACY_NS, StatKey, blake, stat_key
 
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY
+
 
 @dataclass(frozen=True)
 class QuickState:
@@ -44,27 +46,32 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
     stats: dict[str, StatKey] = {}
     absent: list[str] = []  # folders and files named but missing, files gone while listed
 
-    def walk(folder: str) -> None:
-        # Names, not os.scandir's entries: 100,000 entries held while sorted are 90 MB.
+    def walk(folder: str, at: int | None = None) -> None:
+        # Names, not os.scandir's entries: 100,000 entries held while sorted are 90 MB. Each name
+        # is stat-ed within its folder (opened once), not by its path walked from the root: a
+        # fifth less time for the 200,000 files of 100,000 articles.
         try:
-            names = sorted(os.listdir(folder))
+            fd = os.open(folder if at is None else os.path.basename(folder), _FOLDER_FLAGS, dir_fd=at)
         except OSError:
             absent.append(folder)
             return
-        prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's answer, faster
-        for name in names:
-            if name.startswith("."):
-                continue  # lock files, editors' swap files: never read as input
-            path = prefix + name
-            try:
-                stat = os.stat(path)
-            except OSError:
-                absent.append(path)
-                continue
-            if S_ISDIR(stat.st_mode):
-                walk(path)
-            else:
-                stats[path] = stat_key(stat)
+        try:
+            names = sorted(os.listdir(fd))
+            prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's answer, faster
+            for name in names:
+                if name.startswith("."):
+                    continue  # lock files, editors' swap files: never read as input
+                try:
+                    stat = os.stat(name, dir_fd=fd)
+                except OSError:
+                    absent.append(prefix + name)
+                    continue
+                if S_ISDIR(stat.st_mode):
+                    walk(prefix + name, fd)
+                else:
+                    stats[prefix + name] = stat_key(stat)
+        finally:
+            os.close(fd)
 
     for folder in folders:
         walk(str(folder))

@@ -797,6 +797,24 @@ def _listing_and_digests(folder: Path, previous: digests.FileDigests | None, pre
     return stats, digests.FileDigests(previous.now if previous else None, previous_time, stats=stats)
 
 
+def test_the_listing_names_every_file_of_nested_and_linked_folders_by_its_path(tmp_path):
+    (tmp_path / "in" / "captures" / "deep").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    files = ["in/a.md", "in/captures/a.txt", "in/captures/deep/b.txt", "elsewhere/c.txt"]
+    for name in files + ["in/.a.md.swp"]:
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    folders = [tmp_path / "in", tmp_path / "missing", tmp_path / "in" / "a.md"]
+    listing, stats = quickcheck.input_listing(folders, [tmp_path / "elsewhere" / "c.txt"])
+    assert sorted(stats) == sorted(str(tmp_path / name) for name in
+                                   ["in/a.md", "in/captures/a.txt", "in/captures/deep/b.txt", "in/linked/c.txt",
+                                    "elsewhere/c.txt"])
+    assert stats[str(tmp_path / "in/captures/deep/b.txt")] == digests.stat_key(os.stat(tmp_path / "in/captures/deep/b.txt"))
+    assert quickcheck.input_listing(folders, [tmp_path / "elsewhere" / "c.txt"])[0] == listing
+    (tmp_path / "in/captures/deep/b.txt").write_text("changed", encoding="utf-8")
+    assert quickcheck.input_listing(folders, [tmp_path / "elsewhere" / "c.txt"])[0] != listing
+
+
 def test_file_digests_take_the_listings_stats(tmp_path, monkeypatch):
     path = tmp_path / "a.md"
     path.write_text("one", encoding="utf-8")
