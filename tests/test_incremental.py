@@ -680,8 +680,11 @@ def test_damaged_output_rows_are_detected_and_rebuilt(project, built, tmp_path, 
     rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
     slug = SEED_SLUGS["004"]
     with sqlite3.connect(rows) as connection:
-        if damage == "output row":  # the digest of what the home page's file holds
-            connection.execute("UPDATE outputs SET digest = zeroblob(16) WHERE path = 'index.html'")
+        if damage == "output row":  # one byte of the block of outputs holding the home page's record
+            (packed,) = connection.execute("SELECT packed FROM outputs WHERE block = 0").fetchone()
+            at = packed.index(b"index.html") + len(b"index.html") + 8
+            connection.execute("UPDATE outputs SET packed = ? WHERE block = 0",
+                               (packed[:at] + bytes([packed[at] ^ 1]) + packed[at + 1:],))
         elif damage == "value row":  # the digest of the config as the pages read it
             connection.execute("UPDATE reads SET digest = zeroblob(16) WHERE key = 'config'")
         else:  # the pages that read the text edited below
@@ -930,6 +933,46 @@ def test_outputs_and_what_they_read_come_back_from_the_state(tmp_path):
     assert again.reads.readers(again.reads.changed({("actor", "z")}, lambda key: b"?" * 16)) == {"c.html"}
     assert again.reads.readers(again.reads.changed({("actor", "c")}, now.get)) == set()
     assert buildstate.read(tmp_path / "state.bin", b"other code") is None
+
+
+def test_a_rebuild_rewrites_only_the_blocks_of_the_outputs_it_made_or_removed(tmp_path, monkeypatch):
+    import sqlite3
+
+    from newsarchive import outputrows
+    from newsarchive.outputrows import ReadIndex
+
+    monkeypatch.setattr(outputrows, "BLOCK_BITS", 1)  # two outputs a block
+    reads = ReadIndex()
+    records = {f"{name}.html": buildstate.MadeOutput(f"template:{name}", reads.numbered([("actor", name)], {
+        ("actor", name): digests.blake(name.encode())}), digests.blake(name.encode() * 2), name < "d")
+        for name in "abcdefg"}
+    stats = {path: (len(path), 7) for path in records}
+    state = buildstate.BuildState(code=b"c", time=1, inputs={}, parsed={}, outputs=records, reads=reads,
+                                  search=None, output_stats=stats)
+    path = tmp_path / "state.bin"
+    buildstate.write(path, state)
+
+    def blocks():
+        with sqlite3.connect(buildstate.rows_path(path)) as connection:
+            found = dict(connection.execute("SELECT block, packed FROM outputs"))
+        connection.close()
+        return found
+
+    before, back = blocks(), buildstate.read(path, b"c")
+    assert sorted(before) == [0, 1, 2, 3]  # a.html and b.html in block 0 ... g.html alone in block 3
+    assert back.outputs == records and back.output_stats == stats
+    assert back.outputs["a.html"].searchable is True and back.outputs["e.html"].searchable is False
+    # c.html made again, f.html and g.html gone: blocks 1 (c, d), 2 (e, f) and 3 (g) rewritten.
+    now = {path: record for path, record in back.outputs.items() if path not in ("f.html", "g.html")}
+    now["c.html"] = buildstate.MadeOutput("template:c", back.reads.numbered([("actor", "c")], {
+        ("actor", "c"): b"n" * 16}), b"e" * 16, True)
+    buildstate.write(path, dataclasses.replace(back, outputs=now, reads=back.reads,
+                                               output_stats={path: stats[path] for path in now}))
+    after = blocks()
+    assert sorted(after) == [0, 1, 2] and after[0] == before[0]
+    assert after[1] != before[1] and after[2] != before[2]
+    again = buildstate.read(path, b"c")
+    assert again.outputs == now and set(again.reads.paths.values()) == set(now)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
