@@ -68,12 +68,19 @@ class FileDigests:
         self.now: dict[str, tuple[StatKey, bytes]] = {}  # path -> (stat key, digest), for the next build
 
     def kept(self, path: str) -> bool:
-        """Whether the watcher's word says the file is as the previous build read it (then its
-        digest is that build's). False when there is no such word."""
-        if self.changed is None or path in self.changed:
-            return False
+        """Whether the file is as the previous build read it (then its digest is that build's):
+        its stat is that build's, and either the watcher's word says it did not change or its
+        stat was taken outside the racy window (as `of` would take its digest)."""
         known = self.previous.get(path)
-        if known is None or known[0] != self.stats.get(path):
+        if known is None:
+            return False
+        key = known[0]
+        if key != self.stats.get(path):
+            return False
+        if self.changed is None:
+            if key[1] >= self.trust_before or key[2] >= self.trust_before:
+                return False
+        elif path in self.changed:
             return False
         self.now[path] = known
         return True

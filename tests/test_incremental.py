@@ -850,6 +850,25 @@ def test_a_file_changed_during_a_build_is_read_again_next_time(tmp_path):
     assert _listing_and_digests(tmp_path, first, started)[1].of(path) == digests.blake(b"two")
 
 
+def test_a_file_is_kept_as_the_last_build_read_it_only_when_its_stat_proves_it(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("one", encoding="utf-8")
+    stats, first = _listing_and_digests(tmp_path, None, 0)
+    first.of(path)
+    # The last build started long after the file changed: the same stat, the same file.
+    later = digests.FileDigests(first.now, time.time_ns() + 10 * digests.RACY_NS, stats=stats)
+    assert later.kept(str(path)) and later.now[str(path)] == first.now[str(path)]
+    assert not later.kept(str(tmp_path / "new.md"))  # unknown to the last build
+    # It started just after the file changed: a change in the same instant keeps the stat.
+    assert not digests.FileDigests(first.now, time.time_ns(), stats=stats).kept(str(path))
+    # Told by a watcher what changed, a file it did not name is kept even in the racy window.
+    told = digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({"other.md"}))
+    assert told.kept(str(path))
+    assert not digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({str(path)})).kept(str(path))
+    path.write_text("two!", encoding="utf-8")
+    assert not _listing_and_digests(tmp_path, first, time.time_ns() + 10 * digests.RACY_NS)[1].kept(str(path))
+
+
 def test_a_file_missing_from_the_listing_is_stat_ed(tmp_path):
     stats, files = _listing_and_digests(tmp_path, None, 0)
     path = tmp_path / ".hidden.md"  # the listing leaves out dot files

@@ -20,7 +20,7 @@ def parsed_again(location: str, is_link: bool, known: ParsedArticle | None, inpu
     registries are as the previous build read them."""
     if known is not None and registries_kept and inputs.kept(location) \
             and (not known.article.capture or inputs.kept(_capture_path(location, known.article.capture))):
-        return known.key, known  # none of its files changed, the watcher says (digests.FileDigests)
+        return known.key, known  # none of its files changed (digests.FileDigests.kept): the key is the same
     try:
         digest = inputs.of(location)
         capture = known.article.capture if known else capture
