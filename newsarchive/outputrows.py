@@ -197,23 +197,44 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
           outputs: dict, stats: dict[str, tuple[int, int]]) -> dict[str, int] | None:
     """Bring the tables to this build's `outputs` (path -> MadeOutput) inside the caller's
     transaction. `stored`: each output as the tables hold it (path -> (id, record)), the
-    records this build kept being the very same objects; empty with a ReadIndex that has no
-    database: the tables are written afresh. Returns each output's row id, or None when the
+    records this build kept being the very same objects, and `reads.paths` the same by id;
+    empty with a ReadIndex that has no database: the tables are written afresh. Returns each output's row id, or None when the
     tables were found damaged and emptied."""
     fresh = reads.database is None
     if fresh:
         stored = {}
         for table in TABLES:
             connection.execute(f"DELETE FROM {table}")
-    made = [path for path, record in outputs.items() if path not in stored or stored[path][1] is not record]
-    gone = [path for path in stored if path not in outputs]
-    ids = {path: row_id for path, (row_id, _) in stored.items()}
-    next_id = max(ids.values(), default=-1) + 1
-    for path in made:
-        if path not in ids:
-            ids[path], next_id = next_id, next_id + 1
-    touched = None if fresh else {ids[path] >> BLOCK_BITS for path in made + gone}
-    _write_blocks(connection, outputs, stats, ids, touched)
+    # One pass over the outputs: the ids of those stored, and those made now (new or not the
+    # very record stored); the stored ones not among them are gone.
+    ids, made = {}, []
+    for path, record in outputs.items():
+        known = stored.get(path)
+        if known is None:
+            made.append(path)
+        else:
+            ids[path] = known[0]
+            if known[1] is not record:
+                made.append(path)
+    gone = [] if len(ids) == len(stored) else [path for path in stored if path not in ids]
+    new = [path for path in made if path not in ids]
+    next_id = max((row_id for row_id, _ in stored.values()), default=-1) + 1 if new else 0
+    for path in new:
+        ids[path], next_id = next_id, next_id + 1
+    if fresh:
+        blocks = defaultdict(list)
+        for path in outputs:
+            blocks[ids[path] >> BLOCK_BITS].append(path)
+    else:  # the blocks of what was made or is gone, each with the outputs it holds now
+        gone_ids = {path: stored[path][0] for path in gone}
+        blocks = {block: [] for block in sorted({ids[path] >> BLOCK_BITS for path in made}
+                                                | {row_id >> BLOCK_BITS for row_id in gone_ids.values()})}
+        for block, paths in blocks.items():
+            paths.extend(path for row_id in range(block << BLOCK_BITS, (block + 1) << BLOCK_BITS)
+                         if (path := reads.paths.get(row_id)) is not None and path in outputs)
+        for path in new:
+            blocks[ids[path] >> BLOCK_BITS].append(path)
+    _write_blocks(connection, blocks, outputs, stats, ids)
     connection.executemany("INSERT INTO reads VALUES (?, ?, ?, ?)", (
         (n, text, reads.now[n], _checksum(n, text, reads.now[n])) for n, key in reads.keys.items()
         for text in (key_text(key),)))
@@ -223,29 +244,24 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
         _write_readers(connection, outputs, ids)
     else:
         try:
-            _update_readers(connection, stored, outputs, made + gone, ids)
+            _update_readers(connection, stored, outputs, {**{path: ids[path] for path in made}, **gone_ids})
         except DamagedRows:  # the next build finds no output it can keep, and makes them all
             for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")
             return None
         if len(made) + len(gone) > len(outputs) // 4:  # values no output reads any more are dropped
             connection.execute("DELETE FROM reads WHERE n NOT IN (SELECT n FROM readers)")
-    return {path: ids[path] for path in outputs}
+    return ids
 
 
-def _write_blocks(connection: sqlite3.Connection, outputs: dict, stats: dict[str, tuple[int, int]],
-                  ids: dict[str, int], blocks: set[int] | None) -> None:
-    """Write the blocks of outputs numbered `blocks` (None: all) as they are now; a block left
-    with no output is deleted."""
-    members: dict[int, list[str]] = defaultdict(list)
-    for path in outputs:
-        block = ids[path] >> BLOCK_BITS
-        if blocks is None or block in blocks:
-            members[block].append(path)
-    connection.executemany("DELETE FROM outputs WHERE block = ?", ((block,) for block in (blocks or ())
-                                                                   if block not in members))
+def _write_blocks(connection: sqlite3.Connection, blocks: dict[int, list[str]], outputs: dict,
+                  stats: dict[str, tuple[int, int]], ids: dict[str, int]) -> None:
+    """Write each of `blocks` (number -> the paths of the outputs it holds); one left with no
+    output is deleted."""
+    connection.executemany("DELETE FROM outputs WHERE block = ?", ((block,) for block, paths in blocks.items()
+                                                                   if not paths))
     connection.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (
-        (block, packed, blake(packed)) for block, paths in sorted(members.items())
+        (block, packed, blake(packed)) for block, paths in sorted(blocks.items()) if paths
         for packed in (marshal.dumps(sorted(
             (ids[path], path, *stats[path], (record.recipe, record.reads, record.digest, bool(record.searchable)))
             for path in paths for record in (outputs[path],))),)))
@@ -299,12 +315,11 @@ _PAIRS_AT_A_TIME = 1 << 20
 _ROWS_AT_A_TIME = 50_000
 
 
-def _update_readers(connection: sqlite3.Connection, stored: dict, outputs: dict, paths: list[str],
-                    ids: dict[str, int]) -> None:
-    """The rows of the values whose readers changed: an output made again mostly reads what it
-    read before, so few are."""
+def _update_readers(connection: sqlite3.Connection, stored: dict, outputs: dict, ids: dict[str, int]) -> None:
+    """The rows of the values whose readers changed, those of the outputs made or gone (`ids`:
+    path -> id): an output made again mostly reads what it read before, so few are."""
     added, removed = defaultdict(set), defaultdict(set)
-    for path in paths:
+    for path in ids:
         before = set(numbers(stored[path][1].reads)) if path in stored else set()
         now = set(numbers(outputs[path].reads)) if path in outputs else set()
         for n in before - now:

@@ -981,17 +981,22 @@ def test_a_rebuild_rewrites_only_the_blocks_of_the_outputs_it_made_or_removed(tm
     assert sorted(before) == [0, 1, 2, 3]  # a.html and b.html in block 0 ... g.html alone in block 3
     assert back.outputs == records and back.output_stats == stats
     assert back.outputs["a.html"].searchable is True and back.outputs["e.html"].searchable is False
-    # c.html made again, f.html and g.html gone: blocks 1 (c, d), 2 (e, f) and 3 (g) rewritten.
+    # c.html made again, f.html and g.html gone, h.html new (id 7, beside g's 6): blocks 1 (c, d),
+    # 2 (e, f) and 3 (g, then h) rewritten.
     now = {path: record for path, record in back.outputs.items() if path not in ("f.html", "g.html")}
-    now["c.html"] = buildstate.MadeOutput("template:c", back.reads.numbered([("actor", "c")], {
-        ("actor", "c"): b"n" * 16}), b"e" * 16, True)
+    for name in "ch":
+        now[f"{name}.html"] = buildstate.MadeOutput(f"template:{name}", back.reads.numbered([("actor", name)], {
+            ("actor", name): b"n" * 16}), b"e" * 16, True)
     buildstate.write(path, dataclasses.replace(back, outputs=now, reads=back.reads,
-                                               output_stats={path: stats[path] for path in now}))
+                                               output_stats={path: stats.get(path, (9, 9)) for path in now}))
     after = blocks()
-    assert sorted(after) == [0, 1, 2] and after[0] == before[0]
-    assert after[1] != before[1] and after[2] != before[2]
+    assert sorted(after) == [0, 1, 2, 3] and after[0] == before[0]
+    assert after[1] != before[1] and after[2] != before[2] and after[3] != before[3]
+    assert b"h.html" in after[3] and b"g.html" not in after[3]
     again = buildstate.read(path, b"c")
     assert again.outputs == now and set(again.reads.paths.values()) == set(now)
+    assert again.reads.readers(again.reads.changed({("actor", "h"), ("actor", "g")}, lambda key: b"?" * 16)) \
+        == {"h.html"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
