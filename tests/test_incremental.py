@@ -1092,6 +1092,36 @@ def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project,
     assert result.code != 0 and f"names-another.md:{line}" in result.err and "named-one" in result.err
 
 
+def test_references_are_checked_again_where_a_change_can_break_them(project, built):
+    """A rebuild checks the slugs named by the articles it parses again, and by every article
+    once a slug the last build knew is gone (here: given another by an edit); captures shared
+    with an unchanged article are found as in a full build."""
+    from conftest import minimal_front
+
+    naming = write_article(project, "names-another", minimal_front("names-another", reprint_of="[named-one]"))
+    named = write_article(project, "named-one", minimal_front("named-one"), body="Other text.\n",
+                          capture_text="Other text.\n")
+    assert run_build(project).code == 0
+    line = next(n for n, text in enumerate(naming.read_text().splitlines(), 1) if text.startswith("reprint_of"))
+    # An article added names a slug nobody has.
+    write_article(project, "added", minimal_front("added", not_reprint_of="[nobody-has-it]"),
+                  body="Third text.\n", capture_text="Third text.\n")
+    result = run_build(project)
+    assert result.code != 0 and "added.md" in result.err and "'nobody-has-it'" in result.err
+    (project / "articles" / "added.md").unlink()
+    # The named article's own slug changes: names-another.md, unchanged, now names nothing.
+    named.write_text(named.read_text(encoding="utf-8").replace("---\ntitle:", "---\nslug: renamed-one\ntitle:", 1),
+                     encoding="utf-8")
+    result = run_build(project)
+    assert result.code != 0 and f"names-another.md:{line}" in result.err and "'named-one'" in result.err
+    named.write_text(named.read_text(encoding="utf-8").replace("slug: renamed-one\n", ""), encoding="utf-8")
+    assert run_build(project).code == 0
+    # An article added with the capture of an unchanged one (later in file order: reported on it).
+    write_article(project, "one-more", minimal_front("one-more", capture="captures/named-one.txt"))
+    result = run_build(project)
+    assert result.code != 0 and "one-more.md" in result.err and "already belongs to named-one" in result.err
+
+
 def test_an_added_article_remakes_only_its_own_periods_pages(project, built):
     from conftest import minimal_front
 

@@ -97,7 +97,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         fresh = itertools.chain.from_iterable(part for _, _, part in chunks)
         _gather(files, fresh, articles, text_keys, leads, lines_of, now_parsed, problems, project, inputs,
                 registries, spool)
-    _check_cross_references(articles, lines_of, problems, project)
+    _check_cross_references(articles, lines_of, problems, project, _slugs_to_check(files, previous, articles))
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
@@ -141,6 +141,20 @@ def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: d
         articles[article.slug] = article
         text_keys[article.slug] = text
         leads[article.slug] = first
+
+
+def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Article]) -> set[str] | None:
+    """The articles whose references to others need checking: those parsed now, when every
+    article the last build knew by a slug is still here by it (that build, which succeeded,
+    found the references of the others sound, and the slugs they name are all still here).
+    None: all of them."""
+    reused = {file.location for file in files if file.known is not None}
+    if not reused:
+        return None
+    for location, entry in previous.items():
+        if location not in reused and isinstance(entry, ParsedArticle) and entry.article.slug not in articles:
+            return None  # an article gone, or known by another slug now: any other may name it
+    return articles.keys() - {file.known.article.slug for file in files if file.known is not None}
 
 
 def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
@@ -188,24 +202,32 @@ def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
     return parsed
 
 
-def _check_cross_references(articles: dict[str, Article], lines, problems, project) -> None:
-    """Checks that need every article: slugs named in other articles, and shared captures."""
+def _check_cross_references(articles: dict[str, Article], lines, problems, project,
+                            only: set[str] | None = None) -> None:
+    """Checks that need every article: slugs named in other articles (by those in `only`, when
+    given: _slugs_to_check), and shared captures."""
     capture_owner: dict[str, str] = {}
     for article in articles.values():
-        refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
-        if article.original and article.original.article:
-            refs.append(("original.article", article.original.article))
-        for name, slug in refs:
-            line = lines[article.slug].of(*name.split("."))
-            if slug == article.slug:
-                problems.append(Diagnostic(display_path(article.path, project), line, name,
-                                           "an article cannot reprint itself"))
-            elif slug not in articles:
-                problems.append(Diagnostic(display_path(article.path, project), line, name,
-                                           f"no archived article has the slug '{slug}'",
-                                           did_you_mean(slug, articles) or "use the file name without .md"))
+        if only is None or article.slug in only:
+            _check_references(article, articles, lines, problems, project)
         if article.capture in capture_owner:
             problems.append(Diagnostic(display_path(article.path, project), lines[article.slug].of("capture"), "capture",
                                        f"capture {article.capture} already belongs to {capture_owner[article.capture]}",
                                        "each article keeps its own capture"))
         capture_owner.setdefault(article.capture, article.slug)
+
+
+def _check_references(article: Article, articles: dict[str, Article], lines, problems, project) -> None:
+    """The slugs an article names: of other articles, each in the archive."""
+    refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
+    if article.original and article.original.article:
+        refs.append(("original.article", article.original.article))
+    for name, slug in refs:
+        line = lines[article.slug].of(*name.split("."))
+        if slug == article.slug:
+            problems.append(Diagnostic(display_path(article.path, project), line, name,
+                                       "an article cannot reprint itself"))
+        elif slug not in articles:
+            problems.append(Diagnostic(display_path(article.path, project), line, name,
+                                       f"no archived article has the slug '{slug}'",
+                                       did_you_mean(slug, articles) or "use the file name without .md"))
