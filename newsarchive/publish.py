@@ -51,12 +51,26 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
             for reason in refuse]
 
 
-def read_manifest(output: Path) -> set[str]:
+def read_manifest(output: Path) -> frozenset[str]:
+    """The files the manifest names. A rebuild asks twice (which outputs it may keep, then what
+    to remove): the last one read is kept while its file is the same (a manifest is replaced by
+    renaming a new one into place), 0.15 s a read at 100,000 articles."""
+    global _last_manifest
+    path = output / MANIFEST
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return {p for p in data.get("files", []) if isinstance(p, str)}
+        stat = os.stat(path)
+        same = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if _last_manifest is not None and _last_manifest[0] == same:
+            return _last_manifest[1]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = frozenset(p for p in data.get("files", []) if isinstance(p, str))
     except (OSError, ValueError, AttributeError):
-        return set()
+        return frozenset()
+    _last_manifest = (same, files)
+    return files
+
+
+_last_manifest: tuple[tuple, frozenset[str]] | None = None
 
 
 def _ours(folder: Path) -> bool:

@@ -239,3 +239,16 @@ def test_really_full_disk_leaves_previous_site(project, small_disk):
     assert "No space left on device" in result.err
     assert _snapshot(output) == before
     assert sorted(p.name for p in small_disk.iterdir() if not p.name.endswith(".lock")) == ["site"]
+
+
+def test_the_manifest_is_read_again_once_replaced(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    publish._write_manifest(site, {"index.html", "a/index.html"})
+    first = publish.read_manifest(site)
+    assert first == {"index.html", "a/index.html"} and publish.read_manifest(site) is first
+    publish._write_manifest(site, {"index.html"})  # a build's commit: a new file renamed into place
+    assert publish.read_manifest(site) == {"index.html"}
+    (site / publish.MANIFEST).write_text("not json", encoding="utf-8")
+    assert publish.read_manifest(site) == set()
+    assert publish.read_manifest(tmp_path / "no site") == set()
