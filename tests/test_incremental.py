@@ -1193,3 +1193,22 @@ def test_an_article_read_back_from_the_state_digests_as_the_article_it_stands_fo
         fresh = Article(**{field.name: getattr(entry.article, field.name) for field in dataclasses.fields(Article)})
         assert type(fresh) is Article and fresh == entry.article
         assert Digester({}).of(entry.article) == Digester({}).of(fresh)
+
+
+def test_a_relations_digest_moves_with_each_of_its_fields_and_passages():
+    from newsarchive.changes import relation_digest
+    from newsarchive.model import Passage, Reprint
+
+    passage = Passage(copy_start=1, copy_end=20, original_start=3, original_end=22, words=4)
+    relation = Reprint(copy="a", original="b", kind="copy", copy_share=0.5, original_share=0.25,
+                       passages=(passage,), basis="overlap")
+    other = {str: lambda value: value + "x", int: lambda value: value + 1, float: lambda value: value + 0.001}
+    variants = [dataclasses.replace(relation, passages=(dataclasses.replace(passage, **{
+        field.name: other[type(getattr(passage, field.name))](getattr(passage, field.name))}),))
+        for field in dataclasses.fields(Passage)]
+    variants += [dataclasses.replace(relation, **{field.name: other[type(getattr(relation, field.name))](
+        getattr(relation, field.name))}) for field in dataclasses.fields(Reprint) if field.name != "passages"]
+    variants += [dataclasses.replace(relation, passages=()), dataclasses.replace(relation, passages=(passage, passage))]
+    found = {relation_digest(variant) for variant in variants}
+    assert relation_digest(dataclasses.replace(relation)) == relation_digest(relation)
+    assert len(found) == len(variants) and relation_digest(relation) not in found
