@@ -1,7 +1,7 @@
 """The outputs part of the build state: each output, each value outputs read, and who read what,
 as tables of the state's SQLite database (buildstate.py opens it and decides whether to trust it).
 
-    outputs(block, packed, checksum)   the outputs in blocks of BLOCK by id, each output's
+    outputs(block, packed, checksum)   the outputs in blocks of 2**BLOCK_BITS by id, each output's
                            (id, path, size, mtime, (recipe, reads, digest, searchable)) marshalled:
                            `reads` the numbers of the values it read (uint32), size and mtime as written
     reads(n, key, digest, checksum)   each value some output read (a dependencies key), numbered
@@ -35,11 +35,10 @@ SCHEMA = (
 )
 TABLES = ("outputs", "reads", "readers")
 _BATCH = 500  # values looked up in one statement
-# Outputs are kept BLOCK to a row, by id: every rebuild reads all of them, which row by row (an
+# Outputs are kept 1,024 to a row, by id: every rebuild reads all of them, which row by row (an
 # SQLite row, a checksum and a record each) took 1.9 s at 100,000 articles; a rebuild making a
 # few outputs rewrites a block each (200 KB).
 BLOCK_BITS = 10
-BLOCK = 1 << BLOCK_BITS
 _SEPARATOR, _OTHER = "\x1f", "\x1e"
 
 
@@ -198,8 +197,8 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
     """Bring the tables to this build's `outputs` (path -> MadeOutput) inside the caller's
     transaction. `stored`: each output as the tables hold it (path -> (id, record)), the
     records this build kept being the very same objects, and `reads.paths` the same by id;
-    empty with a ReadIndex that has no database: the tables are written afresh. Returns each output's row id, or None when the
-    tables were found damaged and emptied."""
+    empty with a ReadIndex that has no database: the tables are written afresh. Returns each
+    output's row id, or None when the tables were found damaged and emptied."""
     fresh = reads.database is None
     if fresh:
         stored = {}
