@@ -303,7 +303,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                          "article.html made for an older version marks them data-pagefind-*: rename those "
                          "attributes data-search-* (the package's templates/article.html shows them)")
         written = {path for path, record in records.items()
-                   if path not in kept or kept[path].digest != record.digest}
+                   if (old := kept.get(path)) is not record and (old is None or old.digest != record.digest)}
         report("publish")
         stage.commit(set(records), written)
     except BaseException:
@@ -314,15 +314,20 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 7. Keep what the next build needs.
     for save in later:
         save()
-    stats = before.output_stats if kept else {}
-    output_stats = {path: stats[path] if path not in written and path in stats
-                    else _stat(config.output / path) for path in records}
+    # The stats of the files written now, the others' as the last build left them (every output
+    # not written was kept from it), copied whole rather than looked up one by one.
+    gone = before.outputs.keys() - records.keys() if before else set()
+    output_stats = dict(before.output_stats) if kept else {}
+    for path in gone:
+        output_stats.pop(path, None)
+    for path in written:
+        output_stats[path] = _stat(config.output / path)
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
                                   relations=relation_digests, stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
-    removed = len(set(before.outputs if before else ()) - set(records))
+    removed = len(gone)
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),
                          made=made, written=len(written), removed=removed,
                          reprints=len(relations), search_parts=searched.indexes, search_redone=searched.redone,
@@ -414,12 +419,18 @@ def _still_on_disk(state, output: Path, check) -> dict:
     """The previous outputs whose files are still as that build left them; the rest are made
     again. `check`, a quickcheck.OutputCheck already under way: its answer is taken when it
     checks the outputs of the build that left `state`."""
-    if publish.read_manifest(output) != set(state.outputs):
+    if publish.read_manifest(output) != state.outputs.keys():
         return {}
     if check is None or check.written_by != state.time:
         check = quickcheck.OutputCheck(output, state.output_stats, state.time, workers=1)
-    changed, written = check.changed(), state.output_stats
-    return {path: record for path, record in state.outputs.items() if path in written and path not in changed}
+    changed = check.changed()
+    if state.output_stats.keys() != state.outputs.keys():  # never so as a build leaves them, but a stat is needed
+        return {path: record for path, record in state.outputs.items()
+                if path in state.output_stats and path not in changed}
+    kept = dict(state.outputs)  # copied whole, in C, and the few changed taken out (333,000 at 100,000 articles)
+    for path in changed:
+        kept.pop(path, None)
+    return kept
 
 
 @contextlib.contextmanager
