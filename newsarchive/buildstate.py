@@ -96,7 +96,7 @@ class BuildState:
     outputs: dict[str, MadeOutput]  # output path -> record
     reads: ReadIndex  # what outputs read, looked up in the state's database
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
-    output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written
+    output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same

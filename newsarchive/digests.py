@@ -67,6 +67,11 @@ class FileDigests:
         self.changed = changed
         self.now: dict[str, tuple[StatKey, bytes]] = {}  # path -> (stat key, digest), for the next build
 
+    def _trusted(self, key: StatKey) -> bool:
+        """Whether a file of this stat was changed outside the racy window before the previous
+        build: then the same stat means the same content."""
+        return key[1] < self.trust_before and key[2] < self.trust_before
+
     def kept(self, path: str) -> bool:
         """Whether the file is as the previous build read it (then its digest is that build's):
         its stat is that build's, and either the watcher's word says it did not change or its
@@ -77,10 +82,8 @@ class FileDigests:
         key = known[0]
         if key != self.stats.get(path):
             return False
-        if self.changed is None:
-            if key[1] >= self.trust_before or key[2] >= self.trust_before:
-                return False
-        elif path in self.changed:
+        # Told by a watcher what changed, its word; else the stat's, as `of` takes a digest.
+        if (path in self.changed) if self.changed is not None else not self._trusted(key):
             return False
         self.now[path] = known
         return True
@@ -93,8 +96,7 @@ class FileDigests:
         seen = self.now.get(name)
         if data is None and seen and seen[0] == key:
             digest = seen[1]  # read already in this build
-        elif data is None and known and known[0] == key and key[1] < self.trust_before \
-                and key[2] < self.trust_before:
+        elif data is None and known and known[0] == key and self._trusted(key):
             digest = known[1]
         else:
             if data is None:

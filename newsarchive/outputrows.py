@@ -243,7 +243,7 @@ def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tu
         _write_readers(connection, outputs, ids)
     else:
         try:
-            _update_readers(connection, stored, outputs, {**{path: ids[path] for path in made}, **gone_ids})
+            _update_readers(connection, stored, outputs, {path: ids[path] for path in made} | gone_ids)
         except DamagedRows:  # the next build finds no output it can keep, and makes them all
             for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")

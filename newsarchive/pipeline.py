@@ -424,9 +424,6 @@ def _still_on_disk(state, output: Path, check) -> dict:
     if check is None or check.written_by != state.time:
         check = quickcheck.OutputCheck(output, state.output_stats, state.time, workers=1)
     changed = check.changed()
-    if state.output_stats.keys() != state.outputs.keys():  # never so as a build leaves them, but a stat is needed
-        return {path: record for path, record in state.outputs.items()
-                if path in state.output_stats and path not in changed}
     kept = dict(state.outputs)  # copied whole, in C, and the few changed taken out (333,000 at 100,000 articles)
     for path in changed:
         kept.pop(path, None)
