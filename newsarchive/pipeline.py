@@ -17,6 +17,7 @@ from .model import BuildError, Diagnostic
 
 STATE_FILE = "build-state.bin"
 QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
+COMPILED_TEMPLATES = "templates"  # the folder of templates compiled by earlier builds (render.CompiledTemplates)
 
 
 class BuildMemory:
@@ -287,7 +288,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             site.when_made("claims", lambda: changes.reuse_digests(site, affected, reads, digester))
         records, made = render(site, kept, reads, affected, digester, stage,
                                digests.files_digest(theme.files(config, "templates")),
-                               workers=workers, progress=made_some, parallel_min=parallel_min)
+                               workers=workers, progress=made_some, parallel_min=parallel_min,
+                               compiled_in=config.cache_dir / COMPILED_TEMPLATES, code=code)
         if not memory.keeps and not kept:
             # A first build, with no next one in this process: the Site, its lists kept for one
             # (memo.py) and the digests of its values go once the pages are made. Search,

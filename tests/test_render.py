@@ -1,5 +1,7 @@
 """render and markup: dates as precise as known, escaping, strict templates, safe Markdown."""
 
+import os
+
 import jinja2
 import pytest
 
@@ -146,3 +148,46 @@ def test_data_files_are_written_as_json_would_write_them(records):
     as_json = (json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     assert _json(records) == as_json
     assert _json_list(records) == as_json
+
+
+def test_templates_compiled_by_one_build_serve_the_next_until_they_change(project, built, monkeypatch):
+    from newsarchive import pipeline, render
+    from newsarchive.config import load_config
+
+    folder = load_config(project / "config.yaml").cache_dir / pipeline.COMPILED_TEMPLATES
+    assert any(name.endswith(".template") for name in os.listdir(folder))
+    (folder / "notes.txt").write_text("the user's own file", encoding="utf-8")
+    other_version = folder / f"{'0' * 40}-{'f' * 16}.template"
+    other_version.write_bytes(b"compiled by another version of the generator")
+    compiled = []
+    real_compile = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, source, name=None, *args, **kwargs: compiled.append(name)
+                        or real_compile(env, source, name, *args, **kwargs))
+    article = project / "articles" / "putin-asked-to-intervene-in-libya.md"
+    page = built / "articles" / "putin-asked-to-intervene-in-libya" / "index.html"
+
+    def rebuild_in_a_new_process() -> str:
+        render._environment.cache_clear()  # a new process has no environment in memory
+        compiled.clear()
+        article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        result = run_build(project)
+        assert result.code == 0, result.err
+        return page.read_text(encoding="utf-8")
+
+    assert "One more line." in rebuild_in_a_new_process()
+    assert compiled == []  # every template it used came compiled
+    assert not other_version.exists() and (folder / "notes.txt").exists()
+
+    template = project / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block title %}", "{% block title %}<!-- edited template -->", 1), encoding="utf-8")
+    assert "<!-- edited template -->" in rebuild_in_a_new_process()
+    assert compiled == ["article.html"]  # the edited one alone compiled again
+
+    for name in os.listdir(folder):
+        if name.endswith(".template"):
+            (folder / name).write_bytes(jinja2.bccache.bc_magic + b"\x00 damaged")  # past Jinja's own check
+    html = rebuild_in_a_new_process()
+    assert "<!-- edited template -->" in html and html.count("One more line.") == 3
+    assert "article.html" in compiled
