@@ -252,10 +252,13 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     # 2. Find which articles copy which, from their texts (fingerprints and the passages shared
     #    by pairs of unchanged texts come from the cache: fpcache.py).
     report("reprints")
+    # Each article's digest of its fields but its text, by slug: what detection and pages read of it moves with it.
+    article_digests = {entry.article.slug: entry.digest for entry in archive.parsed.values()
+                       if isinstance(entry, ParsedArticle)}
     relations = _stored_reprints(config, archive, code, notes)  # made by `build.py reprints --engine spark`
     later: list = []  # cache files to write once the site is in place
     if relations is None:
-        relations = _detect_reprints(config, archive, code, workers, memory, later)
+        relations = _detect_reprints(config, archive, article_digests, code, workers, memory, later)
     if not memory.keeps:
         # No process waits to be shown the site first: the caches are written now, and the
         # fingerprints and the index let go of before pages are made (1.2 GB at 100,000 articles).
@@ -263,8 +266,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             later.pop(0)()
     # 3. Join it all into the model the templates read.
     site = sitemodel.build_site(config, archive, relations)
-    digester = Digester({entry.article.slug: entry.digest for entry in archive.parsed.values()
-                         if isinstance(entry, ParsedArticle)})
+    digester = Digester(article_digests)
     # What changed since the previous build: the values of the Site that can differ.
     relation_digests = changes.relation_digests(relations, digester)
     affected = changes.affected_keys(before and changes.changes_since(before.parsed, before.relations,
@@ -368,10 +370,12 @@ def _stored_reprints(config: Config, archive, code: bytes, notes: list):
     return relations
 
 
-def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, memory: BuildMemory, later: list):
+def _detect_reprints(config: Config, archive, article_digests: dict[str, bytes], code: bytes, workers: int | None,
+                     memory: BuildMemory, later: list):
     """Which articles copy which; fingerprints of articles whose text has not changed since the
-    last build come from the cache, and so do the passages shared by pairs of such texts. The
-    caches are written by `later`, once the site is in place."""
+    last build come from the cache, and so do the passages shared by pairs of such texts; an
+    article whose digest is as the index saw it is known unchanged without reading its fields.
+    The caches are written by `later`, once the site is in place."""
     from . import fpcache, reprints
 
     cached = memory.take("fingerprints", config, code)
@@ -381,13 +385,13 @@ def _detect_reprints(config: Config, archive, code: bytes, workers: int | None, 
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
     before = memory.take("index", config, code)
     updated = reprints.update(before, archive.articles, prints, cached, *thresholds, sources=archive.sources,
-                              workers=workers)
+                              workers=workers, digests=article_digests)
     if isinstance(updated, str):  # ...unless it cannot say exactly what detecting all of them would
         alignments_path = config.cache_dir / fpcache.ALIGNMENTS_FILE
         alignments = fpcache.load_alignments(alignments_path, code)
         aligned_before = set(alignments)
         updated = reprints.detect_indexed(archive.articles, *thresholds, sources=archive.sources, prints=prints,
-                                          alignments=alignments, workers=workers)
+                                          alignments=alignments, workers=workers, digests=article_digests)
         if set(alignments) != aligned_before:
             later.append(lambda: fpcache.save_alignments(alignments_path, alignments, code))
     relations, index = updated

@@ -85,8 +85,10 @@ def detect_indexed(articles: tuple[Article, ...] | list[Article], min_shared_wor
                    min_share: float = 0.15, sources: Mapping[str, Source] | None = None,
                    prints: list[Fingerprint] | None = None, workers: int | None = None,
                    alignments: dict | None = None, parallel_min: int = PARALLEL_MIN,
-                   keep_index: bool = True) -> tuple[tuple[Reprint, ...], Index | None]:
-    """detect, and the Index an incremental update of these relations starts from (incremental.py)."""
+                   keep_index: bool = True, digests: Mapping[str, bytes] | None = None,
+                   ) -> tuple[tuple[Reprint, ...], Index | None]:
+    """detect, and the Index an incremental update of these relations starts from (incremental.py;
+    `digests`, each article's digest of its fields by slug, as for update)."""
     if prints is None:
         prints = fingerprints(articles, workers=workers, parallel_min=parallel_min)
     # Number the articles oldest first: candidates and witnesses both rely on this order.
@@ -106,4 +108,4 @@ def detect_indexed(articles: tuple[Article, ...] | list[Article], min_shared_wor
     if not keep_index:
         return result, None
     return result, new_index(arts, prints, found, pairs, todo, relations, kept, result,
-                             settings(min_shared_words, min_share, sources))
+                             settings(min_shared_words, min_share, sources), digests)

@@ -29,7 +29,7 @@ import bisect
 import dataclasses
 import hashlib
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
@@ -43,7 +43,7 @@ from .postings import MARGIN, Postings, pair_weights
 from .relate import relate
 from .witnesses import Relation, earliest_witnesses
 
-FORMAT = "reprint index 1"
+FORMAT = "reprint index 2"
 MOST_CHANGED = 0.02  # a change to more than this share of the articles (and over 50) is detected whole
 
 
@@ -66,6 +66,27 @@ def read_by_detection(article: Article, fp: Fingerprint) -> tuple:
             article.not_reprint_of)
 
 
+class Seen(NamedTuple):
+    """What the index knows of an article as detection last read it."""
+
+    text_key: str  # its fingerprint's key
+    digest: bytes | None  # the digest of all its fields, when the caller knows it (ParsedArticle.digest)
+    bounds: tuple | None  # its date's range
+    reads: bytes  # the digest of read_by_detection: equal, equal relations
+
+    @classmethod
+    def of(cls, article: Article, fp: Fingerprint, digest: bytes | None) -> Seen:
+        read = read_by_detection(article, fp)
+        return cls(fp.key, digest, read[1], hashlib.blake2b(repr(read).encode(), digest_size=16).digest())
+
+    def unchanged(self, article: Article, fp: Fingerprint, digest: bytes | None) -> bool:
+        """Whether detection reads the same of the article now. An article whose text and fields
+        are all as they were is known so from its digests, without reading a field of it."""
+        if digest is not None and self.digest == digest and self.text_key == fp.key:
+            return True
+        return self.reads == Seen.of(article, fp, digest).reads
+
+
 @dataclass
 class Index:
     """What one detection leaves for the next to update. Articles have ids that stay theirs from
@@ -73,7 +94,7 @@ class Index:
 
     settings: bytes
     slugs: list[str]  # by id; "" once the article is gone
-    inputs: list[tuple | None]  # read_by_detection of each id
+    inputs: list[Seen | None]  # what detection read of each id
     rank: np.ndarray  # int64 earliness number of each id (-1: gone)
     sizes: np.ndarray  # int64 marks of each id's text
     gaps: np.ndarray  # float64, see candidates.Search
@@ -100,14 +121,17 @@ def forced_pairs(arts, number: Mapping[str, int]) -> tuple[set, set]:
 
 
 def new_index(arts: list[Article], prints: list[Fingerprint], found: Search, candidates: set, todo: list,
-              relations: list[Relation], kept: list[Relation], result: tuple[Reprint, ...], digest: bytes) -> Index:
-    """The index of a full detection: ids are the articles' earliness numbers."""
+              relations: list[Relation], kept: list[Relation], result: tuple[Reprint, ...], digest: bytes,
+              digests: Mapping[str, bytes] | None = None) -> Index:
+    """The index of a full detection: ids are the articles' earliness numbers. `digests`: each
+    article's digest of its fields by slug, where known (update)."""
+    digests = digests or {}
     partners: dict[int, set[int]] = {}
     for x, y in candidates:
         partners.setdefault(x, set()).add(y)
         partners.setdefault(y, set()).add(x)
     count = len(arts)
-    return Index(digest, [a.slug for a in arts], [read_by_detection(a, fp) for a, fp in zip(arts, prints)],
+    return Index(digest, [a.slug for a in arts], [Seen.of(a, fp, digests.get(a.slug)) for a, fp in zip(arts, prints)],
                  np.arange(count, dtype=np.int64), np.array([len(fp.marks) for fp in prints], dtype=np.int64),
                  found.gaps.astype(np.float64), Postings(found.postings), partners, set(todo),
                  {_key(r): _row(r) for r in relations}, {_key(r): reprint for r, reprint in zip(kept, result)}, result)
@@ -133,10 +157,14 @@ def _numbered(row: tuple, local: dict) -> Relation:
 def update(index: Index | None, articles: list[Article] | tuple[Article, ...], prints: list[Fingerprint],
            previous: Mapping[str, Fingerprint], min_shared_words: int = 40, min_share: float = 0.15,
            sources: Mapping[str, Source] | None = None, workers: int | None = None,
-           parallel_min: int = PARALLEL_MIN) -> tuple[tuple[Reprint, ...], Index] | str:
+           parallel_min: int = PARALLEL_MIN, digests: Mapping[str, bytes] | None = None,
+           ) -> tuple[tuple[Reprint, ...], Index] | str:
     """The relations among `articles` (fingerprinted with their keys, as `prints`), from the index
     of an earlier detection and the fingerprints of that detection's texts (`previous`, by key);
-    or, when it cannot, why (then call detect_indexed). `index` is updated in place."""
+    or, when it cannot, why (then call detect_indexed). `index` is updated in place. `digests`,
+    each article's digest of its fields by slug (ParsedArticle.digest), spares reading the fields
+    of the articles whose digest and text are as the index saw them."""
+    digests = digests or {}
     if index is None:
         return "no index of an earlier detection"
     if index.settings != settings(min_shared_words, min_share, sources):
@@ -145,7 +173,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         return "fingerprints made without their keys"
     ident = {slug: i for i, slug in enumerate(index.slugs) if slug}
     at = {article.slug: n for n, article in enumerate(articles)}
-    changed, added, deleted = _changes(index, ident, at, articles, prints)
+    changed, added, deleted = _changes(index, ident, at, articles, prints, digests)
     if not (changed or added or deleted):
         return index.result, index
     moved = len(changed) + len(added) + len(deleted)
@@ -157,7 +185,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         return "too many ids of deleted articles"
     old = {}
     for i in changed + deleted:
-        fp = previous.get(index.inputs[i][0])
+        fp = previous.get(index.inputs[i].text_key)
         if fp is None:
             return "a changed text's earlier fingerprint is not in the cache"
         old[i] = fp.marks
@@ -190,7 +218,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     # 2. Which unchanged articles a change reaches: the carriers of each mark whose group changed.
     gone = {i: old[i] for i in changed + deleted}
     came = {i: text_of[i].marks for i in fresh}
-    redated = [i for i in changed if index.inputs[i][1] != read_by_detection(articles[at[slugs[i]]], text_of[i])[1]]
+    redated = [i for i in changed if index.inputs[i].bounds != articles[at[slugs[i]]].date.bounds()]
     fresh_set = set(fresh)
     gain, weigh_again = _reach(index, postings, gone, came, redated, fresh_set, len(slugs), ruling)
     gaps = np.concatenate((index.gaps, np.zeros(len(added))))
@@ -243,22 +271,28 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     for i in deleted:
         index.inputs[i] = None
     for i in fresh:
-        index.inputs[i] = read_by_detection(articles[at[slugs[i]]], text_of[i])
+        index.inputs[i] = Seen.of(articles[at[slugs[i]]], text_of[i], digests.get(slugs[i]))
     index.candidates, index.todo, index.relations, index.kept = candidates, todo, relations, result
     index.result = tuple(sorted(result.values(), key=lambda r: (r.copy, r.original)))
     index.unsaved += moved
     return index.result, index
 
 
-def _changes(index: Index, ident: dict, at: dict, articles, prints) -> tuple[list, list, list]:
-    """Ids of the articles whose detection inputs changed, positions of those added, ids of those deleted."""
+def _changes(index: Index, ident: dict, at: dict, articles, prints, digests: Mapping[str, bytes],
+             ) -> tuple[list, list, list]:
+    """Ids of the articles whose detection inputs changed, positions of those added, ids of those
+    deleted. An article changed in what detection does not read is known by its new digest."""
     changed, added = [], []
     for n, article in enumerate(articles):
         i = ident.get(article.slug)
         if i is None:
             added.append(n)
-        elif index.inputs[i] != read_by_detection(article, prints[n]):
+            continue
+        seen, digest = index.inputs[i], digests.get(article.slug)
+        if not seen.unchanged(article, prints[n], digest):
             changed.append(i)
+        elif digest is not None and seen.digest != digest:
+            index.inputs[i] = seen._replace(digest=digest)
     deleted = [i for slug, i in ident.items() if slug not in at] if len(ident) + len(added) != len(at) else []
     return changed, added, deleted
 
