@@ -11,8 +11,9 @@ outputs with what each read and the reverse index from a value read to its reade
 (outputrows.py). A build rewrites only the rows of the articles it parsed again and of the
 outputs it made again. It reads every parsed row but no text: an article read back is a
 StoredArticle, whose text is read from its row when first asked for (its page is made again,
-its text is fingerprinted or compared), so a rebuild reads the texts of what changed. A one-off
-build holds no text in memory either: those of the articles it parses wait in its TextSpool.
+its text is fingerprinted or compared), so a rebuild reads the texts of what changed; most of
+its fields too stay folded in bytes until one is asked for (_LAZY_FIELDS). A one-off build
+holds no text in memory either: those of the articles it parses wait in its TextSpool.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class BuildState:
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
+    shape_counts: tuple | None = None  # what the site's shape is counted from: a sitemodel.ShapeCounts
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
     stored: dict[str, bytes] = field(default_factory=dict)
@@ -116,6 +118,7 @@ class _Stored:
     search: SearchIndexState | None
     relations: dict = field(default_factory=dict)
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
+    shape_counts: tuple | None = None  # sitemodel.ShapeCounts
 
 
 def write(path: Path, state: BuildState, again: bool = True) -> BuildState | None:
@@ -131,7 +134,8 @@ def write(path: Path, state: BuildState, again: bool = True) -> BuildState | Non
     # file whose token is not the rows', and the next build starts afresh.
     token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
-                                 search=state.search, relations=state.relations, parsed_rows=token))
+                                 search=state.search, relations=state.relations, parsed_rows=token,
+                                 shape_counts=state.shape_counts))
     if row_ids is None or not again:
         return None
     # What read() would find: every parsed entry and output in the rows, under these row ids.
@@ -165,7 +169,7 @@ def read(path: Path, code: bytes) -> BuildState | None:
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
                       outputs=outputs, reads=ReadIndex(rows.path, next_number, paths),
                       search=stored.search, output_stats=stats, relations=stored.relations,
-                      stored={key: _key_of(entry) for key, entry in parsed.items()},
+                      shape_counts=stored.shape_counts, stored={key: _key_of(entry) for key, entry in parsed.items()},
                       stored_outputs=stored_outputs)
 
 
@@ -404,14 +408,28 @@ class StoredArticle(Article):
         return Article(*args, **fields)  # dataclasses.replace(stored, ...): a plain Article
 
     @classmethod
-    def stored(cls, fields: dict, texts: _TextRows | TextSpool, location: str, key: bytes | None) -> StoredArticle:
+    def stored(cls, fields: dict, texts: _TextRows | TextSpool, location: str, key: bytes | None,
+               folded: bytes | None = None) -> StoredArticle:
+        """The article of `fields`; with `folded`, of `fields` and of the fields _LAZY_FIELDS
+        name, folded into bytes (_folded_fields) until one of them is first asked for."""
         article = object.__new__(cls)
         values = article.__dict__
         values.update(fields, _texts=texts, _location=location, _key=key)
         # Its file's path is kept as text, made a Path when asked for (by a diagnostic): making
         # 100,000 of them took 0.3 s of every rebuild at 100,000 articles.
         values["_path_text"] = os.fspath(values.pop("path"))
+        if folded is not None:
+            values["_folded"] = folded
         return article
+
+    def __getattr__(self, name: str):
+        """A field still folded (read back from the state, not asked for since): all of them
+        unfolded now. A rebuild asks for them only of the articles its changes touch."""
+        folded = self.__dict__.pop("_folded", None)
+        if folded is None:
+            raise AttributeError(name)
+        self.__dict__.update(_unfolded_fields(folded))
+        return getattr(self, name)
 
     @property
     def path(self) -> Path:
@@ -486,26 +504,51 @@ _ARTICLE_CODEC = {
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 _TEXT_FIELDS = ("body", "paragraphs")  # kept in the texts table
 _ROW_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _TEXT_FIELDS)
-_PACK = tuple(_ARTICLE_CODEC.get(name, (_same, _same))[0] for name in _ROW_FIELDS)
-_UNPACK_CODED = tuple((name, unpack) for name, (_, unpack) in _ARTICLE_CODEC.items() if unpack is not _same)
+# The fields a rebuild needs of every article, changed or not (to key its parse, check its
+# capture and the relations set by hand), come unpacked with the row; the others stay folded
+# in bytes until one of them is asked for (StoredArticle.__getattr__), which a rebuild does only
+# for the articles its changes touch (sitemodel.ShapeCounts and the reprint index's digests
+# spare the others). A folded field has no default in Article: a class attribute would answer.
+_LAZY_FIELDS = ("title", "url", "date", "publisher", "original", "credit", "people", "claims")
+_EAGER_FIELDS = tuple(name for name in _ROW_FIELDS if name not in _LAZY_FIELDS)
+if any(hasattr(Article, name) for name in _LAZY_FIELDS) or not set(_LAZY_FIELDS) < set(_ROW_FIELDS):
+    raise TypeError("a folded field of StoredArticle must be a field of Article without a default")
+_PACK = {name: _ARTICLE_CODEC.get(name, (_same, _same))[0] for name in _ROW_FIELDS}
+_UNPACK = {name: _ARTICLE_CODEC.get(name, (_same, _same))[1] for name in _ROW_FIELDS}
+_UNPACK_EAGER = tuple((name, _UNPACK[name]) for name in _EAGER_FIELDS if _UNPACK[name] is not _same)
+_UNPACK_LAZY = tuple((name, _UNPACK[name]) for name in _LAZY_FIELDS if _UNPACK[name] is not _same)
+
+
+def _folded_fields(article: Article) -> bytes:
+    if isinstance(article, StoredArticle) and "_folded" in article.__dict__:
+        return article.__dict__["_folded"]  # as read back, still folded
+    return pickle.dumps(tuple(_PACK[name](getattr(article, name)) for name in _LAZY_FIELDS),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unfolded_fields(folded: bytes) -> dict:
+    values = dict(zip(_LAZY_FIELDS, pickle.loads(folded)))
+    for name, unpack in _UNPACK_LAZY:
+        values[name] = unpack(values[name])
+    return values
 
 
 def _packed_parse(entry: Parsed):
     if isinstance(entry, ParsedRegistry):
         return entry
     article = entry.article
-    fields = tuple(pack(getattr(article, name)) for pack, name in zip(_PACK, _ROW_FIELDS))
-    return (entry.key, fields, entry.problems, StoredLines.text_of(entry.lines), entry.digest, entry.text_key,
-            entry.lead)
+    fields = tuple(_PACK[name](getattr(article, name)) for name in _EAGER_FIELDS)
+    return (entry.key, fields, _folded_fields(article), entry.problems, StoredLines.text_of(entry.lines),
+            entry.digest, entry.text_key, entry.lead)
 
 
 def _unpacked_parse(location: str, packed, texts: _TextRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, fields, problems, lines, digest, text_key, lead = packed
-    values = dict(zip(_ROW_FIELDS, fields))
-    for name, unpack in _UNPACK_CODED:
+    key, fields, folded, problems, lines, digest, text_key, lead = packed
+    values = dict(zip(_EAGER_FIELDS, fields))
+    for name, unpack in _UNPACK_EAGER:
         values[name] = unpack(values[name])
-    article = StoredArticle.stored(values, texts, location, key)
+    article = StoredArticle.stored(values, texts, location, key, folded)
     return ParsedArticle(key, article, problems, StoredLines(lines) if lines is not None else None, digest, text_key,
                          lead)

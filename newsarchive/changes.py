@@ -29,6 +29,9 @@ class Changes:
     articles: dict[str, tuple[Article | ArticleInfo, ...]]
     relations: frozenset[tuple[str, str]]  # (copy, original) of relations added, removed or changed
     texts: frozenset[str] = frozenset()  # slugs of articles whose fields are as they were, their text not
+    # The versions in `articles`: the previous build's (of articles changed or deleted), this build's
+    gone: tuple[Article, ...] = ()
+    came: tuple[Article, ...] = ()
 
 
 def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple[str, str], bytes],
@@ -40,7 +43,7 @@ def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple
             or any(parsed_before[key].digest != parsed_now[key].digest for key in registries):
         return None
     versions: dict[str, list] = {}
-    texts = set()
+    texts, gone, came = set(), [], []
     for location in parsed_before.keys() | parsed_now.keys():
         old, new = parsed_before.get(location), parsed_now.get(location)
         old = old if isinstance(old, ParsedArticle) else None
@@ -52,13 +55,14 @@ def changes_since(parsed_before: dict[str, Parsed], relations_before: dict[tuple
             if old.article.body != new.article.body:
                 texts.add(new.article.slug)  # the same fields (article_digest): no list changes
             continue  # else parsed again (a capture touched), to the same fields and text
-        for entry in (old, new):
+        for entry, versions_of_build in ((old, gone), (new, came)):
             if entry is not None:
                 versions.setdefault(entry.article.slug, []).append(entry.article)
+                versions_of_build.append(entry.article)
     relations = frozenset(pair for pair in relations_before.keys() | relations_now.keys()
                           if relations_before.get(pair) != relations_now.get(pair))
     return Changes({slug: tuple(found) for slug, found in versions.items()}, relations,
-                   frozenset(texts - versions.keys()))
+                   frozenset(texts - versions.keys()), tuple(gone), tuple(came))
 
 
 def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:

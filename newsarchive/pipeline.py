@@ -264,13 +264,15 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         # fingerprints and the index let go of before pages are made (1.2 GB at 100,000 articles).
         while later:
             later.pop(0)()
-    # 3. Join it all into the model the templates read.
-    site = sitemodel.build_site(config, archive, relations)
+    # 3. Join it all into the model the templates read; what changed since the previous build
+    #    names the values of the Site that can differ, and moves the counts its shape is made of.
     digester = Digester(article_digests)
-    # What changed since the previous build: the values of the Site that can differ.
     relation_digests = changes.relation_digests(relations, digester)
-    affected = changes.affected_keys(before and changes.changes_since(before.parsed, before.relations,
-                                                                      archive.parsed, relation_digests), site)
+    changed_now = before and changes.changes_since(before.parsed, before.relations, archive.parsed, relation_digests)
+    shape_counts = before.shape_counts.moved(changed_now.gone, changed_now.came) \
+        if changed_now and before.shape_counts else sitemodel.ShapeCounts.of(archive.articles)
+    site = sitemodel.build_site(config, archive, relations, shape_counts)
+    affected = changes.affected_keys(changed_now, site)
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
     #    swapped in whole, or changed files renamed.
@@ -328,7 +330,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         output_stats[path] = _stat(config.output / path)
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
-                                  relations=relation_digests, stored=before.stored if before else {},
+                                  relations=relation_digests, shape_counts=shape_counts,
+                                  stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
     removed = len(gone)

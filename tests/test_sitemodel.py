@@ -2,6 +2,9 @@
 
 import dataclasses
 from pathlib import Path
+from unittest import mock
+
+from hypothesis import given, settings, strategies as st
 
 from conftest import make_article
 from newsarchive.config import load_config
@@ -118,6 +121,43 @@ def test_the_shape_names_every_list_and_part_the_lists_have(monkeypatch):
         assert parts == {owner: len(found.parts) for owner, found in sorted(index.items())}
         assert any(parts.values())  # long lists, in parts, are among them
     assert shape.undated_parts == len(site.undated_index.parts) > 0
+
+
+def _shaped_article(n: int, variant: int):
+    dates = ("2017-03-02", "2017-03", "2017", "2018-01-05", None)
+    return make_article(f"a{n:02}", "Text.", date=dates[variant % 5], publisher=("outlet", "agency")[variant % 2],
+                        people=(("x",), ("x", "y"), ())[variant % 3],
+                        claims=tuple(Claim(f"claim-{(variant + k) % 4}", "x", "", "asserts", "s", "q")
+                                     for k in range(variant % 3)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 29)), min_size=1, max_size=12))
+def test_shape_counts_moved_by_changes_are_those_counted_afresh(steps):
+    """A rebuild moves the counts its shape is made of by the versions of the articles that
+    changed (the previous build's out, this build's in): adds, edits and deletes, one by one,
+    leave the counts, and the shape, as counting all the articles again gives them."""
+    from newsarchive import sitemodel
+
+    articles = {n: _shaped_article(n, n) for n in range(6)}
+    counts = sitemodel.ShapeCounts.of(articles.values())
+    for n, variant in steps:
+        old = articles.pop(n, None)
+        if variant % 7 != 6:  # else deleted
+            articles[n] = _shaped_article(n, variant)
+        counts = counts.moved([old] if old else [], [articles[n]] if n in articles else [])
+        assert list(map(dict, counts)) == list(map(dict, sitemodel.ShapeCounts.of(articles.values())))
+    with mock.patch.object(sitemodel, "LIST_SIZE", 2):  # lists in parts
+        ordered = sorted(articles.values(), key=lambda article: article.slug)  # as the load stage gives them
+        site = sitemodel.build_site(_site([]).config, _site(ordered)._archive, (), counts)
+        shape = site.shape
+        assert shape.slugs == tuple(sorted(article.slug for article in articles.values()))
+        assert shape.claim_ids == tuple(group.id for group in site.claims)
+        assert shape.periods == {year: tuple(sorted(months)) for year, months in sorted(site.by_year.items())}
+        for parts, index in ((shape.naming_parts, site.naming_index), (shape.published_parts, site.published_index),
+                             (shape.month_parts, site.month_index)):
+            assert parts == {owner: len(found.parts) for owner, found in sorted(index.items())}
+        assert shape.undated_parts == len(site.undated_index.parts)
 
 
 def test_a_page_of_one_article_makes_no_list_of_the_archive():
