@@ -100,6 +100,7 @@ class BuildState:
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     shape_counts: tuple | None = None  # what the site's shape is counted from: a sitemodel.ShapeCounts
+    listing: bytes = b""  # what decided which outputs the site has, digested (render._listing_key)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
     stored: dict[str, bytes] = field(default_factory=dict)
@@ -119,6 +120,7 @@ class _Stored:
     relations: dict = field(default_factory=dict)
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
     shape_counts: tuple | None = None  # sitemodel.ShapeCounts
+    listing: bytes = b""
 
 
 def write(path: Path, state: BuildState, again: bool = True) -> BuildState | None:
@@ -135,7 +137,7 @@ def write(path: Path, state: BuildState, again: bool = True) -> BuildState | Non
     token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token,
-                                 shape_counts=state.shape_counts))
+                                 shape_counts=state.shape_counts, listing=state.listing))
     if row_ids is None or not again:
         return None
     # What read() would find: every parsed entry and output in the rows, under these row ids.
@@ -169,7 +171,8 @@ def read(path: Path, code: bytes) -> BuildState | None:
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
                       outputs=outputs, reads=ReadIndex(rows.path, next_number, paths),
                       search=stored.search, output_stats=stats, relations=stored.relations,
-                      shape_counts=stored.shape_counts, stored={key: _key_of(entry) for key, entry in parsed.items()},
+                      shape_counts=stored.shape_counts, listing=stored.listing,
+                      stored={key: _key_of(entry) for key, entry in parsed.items()},
                       stored_outputs=stored_outputs)
 
 

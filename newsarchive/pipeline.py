@@ -290,10 +290,13 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             # Once the claims are made (a page made again reads them), not before: a rebuild
             # whose pages read no list of the whole archive makes none (sitemodel.Site).
             site.when_made("claims", lambda: changes.reuse_digests(site, affected, reads, digester))
-        records, made = render(site, kept, reads, affected, digester, stage,
-                               digests.files_digest(theme.files(config, "templates")),
-                               workers=workers, progress=made_some, parallel_min=parallel_min,
-                               compiled_in=config.cache_dir / COMPILED_TEMPLATES, code=code)
+        # The outputs kept are all the last build made (none changed on disk): while what
+        # decides which outputs there are is the same, they need not be listed again.
+        listed_before = before.listing if kept and len(kept) == len(before.outputs) else b""
+        records, made, outputs_listed = render(
+            site, kept, reads, affected, digester, stage, digests.files_digest(theme.files(config, "templates")),
+            workers=workers, progress=made_some, parallel_min=parallel_min,
+            compiled_in=config.cache_dir / COMPILED_TEMPLATES, code=code, listed_before=listed_before)
         if not memory.keeps and not kept:
             # A first build, with no next one in this process: the Site, its lists kept for one
             # (memo.py) and the digests of its values go once the pages are made. Search,
@@ -330,7 +333,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         output_stats[path] = _stat(config.output / path)
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
-                                  relations=relation_digests, shape_counts=shape_counts,
+                                  relations=relation_digests, shape_counts=shape_counts, listing=outputs_listed,
                                   stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))

@@ -10,6 +10,7 @@ address when config.yaml has a base_url.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -74,3 +75,18 @@ KINDS: dict[str, Address] = {
 def address(kind: str, *ids: str) -> str:
     """The address of a page of `kind` ("article", "actor", "home"...) from the site's top."""
     return KINDS[kind](*ids)
+
+
+# The addresses with ids, each as a pattern matching them alone (an id holds no "/"), for kind_of.
+_MATCHERS = tuple((kind, re.compile(re.escape(address.pattern).replace(re.escape("{}"), "([^/]+)")))
+                  for kind, address in KINDS.items() if "{}" in address.pattern and kind != "page")
+
+
+def kind_of(path: str) -> tuple[str, tuple[str, ...]] | None:
+    """The kind and ids of an address with ids (address's inverse: address(*kind_of(path)) ==
+    path), or None when no kind has such addresses."""
+    for kind, matcher in _MATCHERS:
+        found = matcher.fullmatch(path)
+        if found and address(kind, *found.groups()) == path:
+            return kind, found.groups()
+    return None

@@ -1212,3 +1212,53 @@ def test_a_relations_digest_moves_with_each_of_its_fields_and_passages():
     found = {relation_digest(variant) for variant in variants}
     assert relation_digest(dataclasses.replace(relation)) == relation_digest(relation)
     assert len(found) == len(variants) and relation_digest(relation) not in found
+
+
+def test_a_rebuild_that_leaves_the_outputs_as_they_were_lists_none_of_them(project, built, tmp_path, monkeypatch):
+    """While what decides which outputs the site has (its shape, relations, people and outlets)
+    is the same, a rebuild makes the outputs to make again from their paths alone; an output
+    gone from disk, or an article added, makes it list them all. Each site is the clean build's."""
+    listed = []
+    real = render._templated
+    monkeypatch.setattr(render, "_templated", lambda site: listed.append(1) or real(site))
+
+    def rebuild() -> int:
+        listed.clear()
+        result = run_build(project)
+        assert result.code == 0, result.err
+        times = len(listed)
+        assert snapshot(built) == clean_build(project, tmp_path / f"reference-{len(os.listdir(tmp_path))}")
+        return times
+
+    _edit(project, "004", "A new paragraph, the outputs as they were.")
+    assert rebuild() == 0 and "A new paragraph" in (built / "articles" / SEED_SLUGS["004"] / "index.html").read_text()
+    (built / "articles" / SEED_SLUGS["002"] / "index.json").unlink()  # the outputs kept are not all of them
+    assert rebuild() == 1 and (built / "articles" / SEED_SLUGS["002"] / "index.json").exists()
+    from conftest import minimal_front
+    write_article(project, "added-now", minimal_front("added-now"))
+    assert rebuild() == 1 and (built / "articles" / "added-now" / "index.html").exists()
+
+
+def test_every_output_is_made_alike_from_its_path_alone(project, monkeypatch, request):
+    """render._output_at makes each output of the list of every output from its path: the same
+    recipe and, made, the same bytes (lists in parts among them)."""
+    from newsarchive import memo
+    from newsarchive.dependencies import BuildFacts, Reads, SiteView
+
+    monkeypatch.setattr(sitemodel, "LIST_SIZE", 1)
+    request.addfinalizer(memo.forget_all)  # the lists this process keeps (memo.py) were cut at 1
+    sites = []
+    real = render._templated
+    monkeypatch.setattr(render, "_templated", lambda site: sites.append(site) or real(site))
+    config = load_config(project / "config.yaml")
+    pipeline.build(config, memory=pipeline.BuildMemory())  # which keeps the texts in memory for this test
+    site = sites[0]
+    specs, pages, parts = real(site)
+    assert any("/parts/" in spec.path for spec in specs) and any(spec.recipe.startswith("data:") for spec in specs)
+    env = render.make_environment(list(render.theme.folders(config, "templates")))
+    facts = BuildFacts(site_paths=pages, templates=b"", static_files={}, sitemap_parts=parts)
+    for spec in specs:
+        again = render._output_at(spec.path)
+        assert (again.path, again.recipe) == (spec.path, spec.recipe)
+        assert again.make(SiteView(site, facts, Reads()), env) == spec.make(SiteView(site, facts, Reads()), env), spec.path
+    assert render._output_at("articles/no-such/extra/index.html") is None
