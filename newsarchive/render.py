@@ -538,7 +538,8 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     listing = _listing_key(site)
     static = static_outputs(theme.files(site.config, "static", hidden=False))
     specs = None
-    if previous and listing == listed_before:  # the same outputs: the pages and sitemap parts as they were
+    same_outputs = bool(previous) and listing == listed_before
+    if same_outputs:  # the pages and the sitemap's parts as they were
         pages = tuple(sorted(path for path, made in previous.items() if made.recipe.startswith("template:")
                              and path.endswith(".html") and path != urls.NOT_FOUND))
         parts = sitemap_parts(pages)
@@ -549,11 +550,12 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
                        static_files={o.path: blake(o.make.content) for o in static}, sitemap_parts=parts)
     stale: set[str] = set()
     if previous:
-        if affected is not None:  # the build's facts are few: always compared
-            affected = affected | {(name,) for name in ("templates", "site_paths", "sitemap_parts")} | {
+        if affected is not None:  # the build's facts are few: always compared (the pages, unless the same)
+            affected = affected | {("templates",)} | {
                 ("static_files", path) for path in [*facts.static_files, *(
-                    path for path, made in previous.items() if made.recipe == "static")]} | {
-                ("sitemap_parts", path) for path in parts}
+                    path for path, made in previous.items() if made.recipe == "static")]}
+            if not same_outputs:
+                affected |= {("site_paths",), ("sitemap_parts",), *(("sitemap_parts", path) for path in parts)}
         changed = reads.changed(affected, _LAST_DIGESTS.reader(site, facts, digester, remember=affected is not None))
         stale = reads.readers(changed)
     split = _split_by_path(previous, static, parts, stale) if specs is None else None
