@@ -110,9 +110,15 @@ def _quotes(front: str) -> list[str]:
     return [json.loads(m) for m in re.findall(r'^\s+quote: (".*")$', front, re.MULTILINE)]
 
 
+_EDIT_MARK = re.compile(r"edited\d+x\d")
+
+
 def edit_article(path: Path, run: int) -> None:
-    """Replace three lower-case words of one paragraph that holds no claim's quote."""
-    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    """Replace three lower-case words of one paragraph that holds no claim's quote (or words an
+    earlier edit wrote there: an article edited by many runs keeps changing); each new word
+    carries `run`, which should differ from one edit of an article to the next."""
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
     quotes = _quotes(front)
     paragraphs = body.split("\n\n")
     for index in range(len(paragraphs) - 1, 0, -1):  # paragraph 0 is the "# title" heading
@@ -121,11 +127,14 @@ def edit_article(path: Path, run: int) -> None:
     else:
         raise BenchError(f"{path}: no paragraph free of quotes to edit")
     words = paragraphs[index].split(" ")
-    plain = [i for i, w in enumerate(words) if w.isalpha() and w.islower()]
-    for n, position in enumerate(plain[1:4]):
+    plain = [i for i, w in enumerate(words) if (w.isalpha() and w.islower()) or _EDIT_MARK.fullmatch(w)]
+    for n, position in enumerate(plain[1:4] or plain[:3]):
         words[position] = f"edited{run}x{n}"
     paragraphs[index] = " ".join(words)
-    path.write_text("---\n" + front + "---\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    edited = "---\n" + front + "---\n" + "\n\n".join(paragraphs)
+    if edited == text:
+        raise BenchError(f"{path}: the edit changed nothing (edited with {run} before?)")
+    path.write_text(edited, encoding="utf-8")
 
 
 # --- the measurements -----------------------------------------------------------------------
@@ -204,9 +213,10 @@ def measure_edit(archive: Path, articles: int, runs: int) -> list[float]:
     times = []
     for run in range(runs):
         slug = f"article-{(run * 7919 + articles // 2) % articles:06d}"
-        edit_article(archive / "articles" / f"{slug}.md", run)
+        tag = int(time.time()) * 100 + run  # new words at every run, on an archive edited before too
+        edit_article(archive / "articles" / f"{slug}.md", tag)
         seconds, _ = _ours(archive, f"rebuild after editing {slug}")
-        _expect(archive, slug, f"edited{run}x0")
+        _expect(archive, slug, f"edited{tag}x0")
         times.append(seconds)
         _log(f"edit-one rebuild {run + 1}/{runs} ({slug}): {seconds:.2f} s")
     return times

@@ -78,3 +78,18 @@ def test_bench_build_fails_loudly_when_a_build_fails(tmp_path, monkeypatch, caps
     assert code == 1
     err = capsys.readouterr().err
     assert "full build failed (exit status 1)" in err and "nobody-at-all" in err
+
+
+def test_an_article_edited_by_many_runs_keeps_changing(tmp_path):
+    """The benchmark's edit rewrites words earlier edits wrote once the plain ones run out, so
+    an archive benchmarked again and again still gets a real edit; the same edit twice is refused."""
+    bench = _bench_module()
+    path = tmp_path / "article.md"
+    path.write_text('---\ntitle: "T"\n---\n# T\n\nThe first paragraph stays as it is.\n\nThe last one has few words left\n',
+                    encoding="utf-8")
+    for run in range(40):
+        before = path.read_text(encoding="utf-8")
+        bench.edit_article(path, 1000 + run)
+        assert path.read_text(encoding="utf-8") != before and f"edited{1000 + run}x0" in path.read_text()
+    with pytest.raises(bench.BenchError, match="changed nothing"):
+        bench.edit_article(path, 1039)
