@@ -292,7 +292,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             site.when_made("claims", lambda: changes.reuse_digests(site, affected, reads, digester))
         # The outputs kept are all the last build made (none changed on disk): while what
         # decides which outputs there are is the same, they need not be listed again.
-        listed_before = before.listing if kept and len(kept) == len(before.outputs) else b""
+        listed_before = before.listing if before and kept is before.outputs else b""
         records, made, outputs_listed = render(
             site, kept, reads, affected, digester, stage, digests.files_digest(theme.files(config, "templates")),
             workers=workers, progress=made_some, parallel_min=parallel_min,
@@ -436,6 +436,8 @@ def _still_on_disk(state, output: Path, check) -> dict:
     if check is None or check.written_by != state.time:
         check = quickcheck.OutputCheck(output, state.output_stats, state.time, workers=1)
     changed = check.changed()
+    if not changed:
+        return state.outputs  # every one of them (which later stages tell by identity)
     kept = dict(state.outputs)  # copied whole, in C, and the few changed taken out (333,000 at 100,000 articles)
     for path in changed:
         kept.pop(path, None)

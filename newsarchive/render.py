@@ -308,16 +308,28 @@ def _templated(site: Site) -> tuple[tuple[Output, ...], tuple[str, ...], dict]:
     are kept for the next build (_OUTPUTS)."""
     # A relation's page is named by its pair of articles: a relation found again, maybe with
     # other passages, leaves the outputs as they were.
-    pairs = Equal(tuple((relation.copy, relation.original) for relation in site.reprints))
-    return _OUTPUTS(Equal(site.shape), pairs, site.actors, site.sources, SITEMAP_PART, SITEMAP_MOST)
+    return _OUTPUTS(Equal(site.shape), Equal(_relation_pairs(site)), site.actors, site.sources, SITEMAP_PART,
+                    SITEMAP_MOST)
+
+
+def _relation_pairs(site: Site) -> tuple[tuple[str, str], ...]:
+    return tuple((relation.copy, relation.original) for relation in site.reprints)
 
 
 def _outputs_of(shape: Equal, pairs, actors, sources, *sitemap_limits):
     result = _listed_outputs(shape.value, pairs.value, actors, sources)
     specs = tuple(sorted(result, key=lambda o: o.path))
-    pages = tuple(o.path for o in specs if o.path.endswith(".html") and o.path != urls.NOT_FOUND
-                  and o.recipe.startswith("template:"))
+    pages = tuple(o.path for o in specs if _in_sitemap(o.path, o.recipe))
     return specs, pages, sitemap_parts(pages)
+
+
+def _in_sitemap(path: str, recipe: str) -> bool:
+    """Whether the output at `path`, made by `recipe`, is a page the sitemap lists."""
+    return path.endswith(".html") and path != urls.NOT_FOUND and recipe.startswith("template:")
+
+
+def _sitemap_part(path: str) -> Output:
+    return _page(path, "sitemap-part.xml")
 
 
 # Each templated output and data file, made by its kind of address (urls.KINDS) from the ids in
@@ -402,8 +414,7 @@ def _output_at(path: str) -> Output | None:
         return fixed()
     found = urls.kind_of(path)
     make = _OUTPUT_OF.get(found[0]) if found else None
-    output = make(*found[1]) if make else None
-    return output if output is not None and output.path == path else None
+    return make(*found[1]) if make else None
 
 
 def _listed_outputs(shape: Shape, pairs, actors, sources) -> list[Output]:
@@ -537,15 +548,13 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     """
     listing = _listing_key(site)
     static = static_outputs(theme.files(site.config, "static", hidden=False))
-    specs = None
     same_outputs = bool(previous) and listing == listed_before
     if same_outputs:  # the pages and the sitemap's parts as they were
-        pages = tuple(sorted(path for path, made in previous.items() if made.recipe.startswith("template:")
-                             and path.endswith(".html") and path != urls.NOT_FOUND))
+        templated = None
+        pages = tuple(sorted(path for path, made in previous.items() if _in_sitemap(path, made.recipe)))
         parts = sitemap_parts(pages)
     else:
         templated, pages, parts = _templated(site)
-        specs = [*templated, *static, *(_page(path, "sitemap-part.xml") for path in parts)]
     facts = BuildFacts(site_paths=pages, templates=templates_digest,
                        static_files={o.path: blake(o.make.content) for o in static}, sitemap_parts=parts)
     stale: set[str] = set()
@@ -558,12 +567,10 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
                 affected |= {("site_paths",), ("sitemap_parts",), *(("sitemap_parts", path) for path in parts)}
         changed = reads.changed(affected, _LAST_DIGESTS.reader(site, facts, digester, remember=affected is not None))
         stale = reads.readers(changed)
-    split = _split_by_path(previous, static, parts, stale) if specs is None else None
-    if split is None:
-        if specs is None:
-            templated = _templated(site)[0]
-            specs = [*templated, *static, *(_page(path, "sitemap-part.xml") for path in parts)]
-        split = _split(specs, previous, stale)
+    split = _split_by_path(previous, static, parts, stale) if same_outputs else None
+    if split is None:  # every output listed (an output to make again not known by its path: listed too)
+        templated = templated or _templated(site)[0]
+        split = _split([*templated, *static, *map(_sitemap_part, parts)], previous, stale)
     records, todo = split
     if len(todo) > len(records) // 3:
         reads.load_all()  # most outputs read again: one query rather than one a value
@@ -580,9 +587,8 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
 
 def _listing_key(site: Site) -> bytes:
     """What decides which outputs the site has (_templated), digested."""
-    pairs = tuple((relation.copy, relation.original) for relation in site.reprints)
-    return blake(repr((site.shape, pairs, [actor.id for actor in site.actors], [source.id for source in site.sources],
-                       SITEMAP_PART, SITEMAP_MOST)).encode())
+    return blake(repr((site.shape, _relation_pairs(site), [actor.id for actor in site.actors],
+                       [source.id for source in site.sources], SITEMAP_PART, SITEMAP_MOST)).encode())
 
 
 def _split(specs: list[Output], previous: dict[str, MadeOutput], stale: set[str]
@@ -609,7 +615,7 @@ def _split_by_path(previous: dict[str, MadeOutput], static: list[Output], parts:
         old = previous.get(path)
         if old is None or old.recipe == "static":
             continue
-        spec = _page(path, "sitemap-part.xml") if path in parts else _output_at(path)
+        spec = _sitemap_part(path) if path in parts else _output_at(path)
         if spec is None or spec.recipe != old.recipe:
             return None
         todo.append(spec)

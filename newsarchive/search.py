@@ -403,8 +403,7 @@ def index(records: dict[str, MadeOutput], kept: dict[str, MadeOutput], before: d
     `kept` its records whose files are still as written, `before` all its records."""
     pages = dict(sorted((path, record.digest) for path, record in records.items() if record.searchable))
     wrote = _files_by_recipe(before)
-    # `kept` is some of `before`: all of it, when as many (a build told what changed keeps `before` itself)
-    on_disk = wrote if kept is before or len(kept) == len(before) else _files_by_recipe(kept)
+    on_disk = wrote if kept is before else _files_by_recipe(kept)  # all kept (pipeline._still_on_disk)
 
     def intact(recipe: str) -> bool:
         return len(on_disk.get(recipe, ())) == len(wrote.get(recipe, ()))

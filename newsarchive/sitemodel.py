@@ -359,10 +359,7 @@ class ShapeCounts(NamedTuple):
                 change(counts.published, (article.publisher,))
                 change(counts.periods, (period_of(article),))
                 change(counts.claims, [claim.id for claim in article.claims])
-        for counter in counts:  # what no article files under any more is none of the Shape's
-            for key in [key for key, count in counter.items() if count <= 0]:
-                del counter[key]
-        return counts
+        return ShapeCounts(*(+counter for counter in counts))  # what no article files under is none of the Shape's
 
     def shape(self, slugs: tuple[str, ...]) -> Shape:
         """The Shape of the site whose articles have `slugs` (in order)."""

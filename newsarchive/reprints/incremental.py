@@ -34,6 +34,7 @@ from typing import Mapping, NamedTuple
 import numpy as np
 
 from .. import workers as pool
+from ..digests import blake
 from ..model import Article, Reprint, Source
 from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, RARE, Search, mark_weights, too_common
 from .direction import Credits
@@ -77,7 +78,7 @@ class Seen(NamedTuple):
     @classmethod
     def of(cls, article: Article, fp: Fingerprint, digest: bytes | None) -> Seen:
         read = read_by_detection(article, fp)
-        return cls(fp.key, digest, read[1], hashlib.blake2b(repr(read).encode(), digest_size=16).digest())
+        return cls(fp.key, digest, read[1], blake(repr(read).encode()))
 
     def unchanged(self, article: Article, fp: Fingerprint, digest: bytes | None) -> bool:
         """Whether detection reads the same of the article now. An article whose text and fields
