@@ -6,14 +6,15 @@ we wrote; an article is parsed again only when a file it is parsed from changed.
 
 The state is a small file (`_Stored`: the input files' digests, the search shards' keys, the
 reprint relations' digests) and an SQLite database beside it (`_StateRows`): the parsed
-articles, a row each with the digest of its bytes, their texts in rows of their own, and the
-outputs with what each read and the reverse index from a value read to its readers
-(outputrows.py). A build rewrites only the rows of the articles it parsed again and of the
-outputs it made again. It reads every parsed row but no text: an article read back is a
+articles, a row each with the checksum of its bytes, their texts and their folded fields in
+rows of their own, and the outputs with what each read and the reverse index from a value read
+to its readers (outputrows.py). A build rewrites only the rows of the articles it parsed again
+and of the outputs it made again. It reads every parsed row, which holds what every rebuild
+needs of each article, but no text and no folded field: an article read back is a
 StoredArticle, whose text is read from its row when first asked for (its page is made again,
-its text is fingerprinted or compared), so a rebuild reads the texts of what changed; most of
-its fields too stay folded in bytes until one is asked for (_LAZY_FIELDS). A one-off build
-holds no text in memory either: those of the articles it parses wait in its TextSpool.
+its text is fingerprinted or compared), and likewise its other fields (_LAZY_FIELDS) and its
+front matter's lines, so a rebuild reads those of what changed. A one-off build holds no text
+in memory either: those of the articles it parses wait in its TextSpool.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def write(path: Path, state: BuildState, again: bool = True) -> BuildState | Non
     files, and makes all)."""
     state.reads.close()
     rows = _StateRows(path)
-    _TextRows.of(rows.path).close()
+    _ArticleRows.of(rows.path).close()
     # The rows first, then the file naming their token: a build stopped in between leaves a
     # file whose token is not the rows', and the next build starts afresh.
     token, row_ids = rows.write(state)
@@ -189,18 +190,27 @@ def _text_row(location: str, key: bytes, entry: Parsed) -> tuple | None:
     return (location, key, _checksum(packed), packed)
 
 
+def _folded_row(location: str, key: bytes, entry: Parsed) -> tuple | None:
+    if isinstance(entry, ParsedRegistry):
+        return None
+    packed = pickle.dumps((_folded_fields(entry.article), StoredLines.text_of(entry.lines)),
+                          protocol=pickle.HIGHEST_PROTOCOL)
+    return (location, key, _checksum(packed), packed)
+
+
 def _packed_text(article: Article) -> bytes:
     body, paragraphs = article._text() if isinstance(article, StoredArticle) else (article.body, article.paragraphs)
     return pickle.dumps((body, _pack_paragraphs(paragraphs)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _text_read(entry: Parsed) -> bool:
-    """Whether the entry's text can be had once the rows are rewritten: read now from the rows
-    if that is where it is."""
+def _rows_read(entry: Parsed) -> bool:
+    """Whether the entry's text and folded fields can be had once the rows are rewritten: read
+    now from the rows if that is where they are."""
     if isinstance(entry, ParsedArticle) and isinstance(entry.article, StoredArticle) \
-            and isinstance(entry.article._texts, _TextRows):
+            and isinstance(entry.article._texts, _ArticleRows):
         try:
             entry.article.body
+            entry.article._folded_part()
         except outputrows.DamagedRows:
             return False
     return True
@@ -219,9 +229,13 @@ def _key_of(entry: Parsed) -> bytes:
 
 class _StateRows:
     """The rows of the state, in an SQLite database beside the state file: the parsed entries,
-    one row each (file, key, digest of the row's bytes, the packed parse pickled), and the
-    outputs' tables (outputrows.py). A parsed row is trusted only when its bytes have their
-    digest, and the database only when its code and token are the ones the state file names."""
+    one row each (file, key, checksum of the row's bytes, the packed parse pickled), each
+    article's text and its folded fields and lines in rows of the same shape (tables texts and
+    folded, read by _ArticleRows), and the outputs' tables (outputrows.py). A row is trusted
+    only when its bytes have their checksum, and the database only when its code and token are
+    the ones the state file names."""
+
+    _ARTICLE_TABLES = ("parsed", "texts", "folded")
 
     def __init__(self, state_path: Path):
         self.path = state_path.with_name(state_path.name + ".parsed.sqlite")
@@ -245,7 +259,7 @@ class _StateRows:
                 meta = dict(connection.execute("SELECT name, value FROM meta"))
                 if meta.get("code") != code or meta.get("token") != token:
                     return None
-                parsed, texts = {}, _TextRows.of(self.path)
+                parsed, texts = {}, _ArticleRows.of(self.path)
                 for location, check, packed in connection.execute("SELECT path, checksum, packed FROM parsed"):
                     if _checksum(packed) != check:
                         return None
@@ -271,10 +285,9 @@ class _StateRows:
         try:
             connection.execute("BEGIN IMMEDIATE")
             connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
-            connection.execute("CREATE TABLE IF NOT EXISTS parsed "
-                               "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
-            connection.execute("CREATE TABLE IF NOT EXISTS texts "
-                               "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
+            for table in self._ARTICLE_TABLES:
+                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                                   "(path TEXT PRIMARY KEY, key BLOB, checksum BLOB, packed BLOB)")
             for statement in outputrows.SCHEMA:
                 connection.execute(statement)
             if dict(connection.execute("SELECT name, value FROM meta")).get("code") != code:
@@ -282,16 +295,16 @@ class _StateRows:
             changed = {location: key for location, entry in parsed.items()
                        if stored.get(location) != (key := _key_of(entry))}
             # An article read back from these rows, to be written again (they are emptied
-            # below), takes its text first; one whose text cannot be read is left out (parsed again).
-            unreadable = {location for location in changed if not _text_read(parsed[location])}
-            if not stored:
-                connection.execute("DELETE FROM parsed")
-                connection.execute("DELETE FROM texts")
+            # below), takes its text and folded fields first; one whose rows cannot be read is
+            # left out (parsed again).
+            unreadable = {location for location in changed if not _rows_read(parsed[location])}
             gone = [(location,) for location in stored if location not in parsed]
-            for table in ("parsed", "texts"):
+            for table in self._ARTICLE_TABLES:
+                if not stored:
+                    connection.execute(f"DELETE FROM {table}")
                 connection.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
             # Rows are made as SQLite takes them: a full build never holds all of them at once.
-            for table, make in (("parsed", _row), ("texts", _text_row)):
+            for table, make in zip(self._ARTICLE_TABLES, (_row, _text_row, _folded_row)):
                 connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)", (
                     row for location, key in changed.items() if location not in unreadable
                     and (row := make(location, key, parsed[location])) is not None))
@@ -309,17 +322,18 @@ class _StateRows:
             connection.close()
 
 
-class _TextRows:
-    """Reads the texts of stored articles from the state's database, one row at a time, each
-    checked against its digest and its parse's key. One reader a database, shared by the
-    articles read from it; its connection is opened when first needed, again in a forked worker
-    process (a connection never crosses a fork), and closed before the rows are written."""
+class _ArticleRows:
+    """Reads the texts and the folded fields of stored articles from the state's database, one
+    row at a time, each checked against its checksum and its parse's key. One reader a
+    database, shared by the articles read from it; its connection is opened when first needed,
+    again in a forked worker process (a connection never crosses a fork), and closed before the
+    rows are written."""
 
     keeps_read = True  # a text read is kept by its article: a rebuild reads few, some of them twice
-    _readers: dict[Path, _TextRows] = {}
+    _readers: dict[Path, _ArticleRows] = {}
 
     @classmethod
-    def of(cls, database: Path) -> _TextRows:
+    def of(cls, database: Path) -> _ArticleRows:
         reader = cls._readers.get(database)
         if reader is None:
             reader = cls._readers[database] = cls(database)
@@ -341,20 +355,27 @@ class _TextRows:
 
     def text(self, location: str, key: bytes) -> tuple[str, tuple[str, ...]]:
         """(body, paragraphs) of the article parsed from `location` under `key`."""
+        body, paragraphs = self._row("texts", "the text", location, key)
+        return body, _unpack_paragraphs(paragraphs)
+
+    def folded(self, location: str, key: bytes) -> tuple[bytes, str | None]:
+        """The folded fields (_folded_fields) and the lines' JSON text of that article."""
+        return self._row("folded", "the fields", location, key)
+
+    def _row(self, table: str, what: str, location: str, key: bytes):
         if self._connection is None or self._pid != os.getpid():
             if self._connection is not None:  # the parent's: never used, nor closed, here
                 self._inherited.append(self._connection)
             self._connection = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
             self._pid = os.getpid()
         try:
-            row = self._connection.execute("SELECT key, checksum, packed FROM texts WHERE path = ?",
+            row = self._connection.execute(f"SELECT key, checksum, packed FROM {table} WHERE path = ?",
                                            (location,)).fetchone()
         except sqlite3.Error as error:
-            raise outputrows.DamagedRows(f"the text of {location} ({error})") from None
+            raise outputrows.DamagedRows(f"{what} of {location} ({error})") from None
         if row is None or row[0] != key or _checksum(row[2]) != row[1]:
-            raise outputrows.DamagedRows(f"the text of {location}")
-        body, paragraphs = pickle.loads(row[2])
-        return body, _unpack_paragraphs(paragraphs)
+            raise outputrows.DamagedRows(f"{what} of {location}")
+        return pickle.loads(row[2])
 
 
 class TextSpool:
@@ -408,38 +429,47 @@ class TextSpool:
 
 class StoredArticle(Article):
     """An article whose text is kept outside the process's memory. Read back from the build
-    state, its fields came with the parsed row, and its text (body and paragraphs) is read
-    from its own row the first time either is asked for, then kept; parsed by a one-off build,
-    its text is in the build's TextSpool and read from there each time. Otherwise it is an
-    Article: it equals, hashes and pickles as the Article it stands for, and
-    `dataclasses.replace` of it makes a plain Article."""
+    state, the fields every rebuild needs came with the parsed row, the others (_LAZY_FIELDS)
+    are read from their row the first time one is asked for, and its text (body and
+    paragraphs) likewise from its own, each then kept; parsed by a one-off build, its text is
+    in the build's TextSpool and read from there each time. Otherwise it is an Article: it
+    equals, hashes and pickles as the Article it stands for, and `dataclasses.replace` of it
+    makes a plain Article."""
 
     def __new__(cls, *args, **fields):
         return Article(*args, **fields)  # dataclasses.replace(stored, ...): a plain Article
 
     @classmethod
-    def stored(cls, fields: dict, texts: _TextRows | TextSpool, location: str, key: bytes | None,
-               folded: bytes | None = None) -> StoredArticle:
-        """The article of `fields`; with `folded`, of `fields` and of the fields _LAZY_FIELDS
-        name, folded into bytes (_folded_fields) until one of them is first asked for."""
+    def stored(cls, fields: dict, texts: _ArticleRows | TextSpool, location: str, key: bytes | None,
+               folded: bool = False) -> StoredArticle:
+        """The article of `fields`; `folded`: of `fields` and of the fields _LAZY_FIELDS name,
+        kept in the state's rows (_ArticleRows.folded) until one of them is first asked for."""
         article = object.__new__(cls)
         values = article.__dict__
         values.update(fields, _texts=texts, _location=location, _key=key)
         # Its file's path is kept as text, made a Path when asked for (by a diagnostic): making
         # 100,000 of them took 0.3 s of every rebuild at 100,000 articles.
         values["_path_text"] = os.fspath(values.pop("path"))
-        if folded is not None:
-            values["_folded"] = folded
+        if folded:
+            values["_folded"] = True
         return article
 
     def __getattr__(self, name: str):
         """A field still folded (read back from the state, not asked for since): all of them
         unfolded now. A rebuild asks for them only of the articles its changes touch."""
-        folded = self.__dict__.pop("_folded", None)
-        if folded is None:
+        values = self.__dict__
+        if not values.get("_folded"):
             raise AttributeError(name)
-        self.__dict__.update(_unfolded_fields(folded))
+        values.update(_unfolded_fields(self._folded_part()[0]))
+        del values["_folded"]
         return getattr(self, name)
+
+    def _folded_part(self) -> tuple[bytes, str | None]:
+        """Its folded fields and its lines' JSON text, from its row (read once)."""
+        found = self.__dict__.get("_folded_read")
+        if found is None:
+            found = self.__dict__["_folded_read"] = self._texts.folded(self._location, self._key)
+        return found
 
     @property
     def path(self) -> Path:
@@ -530,8 +560,8 @@ _UNPACK_LAZY = tuple((name, _UNPACK[name]) for name in _LAZY_FIELDS if _UNPACK[n
 
 
 def _folded_fields(article: Article) -> bytes:
-    if isinstance(article, StoredArticle) and "_folded" in article.__dict__:
-        return article.__dict__["_folded"]  # as read back, still folded
+    if isinstance(article, StoredArticle) and "_folded_read" in article.__dict__:
+        return article.__dict__["_folded_read"][0]  # as read back
     return pickle.dumps(tuple(_PACK[name](getattr(article, name)) for name in _LAZY_FIELDS),
                         protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -548,20 +578,32 @@ def _packed_parse(entry: Parsed):
         return entry
     article = entry.article
     fields = tuple(_PACK[name](getattr(article, name)) for name in _EAGER_FIELDS)
-    return (entry.key, fields, _folded_fields(article), entry.problems, StoredLines.text_of(entry.lines),
-            entry.digest, entry.text_key, entry.lead)
+    return (entry.key, fields, entry.problems, entry.digest, entry.text_key, entry.lead)
 
 
-def _unpacked_parse(location: str, packed, texts: _TextRows) -> Parsed:
+def _unpacked_parse(location: str, packed, texts: _ArticleRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, fields, folded, problems, lines, digest, text_key, lead = packed
+    key, fields, problems, digest, text_key, lead = packed
     values = dict(zip(_EAGER_FIELDS, fields))
     for name, unpack in _UNPACK_EAGER:
         values[name] = unpack(values[name])
-    article = StoredArticle.stored(values, texts, location, key, folded)
-    return _parsed_article(ParsedArticle, (key, article, problems, StoredLines(lines) if lines is not None else None,
-                                           digest, text_key, lead))
+    article = StoredArticle.stored(values, texts, location, key, folded=True)
+    return _parsed_article(ParsedArticle, (key, article, problems, _RowLines(article), digest, text_key, lead))
+
+
+class _RowLines(StoredLines):
+    """The lines of an article read back from the state: their JSON text stays in the article's
+    row of folded fields until a diagnostic asks for a line (or the row is written again)."""
+
+    def __init__(self, article: StoredArticle):
+        super().__init__(None)
+        self._article: StoredArticle | None = article
+
+    def undecoded(self) -> str | None:
+        if self._article is not None:
+            self.text, self._article = self._article._folded_part()[1], None
+        return self.text
 
 
 _parsed_article = tuple.__new__  # a ParsedArticle of its fields, without a call of Python code

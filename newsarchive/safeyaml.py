@@ -51,9 +51,14 @@ class StoredLines(Lines):
         super().__init__()
         self.text: str | None = text
 
+    def undecoded(self) -> str | None:
+        """The JSON text, while not decoded (a subclass may fetch it from where it is kept)."""
+        return self.text
+
     def of(self, *path, default: int | None = None) -> int | None:
-        if self.text is not None:
-            self.update((tuple(key), line) for key, line in json.loads(self.text))
+        text = self.undecoded()
+        if text is not None:
+            self.update((tuple(key), line) for key, line in json.loads(text))
             self.text = None
         return super().of(*path, default=default)
 
@@ -61,8 +66,8 @@ class StoredLines(Lines):
     def text_of(lines: Lines | None) -> str | None:
         if lines is None:
             return None
-        if isinstance(lines, StoredLines) and lines.text is not None:
-            return lines.text
+        if isinstance(lines, StoredLines) and (text := lines.undecoded()) is not None:
+            return text
         return json.dumps([[list(key), line] for key, line in lines.items()])
 
 

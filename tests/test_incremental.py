@@ -656,20 +656,21 @@ def test_damaged_parsed_rows_are_detected_and_rebuilt(project, built, tmp_path, 
     assert again.code == 0 and "building everything" not in again.err
 
 
-def test_a_damaged_text_row_is_detected_when_read_and_rebuilt(project, built, tmp_path):
+@pytest.mark.parametrize("table, what", [("texts", "the text of"), ("folded", "the fields of")])
+def test_a_damaged_text_or_fields_row_is_detected_when_read_and_rebuilt(project, built, tmp_path, table, what):
     import sqlite3
 
     rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
-    with sqlite3.connect(rows) as connection:  # one byte of one article's text, its checksum left as it was
-        path, packed = connection.execute("SELECT path, packed FROM texts LIMIT 1").fetchone()
-        connection.execute("UPDATE texts SET packed = ? WHERE path = ?",
+    with sqlite3.connect(rows) as connection:  # one byte of one article's row, its checksum left as it was
+        path, packed = connection.execute(f"SELECT path, packed FROM {table} LIMIT 1").fetchone()
+        connection.execute(f"UPDATE {table} SET packed = ? WHERE path = ?",
                            (packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:], path))
     connection.close()
     with open(project / "templates" / "base.html", "a", encoding="utf-8") as template:
-        template.write("\n")  # every page made again: every text read
+        template.write("\n")  # every page made again: every text and every field read
     result = run_build(project)
     assert result.code == 0, result.err
-    assert "building everything" in result.err and "the text of" in result.err
+    assert "building everything" in result.err and what in result.err
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 

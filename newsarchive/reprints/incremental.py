@@ -38,7 +38,7 @@ from ..digests import blake
 from ..model import Article, Reprint, Source
 from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, RARE, Search, mark_weights, too_common
 from .direction import Credits
-from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint
+from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint, distinct
 from .offsets import reprints_range
 from .postings import MARGIN, Postings, pair_weights
 from .relate import relate
@@ -302,9 +302,10 @@ def _reach(index: Index, postings: Postings, gone: dict, came: dict, redated: li
            ruling: int) -> tuple[np.ndarray, set]:
     """What each unchanged article's pairs with other unchanged articles may have gained at most,
     and the unchanged articles with an old candidate whose weight may have moved."""
-    regrouped = [np.setxor1d(gone.get(i, ()), came.get(i, ())) for i in set(gone) | set(came)]
-    regrouped += [np.union1d(gone[i], came[i]) for i in redated]  # its place among every group's carriers moved
-    marks = np.unique(np.concatenate(regrouped)).astype(np.uint32) if regrouped else np.empty(0, np.uint32)
+    regrouped = [np.setxor1d(distinct(gone.get(i, ())), distinct(came.get(i, ())), assume_unique=True)
+                 for i in set(gone) | set(came)]
+    regrouped += [distinct(np.concatenate((gone[i], came[i]))) for i in redated]  # its place among every group's carriers moved
+    marks = distinct(np.concatenate(regrouped)).astype(np.uint32) if regrouped else np.empty(0, np.uint32)
     now = postings.sizes(marks)
     before = now - _counts(marks, came, gone, plus=True) + _counts(marks, came, gone, plus=False)
     reached = (np.maximum(before, now) > RARE) & (np.minimum(before, now) <= ruling)  # else no pair's weight moves
@@ -333,7 +334,8 @@ def _counts(marks: np.ndarray, came: dict, gone: dict, plus: bool) -> np.ndarray
     counts = np.zeros(len(marks), dtype=np.int64)
     for i in set(came) | set(gone):
         new, was = came.get(i, np.empty(0, np.uint32)), gone.get(i, np.empty(0, np.uint32))
-        moved = np.setdiff1d(new, was) if plus else np.setdiff1d(was, new)
+        new, was = distinct(new), distinct(was)
+        moved = np.setdiff1d(new, was, assume_unique=True) if plus else np.setdiff1d(was, new, assume_unique=True)
         counts[np.searchsorted(marks, moved)] += 1
     return counts
 

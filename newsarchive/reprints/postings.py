@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .candidates import ALL_PAIRS_GROUP, EARLIEST, MARK_SHARE, MIN_SHARED_MARKS, mark_weights
+from .fingerprinting import distinct
 
 MARGIN = 1e-9  # float sums of the same weights in another order differ by far less
 _LOW = np.uint64(0xFFFFFFFF)
@@ -91,10 +92,10 @@ class Postings:
         from_base = gone[~since]
         if not _among(from_base, self.base).all() or _among(from_base, self.removed).any():
             return None
-        now_removed = np.union1d(self.removed, from_base)
+        now_removed = distinct(np.concatenate((self.removed, from_base)))
         given_back = _among(new, now_removed)  # entries of the large array removed, then added again
         now_removed = now_removed[~_among(now_removed, new)]
-        now_added = np.union1d(self.added[~_among(self.added, gone)], new[~given_back])
+        now_added = distinct(np.concatenate((self.added[~_among(self.added, gone)], new[~given_back])))
         result = Postings(self.base, now_added, now_removed)
         if len(now_added) + len(now_removed) > MERGE_SHARE * len(self.base):
             return Postings(result.whole())
@@ -161,7 +162,7 @@ def pair_weights(articles: list[int], marks: dict[int, np.ndarray], postings: Po
     if not len(size):
         return empty
     # The entries of those marks, as one sorted array: the groups are read from it.
-    entries = postings.of(np.unique(looked_up))
+    entries = postings.of(distinct(looked_up))
     lo = np.searchsorted(entries, looked_up.astype(np.uint64) << _SHIFT)
     # Every carrier of each group: group g's entries are entries[lo[g]:lo[g] + size[g]].
     group = np.repeat(np.arange(len(size)), size)
