@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import pickle
 import sqlite3
@@ -162,16 +163,13 @@ def read(path: Path, code: bytes) -> BuildState | None:
     if stored is None or found is None:
         rows.remove()  # nothing in them is trusted: the next write makes them all again
         return None
-    parsed, output_rows, next_number = found
-    outputs, stats, stored_outputs, paths = {}, {}, {}, {}
-    made_output = tuple.__new__  # MadeOutput of its fields as stored, without a call of Python code
-    for row_id, output, size, mtime, fields in output_rows:
-        made = outputs[output] = made_output(MadeOutput, fields)
-        stats[output] = (size, mtime)
-        stored_outputs[output] = (row_id, made)
-        paths[row_id] = output
+    parsed, (ids, paths, sizes, mtimes, *fields), next_number = found
+    # Each mapping made by zip in C, each MadeOutput by tuple.__new__ (no Python code a record).
+    made = list(map(tuple.__new__, itertools.repeat(MadeOutput), zip(*fields)))
+    outputs, stats = dict(zip(paths, made)), dict(zip(paths, zip(sizes, mtimes)))
+    stored_outputs, by_id = dict(zip(paths, zip(ids, made))), dict(zip(ids, paths))
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
-                      outputs=outputs, reads=ReadIndex(rows.path, next_number, paths),
+                      outputs=outputs, reads=ReadIndex(rows.path, next_number, by_id),
                       search=stored.search, output_stats=stats, relations=stored.relations,
                       shape_counts=stored.shape_counts, listing=stored.listing,
                       stored={key: _key_of(entry) for key, entry in parsed.items()},
@@ -440,18 +438,26 @@ class StoredArticle(Article):
         return Article(*args, **fields)  # dataclasses.replace(stored, ...): a plain Article
 
     @classmethod
-    def stored(cls, fields: dict, texts: _ArticleRows | TextSpool, location: str, key: bytes | None,
-               folded: bool = False) -> StoredArticle:
-        """The article of `fields`; `folded`: of `fields` and of the fields _LAZY_FIELDS name,
-        kept in the state's rows (_ArticleRows.folded) until one of them is first asked for."""
+    def stored(cls, fields: dict, texts: TextSpool, location: str, key: bytes | None) -> StoredArticle:
+        """The article of `fields` (every field but its text), its text in `texts`."""
         article = object.__new__(cls)
         values = article.__dict__
         values.update(fields, _texts=texts, _location=location, _key=key)
         # Its file's path is kept as text, made a Path when asked for (by a diagnostic): making
         # 100,000 of them took 0.3 s of every rebuild at 100,000 articles.
         values["_path_text"] = os.fspath(values.pop("path"))
-        if folded:
-            values["_folded"] = True
+        return article
+
+    @classmethod
+    def read_back(cls, eager: tuple, rows: _ArticleRows, location: str, key: bytes) -> StoredArticle:
+        """The article of a parsed row: its eager fields as packed (_EAGER_FIELDS), the others
+        in `rows` (_ArticleRows.folded) until one of them is first asked for."""
+        article = object.__new__(cls)
+        values = article.__dict__
+        values.update(zip(_EAGER_KEYS, eager))
+        for name, unpack in _UNPACK_EAGER:
+            values[name] = unpack(values[name])
+        values.update(_texts=rows, _location=location, _key=key, _folded=True)
         return article
 
     def __getattr__(self, name: str):
@@ -555,6 +561,7 @@ if any(hasattr(Article, name) for name in _LAZY_FIELDS) or not set(_LAZY_FIELDS)
     raise TypeError("a folded field of StoredArticle must be a field of Article without a default")
 _PACK = {name: _ARTICLE_CODEC.get(name, (_same, _same))[0] for name in _ROW_FIELDS}
 _UNPACK = {name: _ARTICLE_CODEC.get(name, (_same, _same))[1] for name in _ROW_FIELDS}
+_EAGER_KEYS = tuple("_path_text" if name == "path" else name for name in _EAGER_FIELDS)  # as StoredArticle keeps them
 _UNPACK_EAGER = tuple((name, _UNPACK[name]) for name in _EAGER_FIELDS if _UNPACK[name] is not _same)
 _UNPACK_LAZY = tuple((name, _UNPACK[name]) for name in _LAZY_FIELDS if _UNPACK[name] is not _same)
 
@@ -584,21 +591,20 @@ def _packed_parse(entry: Parsed):
 def _unpacked_parse(location: str, packed, texts: _ArticleRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, fields, problems, digest, text_key, lead = packed
-    values = dict(zip(_EAGER_FIELDS, fields))
-    for name, unpack in _UNPACK_EAGER:
-        values[name] = unpack(values[name])
-    article = StoredArticle.stored(values, texts, location, key, folded=True)
-    return _parsed_article(ParsedArticle, (key, article, problems, _RowLines(article), digest, text_key, lead))
+    key, eager, problems, digest, text_key, lead = packed
+    article = StoredArticle.read_back(eager, texts, location, key)
+    lines = _new_lines(_RowLines)
+    lines._article = article
+    return _parsed_article(ParsedArticle, (key, article, problems, lines, digest, text_key, lead))
 
 
 class _RowLines(StoredLines):
     """The lines of an article read back from the state: their JSON text stays in the article's
-    row of folded fields until a diagnostic asks for a line (or the row is written again)."""
+    row of folded fields until a diagnostic asks for a line (or the row is written again). Made
+    by _new_lines, without __init__: one for each article a rebuild reads back."""
 
-    def __init__(self, article: StoredArticle):
-        super().__init__(None)
-        self._article: StoredArticle | None = article
+    text = None
+    _article: StoredArticle | None = None
 
     def undecoded(self) -> str | None:
         if self._article is not None:
@@ -607,3 +613,4 @@ class _RowLines(StoredLines):
 
 
 _parsed_article = tuple.__new__  # a ParsedArticle of its fields, without a call of Python code
+_new_lines = dict.__new__  # an empty _RowLines, likewise

@@ -1,9 +1,10 @@
 """The outputs part of the build state: each output, each value outputs read, and who read what,
 as tables of the state's SQLite database (buildstate.py opens it and decides whether to trust it).
 
-    outputs(block, packed, checksum)   the outputs in blocks of 2**BLOCK_BITS by id, each output's
-                           (id, path, size, mtime, (recipe, reads, digest, searchable)) marshalled:
-                           `reads` the numbers of the values it read (uint32), size and mtime as written
+    outputs(block, packed, checksum)   the outputs in blocks of 2**BLOCK_BITS by id, marshalled
+                           as columns (ids, paths, sizes, mtimes, recipes, reads, digests,
+                           searchable; OUTPUT_COLUMNS): `reads` the numbers of the values each
+                           read (uint32), size and mtime as written
     reads(n, key, digest, checksum)   each value some output read (a dependencies key), numbered
     readers(n, outputs, checksum)     the reverse index: value n -> the ids of the outputs that
                            read it (uint32)
@@ -180,16 +181,21 @@ class ReadIndex:
         return result.tobytes()
 
 
-def read(connection: sqlite3.Connection) -> tuple[list[tuple], int]:
-    """Every output as stored, (id, path, size, mtime, (recipe, reads, digest, searchable)), and
-    the next free number of a value."""
-    entries = []
+OUTPUT_COLUMNS = ("ids", "paths", "sizes", "mtimes", "recipes", "reads", "digests", "searchable")
+
+
+def read(connection: sqlite3.Connection) -> tuple[tuple[list, ...], int]:
+    """Every output as stored, in columns (OUTPUT_COLUMNS: a list each, in the same order), and
+    the next free number of a value. (Columns, from which the build's mappings are made by
+    zip in C: records made one by one were 0.4 s at 100,000 articles.)"""
+    columns = tuple([] for _ in OUTPUT_COLUMNS)
     for block, packed, checksum in connection.execute("SELECT block, packed, checksum FROM outputs"):
         if blake(packed) != checksum:
             raise DamagedRows(f"outputs {block << BLOCK_BITS}-{((block + 1) << BLOCK_BITS) - 1}")
-        entries += marshal.loads(packed)
+        for column, part in zip(columns, marshal.loads(packed)):
+            column += part
     (highest,) = connection.execute("SELECT max(n) FROM reads").fetchone()
-    return entries, (highest + 1 if highest is not None else 0)
+    return columns, (highest + 1 if highest is not None else 0)
 
 
 def write(connection: sqlite3.Connection, reads: ReadIndex, stored: dict[str, tuple[int, object]],
@@ -261,9 +267,9 @@ def _write_blocks(connection: sqlite3.Connection, blocks: dict[int, list[str]], 
                                                                    if not paths))
     connection.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (
         (block, packed, blake(packed)) for block, paths in sorted(blocks.items()) if paths
-        for packed in (marshal.dumps(sorted(
-            (ids[path], path, *stats[path], (record.recipe, record.reads, record.digest, bool(record.searchable)))
-            for path in paths for record in (outputs[path],))),)))
+        for packed in (marshal.dumps(tuple(zip(*sorted(
+            (ids[path], path, *stats[path], record.recipe, record.reads, record.digest, bool(record.searchable))
+            for path in paths for record in (outputs[path],))))),)))
 
 
 def _write_readers(connection: sqlite3.Connection, outputs: dict, ids: dict[str, int]) -> None:
