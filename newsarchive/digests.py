@@ -72,21 +72,22 @@ class FileDigests:
         build: then the same stat means the same content."""
         return key[1] < self.trust_before and key[2] < self.trust_before
 
-    def kept(self, path: str) -> bool:
-        """Whether the file is as the previous build read it (then its digest is that build's):
-        its stat is that build's, and either the watcher's word says it did not change or its
-        stat was taken outside the racy window (as `of` would take its digest)."""
-        known = self.previous.get(path)
-        if known is None:
-            return False
-        key = known[0]
-        if key != self.stats.get(path):
-            return False
-        # Told by a watcher what changed, its word; else the stat's, as `of` takes a digest.
-        if (path in self.changed) if self.changed is not None else not self._trusted(key):
-            return False
-        self.now[path] = known
-        return True
+    def unchanged(self) -> set[str]:
+        """The files that are as the previous build read them (their digests are that build's,
+        and are recorded for the next): each with that build's stat, and either the watcher's
+        word that it did not change or its stat taken outside the racy window (as `of` would
+        take its digest). Found in one pass, rather than asked file by file: a rebuild asks of
+        every article and capture, 200,000 files at 100,000 articles."""
+        stats, trust_before = self.stats, self.trust_before
+        if self.changed is not None:  # told by a watcher what changed, its word
+            changed = self.changed
+            found = {path: known for path, known in self.previous.items()
+                     if known[0] == stats.get(path) and path not in changed}
+        else:
+            found = {path: known for path, known in self.previous.items()
+                     if known[0] == stats.get(path) and known[0][1] < trust_before and known[0][2] < trust_before}
+        self.now.update(found)
+        return found.keys()
 
     def of(self, path: str | Path, data: bytes | None = None) -> bytes:
         """The digest of a file's content; `data`, when given, is that content already read."""

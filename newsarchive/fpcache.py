@@ -19,7 +19,7 @@ Layout, every number little-endian, each array starting at a multiple of its ite
     marks       uint32, every text's marks one after another
     paragraphs  int32, every text's paragraph starts
     words       uint16, every text's word hashes
-    the SHA-256 of all that precedes it
+    the CRC-32 of all that precedes it (4 bytes: CHECKSUM_SIZE)
 
 The arrays are read as they lie in the file: each fingerprint is a view into them, so loading
 10,000 fingerprints is a few numpy calls, not a loop over their entries; checking them is
@@ -29,7 +29,7 @@ Beside it, ALIGNMENTS_FILE keeps the passages found in each pair of texts compar
 texts' content keys; see reprints.alignment.align_pairs), so that a rebuild aligns only the pairs with a new
 text. Alignment code may change without a change to the fingerprints' version: these are kept
 for one version of the generator's code only (digests.code_digest). Layout: ALIGNMENTS_MAGIC,
-JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the SHA-256
+JSON {code, pairs: [[key, key, [[a, a_end, b, b_end, words, words_b], ...]], ...]}, the CRC-32
 of both.
 
 INDEX_FILE keeps what the last detection leaves for the next to update (reprints.Index: the
@@ -42,11 +42,14 @@ says how many changes). The index is pickled with its arrays' data beside the pi
 arrays rather than SQLite rows: an update reads a changed text's groups from the postings
 with two binary searches per mark, and a full detection sorts that very array anyway, so
 writing it costs one copy to disk instead of millions of row inserts.
+
+The checksums find damage, nothing more: a CRC-32, checked over the file mapped in place, where
+a SHA-256 read through the process took 0.35 s of every rebuild at 100,000 articles (the
+fingerprints and the index are 470 MB there).
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import mmap
@@ -54,6 +57,7 @@ import os
 import pickle
 import re
 import tempfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +65,7 @@ import numpy as np
 from . import reprints
 from .reprints import Fingerprint, Match
 
-MAGIC = b"newsarchive reprint fingerprints, format 2\n"
+MAGIC = b"newsarchive reprint fingerprints, format 3\n"
 KEY_BYTES = 32  # a content key is a SHA-256, stored as its bytes rather than its 64 hex digits
 OFFSET = np.dtype("<i8")
 MARKS, PARAGRAPHS, WORDS = np.dtype("<u4"), np.dtype("<i4"), np.dtype("<u2")
@@ -69,13 +73,14 @@ _KEY = re.compile(r"[0-9a-f]{64}")  # reprints.content_key: a SHA-256 in lowerca
 _HEADER_FIELDS = {"version", "texts", "words", "paragraphs", "marks"}
 FINGERPRINTS_FILE = "reprint-fingerprints.bin"  # in the cache folder (Config.cache_dir)
 ALIGNMENTS_FILE = "reprint-alignments.bin"
-ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 1\n"
+ALIGNMENTS_MAGIC = b"newsarchive reprint alignments, format 2\n"
 INDEX_FILE = "reprint-index.bin"
 # The index and the fingerprints are written again once the updates since they were written
 # changed this many articles (pipeline.py): well below the 50 changes past which an update
 # gives way to a full detection (reprints.incremental.MOST_CHANGED).
 REWRITE_AFTER = 20
-INDEX_MAGIC = b"newsarchive reprint index, format 2\n"
+INDEX_MAGIC = b"newsarchive reprint index, format 3\n"
+CHECKSUM_SIZE = 4  # a CRC-32 ends each file
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -87,28 +92,31 @@ def load(path: Path) -> dict[str, Fingerprint]:
     stays as it was checked."""
     try:
         with open(path, "rb") as file:
-            if not _checksum_holds(file):
-                raise Damaged("not a fingerprint cache, or damaged")
-            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            data = _mapped_and_checked(file)
+        if data is None:
+            raise Damaged("not a fingerprint cache, or damaged")
         return _parse(data)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         return {}
 
 
-def _checksum_holds(file) -> bool:
-    """Whether the file's last 32 bytes are the SHA-256 of all before them. Read a piece at a
-    time: the file passes through the page cache, never whole through the process's memory."""
-    size = os.fstat(file.fileno()).st_size - 32
-    if size < 0:
-        return False
-    checksum = hashlib.sha256()
-    while size > 0:
-        piece = file.read(min(size, 1 << 20))
-        if not piece:
-            return False
-        checksum.update(piece)
-        size -= len(piece)
-    return checksum.digest() == file.read(32)
+def checksum(data, running: int = 0) -> bytes:
+    """The CRC-32 that ends a file, of `data` (after the `running` CRC of what came before)."""
+    return zlib.crc32(data, running).to_bytes(CHECKSUM_SIZE, "little")
+
+
+def _mapped_and_checked(file) -> mmap.mmap | None:
+    """The file mapped into memory, if its last CHECKSUM_SIZE bytes are the checksum of all
+    before them (computed over the mapping: the file is never copied into the process)."""
+    if os.fstat(file.fileno()).st_size < CHECKSUM_SIZE:
+        return None
+    data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    with memoryview(data) as view:
+        holds = checksum(view[:-CHECKSUM_SIZE]) == view[-CHECKSUM_SIZE:]
+    if not holds:
+        data.close()
+        return None
+    return data
 
 
 class Damaged(ValueError):
@@ -119,7 +127,7 @@ def _parse(data) -> dict[str, Fingerprint]:
     """The fingerprints in `data` (a file's bytes, their checksum already checked), viewed in place."""
     view = memoryview(data)
     start = len(MAGIC) + 8
-    if data[:len(MAGIC)] != MAGIC or len(data) < start + 32:
+    if data[:len(MAGIC)] != MAGIC or len(data) < start + CHECKSUM_SIZE:
         raise Damaged("not a fingerprint cache")
     size = int.from_bytes(data[len(MAGIC):start], "little")
     if size > len(data) or (start + size) % 8:
@@ -140,7 +148,7 @@ def _parse(data) -> dict[str, Fingerprint]:
     marks_at, at = at, at + marks_count * MARKS.itemsize
     paragraphs_at, at = at, at + paragraphs_count * PARAGRAPHS.itemsize
     words_at, at = at, at + words_count * WORDS.itemsize
-    if at != len(data) - 32:
+    if at != len(data) - CHECKSUM_SIZE:
         raise Damaged("sizes do not add up")
 
     def array(dtype: np.dtype, count: int, offset: int) -> np.ndarray:
@@ -213,19 +221,19 @@ def save(path: Path, prints: list[Fingerprint]) -> None:
 
 
 def _write(path: Path, parts: list) -> None:
-    """`parts` then their SHA-256, written to a temporary file moved into place; skipped if that fails."""
+    """`parts` then their checksum, written to a temporary file moved into place; skipped if that fails."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
-            checksum = hashlib.sha256()
+            running = 0
             with os.fdopen(handle, "wb") as out:
                 for part in parts:
                     if isinstance(part, np.ndarray):
                         part = part.view(np.uint8)  # its bytes, without a copy
-                    checksum.update(part)
+                    running = zlib.crc32(part, running)
                     out.write(part)
-                out.write(checksum.digest())
+                out.write(running.to_bytes(CHECKSUM_SIZE, "little"))
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
@@ -238,9 +246,9 @@ def load_alignments(path: Path, code: bytes) -> dict[tuple[str, str], tuple[Matc
     """The alignments stored at `path` by this version of the code; empty if missing, damaged or another's."""
     try:
         data = path.read_bytes()
-        body = data[len(ALIGNMENTS_MAGIC):-32]
-        if not data.startswith(ALIGNMENTS_MAGIC) or len(data) < len(ALIGNMENTS_MAGIC) + 32 \
-                or hashlib.sha256(data[:-32]).digest() != data[-32:]:
+        body = data[len(ALIGNMENTS_MAGIC):-CHECKSUM_SIZE]
+        if not data.startswith(ALIGNMENTS_MAGIC) or len(data) < len(ALIGNMENTS_MAGIC) + CHECKSUM_SIZE \
+                or checksum(data[:-CHECKSUM_SIZE]) != data[-CHECKSUM_SIZE:]:
             return {}
         stored = json.loads(body.decode("utf-8"))
         if not isinstance(stored, dict) or set(stored) != {"code", "pairs"} or stored["code"] != code.hex():
@@ -278,11 +286,10 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
         with open(path, "rb") as file:
             if file.read(start) != INDEX_MAGIC + code:
                 return None
-            file.seek(0)
-            if not _checksum_holds(file):
-                return None
-            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        view, end = memoryview(data), len(data) - 32
+            data = _mapped_and_checked(file)
+        if data is None:
+            return None
+        view, end = memoryview(data), len(data) - CHECKSUM_SIZE
         pickled = int.from_bytes(data[start:start + 8], "little")
         count = int.from_bytes(data[start + 8:start + 16], "little")
         at = start + 16
@@ -305,7 +312,7 @@ def save_index(path: Path, index: reprints.Index, code: bytes) -> None:
     """Store `index` at `path`, for this version of the code; a cache that cannot be written is
     skipped. Layout: INDEX_MAGIC, the code's digest, the pickle's size and the number of its
     buffers (8 bytes each), each buffer's size (8 bytes), the index pickled with its arrays' data
-    out of band, the arrays' data each from a multiple of 8 bytes, the SHA-256 of all that."""
+    out of band, the arrays' data each from a multiple of 8 bytes, the CRC-32 of all that."""
     buffers = []
     body = pickle.dumps(index, protocol=5, buffer_callback=buffers.append)
     raws = [buffer.raw() for buffer in buffers]

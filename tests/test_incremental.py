@@ -858,16 +858,17 @@ def test_a_file_is_kept_as_the_last_build_read_it_only_when_its_stat_proves_it(t
     first.of(path)
     # The last build started long after the file changed: the same stat, the same file.
     later = digests.FileDigests(first.now, time.time_ns() + 10 * digests.RACY_NS, stats=stats)
-    assert later.kept(str(path)) and later.now[str(path)] == first.now[str(path)]
-    assert not later.kept(str(tmp_path / "new.md"))  # unknown to the last build
+    assert str(path) in later.unchanged() and later.now[str(path)] == first.now[str(path)]
+    assert str(tmp_path / "new.md") not in later.unchanged()  # unknown to the last build
     # It started just after the file changed: a change in the same instant keeps the stat.
-    assert not digests.FileDigests(first.now, time.time_ns(), stats=stats).kept(str(path))
+    assert str(path) not in digests.FileDigests(first.now, time.time_ns(), stats=stats).unchanged()
     # Told by a watcher what changed, a file it did not name is kept even in the racy window.
     told = digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({"other.md"}))
-    assert told.kept(str(path))
-    assert not digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({str(path)})).kept(str(path))
+    assert str(path) in told.unchanged()
+    named = digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({str(path)}))
+    assert str(path) not in named.unchanged() and str(path) not in named.now
     path.write_text("two!", encoding="utf-8")
-    assert not _listing_and_digests(tmp_path, first, time.time_ns() + 10 * digests.RACY_NS)[1].kept(str(path))
+    assert str(path) not in _listing_and_digests(tmp_path, first, time.time_ns() + 10 * digests.RACY_NS)[1].unchanged()
 
 
 def test_a_file_missing_from_the_listing_is_stat_ed(tmp_path):

@@ -84,10 +84,11 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     folder = str(articles_dir)
     prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's, without its cost
     files, previous = [], parsed or {}
+    unchanged = inputs.unchanged() if inputs is not None and registries_kept else frozenset()
     for name, is_link in _article_files(articles_dir):
         location = prefix + name  # str(articles_dir / name), without making the Path
         key, known = parsed_again(location, is_link, previous.get(location), inputs, registries,
-                                  registries_kept=registries_kept) if inputs is not None else (None, None)
+                                  unchanged=unchanged) if inputs is not None else (None, None)
         files.append(_File(name, is_link, location, key, known))
     todo = [articles_dir / file.name for file in files if file.known is None]
     # Parsed articles come as their chunks are done, to be spooled before the next chunks come.
@@ -163,9 +164,9 @@ def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
     return b"".join(b"-" if entry is None else entry.digest for entry in entries)
 
 
-@dataclass(frozen=True, slots=True)
-class _File:
-    """An article file of the folder, and what the previous build parsed from it if that holds."""
+class _File(NamedTuple):
+    """An article file of the folder, and what the previous build parsed from it if that holds.
+    (A tuple: a rebuild makes one for each article.)"""
 
     name: str
     is_link: bool

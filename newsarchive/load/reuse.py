@@ -4,6 +4,7 @@ again only when a file it was read from changed."""
 from __future__ import annotations
 
 import os
+from collections.abc import Container
 from hashlib import blake2b
 from pathlib import Path
 
@@ -14,13 +15,13 @@ REGISTRY_KEY = "registry:"  # how registries are told apart from articles in Arc
 
 
 def parsed_again(location: str, is_link: bool, known: ParsedArticle | None, inputs, registries: bytes,
-                 capture: str | None = None, registries_kept: bool = False):
+                 capture: str | None = None, unchanged: Container[str] = frozenset()):
     """The digest of what an article is parsed from (its file, its capture: the known parse's,
-    else `capture`), and its earlier parse when that still holds. `registries_kept`: the
-    registries are as the previous build read them."""
-    if known is not None and registries_kept and inputs.kept(location) \
-            and (not known.article.capture or inputs.kept(_capture_path(location, known.article.capture))):
-        return known.key, known  # none of its files changed (digests.FileDigests.kept): the key is the same
+    else `capture`), and its earlier parse when that still holds. `unchanged`: the files as the
+    previous build read them (digests.FileDigests.unchanged), when the registries are too."""
+    if known is not None and location in unchanged \
+            and (not known.article.capture or _capture_path(location, known.article.capture) in unchanged):
+        return known.key, known  # none of its files changed: the key is the same
     try:
         digest = inputs.of(location)
         capture = known.article.capture if known else capture
