@@ -449,15 +449,17 @@ def _still_on_disk(state, output: Path, check) -> dict:
 
 @contextlib.contextmanager
 def _collector_paused():
-    """Reading what the last build left makes hundreds of thousands of objects that all live on
-    and hold no cycle: the cyclic collector, whose young collections walk each of them once or
-    twice as they are made, waits meanwhile (at 100,000 articles it was a fifth of reading the
-    state: 0.4 s)."""
+    """Reading what the last build left makes hundreds of thousands of objects that live until
+    the build ends: the cyclic collector, whose young collections would walk each of them once
+    or twice as they are made, waits meanwhile, and they are then set apart from its walks
+    (gc.freeze; _no_full_collections gives them back). At 100,000 articles those walks were a
+    quarter of reading the state: 0.4 s."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -467,10 +469,12 @@ def _no_full_collections():
     """A build holds millions of objects until it ends (the previous build's state, the archive,
     the site). Python's cyclic collector walks all of them, to find nothing, whenever the heap has
     grown by a quarter: a second of a rebuild at 10,000 articles. Young objects are collected as
-    usual; the full collections wait until the build is over."""
+    usual; the full collections wait until the build is over, and so do the objects read from
+    the last build's state (_collector_paused)."""
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1 << 30)  # counted in middle-generation collections: never
     try:
         yield
     finally:
+        gc.unfreeze()  # what _collector_paused set apart: the oldest generation's again
         gc.set_threshold(*thresholds)

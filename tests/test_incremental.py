@@ -702,6 +702,21 @@ def test_damaged_output_rows_are_detected_and_rebuilt(project, built, tmp_path, 
     assert again.code == 0 and "building everything" not in again.err
 
 
+def test_what_a_rebuild_reads_of_the_last_build_is_set_apart_from_the_collector_until_it_ends(project, built,
+                                                                                            monkeypatch):
+    import gc
+
+    seen, real_render = [], render.render
+    monkeypatch.setattr(render, "render", lambda *a, **k: seen.append(gc.get_freeze_count()) or real_render(*a, **k))
+    with open(project / "articles" / f"{SEED_SLUGS['004']}.md", "a", encoding="utf-8") as article:
+        article.write("\nOne more paragraph.\n")
+    frozen_before = gc.get_freeze_count()
+    pipeline.build(load_config(project / "config.yaml"))
+    # The state's objects were frozen (young collections walk them no more), and given back.
+    assert seen and seen[0] > frozen_before + 1000
+    assert gc.get_freeze_count() == frozen_before == 0
+
+
 def test_a_rebuild_rewrites_only_the_parsed_rows_that_changed(project, built):
     import sqlite3
 
