@@ -187,29 +187,32 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
                 if quick:
                     outputs = stack.enter_context(contextlib.closing(
                         quickcheck.OutputCheck(config.output, quick.stats, quick.time, workers)))
-                listing, input_stats = quickcheck.input_listing(inputs, [config.file])
+                listed = quickcheck.input_listing(inputs, [config.file])
+                listing, input_stats = listed.digest, listed.stats
                 if quick and not (strict and quick.report.warnings) \
                         and quickcheck.nothing_changed(quick, listing, input_stats, outputs):
                     memory.keep_listed(config, code, input_stats)
                     return dataclasses.replace(quick.report, made=0, written=0, removed=0, search_redone=0,
                                                notes=tuple(notes))
             else:
-                listing, input_stats = None, watched
+                listed, listing, input_stats = None, None, watched
             from .outputrows import DamagedRows
             with _text_spool(state_path, memory) as spool:
                 try:
                     result, state = _build(config, strict, full, workers, parallel_min, report, notes, code,
                                            started, input_stats, state_path, memory, published, spool,
-                                           None if watched is None else changed, outputs)
+                                           None if watched is None else changed, outputs, listed)
                 except DamagedRows as damage:  # a row of the state found damaged while looking it up
                     notes.append(f"{state_path}: {damage} was damaged; building everything")
                     result, state = _build(config, strict, True, workers, parallel_min, report, notes, code,
-                                           started, input_stats, state_path, memory, published, spool, None, None)
+                                           started, input_stats, state_path, memory, published, spool, None, None,
+                                           listed)
             if listing is None:
                 # The site is shown: now check the watcher's word that no other input changed,
                 # and that the outputs taken as the last build left them still are.
-                listing, listed = quickcheck.input_listing(inputs, [config.file])
-                if listed != input_stats or quickcheck.changed_outputs(config.output, state.output_stats):
+                relisted = quickcheck.input_listing(inputs, [config.file])
+                listing = relisted.digest
+                if relisted.stats != input_stats or quickcheck.changed_outputs(config.output, state.output_stats):
                     quick_path.unlink(missing_ok=True)  # the next build lists and checks everything
                     return dataclasses.replace(result, missed_changes=True)
             memory.keep_listed(config, code, input_stats)
@@ -224,12 +227,13 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
 
 def _build(config: Config, strict: bool, full: bool, workers: int | None, parallel_min: int | None, report,
            notes: list, code: bytes, started: int, input_stats: dict, state_path: Path, memory: BuildMemory,
-           published, spool, changed: frozenset[str] | None, outputs):
+           published, spool, changed: frozenset[str] | None, outputs, listed):
     """The stages, imported only when there is work for them. Returns the report and the state
     kept for the next build. `spool`, where the texts of articles parsed are kept (None: in
     memory). `changed`, the watcher's word: the only inputs changed since the last build, whose
     outputs are taken to be as it left them (`build` checks both afterwards). `outputs`, the
-    quickcheck.OutputCheck of some build's outputs, if one was made."""
+    quickcheck.OutputCheck of some build's outputs, if one was made. `listed`, the
+    quickcheck.InputListing `input_stats` come from, if the inputs were listed."""
     from . import buildstate, changes, search, sitemodel
     from .buildstate import ParsedArticle
     from .dependencies import Digester
@@ -247,7 +251,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     #    whose file, capture and registries are unchanged come parsed from the state.
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
-                                     parsed=before.parsed if before else None, workers=workers, spool=spool)
+                                     parsed=before.parsed if before else None, workers=workers, spool=spool,
+                                     listed=listed)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
     if archive is None or any(p.severity == "error" or strict for p in problems):

@@ -7,7 +7,8 @@ import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK
+from typing import NamedTuple
 
 from . import workers as pool
 from .digests import RACY_NS, StatKey, blake, stat_key
@@ -35,9 +36,31 @@ def nothing_changed(quick: QuickState, listing: bytes, input_stats: dict[str, St
         and not outputs.changed()
 
 
-def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[str, StatKey]]:
-    """A digest of the name and stat of every input file, and each file's stat key (size,
-    mtime, ctime, inode), which the build reuses rather than stat every file again.
+class InputListing(NamedTuple):
+    """What input_listing found."""
+
+    digest: bytes  # of the name and stat of every input file
+    stats: dict[str, StatKey]  # each input file's stat key
+    # each folder listed -> (the names in it, sorted, dot files included; those of its symbolic links)
+    folders: dict[str, tuple[list[str], set[str]]]
+
+    def entries(self, folder: Path, suffix: str) -> list[tuple[str, bool]] | None:
+        """Each entry of a listed folder whose name ends with `suffix`, by name, and whether it
+        is a symbolic link: what a scan of the folder would find when the listing was taken
+        (the build then lists no folder twice). None: the folder was not listed."""
+        found = self.folders.get(str(folder))
+        if found is None:
+            return None
+        names, links = found
+        # Dot files are not inputs (never stat-ed while listed): asked here, if any is named so.
+        return [(name, name in links or (name.startswith(".") and os.path.islink(os.path.join(folder, name))))
+                for name in names if name.endswith(suffix)]
+
+
+def input_listing(folders: list[Path], files: list[Path]) -> InputListing:
+    """A digest of the name and stat of every input file, each file's stat key (size, mtime,
+    ctime, inode), which the build reuses rather than stat every file again, and the names in
+    each folder.
 
     When the listing equals the last build's, no file was added, removed or touched since; the
     files changed so shortly before that build that their stat cannot be trusted (the racy
@@ -45,6 +68,7 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
     """
     stats: dict[str, StatKey] = {}
     absent: list[str] = []  # folders and files named but missing, files gone while listed
+    listed: dict[str, tuple[list[str], set[str]]] = {}
 
     def walk(folder: str, at: int | None = None) -> None:
         # Names, not os.scandir's entries: 100,000 entries held while sorted are 90 MB. Each name
@@ -57,12 +81,17 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
             return
         try:
             names = sorted(os.listdir(fd))
+            links: set[str] = set()
+            listed[folder] = (names, links)
             prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's answer, faster
             for name in names:
                 if name.startswith("."):
                     continue  # lock files, editors' swap files: never read as input
                 try:
-                    stat = os.stat(name, dir_fd=fd)
+                    stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                    if S_ISLNK(stat.st_mode):  # what it leads to is the input
+                        links.add(name)
+                        stat = os.stat(name, dir_fd=fd)
                 except OSError:
                     absent.append(prefix + name)
                     continue
@@ -81,7 +110,7 @@ def input_listing(folders: list[Path], files: list[Path]) -> tuple[bytes, dict[s
         except OSError:
             absent.append(str(path))
     # Digested at once, in C: the names in the order listed, each with its stat key.
-    return blake(marshal.dumps((stats, absent))), stats
+    return InputListing(blake(marshal.dumps((stats, absent))), stats, listed)
 
 
 def racy_files(stats: dict[str, StatKey], build_time_ns: int) -> list[str]:

@@ -812,7 +812,7 @@ def test_same_size_edit_with_old_mtime_is_seen(project, built):
 # FileDigests takes each file's stat from the listing made at the start of the build, not anew.
 
 def _listing_and_digests(folder: Path, previous: digests.FileDigests | None, previous_time: int):
-    _, stats = quickcheck.input_listing([folder], [])
+    stats = quickcheck.input_listing([folder], []).stats
     return stats, digests.FileDigests(previous.now if previous else None, previous_time, stats=stats)
 
 
@@ -824,7 +824,7 @@ def test_the_listing_names_every_file_of_nested_and_linked_folders_by_its_path(t
         (tmp_path / name).write_text(name, encoding="utf-8")
     (tmp_path / "in" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     folders = [tmp_path / "in", tmp_path / "missing", tmp_path / "in" / "a.md"]
-    listing, stats = quickcheck.input_listing(folders, [tmp_path / "elsewhere" / "c.txt"])
+    listing, stats, _ = quickcheck.input_listing(folders, [tmp_path / "elsewhere" / "c.txt"])
     assert sorted(stats) == sorted(str(tmp_path / name) for name in
                                    ["in/a.md", "in/captures/a.txt", "in/captures/deep/b.txt", "in/linked/c.txt",
                                     "elsewhere/c.txt"])

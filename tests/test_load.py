@@ -248,3 +248,22 @@ def test_parsing_in_workers_gives_what_parsing_in_order_gives(project):
     _, expected = load_archive(config, project, workers=1)
     _, found = load_archive(config, project, workers=2, parallel_min=1)
     assert found == expected and any("zz-broken.md" in str(p) for p in found)
+
+
+def test_the_article_files_are_those_the_inputs_listing_found_as_a_scan_of_the_folder_finds_them(tmp_path):
+    from newsarchive import quickcheck
+    from newsarchive.load import archive as loading
+
+    folder = tmp_path / "articles"
+    (folder / "folder.md").mkdir(parents=True)
+    for name in ("b.md", "a.md", "notes.txt", ".draft.md"):
+        (folder / name).write_text("x", encoding="utf-8")
+    (folder / "linked.md").symlink_to(folder / "a.md")
+    (folder / ".linked-draft.md").symlink_to(folder / "a.md")
+    (folder / "dangling.md").symlink_to(tmp_path / "gone.md")
+    scanned = loading._article_files(folder)
+    assert scanned == [(".draft.md", False), (".linked-draft.md", True), ("a.md", False), ("b.md", False),
+                       ("dangling.md", True), ("folder.md", False), ("linked.md", True)]
+    listed = quickcheck.input_listing([folder], [])
+    assert loading._article_files(folder, listed) == scanned
+    assert listed.entries(tmp_path / "elsewhere", ".md") is None  # a folder not listed: scanned instead
