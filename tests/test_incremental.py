@@ -674,6 +674,46 @@ def test_a_damaged_text_or_fields_row_is_detected_when_read_and_rebuilt(project,
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_rows_asked_for_by_the_many_are_read_a_window_at_a_time_and_still_checked(project, built, tmp_path,
+                                                                                   monkeypatch):
+    import sqlite3
+
+    # After one row asked for alone, two at a time: the five seed articles' texts and fields
+    # are read in windows when every page is made again.
+    monkeypatch.setattr(buildstate._ArticleRows, "WINDOW_AFTER", 1)
+    monkeypatch.setattr(buildstate._ArticleRows, "WINDOW", 2)
+    queries = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        connection.set_trace_callback(queries.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    config = load_config(project / "config.yaml")
+    template = project / "templates" / "base.html"
+    with open(template, "a", encoding="utf-8") as file:
+        file.write("\n")  # every page made again: every text and every field read
+    report = pipeline.build(config)
+    assert not any("building everything" in note for note in report.notes)
+    assert any("LIMIT" in query and "FROM folded" in query for query in queries)
+    assert any("LIMIT" in query and "FROM texts" in query for query in queries)
+    assert snapshot(built) == clean_build(project, tmp_path / "reference")
+    # A damaged row read in a window is found as one read alone is.
+    rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
+    with real_connect(rows) as connection:
+        path, packed = connection.execute("SELECT path, packed FROM folded ORDER BY path DESC LIMIT 1").fetchone()
+        connection.execute("UPDATE folded SET packed = ? WHERE path = ?",
+                           (packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:], path))
+    connection.close()
+    with open(template, "a", encoding="utf-8") as file:
+        file.write("\n")
+    report = pipeline.build(config)
+    assert any("building everything" in note and "the fields of" in note for note in report.notes)
+    assert snapshot(built) == clean_build(project, tmp_path / "reference2")
+
+
 @pytest.mark.parametrize("damage", ["output row", "value row", "readers row"])
 def test_damaged_output_rows_are_detected_and_rebuilt(project, built, tmp_path, damage):
     import sqlite3
