@@ -116,6 +116,8 @@ class BuildState:
 
 @dataclass
 class _Stored:
+    PLAIN_FIELDS = ("inputs",)  # marshalled (statefile.py): path -> ((size, mtime, ctime, inode), digest)
+
     code: bytes
     time: int
     inputs: dict

@@ -3,21 +3,25 @@
 The file is a header (magic, format version, SHA-256 of the body) and a series of pickles,
 one a field of the record, or a thousand entries of a large mapping: a pickler remembers
 every object it wrote until it is done, which for the whole state at once was tens of
-megabytes at the build's peak. A file that fails the check, was written by another format or
-by another version of the generator is ignored: a cache is never trusted.
+megabytes at the build's peak. The fields a record names in PLAIN_FIELDS hold plain data
+(strings, numbers, bytes, tuples, dicts) and are marshalled, each piece pickled as its bytes:
+the inputs' 200,000 digests at 100,000 articles took 0.24 s to pickle, 0.03 s to marshal. A
+file that fails the check, was written by another format or by another version of the
+generator is ignored: a cache is never trusted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import os
 import pickle
 from pathlib import Path
 from typing import TypeVar
 
 MAGIC = b"newsarchive-build-state\n"
-FORMAT = 3
+FORMAT = 4
 PIECE = 1000
 _HEAD = len(MAGIC) + 4 + 32
 
@@ -44,7 +48,7 @@ def load(path: Path, kind: type[Record], code: bytes) -> Record | None:
             end = file.tell()
             file.seek(_HEAD)
             try:
-                values = _read_fields(file, end)
+                values = _read_fields(file, end, getattr(kind, "PLAIN_FIELDS", ()))
                 if values.get("code") != code:
                     return None
                 return kind(**values)
@@ -63,8 +67,9 @@ def save(path: Path, record) -> None:
         with open(temporary, "wb") as file:
             file.write(MAGIC + FORMAT.to_bytes(4, "big") + bytes(32))
             writer = _HashingWriter(file)
+            plain = getattr(record, "PLAIN_FIELDS", ())
             for field in dataclasses.fields(record):
-                _write_field(field.name, getattr(record, field.name), writer)
+                _write_field(field.name, getattr(record, field.name), writer, field.name in plain)
             file.seek(len(MAGIC) + 4)
             file.write(writer.hash.digest())
         os.replace(temporary, path)
@@ -73,19 +78,22 @@ def save(path: Path, record) -> None:
         raise
 
 
-def _write_field(name: str, value, file) -> None:
+def _write_field(name: str, value, file, plain: bool) -> None:
+    pack = marshal.dumps if plain else (lambda piece: piece)
     if isinstance(value, dict) and len(value) > PIECE:
         items = list(value.items())
         for start in range(0, len(items), PIECE):
-            pickle.dump((name, dict(items[start:start + PIECE])), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((name, pack(dict(items[start:start + PIECE]))), file, protocol=pickle.HIGHEST_PROTOCOL)
     else:
-        pickle.dump((name, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((name, pack(value)), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read_fields(file, end: int) -> dict:
+def _read_fields(file, end: int, plain: tuple[str, ...]) -> dict:
     values: dict = {}
     while file.tell() < end:
         name, value = pickle.load(file)
+        if name in plain:
+            value = marshal.loads(value)
         if isinstance(value, dict) and isinstance(values.get(name), dict):
             values[name].update(value)
         else:

@@ -1123,16 +1123,23 @@ class _Record:
     numbers: list
 
 
-def test_state_file_round_trip_in_pieces(tmp_path):
-    record = _Record(b"c", {f"k{n}": (n, b"x" * n) for n in range(2 * statefile.PIECE + 7)}, {"a": 1}, list(range(5)))
+@dataclasses.dataclass
+class _PlainRecord(_Record):
+    PLAIN_FIELDS = ("big", "small")  # marshalled, in pieces or whole
+
+
+@pytest.mark.parametrize("kind", [_Record, _PlainRecord])
+def test_state_file_round_trip_in_pieces(tmp_path, kind):
+    big = {f"k{n}": ((n, n + 1), b"x" * n) for n in range(2 * statefile.PIECE + 7)}
+    record = kind(b"c", big, {"a": 1}, list(range(5)))
     path = tmp_path / "state.bin"
     statefile.save(path, record)
-    assert statefile.load(path, _Record, b"c") == record
-    assert statefile.load(path, _Record, b"other code") is None
+    assert statefile.load(path, kind, b"c") == record
+    assert statefile.load(path, kind, b"other code") is None
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
     path.write_bytes(bytes(data))
-    assert statefile.load(path, _Record, b"c") is None
+    assert statefile.load(path, kind, b"c") is None
 
 
 def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project, built):
