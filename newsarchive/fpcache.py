@@ -63,6 +63,7 @@ from pathlib import Path
 import numpy as np
 
 from . import reprints
+from .digests import CHECKSUM_SIZE, checksum
 from .reprints import Fingerprint, Match
 
 MAGIC = b"newsarchive reprint fingerprints, format 3\n"
@@ -80,7 +81,7 @@ INDEX_FILE = "reprint-index.bin"
 # gives way to a full detection (reprints.incremental.MOST_CHANGED).
 REWRITE_AFTER = 20
 INDEX_MAGIC = b"newsarchive reprint index, format 3\n"
-CHECKSUM_SIZE = 4  # a CRC-32 ends each file
+# Each file ends with the checksum (digests.checksum) of all before it, CHECKSUM_SIZE bytes.
 
 
 def load(path: Path) -> dict[str, Fingerprint]:
@@ -98,11 +99,6 @@ def load(path: Path) -> dict[str, Fingerprint]:
         return _parse(data)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         return {}
-
-
-def checksum(data, running: int = 0) -> bytes:
-    """The CRC-32 that ends a file, of `data` (after the `running` CRC of what came before)."""
-    return zlib.crc32(data, running).to_bytes(CHECKSUM_SIZE, "little")
 
 
 def _mapped_and_checked(file) -> mmap.mmap | None:
@@ -236,7 +232,7 @@ def _write(path: Path, parts: list) -> None:
                         part = part.view(np.uint8)  # its bytes, without a copy
                     running = zlib.crc32(part, running)
                     out.write(part)
-                out.write(running.to_bytes(CHECKSUM_SIZE, "little"))
+                out.write(checksum(b"", running))
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

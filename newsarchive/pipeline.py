@@ -42,7 +42,7 @@ class BuildMemory:
         held = self._parts.pop(part, None)
         if held and held[0] == _stamp(files, code):
             return held[1]
-        with _collector_paused():
+        with _kept_from_collector():
             return read()
 
     def listed_after(self, changed: frozenset[str], config: Config, code: bytes) -> dict | None:
@@ -453,7 +453,7 @@ def _still_on_disk(state, output: Path, check) -> dict:
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def _kept_from_collector():
     """Reading what the last build left makes hundreds of thousands of objects that live until
     the build ends: the cyclic collector, whose young collections would walk each of them once
     or twice as they are made, waits meanwhile, and they are then set apart from its walks
@@ -475,11 +475,11 @@ def _no_full_collections():
     the site). Python's cyclic collector walks all of them, to find nothing, whenever the heap has
     grown by a quarter: a second of a rebuild at 10,000 articles. Young objects are collected as
     usual; the full collections wait until the build is over, and so do the objects read from
-    the last build's state (_collector_paused)."""
+    the last build's state (_kept_from_collector)."""
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], 1 << 30)  # counted in middle-generation collections: never
     try:
         yield
     finally:
-        gc.unfreeze()  # what _collector_paused set apart: the oldest generation's again
+        gc.unfreeze()  # what _kept_from_collector set apart: the oldest generation's again
         gc.set_threshold(*thresholds)
