@@ -495,12 +495,11 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
     casings = casings_of(_HEADING_LETTERS.all(articles))
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
-    first_days = {article.slug: article.date.bounds()[0] for article in articles if article.date.known}
     for claim_id in sorted(grouped):
         pairs = grouped[claim_id]
-        days = [first_days.get(article.slug) for _, article in pairs]  # None: undated
-        first_day = min((day for day in days if day is not None), default=None)
-        appearances = tuple(Appearance(claim, article, earliest=day is not None and day == first_day)
+        days = [first_day(article) for _, article in pairs]  # None: undated
+        earliest_day = min((day for day in days if day is not None), default=None)
+        appearances = tuple(Appearance(claim, article, earliest=day is not None and day == earliest_day)
                             for (claim, article), day in zip(pairs, days))
         groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), appearances))
         for appearance in appearances:
@@ -520,6 +519,12 @@ def _article_lists(infos: tuple[ArticleInfo, ...]) -> _Lists:
                   published=_in_parts(published, published_oldest), by_year=by_year, by_month=months,
                   month_index=month_index, month_part=month_part,
                   undated=undated, undated_index=undated_index[UNDATED], undated_part=undated_part)
+
+
+def first_day(article: Article | ArticleInfo) -> str | None:
+    """The first day an article can have been published on (None: undated): the earliest
+    appearance of a claim is one on the earliest first day among the group's."""
+    return article.date.bounds()[0] if article.date.known else None
 
 
 def _by_owner(articles) -> tuple[dict[str, tuple[ArticleInfo, ...]], dict[str, tuple[ArticleInfo, ...]]]:

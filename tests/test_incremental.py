@@ -1326,3 +1326,45 @@ def test_every_output_is_made_alike_from_its_path_alone(project, monkeypatch, re
         assert (again.path, again.recipe) == (spec.path, spec.recipe)
         assert again.make(SiteView(site, facts, Reads()), env) == spec.make(SiteView(site, facts, Reads()), env), spec.path
     assert render._output_at("articles/no-such/extra/index.html") is None
+
+
+def _stored_digest(project: Path, key: tuple) -> bytes | None:
+    """The digest the last build stored of a value its outputs read."""
+    config = load_config(project / "config.yaml")
+    state = buildstate.read(pipeline.state_files(config)[0], digests.code_digest())
+    found = state.reads.stored_digests([key]).get(key)
+    state.reads.close()
+    return found
+
+
+def test_a_claim_carried_again_looks_at_its_other_speakers_lists_only_when_its_earliest_day_moves(
+        project, built, monkeypatch):
+    """Lavrov's claim, first carried on 2016-12-03: a later article giving it to Putin makes
+    Putin's page again and leaves Lavrov's list of claims alone (not even digested: at 100,000
+    articles those lists were 2 s a rebuild); an earlier one giving it to Shoigu moves the
+    claim's earliest appearance, which Lavrov's list marks: digested again, and stored as a
+    clean build stores it."""
+    from conftest import minimal_front
+    from newsarchive import changes
+
+    quote = "Haftar must be part of the talks."
+    claim = ("claims:\n  - id: haftar-must-be-in-political-process\n    speaker: {speaker}\n"
+             "    stance: asserts\n    statement: Haftar must take part.\n    quote: " + quote)
+    made, affected = _made_paths(monkeypatch), []
+    monkeypatch.setattr(changes, "affected_keys", lambda *args, _real=changes.affected_keys: affected.append(
+        _real(*args)) or affected[-1])
+    lavrov = ("claims_by", "sergey-lavrov")
+    before = _stored_digest(project, lavrov)
+    for slug, date, speaker, moved in (("later-one", "2017-05-01", "vladimir-putin", False),
+                                       ("earlier-one", "2016-01-05", "sergei-shoigu", True)):
+        write_article(project, slug, f"{minimal_front(slug, date=date)}\n{claim.format(speaker=speaker)}",
+                      body=quote + "\n", capture_text=quote + "\n")
+        made.clear()
+        assert run_build(project).code == 0
+        assert f"actors/{speaker}/index.html" in made and "claims/haftar-must-be-in-political-process/index.html" in made
+        assert (lavrov in affected[-1]) is moved
+        assert ("actors/sergey-lavrov/index.html" in made) is moved
+        assert (_stored_digest(project, lavrov) != before) is moved
+    after = _stored_digest(project, lavrov)
+    assert run_build(project, "--full").code == 0
+    assert _stored_digest(project, lavrov) == after
