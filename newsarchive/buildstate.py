@@ -101,7 +101,7 @@ class BuildState:
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
-    shape_counts: tuple | None = None  # what the site's shape is counted from: a sitemodel.ShapeCounts
+    archive_counts: tuple | None = None  # what the site's shape is counted from: a sitemodel.ArchiveCounts
     listing: bytes = b""  # what decided which outputs the site has, digested (render._listing_key)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
@@ -123,7 +123,7 @@ class _Stored:
     search: SearchIndexState | None
     relations: dict = field(default_factory=dict)
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
-    shape_counts: tuple | None = None  # sitemodel.ShapeCounts
+    archive_counts: tuple | None = None  # sitemodel.ArchiveCounts
     listing: bytes = b""
 
 
@@ -141,7 +141,7 @@ def write(path: Path, state: BuildState, again: bool = True) -> BuildState | Non
     token, row_ids = rows.write(state)
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token,
-                                 shape_counts=state.shape_counts, listing=state.listing))
+                                 archive_counts=state.archive_counts, listing=state.listing))
     if row_ids is None or not again:
         return None
     # What read() would find: every parsed entry and output in the rows, under these row ids.
@@ -172,7 +172,7 @@ def read(path: Path, code: bytes) -> BuildState | None:
     return BuildState(code=stored.code, time=stored.time, inputs=stored.inputs, parsed=parsed,
                       outputs=outputs, reads=ReadIndex(rows.path, next_number, by_id),
                       search=stored.search, output_stats=stats, relations=stored.relations,
-                      shape_counts=stored.shape_counts, listing=stored.listing,
+                      archive_counts=stored.archive_counts, listing=stored.listing,
                       stored={key: _key_of(entry) for key, entry in parsed.items()},
                       stored_outputs=stored_outputs)
 
@@ -564,7 +564,7 @@ _ROW_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _TEXT_FIELDS
 # The fields a rebuild needs of every article, changed or not (to key its parse, check its
 # capture and the relations set by hand), come unpacked with the row; the others stay folded
 # in bytes until one of them is asked for (StoredArticle.__getattr__), which a rebuild does only
-# for the articles its changes touch (sitemodel.ShapeCounts and the reprint index's digests
+# for the articles its changes touch (sitemodel.ArchiveCounts and the reprint index's digests
 # spare the others). A folded field has no default in Article: a class attribute would answer.
 _LAZY_FIELDS = ("title", "url", "date", "publisher", "original", "credit", "people", "claims")
 _EAGER_FIELDS = tuple(name for name in _ROW_FIELDS if name not in _LAZY_FIELDS)

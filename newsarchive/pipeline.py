@@ -277,9 +277,9 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     digester = Digester(article_digests)
     relation_digests = changes.relation_digests(relations, digester)
     changed_now = before and changes.changes_since(before.parsed, before.relations, archive.parsed, relation_digests)
-    shape_counts = before.shape_counts.moved(changed_now.gone, changed_now.came) \
-        if changed_now and before.shape_counts else sitemodel.ShapeCounts.of(archive.articles)
-    site = sitemodel.build_site(config, archive, relations, shape_counts)
+    archive_counts = before.archive_counts.moved(changed_now.gone, changed_now.came) \
+        if changed_now and before.archive_counts else sitemodel.ArchiveCounts.of(archive.articles)
+    site = sitemodel.build_site(config, archive, relations, archive_counts)
     affected = changes.affected_keys(changed_now, site)
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
@@ -341,7 +341,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         output_stats[path] = _stat(config.output / path)
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
-                                  relations=relation_digests, shape_counts=shape_counts, listing=outputs_listed,
+                                  relations=relation_digests, archive_counts=archive_counts, listing=outputs_listed,
                                   stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
