@@ -1278,6 +1278,26 @@ def test_a_relations_digest_moves_with_each_of_its_fields_and_passages():
     assert len(found) == len(variants) and relation_digest(relation) not in found
 
 
+def test_an_appearances_digest_moves_with_its_article_its_claim_and_its_mark():
+    """A claim's appearance is digested as its article (the parse's digest of its fields), which
+    of its claims and whether it is the earliest: any of them changed, the digest changes."""
+    from conftest import make_article
+    from newsarchive.dependencies import Digester
+    from newsarchive.model import Claim
+    from newsarchive.sitemodel import Appearance, ArticleInfo
+
+    claims = tuple(Claim(f"claim-{n}", "speaker", "", "asserts", "said", "quoted") for n in range(2))
+    info = ArticleInfo.of(make_article("a", "quoted", date="2017-01-01", claims=claims))
+
+    def digest(appearance, article_digest=b"1" * 16):
+        return Digester({"a": article_digest}).of(appearance)
+    first = Appearance(info.claims[0], info, True)
+    assert digest(Appearance(info.claims[0], info, True)) == digest(first)
+    others = [digest(Appearance(info.claims[1], info, True)), digest(Appearance(info.claims[0], info, False)),
+              digest(first, article_digest=b"2" * 16)]
+    assert len({digest(first), *others}) == 4
+
+
 def test_a_rebuild_that_leaves_the_outputs_as_they_were_lists_none_of_them(project, built, tmp_path, monkeypatch):
     """While what decides which outputs the site has (its shape, relations, people and outlets)
     is the same, a rebuild makes the outputs to make again from their paths alone; an output
