@@ -175,7 +175,7 @@ def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, wor
     words.update(words_of(info.title))
     for claim in info.claims:
         claim_ids.add(claim.id)
-        keys.add(("claims_by", claim.speaker))
+        keys.update((("claims_by", claim.speaker), ("claim_count", claim.speaker)))
         words.update(words_of(claim.statement))
         words.update(words_of(claim.quote))
 

@@ -285,6 +285,7 @@ class SiteView:
     source: Mapping[str, Source] = _Entries()
     articles_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
     claims_by: Mapping[str, tuple[Appearance, ...]] = _Entries()
+    claim_count: Mapping[str, int] = _Entries()
     copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
     copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
     published_by: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()

@@ -150,6 +150,7 @@ class Site:
     source: dict[str, Source]
     articles_naming: dict[str, tuple[ArticleInfo, ...]]  # actor id -> articles
     claims_by: dict[str, tuple[Appearance, ...]]  # actor id -> claims they make
+    claim_count: dict[str, int]  # actor id -> how many claims they make (the list of people shows it)
     copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
     copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
     published_by: dict[str, tuple[ArticleInfo, ...]]  # source id -> its articles
@@ -300,6 +301,7 @@ class _Lists:
     claims: tuple[ClaimGroup, ...]
     claim: dict[str, ClaimGroup]
     claims_by: dict[str, tuple[Appearance, ...]]
+    claim_count: dict[str, int]
     articles_naming: dict[str, tuple[ArticleInfo, ...]]
     published_by: dict[str, tuple[ArticleInfo, ...]]
     by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]
@@ -446,7 +448,7 @@ def _texts_part(site: Site) -> dict:
 def _lists_part(site: Site) -> dict:
     lists = _LISTS(site._infos, Equal(_counts(site).spellings))
     return {"articles": lists.articles, "claims": lists.claims, "claim": lists.claim,
-            "claims_by": lists.claims_by, "articles_naming": lists.articles_naming,
+            "claims_by": lists.claims_by, "claim_count": lists.claim_count, "articles_naming": lists.articles_naming,
             "published_by": lists.published_by, "by_year": lists.by_year, "by_month": lists.by_month,
             "month_index": lists.month_index, "month_part": lists.month_part, "undated": lists.undated,
             "undated_index": lists.undated_index, "undated_part": lists.undated_part,
@@ -481,8 +483,8 @@ _PART_OF = {name: make for make, names in (
     (_article_part, ("article",)),
     (_registries_part, ("actors", "sources", "actor", "source")),
     (_texts_part, ("text", "lead")),
-    (_lists_part, ("articles", "claims", "claim", "claims_by", "articles_naming", "published_by", "by_year",
-                   "by_month", "month_index", "month_part", "undated", "undated_index", "undated_part",
+    (_lists_part, ("articles", "claims", "claim", "claims_by", "claim_count", "articles_naming", "published_by",
+                   "by_year", "by_month", "month_index", "month_part", "undated", "undated_index", "undated_part",
                    "latest_naming", "naming_index", "naming_part", "latest_published", "published_index",
                    "published_part")),
     (_relations_part, ("copies_of", "copied_by")),
@@ -528,6 +530,7 @@ def _article_lists(infos: tuple[ArticleInfo, ...], spellings: Equal) -> _Lists:
     undated_index, undated_part = _parts({UNDATED: undated})
     return _Lists(articles=articles, claims=tuple(groups),
                   claim={group.id: group for group in groups}, claims_by=_frozen(claims_by),
+                  claim_count={speaker: len(made) for speaker, made in claims_by.items()},
                   articles_naming=naming, published_by=published, naming=_in_parts(naming, naming_oldest),
                   published=_in_parts(published, published_oldest), by_year=by_year, by_month=months,
                   month_index=month_index, month_part=month_part,

@@ -1348,6 +1348,13 @@ def test_every_output_is_made_alike_from_its_path_alone(project, monkeypatch, re
     assert render._output_at("articles/no-such/extra/index.html") is None
 
 
+def _claims_counted(site: Path, actor: str) -> int:
+    """The claims the list of people counts for one person (its last column)."""
+    page = (site / "actors" / "index.html").read_text(encoding="utf-8")
+    row = re.search(rf'href="[^"]*actors/{actor}/index.html"(.*?)</tr>', page, re.DOTALL).group(1)
+    return int(re.findall(r"<td>(\d+)</td>", row)[-1])
+
+
 def _stored_digest(project: Path, key: tuple) -> bytes | None:
     """The digest the last build stored of a value its outputs read."""
     config = load_config(project / "config.yaml")
@@ -1357,6 +1364,17 @@ def _stored_digest(project: Path, key: tuple) -> bytes | None:
     return found
 
 
+def _write_claim_of_lavrovs(project: Path, slug: str, date: str, speaker: str) -> None:
+    """An article (naming Haftar) that gives Lavrov's claim (first carried on 2016-12-03) to `speaker`."""
+    from conftest import minimal_front
+
+    quote = "Haftar must be part of the talks."
+    claim = (f"claims:\n  - id: haftar-must-be-in-political-process\n    speaker: {speaker}\n"
+             f"    stance: asserts\n    statement: Haftar must take part.\n    quote: {quote}")
+    write_article(project, slug, f"{minimal_front(slug, date=date)}\n{claim}", body=quote + "\n",
+                  capture_text=quote + "\n")
+
+
 def test_a_claim_carried_again_looks_at_its_other_speakers_lists_only_when_its_earliest_day_moves(
         project, built, monkeypatch):
     """Lavrov's claim, first carried on 2016-12-03: a later article giving it to Putin makes
@@ -1364,27 +1382,36 @@ def test_a_claim_carried_again_looks_at_its_other_speakers_lists_only_when_its_e
     articles those lists were 2 s a rebuild); an earlier one giving it to Shoigu moves the
     claim's earliest appearance, which Lavrov's list marks: digested again, and stored as a
     clean build stores it."""
-    from conftest import minimal_front
     from newsarchive import changes
 
-    quote = "Haftar must be part of the talks."
-    claim = ("claims:\n  - id: haftar-must-be-in-political-process\n    speaker: {speaker}\n"
-             "    stance: asserts\n    statement: Haftar must take part.\n    quote: " + quote)
     made, affected = _made_paths(monkeypatch), []
     monkeypatch.setattr(changes, "affected_keys", lambda *args, _real=changes.affected_keys: affected.append(
         _real(*args)) or affected[-1])
     lavrov = ("claims_by", "sergey-lavrov")
     before = _stored_digest(project, lavrov)
+    counted = {speaker: _claims_counted(built, speaker) for speaker in ("vladimir-putin", "sergei-shoigu")}
     for slug, date, speaker, moved in (("later-one", "2017-05-01", "vladimir-putin", False),
                                        ("earlier-one", "2016-01-05", "sergei-shoigu", True)):
-        write_article(project, slug, f"{minimal_front(slug, date=date)}\n{claim.format(speaker=speaker)}",
-                      body=quote + "\n", capture_text=quote + "\n")
+        _write_claim_of_lavrovs(project, slug, date, speaker)
         made.clear()
         assert run_build(project).code == 0
         assert f"actors/{speaker}/index.html" in made and "claims/haftar-must-be-in-political-process/index.html" in made
         assert (lavrov in affected[-1]) is moved
+        assert _claims_counted(built, speaker) == counted[speaker] + 1  # the list of people counts it
         assert ("actors/sergey-lavrov/index.html" in made) is moved
         assert (_stored_digest(project, lavrov) != before) is moved
     after = _stored_digest(project, lavrov)
     assert run_build(project, "--full").code == 0
     assert _stored_digest(project, lavrov) == after
+
+
+def test_the_list_of_people_counts_a_claim_given_to_another_speaker(project, built):
+    """An edit that changes a claim's speaker alone (the article names the same people) moves the
+    claim from one person's count to the other's on the list of people."""
+    counted = {speaker: _claims_counted(built, speaker) for speaker in ("vladimir-putin", "mikhail-bogdanov")}
+    _write_claim_of_lavrovs(project, "given-on", "2017-05-01", "vladimir-putin")
+    assert run_build(project).code == 0
+    _write_claim_of_lavrovs(project, "given-on", "2017-05-01", "mikhail-bogdanov")
+    assert run_build(project).code == 0
+    assert _claims_counted(built, "vladimir-putin") == counted["vladimir-putin"]
+    assert _claims_counted(built, "mikhail-bogdanov") == counted["mikhail-bogdanov"] + 1
