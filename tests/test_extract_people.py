@@ -119,6 +119,14 @@ def test_a_role_phrase_becomes_the_role():
     assert people["Laxmi Dhakal"].role == "Home ministry spokesman"
 
 
+def test_a_role_phrase_starts_after_the_speech_verb_of_the_one_named_before():
+    # From a CRN page of the shared corpus: the first role word of the stretch is Cook's.
+    people = proposed('Apple was "pulled into the enterprise," CEO Tim Cook said Tuesday in a fireside chat '
+                      "with Salesforce founder and co-CEO Marc Benioff.")
+    assert people["Tim Cook"].role == "CEO"
+    assert people["Marc Benioff"].role == "Salesforce founder and co-CEO"
+
+
 # --- what is not a person -------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence", [

@@ -375,6 +375,9 @@ def _role_phrase(before: str) -> str:
     it, from the first role word ("Deputy Foreign Minister", "deputy director of the port
     authority"), with the capitalised or descriptive words just before that role word."""
     segment = re.split(r"[.;:\u201c\u201d\"()]", before)[-1].rstrip(" ,").split(",")[-1].strip()
+    # A speech verb ends the clause of the one who spoke: this name's role words come after it
+    # ("CEO Tim Cook said Tuesday in a chat with Salesforce founder and co-CEO Marc Benioff").
+    segment = re.split(rf"\b(?:{SPEECH})\b", segment)[-1].strip()
     tokens = segment.split()
     first = next((i for i, t in enumerate(tokens) if re.sub(r"['\u2019]s$", "", t).lower().strip(".")
                   in ROLE_WORDS - {"by"}), None)
