@@ -127,6 +127,18 @@ def test_a_role_phrase_starts_after_the_speech_verb_of_the_one_named_before():
     assert people["Marc Benioff"].role == "Salesforce founder and co-CEO"
 
 
+@pytest.mark.parametrize("sentence, name, role", [
+    # From the same page: the words before "Apple" are the sentence's, not the role's.
+    ("Both recalled the theater where on the same stage Apple founder and legendary CEO Steve Jobs "
+     "unveiled many products.", "Steve Jobs", "Apple founder and legendary CEO"),
+    # A word that says how the role is held stays with it.
+    ("The inquiry heard from the former White House Russia adviser Fiona Hill on Thursday.", "Fiona Hill",
+     "Former White House Russia adviser"),
+])
+def test_a_role_phrase_takes_no_sentence_words_from_before_an_organisations_name(sentence, name, role):
+    assert proposed(sentence)[name].role == role
+
+
 # --- what is not a person -------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence", [

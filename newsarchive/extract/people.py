@@ -370,6 +370,9 @@ _NOT_ROLE = {"the", "a", "an", "by", "with", "to", "of", "for", "and", "was", "i
              "met", "from", "in", "on", "at", "that", "who", "which", "as", "when", "while", "after", "before"}
 
 
+_HOW_HELD = {"former", "acting", "interim", "outgoing", "incoming", "then", "ex"}
+
+
 def _role_phrase(before: str) -> str:
     """The role words just before a name: in the last comma-separated part of the text before
     it, from the first role word ("Deputy Foreign Minister", "deputy director of the port
@@ -385,16 +388,20 @@ def _role_phrase(before: str) -> str:
         if tokens and tokens[-1].lower() == "by" and len(tokens) >= 2:
             return f"named in a credit: {tokens[-2]} by"
         return ""
-    start, lowercase = first, 0
+    start, lowercase, named = first, 0, False
     while start > 0:
         word = tokens[start - 1]
         bare = re.sub(r"['\u2019]s$", "", word)
         if bare.lower() in _NOT_ROLE:
             break
         if not bare[:1].isupper():
+            # A lower-case word before a name in the phrase ("the same stage Apple founder") is
+            # the sentence's, unless it says how the role is held ("former White House adviser").
             lowercase += 1
-            if lowercase > 2:
+            if lowercase > 2 or named and bare.lower() not in _HOW_HELD:
                 break
+        else:
+            named = True
         start -= 1
     phrase = " ".join(tokens[start:])
     if re.match(r"(?i:according)\b", phrase):
