@@ -101,7 +101,7 @@ class BuildState:
     search: SearchIndexState | None  # the search indexes (search.index); None: none made
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
-    archive_counts: tuple | None = None  # what the site's shape is counted from: a sitemodel.ArchiveCounts
+    archive_counts: tuple | None = None  # what the shape and claims' headings are counted from: sitemodel.ArchiveCounts
     listing: bytes = b""  # what decided which outputs the site has, digested (render._listing_key)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
@@ -395,8 +395,8 @@ class _ArticleRows:
         """Whether the next row of `table` not read ahead is read with a window (see the class)."""
         if self._asked.get(table, 0) < self.WINDOW_AFTER:
             return False
-        last = self._window.get(table)
-        if last is not None and (self._window_read[table] - len(last)) * self.WINDOW_PAYS < self._window_read[table]:
+        last, read = self._window.get(table), self._window_read.get(table, 0)
+        if last is not None and (read - len(last)) * self.WINDOW_PAYS < read:  # served under 1/WINDOW_PAYS
             self._asked[table] = 0  # one at a time again, until as many were asked for
             del self._window[table]
             return False

@@ -500,19 +500,19 @@ def _by_date(infos: tuple[ArticleInfo, ...]) -> dict:
 
 def _claim_groups(oldest: tuple[ArticleInfo, ...], spellings: Equal) -> dict:
     """Each claim's group of appearances, oldest first, and each speaker's appearances."""
-    grouped: dict[str, list[tuple[Claim, Article]]] = defaultdict(list)
+    grouped: dict[str, list[tuple[Claim, ArticleInfo, str | None]]] = defaultdict(list)
     for article in oldest:
+        day = first_day(article)  # None: undated
         for claim in article.claims:
-            grouped[claim.id].append((claim, article))
+            grouped[claim.id].append((claim, article, day))
     casings = casings_of(spellings.value)  # claim headings write each word as the articles most often do
     groups = []
     claims_by: dict[str, list[Appearance]] = defaultdict(list)
     for claim_id in sorted(grouped):
-        pairs = grouped[claim_id]
-        days = [first_day(article) for _, article in pairs]  # None: undated
-        earliest_day = min((day for day in days if day is not None), default=None)
+        found = grouped[claim_id]
+        earliest_day = min((day for _, _, day in found if day is not None), default=None)
         appearances = tuple(Appearance(claim, article, earliest=day is not None and day == earliest_day)
-                            for (claim, article), day in zip(pairs, days))
+                            for claim, article, day in found)
         groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), appearances))
         for appearance in appearances:
             claims_by[appearance.claim.speaker].append(appearance)

@@ -1431,7 +1431,7 @@ def test_a_claim_carried_again_looks_at_its_other_speakers_lists_only_when_its_e
         _write_claim_of_lavrovs(project, slug, date, speaker)
         made.clear()
         assert run_build(project).code == 0
-        assert f"actors/{speaker}/index.html" in made and "claims/haftar-must-be-in-political-process/index.html" in made
+        assert {f"actors/{speaker}/index.html", "claims/haftar-must-be-in-political-process/index.html"} <= set(made)
         assert (lavrov in affected[-1]) is moved
         assert _claims_counted(built, speaker) == counted[speaker] + 1  # the list of people counts it
         assert ("actors/sergey-lavrov/index.html" in made) is moved
