@@ -18,7 +18,8 @@ from .buildstate import StoredArticle, article_digest
 from .config import Config
 from .digests import blake
 from .model import Actor, Article, Reprint, Source
-from .sitemodel import SITE_FIELDS, Appearance, ArticleInfo, Borrowing, ClaimGroup, ListIndex, Site, TextReuse
+from .sitemodel import (SITE_FIELDS, Appearance, Appearances, ArticleInfo, Borrowing, ClaimGroup, Entries, ListIndex,
+                        Site, TextReuse)
 
 MISSING = object()  # the value of a key a mapping does not hold
 
@@ -92,6 +93,20 @@ class Digester:
             for key, item in value.items():
                 self._write(key, out)
                 self._write(item, out)
+        elif kind is Entries or kind is Appearances:
+            # A list as the Site keeps it: written as the tuple of its entries would be, from the
+            # parse digests of its articles, without making an entry (a person's list of
+            # thousands is digested at every change to it).
+            out.append(b"l%d:" % len(value))
+            digests = self.article_digests
+            for key in value.keys:
+                known = digests.get(key if kind is Entries else key[0])
+                if known is None:  # an article the parse did not digest (made in a test)
+                    self._write(value.made(key), out)
+                elif kind is Entries:
+                    out.append(b"A" + known)
+                else:
+                    out.append(b"P%d:%d:A" % (key[1], key[2]) + known)
         elif value is None or kind is int or kind is bool or kind is float or isinstance(value, Path):
             text = repr(value).encode()
             out.append(b"r%d:" % len(text))
@@ -269,39 +284,39 @@ class SiteView:
     `text_of` (or `text[slug]`), which records it."""
 
     config: Config = _Whole()
-    articles: tuple[ArticleInfo, ...] = _Whole()
+    articles: Entries = _Whole()
     actors: tuple[Actor, ...] = _Whole()
     sources: tuple[Source, ...] = _Whole()
     reprints: tuple[Reprint, ...] = _Whole()
     claims: tuple[ClaimGroup, ...] = _Whole()
-    undated: tuple[ArticleInfo, ...] = _Whole()
+    undated: Entries = _Whole()
     undated_index: ListIndex = _Whole()
-    undated_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    undated_part: Mapping[str, Entries] = _Entries()
     claim: Mapping[str, ClaimGroup] = _Entries()
     article: Mapping[str, ArticleInfo] = _Entries()
     text: Mapping[str, Article] = _Entries()
     lead: Mapping[str, str] = _Entries()
     actor: Mapping[str, Actor] = _Entries()
     source: Mapping[str, Source] = _Entries()
-    articles_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
-    claims_by: Mapping[str, tuple[Appearance, ...]] = _Entries()
+    articles_naming: Mapping[str, Entries] = _Entries()
+    claims_by: Mapping[str, Appearances] = _Entries()
     claim_count: Mapping[str, int] = _Entries()
     copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
     copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
-    published_by: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
-    latest_naming: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    published_by: Mapping[str, Entries] = _Entries()
+    latest_naming: Mapping[str, Entries] = _Entries()
     naming_index: Mapping[str, ListIndex] = _Entries()
-    naming_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
-    latest_published: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    naming_part: Mapping[str, Entries] = _Entries()
+    latest_published: Mapping[str, Entries] = _Entries()
     published_index: Mapping[str, ListIndex] = _Entries()
-    published_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    published_part: Mapping[str, Entries] = _Entries()
     borrowed_from: Mapping[str, tuple[Borrowing, ...]] = _Entries()
     borrowings_of: Mapping[str, tuple[Borrowing, ...]] = _Entries()
     reuse: Mapping[str, TextReuse] = _Entries()
-    by_year: Mapping[str, dict[str, tuple[ArticleInfo, ...]]] = _Entries()
-    by_month: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    by_year: Mapping[str, dict[str, Entries]] = _Entries()
+    by_month: Mapping[str, Entries] = _Entries()
     month_index: Mapping[str, ListIndex] = _Entries()
-    month_part: Mapping[str, tuple[ArticleInfo, ...]] = _Entries()
+    month_part: Mapping[str, Entries] = _Entries()
     # the build's facts
     templates: bytes = _Whole()
     site_paths: Sequence[str] = _Lazy()

@@ -10,13 +10,14 @@ import dataclasses
 import itertools
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from .config import Config
-from .memo import Equal, SameInputs, SameRecords
+from .memo import Equal, SameInputs
 from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
+from .listing import Listing, first_day, period_of
 from .text import lead
 
 if TYPE_CHECKING:
@@ -73,11 +74,57 @@ class Appearance:
 class ClaimGroup:
     id: str
     title: str
-    appearances: tuple[Appearance, ...]  # oldest first, undated last
+    appearances: Sequence[Appearance]  # oldest first, undated last (Appearances)
+    stances: dict[str, int]  # stance -> how many appearances take it, counted from the Listings
 
-    @property
-    def stances(self) -> dict[str, int]:
-        return dict(Counter(a.claim.stance for a in self.appearances))
+
+class Entries(Sequence):
+    """A list of articles as the Site keeps it: their slugs, each entry (ArticleInfo) made when
+    read (Site.article). A list digested is digested from its articles' parse digests
+    (dependencies.Digester), so a list no page shows an entry of makes none: a page showing 50
+    of a person's articles makes 50, not the person's thousands."""
+
+    __slots__ = ("keys", "_entry")
+
+    def __init__(self, keys: tuple, entry: Callable[[str], ArticleInfo]):
+        self.keys, self._entry = keys, entry
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)(self.keys[index], self._entry)
+        return self.made(self.keys[index])
+
+    def __iter__(self):
+        return map(self.made, self.keys)
+
+    def made(self, key) -> ArticleInfo:
+        """The entry of one of its keys."""
+        return self._entry(key)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.keys!r})"
+
+
+class Appearances(Entries):
+    """A list of claims' appearances as the Site keeps them: (slug, which of its article's
+    claims, whether the earliest) each, the Appearance made when read."""
+
+    __slots__ = ()
+
+    def made(self, key) -> Appearance:
+        slug, number, earliest = key
+        article = self._entry(slug)
+        return Appearance(article.claims[number], article, earliest)
 
 
 @dataclass(frozen=True)
@@ -139,7 +186,7 @@ class Site:
     without the lists (`shape`)."""
 
     config: Config
-    articles: tuple[ArticleInfo, ...]  # newest first, undated last
+    articles: Entries  # newest first, undated last
     actors: tuple[Actor, ...]  # by name
     sources: tuple[Source, ...]  # by name
     reprints: tuple[Reprint, ...]
@@ -150,33 +197,33 @@ class Site:
     lead: dict[str, str]  # slug -> its lead paragraph (text.lead), what feeds show, known without its text
     actor: dict[str, Actor]
     source: dict[str, Source]
-    articles_naming: dict[str, tuple[ArticleInfo, ...]]  # actor id -> articles
-    claims_by: dict[str, tuple[Appearance, ...]]  # actor id -> claims they make
+    articles_naming: dict[str, Entries]  # actor id -> articles
+    claims_by: dict[str, Appearances]  # actor id -> claims they make
     claim_count: dict[str, int]  # actor id -> how many claims they make (the list of people shows it)
     copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
     copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
-    published_by: dict[str, tuple[ArticleInfo, ...]]  # source id -> its articles
+    published_by: dict[str, Entries]  # source id -> its articles
     # What pages show of articles_naming and published_by (LIST_SIZE): the newest entries and
     # the index of the parts by owner's id, each part by "id/number" (from 1), oldest first.
-    latest_naming: dict[str, tuple[ArticleInfo, ...]]
+    latest_naming: dict[str, Entries]
     naming_index: dict[str, ListIndex]
-    naming_part: dict[str, tuple[ArticleInfo, ...]]
-    latest_published: dict[str, tuple[ArticleInfo, ...]]
+    naming_part: dict[str, Entries]
+    latest_published: dict[str, Entries]
     published_index: dict[str, ListIndex]
-    published_part: dict[str, tuple[ArticleInfo, ...]]
+    published_part: dict[str, Entries]
     borrowed_from: dict[str, tuple[Borrowing, ...]]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, tuple[Borrowing, ...]]  # source id -> pieces it copied
     reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
     # The pages by date, each reading only its own period: an article added in May 2017
     # changes by_year["2017"] and by_month["2017-05"], and no other period's page.
-    by_year: dict[str, dict[str, tuple[ArticleInfo, ...]]]  # year -> month ("" if unknown) -> articles, oldest first
-    by_month: dict[str, tuple[ArticleInfo, ...]]  # "2017-05" -> its articles, oldest first
+    by_year: dict[str, dict[str, Entries]]  # year -> month ("" if unknown) -> articles, oldest first
+    by_month: dict[str, Entries]  # "2017-05" -> its articles, oldest first
     # A month's page as it shows a long month: the index of its parts, each part ("2017-05/2").
     month_index: dict[str, ListIndex]
-    month_part: dict[str, tuple[ArticleInfo, ...]]
-    undated: tuple[ArticleInfo, ...]  # newest-first order of `articles`
+    month_part: dict[str, Entries]
+    undated: Entries  # newest-first order of `articles`
     undated_index: ListIndex  # the page of undated articles, when long, lists its parts
-    undated_part: dict[str, tuple[ArticleInfo, ...]]  # part_key(UNDATED, number) -> its articles
+    undated_part: dict[str, Entries]  # part_key(UNDATED, number) -> its articles
 
     def __init__(self, config: Config, archive: Archive, reprints: tuple[Reprint, ...],
                  counts: ArchiveCounts | None = None):
@@ -216,25 +263,6 @@ class Site:
 
 
 SITE_FIELDS = tuple(Site.__annotations__)  # what pages read, each declared by SiteView
-
-
-def newest_first_key(article: Article):
-    bounds = article.date.bounds()
-    # Undated articles sort after dated ones; the title breaks ties so the order is stable.
-    return (0, _invert(bounds[0]), article.title.casefold()) if bounds else (1, "", article.title.casefold())
-
-
-_INVERTED_DIGITS = str.maketrans("0123456789", "9876543210")
-
-
-def _invert(iso: str) -> str:
-    """An ISO date whose ascending order is the dates' descending order ("2016-12-03" -> "7983-87-96")."""
-    return iso.translate(_INVERTED_DIGITS)
-
-
-def oldest_first_key(article: Article):
-    bounds = article.date.bounds()
-    return (0, bounds[0], article.title.casefold()) if bounds else (1, "", article.title.casefold())
 
 
 # Bytes to themselves for ASCII letters, to a space for anything else: a word is a run of
@@ -287,12 +315,6 @@ def claim_title(claim_id: str, casings: dict[str, str]) -> str:
     if words:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
-
-
-# What build_site makes of each article alone, kept for the articles of a process's next build
-# that are the same objects (memo.py); an article whose text alone changed keeps its entry.
-_INFOS = SameRecords(ArticleInfo.of, alike=lambda article: article.slug)
-_NEWEST_FIRST = SameRecords(newest_first_key)
 
 
 @dataclass(frozen=True)
@@ -382,8 +404,8 @@ def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...],
 # only when what it is made from changed (memo.SameInputs): an edit of an article's text alone
 # remakes no list.
 
-def _infos_part(site: Site) -> dict:
-    return {"_infos": tuple(_INFOS.all(site._archive.articles))}
+def _listed_part(site: Site) -> dict:
+    return {"_listed": _listings(site._archive)}
 
 
 def _article_part(site: Site) -> dict:
@@ -391,18 +413,14 @@ def _article_part(site: Site) -> dict:
 
 
 class _InfoBySlug(Mapping):
-    """Site.article: each article's entry by its slug. Until the entries of every article are
-    made (for the lists), an entry is made when first looked up: the pages an edit makes again
-    look up a few (100,000 entries take 0.5 s to make)."""
+    """Site.article: each article's entry by its slug, made when first looked up (the lists'
+    Entries look theirs up here): a rebuild makes the entries of the articles its pages show,
+    not of every article (100,000 entries took 1.8 s to make from the state's rows)."""
 
     def __init__(self, site: Site):
-        self._site, self._made, self._every = site, {}, None
+        self._site, self._made = site, {}
 
     def __getitem__(self, slug: str) -> ArticleInfo:
-        if self._every is None and "_infos" in self._site.__dict__:
-            self._every = _BY_SLUG(self._site._infos)
-        if self._every is not None:
-            return self._every[slug]
         made = self._made.get(slug)
         if made is None:
             made = self._made[slug] = ArticleInfo.of(self._site.text[slug])
@@ -427,22 +445,23 @@ def _texts_part(site: Site) -> dict:
 
 # The lists are made in four parts, each when a page first reads one of its values: an edit that
 # moves a reprint relation makes its outlets' and people's pages again, which read their lists
-# of articles and of claims and no period's (0.4 s of such an edit at 100,000 articles).
+# of articles and of claims and no period's (0.4 s of such an edit at 100,000 articles). Each
+# is made from the articles' Listings, its entries looked up in Site.article when read.
 
 def _dates_part(site: Site) -> dict:
-    return _BY_DATE(site._infos)
+    return _BY_DATE(site._listed, site.article.__getitem__)
 
 
 def _claims_part(site: Site) -> dict:
-    return _CLAIMS(site._oldest, Equal(_counts(site).spellings))
+    return _CLAIMS(site._oldest, site._listed, Equal(_counts(site).spellings), site.article.__getitem__)
 
 
 def _owners_part(site: Site) -> dict:
-    return _OWNERS(site.articles, site._oldest)
+    return _OWNERS(site.articles.keys, site._oldest, site._listed, site.article.__getitem__)
 
 
 def _periods_part(site: Site) -> dict:
-    return _PERIODS(site.articles)
+    return _PERIODS(site._listed, site.article.__getitem__)
 
 
 def _relations_part(site: Site) -> dict:
@@ -451,8 +470,7 @@ def _relations_part(site: Site) -> dict:
 
 
 def _reuse_part(site: Site) -> dict:
-    return _REUSE(site._infos, _BY_SLUG(site._infos), site.reprints, site.copies_of, site.copied_by,
-                  site._archive.sources)
+    return _REUSE(site._listed, site.article, site.reprints, site.copies_of, site.copied_by, site._archive.sources)
 
 
 def _shape_part(site: Site) -> dict:
@@ -467,7 +485,7 @@ def _counts(site: Site) -> ArchiveCounts:
 
 
 _PART_OF = {name: make for make, names in (
-    (_infos_part, ("_infos",)),
+    (_listed_part, ("_listed",)),
     (_article_part, ("article",)),
     (_registries_part, ("actors", "sources", "actor", "source")),
     (_texts_part, ("text", "lead")),
@@ -479,7 +497,7 @@ _PART_OF = {name: make for make, names in (
     (_relations_part, ("copies_of", "copied_by")),
     (_reuse_part, ("borrowed_from", "borrowings_of", "reuse")),
     (_shape_part, ("_shape",))) for name in names}
-if set(_PART_OF) != {*SITE_FIELDS, "_infos", "_oldest", "_shape"} - {"config", "reprints"}:
+if set(_PART_OF) != {*SITE_FIELDS, "_listed", "_oldest", "_shape"} - {"config", "reprints"}:
     raise TypeError("each field of the Site but config and reprints is made by one part (_PART_OF)")
 
 
@@ -487,83 +505,100 @@ def _frozen(mapping) -> dict:
     return {key: tuple(value) for key, value in mapping.items()}
 
 
-def _by_date(infos: tuple[ArticleInfo, ...]) -> dict:
-    """Every article newest first (Site.articles), oldest first (the undated last, by title), and
-    the undated ones' list."""
-    order = _NEWEST_FIRST.all(infos)
-    articles = tuple(infos[n] for n in sorted(range(len(infos)), key=order.__getitem__))
-    undated = tuple(article for article in articles if not article.date.known)  # by title: oldest_first_key's order
-    undated_index, undated_part = _parts({UNDATED: undated})
-    return {"articles": articles, "_oldest": tuple(sorted(articles, key=oldest_first_key)), "undated": undated,
+def _listings(archive: Archive) -> dict[str, Listing]:
+    """Every article's Listing by its slug, in slug order: as the load stage kept them
+    (Archive.listings), for an archive made otherwise (tests) from its articles."""
+    if len(archive.listings) == len(archive.articles):
+        return archive.listings
+    return {a.slug: archive.listings.get(a.slug) or Listing.of(a) for a in archive.articles}
+
+
+def _by_date(listed: dict[str, Listing], entry: Callable[[str], ArticleInfo]) -> dict:
+    """Every article newest first (Site.articles), oldest first (the undated last, by title: the
+    claims' and the owners' parts' order), and the undated ones' list."""
+    newest = tuple(sorted(listed, key=lambda slug: listed[slug].newest_first()))
+    oldest = tuple(sorted(listed, key=lambda slug: listed[slug].oldest_first()))
+    undated = tuple(slug for slug in newest if listed[slug].first is None)  # by title: oldest_first's order
+    undated_index, undated_part = _parts({UNDATED: undated}, listed, entry)
+    return {"articles": Entries(newest, entry), "_oldest": oldest, "undated": Entries(undated, entry),
             "undated_index": undated_index[UNDATED], "undated_part": undated_part}
 
 
-def _claim_groups(oldest: tuple[ArticleInfo, ...], spellings: Equal) -> dict:
+def _claim_groups(oldest: tuple[str, ...], listed: dict[str, Listing], spellings: Equal,
+                  entry: Callable[[str], ArticleInfo]) -> dict:
     """Each claim's group of appearances, oldest first, and each speaker's appearances."""
-    grouped: dict[str, list[tuple[Claim, ArticleInfo, str | None]]] = defaultdict(list)
-    for article in oldest:
-        day = first_day(article)  # None: undated
-        for claim in article.claims:
-            grouped[claim.id].append((claim, article, day))
+    grouped: dict[str, list[tuple[str, int, str, str, str | None]]] = defaultdict(list)
+    for slug in oldest:
+        listing = listed[slug]
+        for number, (claim_id, speaker, stance) in enumerate(listing.claims):
+            grouped[claim_id].append((slug, number, speaker, stance, listing.first))
     casings = casings_of(spellings.value)  # claim headings write each word as the articles most often do
     groups = []
-    claims_by: dict[str, list[Appearance]] = defaultdict(list)
+    claims_by: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
     for claim_id in sorted(grouped):
         found = grouped[claim_id]
-        earliest_day = min((day for _, _, day in found if day is not None), default=None)
-        appearances = tuple(Appearance(claim, article, earliest=day is not None and day == earliest_day)
-                            for claim, article, day in found)
-        groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), appearances))
-        for appearance in appearances:
-            claims_by[appearance.claim.speaker].append(appearance)
-    return {"claims": tuple(groups), "claim": {group.id: group for group in groups}, "claims_by": _frozen(claims_by),
-            "claim_count": {speaker: len(made) for speaker, made in claims_by.items()}}
+        earliest_day = min((day for *_, day in found if day is not None), default=None)
+        marks = []
+        for slug, number, speaker, _, day in found:
+            mark = (slug, number, day is not None and day == earliest_day)
+            marks.append(mark)
+            claims_by[speaker].append(mark)
+        stances = dict(Counter(stance for _, _, _, stance, _ in found))
+        groups.append(ClaimGroup(claim_id, claim_title(claim_id, casings), Appearances(tuple(marks), entry), stances))
+    return {"claims": tuple(groups), "claim": {group.id: group for group in groups},
+            "claims_by": {speaker: Appearances(tuple(marks), entry) for speaker, marks in claims_by.items()},
+            "claim_count": {speaker: len(marks) for speaker, marks in claims_by.items()}}
 
 
-def _owners_lists(articles: tuple[ArticleInfo, ...], oldest: tuple[ArticleInfo, ...]) -> dict:
+def _owners_lists(newest: tuple[str, ...], oldest: tuple[str, ...], listed: dict[str, Listing],
+                  entry: Callable[[str], ArticleInfo]) -> dict:
     """The articles naming each person and each outlet's, and their parts (_in_parts)."""
-    naming, published = _by_owner(articles)
-    naming_oldest, published_oldest = _by_owner(oldest)
-    naming_parts, published_parts = _in_parts(naming, naming_oldest), _in_parts(published, published_oldest)
-    return {"articles_naming": naming, "published_by": published, "latest_naming": naming_parts.latest,
-            "naming_index": naming_parts.index, "naming_part": naming_parts.part,
-            "latest_published": published_parts.latest, "published_index": published_parts.index,
-            "published_part": published_parts.part}
+    naming, published = _by_owner(newest, listed)
+    naming_oldest, published_oldest = _by_owner(oldest, listed)
+    naming_parts = _in_parts(naming, naming_oldest, listed, entry)
+    published_parts = _in_parts(published, published_oldest, listed, entry)
+    return {"articles_naming": _entries(naming, entry), "published_by": _entries(published, entry),
+            "latest_naming": naming_parts.latest, "naming_index": naming_parts.index,
+            "naming_part": naming_parts.part, "latest_published": published_parts.latest,
+            "published_index": published_parts.index, "published_part": published_parts.part}
 
 
-def _periods(articles: tuple[ArticleInfo, ...]) -> dict:
+def _periods(listed: dict[str, Listing], entry: Callable[[str], ArticleInfo]) -> dict:
     """The articles by year and month, and each month's parts."""
-    by_year = {year: _frozen(months) for year, months in by_month(articles).items()}
-    months = {f"{year}-{month}": group for year, in_year in by_year.items()
+    by_year = {year: _entries(months, entry) for year, months in _by_period(listed).items()}
+    months = {f"{year}-{month}": group.keys for year, in_year in by_year.items()
               for month, group in in_year.items() if month}
-    month_index, month_part = _parts(months)
-    return {"by_year": by_year, "by_month": months, "month_index": month_index, "month_part": month_part}
+    month_index, month_part = _parts(months, listed, entry)
+    return {"by_year": by_year, "by_month": _entries(months, entry), "month_index": month_index,
+            "month_part": month_part}
 
 
-def first_day(article: Article | ArticleInfo) -> str | None:
-    """The first day an article can have been published on (None: undated): the earliest
-    appearance of a claim is one on the earliest first day among the group's."""
-    return article.date.bounds()[0] if article.date.known else None
+def _entries(lists: dict[str, tuple[str, ...]], entry: Callable[[str], ArticleInfo]) -> dict[str, Entries]:
+    return {owner: Entries(slugs, entry) for owner, slugs in lists.items()}
 
 
-def _by_owner(articles) -> tuple[dict[str, tuple[ArticleInfo, ...]], dict[str, tuple[ArticleInfo, ...]]]:
+def _by_owner(slugs: tuple[str, ...], listed: dict[str, Listing]
+              ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The articles naming each person and those of each outlet, in the order given."""
     naming, published = defaultdict(list), defaultdict(list)
-    for article in articles:
-        for actor_id in article.people:
-            naming[actor_id].append(article)
-        published[article.publisher].append(article)
+    for slug in slugs:
+        listing = listed[slug]
+        for actor_id in listing.people:
+            naming[actor_id].append(slug)
+        published[listing.publisher].append(slug)
     return _frozen(naming), _frozen(published)
 
 
-def _in_parts(lists: dict[str, tuple[ArticleInfo, ...]], oldest: dict[str, tuple[ArticleInfo, ...]]) -> _Parts:
+def _in_parts(lists: dict[str, tuple[str, ...]], oldest: dict[str, tuple[str, ...]], listed: dict[str, Listing],
+              entry: Callable[[str], ArticleInfo]) -> _Parts:
     """Each list (newest first; `oldest`: the same oldest first, the undated last) as its owner's
     page shows it: its newest LIST_SIZE entries, and its index and parts (_parts)."""
-    return _Parts({owner: newest_first[:LIST_SIZE] for owner, newest_first in lists.items()}, *_parts(oldest))
+    return _Parts({owner: Entries(newest_first[:LIST_SIZE], entry) for owner, newest_first in lists.items()},
+                  *_parts(oldest, listed, entry))
 
 
-def _parts(lists: dict[str, tuple[ArticleInfo, ...]]
-           ) -> tuple[dict[str, ListIndex], dict[str, tuple[ArticleInfo, ...]]]:
+def _parts(lists: dict[str, tuple[str, ...]], listed: dict[str, Listing], entry: Callable[[str], ArticleInfo]
+           ) -> tuple[dict[str, ListIndex], dict[str, Entries]]:
     """The index of each list (oldest first) and, when longer than LIST_SIZE, its parts of
     LIST_SIZE from the oldest, by part_key (an article added, as most are, after the others
     changes the last part alone)."""
@@ -572,9 +607,9 @@ def _parts(lists: dict[str, tuple[ArticleInfo, ...]]
         numbered = []
         if part_count(len(oldest_first)):
             for start in range(0, len(oldest_first), LIST_SIZE):
-                part = tuple(oldest_first[start:start + LIST_SIZE])
-                numbered.append(ListPart(part[0].date, part[-1].date, len(part)))
-                parts[part_key(owner, len(numbered))] = part
+                part = oldest_first[start:start + LIST_SIZE]
+                numbered.append(ListPart(PubDate(*listed[part[0]].date), PubDate(*listed[part[-1]].date), len(part)))
+                parts[part_key(owner, len(numbered))] = Entries(part, entry)
         index[owner] = ListIndex(len(oldest_first), tuple(numbered))
     return index, parts
 
@@ -601,19 +636,20 @@ def _relations_by_article(reprints: tuple[Reprint, ...]) -> tuple[dict, dict]:
     return _frozen(copies_of), _frozen(copied_by)
 
 
-def _text_reuse(infos: tuple[ArticleInfo, ...], by_slug: dict[str, ArticleInfo], reprints: tuple[Reprint, ...],
+def _text_reuse(listed: dict[str, Listing], by_slug: Mapping[str, ArticleInfo], reprints: tuple[Reprint, ...],
                 copies_of: dict, copied_by: dict, sources: dict[str, Source]) -> dict:
     """The borrowings from and of each outlet and its reuse figures (Site.borrowed_from,
     borrowings_of, reuse), made without the articles' lists: borrowings in the order of their
-    keys, reuse by counting."""
+    keys, reuse by counting; the entries made are those of the articles in a borrowing."""
     borrowed_from, borrowings_of = defaultdict(list), defaultdict(list)
-    for borrowing in _borrowings(infos, by_slug, reprints):
+    credited = [slug for slug, listing in listed.items() if listing.credited]
+    for borrowing in _borrowings(credited, by_slug, reprints):
         borrowed_from[borrowing.source].append(borrowing)
         borrowings_of[borrowing.copy.publisher].append(borrowing)
 
     own_slugs = defaultdict(list)
-    for info in infos:
-        own_slugs[info.publisher].append(info.slug)
+    for slug, listing in listed.items():
+        own_slugs[listing.publisher].append(slug)
     reuse = {}
     for source_id in sources:
         own = own_slugs.get(source_id, ())
@@ -628,7 +664,6 @@ def _text_reuse(infos: tuple[ArticleInfo, ...], by_slug: dict[str, ArticleInfo],
 
 
 _BY_DATE, _CLAIMS, _OWNERS, _PERIODS = map(SameInputs, (_by_date, _claim_groups, _owners_lists, _periods))
-_BY_SLUG = SameInputs(lambda infos: {info.slug: info for info in infos})
 _BY_ARTICLE = SameInputs(_relations_by_article)
 _REUSE = SameInputs(_text_reuse)
 
@@ -650,31 +685,31 @@ def _leads(archive: Archive) -> dict[str, str]:
 
 def by_month(articles: tuple[Article, ...]) -> dict[str, dict[str, list[Article]]]:
     """Articles grouped by year, then month ("" when only the year is known), oldest first."""
-    grouped: dict[str, dict[str, list[Article]]] = {}
-    for article in sorted((a for a in articles if a.date.known), key=lambda a: (a.date.bounds()[0], a.slug)):
-        year, month = period_of(article)
-        grouped.setdefault(year, {}).setdefault(month, []).append(article)
-    return grouped
+    by_slug = {article.slug: article for article in articles}
+    return {year: {month: [by_slug[slug] for slug in slugs] for month, slugs in months.items()}
+            for year, months in _by_period({slug: Listing.of(a) for slug, a in by_slug.items()}).items()}
 
 
-def period_of(article: Article | ArticleInfo) -> tuple[str, str] | None:
-    """The year and month ("" when only the year is known) an article is filed under; None
-    for an undated one."""
-    if not article.date.known:
-        return None
-    return article.date.iso[:4], article.date.iso[5:7]
+def _by_period(listed: dict[str, Listing]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The dated articles' slugs by year, then month ("" when only the year is known), oldest
+    first (by first day, then slug)."""
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for slug in sorted((slug for slug, listing in listed.items() if listing.first), key=lambda s: (listed[s].first, s)):
+        year, month = listed[slug].period()
+        grouped.setdefault(year, {}).setdefault(month, []).append(slug)
+    return {year: _frozen(months) for year, months in grouped.items()}
 
 
-def _borrowings(articles, by_slug, reprints) -> list[Borrowing]:
-    """Every (copy, copied outlet) pair, merging what the text credits with what overlap shows."""
+def _borrowings(credited: list[str], by_slug: Mapping[str, ArticleInfo], reprints) -> list[Borrowing]:
+    """Every (copy, copied outlet) pair, merging what the text credits (the `credited`
+    articles) with what overlap shows."""
     found = {}
     for relation in reprints:
         copy, original = by_slug[relation.copy], by_slug[relation.original]
         found[(copy.slug, original.publisher)] = Borrowing(copy, original.publisher, original, relation, "")
-    for article in articles:
+    for slug in credited:
+        article = by_slug[slug]
         credit = article.original
-        if credit is None:
-            continue
         known = found.get((article.slug, credit.source))
         original = by_slug.get(credit.article) if credit.article else None
         found[(article.slug, credit.source)] = Borrowing(

@@ -84,21 +84,35 @@ def test_a_page_reaches_an_article_text_only_by_recording_it():
     assert ("site_paths",) not in reads.keys
 
 
-def test_an_edit_of_the_text_alone_keeps_the_lists_and_a_new_title_remakes_them():
-    """A process that builds again (serve) makes the lists again only when an entry changed."""
+def test_lists_are_ordered_filed_and_digested_without_making_an_entry(monkeypatch):
+    """The lists are made from each article's Listing (kept with its parse): making and
+    digesting every list of the archive makes no article's entry, and an entry read from a list
+    is the article as it is now (an edited title shows in every list that holds it)."""
+    from newsarchive import sitemodel
+    from newsarchive.dependencies import Digester
+
+    monkeypatch.setattr(sitemodel, "LIST_SIZE", 1)  # lists in parts too
     first = make_article("a", "First text.", date="2017-01-02", claims=(_claim(),), people=("x",))
-    other = make_article("b", "Other text.", date="2018-01-01")
+    other = make_article("b", "Other text.", date="2018-01-01", people=("x",))
     site = _site([first, other])
-    edited = dataclasses.replace(first, body="Edited text.\n", paragraphs=("Edited text.",))
-    again = _site([edited, other])
-    assert again.articles is site.articles and again.claims is site.claims
-    assert again.articles_naming is site.articles_naming and again.by_year is site.by_year
-    assert again.text["a"].paragraphs == ("Edited text.",)
+    made = []
+    monkeypatch.setattr(sitemodel.ArticleInfo, "of", classmethod(
+        lambda cls, article, _real=sitemodel.ArticleInfo.of.__func__: made.append(article.slug) or _real(cls, article)))
+    parse_digests = {"a": b"1" * 32, "b": b"2" * 32}
+    digester = Digester(parse_digests)
+    digests = {name: digester.of(getattr(site, name)) for name in (
+        "articles", "undated", "claims", "claims_by", "articles_naming", "latest_naming", "naming_part",
+        "published_by", "by_year", "by_month", "borrowed_from", "reuse")}
+    assert made == []
+    # ... each digested as the same list of entries made would be
+    assert digests["articles"] == Digester(parse_digests).of(tuple(site.articles))
+    assert digests["claims_by"] == Digester(parse_digests).of({"x": tuple(site.claims_by["x"])})
+    assert [a.slug for a in site.articles] == ["b", "a"] and made == ["b", "a"]  # those read, once
+    assert [a.slug for a in site.naming_part["x/1"]] == ["a"] and site.naming_index["x"].parts[1].first.iso == "2018-01-01"
     retitled = _site([dataclasses.replace(first, title="A new title"), other])
-    assert retitled.articles is not site.articles
     assert [a.title for a in retitled.articles] == ["b", "A new title"]
     assert [a.article.title for a in retitled.claims[0].appearances] == ["A new title"]
-    assert [a.title for a in retitled.articles_naming["x"]] == ["A new title"]
+    assert [a.title for a in retitled.articles_naming["x"]] == ["b", "A new title"]
 
 
 def test_the_shape_names_every_list_and_part_the_lists_have(monkeypatch):
