@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from .buildstate import Parsed, ParsedArticle, ParsedRegistry
 from .digests import blake
+from .listing import Listing, first_day, period_of
 from .memo import SameRecords
 from .model import Article, Reprint
-from .sitemodel import UNDATED, ArticleInfo, ClaimGroup, Site, first_day, part_key, period_of, words_of
+from .sitemodel import UNDATED, ArticleInfo, ClaimGroup, Site, part_key, words_of
 
 @dataclass(frozen=True)
 class Changes:
@@ -111,9 +112,10 @@ def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], g
             keys.add(("borrowings_of", site.article[relation.copy].publisher))
         for relation in site.copies_of.get(slug, ()):
             keys.add(("borrowed_from", site.article[relation.original].publisher))
-    for article in site.articles:  # articles crediting a changed one as their original
-        if article.original is not None and article.original.article in versions:
-            keys.update((("borrowed_from", article.original.source), ("borrowings_of", article.publisher)))
+    listings = site.listings()
+    for listing in listings.values():  # articles crediting a changed one as their original
+        if listing.original is not None and listing.original[1] in versions:
+            keys.update((("borrowed_from", listing.original[0]), ("borrowings_of", listing.publisher)))
     # A claim's group holds every article carrying it, and which is the earliest. Its title
     # cases each word as the articles most often write it, in titles and claims: a changed
     # article can change the casing of its own words.
@@ -124,23 +126,24 @@ def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], g
     # Each speaker's list of claims marks the earliest appearance of each: the other speakers of
     # a changed claim see a change only when its earliest day moved (at 100,000 articles, their
     # lists were 2 s to digest at every added article).
+    # (The appearances are read as the Site keeps them, (slug, claim number, earliest) each, with
+    # the articles' Listings: making their entries unfolded each article carrying the claim.)
     for claim_id in claim_ids:
         group = site.claim.get(claim_id)
-        if group is not None and _earliest_day_moved(group, versions, gone):
-            keys.update(("claims_by", appearance.claim.speaker) for appearance in group.appearances)
+        if group is not None and _earliest_day_moved(group, listings, versions, gone):
+            keys.update(("claims_by", listings[slug].claims[number][1]) for slug, number, _ in group.appearances.keys)
     _add_parts(keys, site)
 
 
-def _earliest_day_moved(group: ClaimGroup, changed: dict[str, tuple], gone: tuple[Article, ...]) -> bool:
+def _earliest_day_moved(group: ClaimGroup, listings: dict[str, Listing], changed: dict[str, tuple],
+                        gone: tuple[Article, ...]) -> bool:
     """Whether a claim's earliest day (sitemodel.first_day) differs from the previous build's:
     that one is the earliest among the unchanged articles carrying it and the previous versions
     of the changed ones."""
-    def earliest(articles) -> str | None:
-        return min(filter(None, map(first_day, articles)), default=None)
-    now = [appearance.article for appearance in group.appearances]
-    before = [article for article in now if article.slug not in changed]
-    before += [article for article in gone if any(claim.id == group.id for claim in article.claims)]
-    return earliest(now) != earliest(before)
+    now = [(slug, listings[slug].first) for slug, _, _ in group.appearances.keys]
+    before = [day for slug, day in now if slug not in changed]
+    before += [first_day(article) for article in gone if any(claim.id == group.id for claim in article.claims)]
+    return min(filter(None, (day for _, day in now)), default=None) != min(filter(None, before), default=None)
 
 
 def _add_parts(keys: set, site: Site) -> None:

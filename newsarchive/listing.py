@@ -20,7 +20,7 @@ class Listing(NamedTuple):
     publisher: str
     people: tuple[str, ...]
     claims: tuple[tuple[str, str, str], ...]  # each claim's id, speaker and stance, in order
-    credited: bool  # its text credits an original (Article.original): a borrowing
+    original: tuple[str, str | None] | None  # the outlet and archived article its text credits (Article.original)
 
     @classmethod
     def of(cls, article: Article) -> Listing:
@@ -28,7 +28,7 @@ class Listing(NamedTuple):
         return cls(first_day(article), article.title.casefold(), (date.iso, date.precision, date.evidence),
                    article.publisher, article.people,
                    tuple((claim.id, claim.speaker, claim.stance) for claim in article.claims),
-                   article.original is not None)
+                   None if article.original is None else (article.original.source, article.original.article))
 
     def newest_first(self) -> tuple:
         """Its place in the archive's order, newest first: undated articles last, each day's

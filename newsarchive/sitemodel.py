@@ -255,6 +255,11 @@ class Site:
         """Which outputs the site has (render.py), known without its lists."""
         return self._shape
 
+    def listings(self) -> dict[str, Listing]:
+        """Every article's Listing by its slug, in slug order: what a rebuild reads of every
+        article to tell which of the lists its changes reach (changes.py)."""
+        return self._listed
+
     def complete(self) -> None:
         """Make every part now: before pages are made in forked workers, which would each make
         the parts they read, and keep them from this process."""
@@ -642,7 +647,7 @@ def _text_reuse(listed: dict[str, Listing], by_slug: Mapping[str, ArticleInfo], 
     borrowings_of, reuse), made without the articles' lists: borrowings in the order of their
     keys, reuse by counting; the entries made are those of the articles in a borrowing."""
     borrowed_from, borrowings_of = defaultdict(list), defaultdict(list)
-    credited = [slug for slug, listing in listed.items() if listing.credited]
+    credited = [slug for slug, listing in listed.items() if listing.original is not None]
     for borrowing in _borrowings(credited, by_slug, reprints):
         borrowed_from[borrowing.source].append(borrowing)
         borrowings_of[borrowing.copy.publisher].append(borrowing)
