@@ -35,7 +35,6 @@ from .digests import StatKey, blake, checksum
 from .outputrows import ReadIndex
 from .model import Article, Claim, Diagnostic, Original, PubDate, WebArchiveRecord
 from .safeyaml import Lines, StoredLines
-from .listing import Listing
 
 
 def article_digest(article: Article) -> bytes:
@@ -54,7 +53,7 @@ class ParsedArticle(NamedTuple):
     digest: bytes  # article_digest: of its fields but its text
     text_key: str  # text.text_key of its paragraphs: what the reprint caches know its text by
     lead: str  # text.lead of its paragraphs: what feeds show of it, known without reading its text
-    listing: Listing  # what the Site's lists need of it, known without unfolding it
+    kept: bytes  # listing.kept: what the lists and the data file need of it, without unfolding it
 
 
 @dataclass(frozen=True)
@@ -614,19 +613,17 @@ def _packed_parse(entry: Parsed):
         return entry
     article = entry.article
     fields = tuple(_PACK[name](getattr(article, name)) for name in _EAGER_FIELDS)
-    # The Listing as a plain tuple: a named one is made again by a call of Python code a row.
-    return (entry.key, fields, entry.problems, entry.digest, entry.text_key, entry.lead, tuple(entry.listing))
+    return (entry.key, fields, entry.problems, entry.digest, entry.text_key, entry.lead, entry.kept)
 
 
 def _unpacked_parse(location: str, packed, texts: _ArticleRows) -> Parsed:
     if isinstance(packed, ParsedRegistry):
         return packed
-    key, eager, problems, digest, text_key, lead, listing = packed
+    key, eager, problems, digest, text_key, lead, kept = packed
     article = StoredArticle.read_back(eager, texts, location, key)
     lines = _new_lines(_RowLines)
     lines._article = article
-    return _parsed_article(ParsedArticle, (key, article, problems, lines, digest, text_key, lead,
-                                           _parsed_article(Listing, listing)))
+    return _parsed_article(ParsedArticle, (key, article, problems, lines, digest, text_key, lead, kept))
 
 
 class _RowLines(StoredLines):
@@ -643,5 +640,5 @@ class _RowLines(StoredLines):
         return self.text
 
 
-_parsed_article = tuple.__new__  # a ParsedArticle (a Listing) of its fields, without a call of Python code
+_parsed_article = tuple.__new__  # a ParsedArticle of its fields, without a call of Python code
 _new_lines = dict.__new__  # an empty _RowLines, likewise

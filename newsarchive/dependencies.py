@@ -332,6 +332,12 @@ class SiteView:
         """The article with its text (body, paragraphs), recording that its text is read."""
         return self.text[article.slug]
 
+    def data_item(self, slug: str) -> bytes:
+        """An article's item of data/articles.json (Site.data_item), for an output that read the
+        list of every article whole: that read covers it (the list's digest is made of its
+        articles' parse digests), so this one is not recorded (100,000 keys at 100,000 articles)."""
+        return self._site.data_item(slug)
+
 
 def _check_declared() -> None:
     declared = {name for name, value in vars(SiteView).items() if isinstance(value, _Whole)}

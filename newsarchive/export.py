@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 import orjson
 
 from . import urls
+from .listing import JSON_OPTIONS, article_record, json_item
 from .model import Article
 from .sitemodel import ArticleInfo
 
@@ -15,51 +16,24 @@ if TYPE_CHECKING:
     from .dependencies import SiteView
 
 
-# A data file's bytes: keys sorted, indented by two, text as it is in UTF-8, so files stay
-# byte-identical between builds. They are the bytes json.dumps(value, ensure_ascii=False,
-# indent=2, sort_keys=True) writes for the values these files hold (text, integers, shares of
-# three decimals, lists and mappings of them: tests/test_render.py), written by orjson: json's
-# indenting encoder is pure Python, and data/articles.json, which every article added, deleted
-# or retitled makes again, took 1.5 s at 100,000 articles (0.2 s).
-_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-
-
 def _json(value) -> bytes:
-    return orjson.dumps(value, option=_JSON_OPTIONS) + b"\n"
+    return orjson.dumps(value, option=JSON_OPTIONS) + b"\n"
 
 
 def _json_list(records: Iterable) -> bytes:
     """_json of the list of `records`, to the byte, made a record at a time: the whole list's
-    value is never held at once (data/articles.json at 100,000 articles is 100,000 records). A
-    record's lines are its own, indented once more: no JSON string holds a line break."""
-    parts = [b"  " + orjson.dumps(record, option=_JSON_OPTIONS).replace(b"\n", b"\n  ") for record in records]
-    return b"[\n" + b",\n".join(parts) + b"\n]\n" if parts else b"[]\n"
+    value is never held at once (data/articles.json at 100,000 articles is 100,000 records)."""
+    return _joined([json_item(record) for record in records])
+
+
+def _joined(items: list[bytes]) -> bytes:
+    """The data file of a list of json_item's."""
+    return b"[\n" + b",\n".join(items) + b"\n]\n" if items else b"[]\n"
 
 
 def page_address(site: SiteView, path: str) -> str:
     """The archive's own address for a page: absolute when base_url is set, else site-relative."""
     return site.config.base_url + path
-
-
-def article_record(a: Article | ArticleInfo) -> dict:
-    return {
-        "slug": a.slug,
-        "title": a.title,
-        "url": a.url,
-        "date": a.date.iso,
-        "date_precision": a.date.precision,
-        "date_evidence": a.date.evidence,
-        "publisher": a.publisher,
-        "original": None if a.original is None else {
-            "source": a.original.source,
-            "article": a.original.article,
-            "relation": a.original.relation,
-            "evidence": a.original.evidence,
-        },
-        "people": list(a.people),
-        "claims": sorted({c.id for c in a.claims}),
-        "capture": a.capture,
-    }
 
 
 def article_detail(a: Article, site: SiteView) -> dict:
@@ -109,8 +83,9 @@ def reprint_records(reprints) -> list[dict]:
 def articles_json(site: SiteView) -> bytes:
     # By slug, the order the articles are stored in: their entries are made reading the state's
     # rows in windows, where the newest-first order would read one row at a time.
-    articles = site.articles
-    return _json_list(article_record(articles.made(slug)) for slug in sorted(articles.keys))
+    # Each article's item as kept with its parse (listing.kept), by slug: no entry is made.
+    # (The list read whole, whose digest is made of its articles' parse digests, covers them.)
+    return _joined([site.data_item(slug) for slug in sorted(site.articles.keys)])
 
 
 def reprints_json(site: SiteView) -> bytes:

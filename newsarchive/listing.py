@@ -1,16 +1,21 @@
-"""What the Site's lists need of an article (sitemodel.py), made when it is parsed and kept with
-its parse, so that every list of the archive is ordered and filed without the article itself."""
+"""What the Site's lists (sitemodel.py) and the data file of every article (data/articles.json)
+need of an article, made when it is parsed and kept with its parse (`kept`): every list of the
+archive is ordered, filed and written without the article itself, which a rebuild would unfold
+from the build state's rows (1.8 s for 100,000 articles)."""
 
 from __future__ import annotations
 
+import marshal
 from typing import NamedTuple
+
+import orjson
 
 from .model import Article
 
 
 class Listing(NamedTuple):
     """What the Site's lists need of an article, made when it is parsed and kept with its parse
-    (load.Archive.listings): a rebuild orders, files and counts every article by these, and
+    (listing.kept, load.Archive.kept): a rebuild orders, files and counts every article by these, and
     makes an article's entry (ArticleInfo) only when a page shows it. (Making every entry
     unfolded every article read back from the build state: 1.8 s of an add at 100,000.)"""
 
@@ -20,7 +25,7 @@ class Listing(NamedTuple):
     publisher: str
     people: tuple[str, ...]
     claims: tuple[tuple[str, str, str], ...]  # each claim's id, speaker and stance, in order
-    original: tuple[str, str | None] | None  # the outlet and archived article its text credits (Article.original)
+    original: tuple[str, str | None, str] | None  # the outlet, archived article and relation its text credits
 
     @classmethod
     def of(cls, article: Article) -> Listing:
@@ -28,7 +33,8 @@ class Listing(NamedTuple):
         return cls(first_day(article), article.title.casefold(), (date.iso, date.precision, date.evidence),
                    article.publisher, article.people,
                    tuple((claim.id, claim.speaker, claim.stance) for claim in article.claims),
-                   None if article.original is None else (article.original.source, article.original.article))
+                   None if article.original is None else (article.original.source, article.original.article,
+                                                          article.original.relation))
 
     def newest_first(self) -> tuple:
         """Its place in the archive's order, newest first: undated articles last, each day's
@@ -66,3 +72,63 @@ _INVERTED_DIGITS = str.maketrans("0123456789", "9876543210")
 def _invert(iso: str) -> str:
     """An ISO date whose ascending order is the dates' descending order ("2016-12-03" -> "7983-87-96")."""
     return iso.translate(_INVERTED_DIGITS)
+
+
+# --- kept with the parse -------------------------------------------------------------------
+
+def kept(article: Article) -> bytes:
+    """What the lists and the data file need of the article, packed to be kept with its parse
+    (load.Archive.kept): its Listing's fields and its item of data/articles.json. Packed by
+    marshal, a blob a row: a rebuild that reads back 100,000 parses makes no object of them
+    until a list or the data file is made (unpickled as tuples, they were 0.5 s of every
+    rebuild's reading of the state)."""
+    return marshal.dumps((tuple(Listing.of(article)), json_item(article_record(article))))
+
+
+def listing_of(packed: bytes) -> Listing:
+    return _as_listing(Listing, marshal.loads(packed)[0])
+
+
+def data_item_of(packed: bytes) -> bytes:
+    """Its item of data/articles.json (json_item of its article_record)."""
+    return marshal.loads(packed)[1]
+
+
+_as_listing = tuple.__new__  # a Listing of its fields, without a call of Python code
+
+
+# A data file's bytes: keys sorted, indented by two, text as it is in UTF-8, so files stay
+# byte-identical between builds. They are the bytes json.dumps(value, ensure_ascii=False,
+# indent=2, sort_keys=True) writes for the values these files hold (text, integers, shares of
+# three decimals, lists and mappings of them: tests/test_render.py), written by orjson: json's
+# indenting encoder is pure Python, and data/articles.json, which every article added, deleted
+# or retitled makes again, took 1.5 s at 100,000 articles (0.2 s).
+JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+def json_item(value) -> bytes:
+    """The value as an item of a data file's list (export.json_list): its lines its own,
+    indented once more (no JSON string holds a line break)."""
+    return b"  " + orjson.dumps(value, option=JSON_OPTIONS).replace(b"\n", b"\n  ")
+
+
+def article_record(a) -> dict:
+    """An article (or its entry, sitemodel.ArticleInfo) as data/articles.json lists it."""
+    return {
+        "slug": a.slug,
+        "title": a.title,
+        "url": a.url,
+        "date": a.date.iso,
+        "date_precision": a.date.precision,
+        "date_evidence": a.date.evidence,
+        "publisher": a.publisher,
+        "original": None if a.original is None else {
+            "source": a.original.source,
+            "article": a.original.article,
+            "relation": a.original.relation,
+            "evidence": a.original.evidence,
+        },
+        "people": list(a.people),
+        "claims": sorted({c.id for c in a.claims}),
+        "capture": a.capture,
+    }

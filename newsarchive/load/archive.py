@@ -16,7 +16,7 @@ from .. import workers as pool
 from ..buildstate import Parsed, ParsedArticle, TextSpool, article_digest
 from ..model import Actor, Article, Diagnostic, Source
 from ..paths import display_path
-from ..listing import Listing
+from ..listing import kept as kept_of
 from ..text import lead, text_key
 from .article import load_article
 from .fields import Context
@@ -41,7 +41,7 @@ class Archive:
     parsed: dict[str, Parsed] = field(default_factory=dict, repr=False, compare=False)
     text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.text_key
     leads: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.lead
-    listings: dict[str, Listing] = field(default_factory=dict, repr=False, compare=False)  # slug -> its Listing
+    kept: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # slug -> listing.kept
 
 
 def _article_files(articles_dir: Path, listed=None) -> list[tuple[str, bool]]:
@@ -84,7 +84,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     articles: dict[str, Article] = {}
     text_keys: dict[str, str] = {}
     leads: dict[str, str] = {}
-    listings: dict[str, Listing] = {}
+    kept: dict[str, bytes] = {}
     registries, registries_kept = b"", False
     if inputs is not None:
         registries = b"".join(inputs.of(articles_dir / name) if (articles_dir / name).exists() else b"-"
@@ -105,7 +105,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
                          largest=None if spool is None else _SPOOLED_CHUNK)
     with contextlib.closing(chunks):
         fresh = itertools.chain.from_iterable(part for _, _, part in chunks)
-        _gather(files, fresh, articles, text_keys, leads, listings, lines_of, now_parsed, problems, project,
+        _gather(files, fresh, articles, text_keys, leads, kept, lines_of, now_parsed, problems, project,
                 inputs, registries, spool)
     _check_cross_references(articles, lines_of, problems, project, _slugs_to_check(files, previous, articles))
     errors = [p for p in problems if p.severity == "error"]
@@ -114,10 +114,10 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         return None, problems
     ordered = tuple(articles[slug] for slug in sorted(articles))
     return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads,
-                   {article.slug: listings[article.slug] for article in ordered}), problems
+                   {article.slug: kept[article.slug] for article in ordered}), problems
 
 
-def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: dict, listings: dict,
+def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: dict, kept: dict,
             lines_of: dict, now_parsed: dict, problems: list, project: Path, inputs, registries: bytes,
             spool: TextSpool | None) -> None:
     """Each article file's article, known from the last build or the next of the `fresh`
@@ -126,14 +126,14 @@ def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: d
         location, key, known = file.location, file.key, file.known
         if known is not None:
             article, found, lines, text, first = known.article, known.problems, known.lines, known.text_key, known.lead
-            listing = known.listing
+            packed = known.kept
         else:
             now = next(fresh)
             article, found, lines, text, first = now.article, now.problems, now.lines, now.text_key, now.lead
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
                 key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
-            listing = now.listing
+            packed = now.kept
             if spool is not None and article is not None:
                 article = spool.spooled(location, key, article)
         problems.extend(found)
@@ -143,7 +143,7 @@ def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: d
             now_parsed[location] = known
         elif key is not None and article is not None:
             now_parsed[location] = ParsedArticle(key, article, found, lines, article_digest(article), text, first,
-                                                 listing)
+                                                 packed)
         if article is None:
             continue
         if article.slug in articles:
@@ -155,7 +155,7 @@ def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: d
         articles[article.slug] = article
         text_keys[article.slug] = text
         leads[article.slug] = first
-        listings[article.slug] = listing
+        kept[article.slug] = packed
 
 
 def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Article]) -> set[str] | None:
@@ -191,14 +191,15 @@ class _File(NamedTuple):
 
 class Parsed(NamedTuple):
     """One article file parsed: the article (None when it has errors), its problems, its lines,
-    its text's key and lead paragraph ("" without an article), and its Listing."""
+    its text's key and lead paragraph ("" without an article), and what lists need of it
+    (listing.kept; None without an article)."""
 
     article: Article | None
     problems: tuple[Diagnostic, ...]
     lines: safeyaml.Lines | None
     text_key: str
     lead: str
-    listing: Listing | None
+    kept: bytes | None
 
 
 def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
@@ -215,7 +216,7 @@ def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
         stored = None if lines is None else safeyaml.StoredLines(safeyaml.StoredLines.text_of(lines))
         parsed.append(Parsed(article, tuple(found), stored, "" if article is None else text_key(article.paragraphs),
                              "" if article is None else lead(article.paragraphs),
-                             None if article is None else Listing.of(article)))
+                             None if article is None else kept_of(article)))
     return parsed
 
 
