@@ -36,14 +36,18 @@ class Listing(NamedTuple):
                    None if article.original is None else (article.original.source, article.original.article,
                                                           article.original.relation))
 
-    def newest_first(self) -> tuple:
+    # The orders' keys are strings, whose comparison is one call in C where a tuple's is one a
+    # field (sorting 100,000 articles: 0.2 s against 0.04). A day is ten characters, so the
+    # title after it is compared only between articles of the same day.
+
+    def newest_first(self) -> str:
         """Its place in the archive's order, newest first: undated articles last, each day's
         by title (so the order is stable)."""
-        return (0, _invert(self.first), self.title) if self.first else (1, "", self.title)
+        return f"0{_invert(self.first)}\0{self.title}" if self.first else f"1\0{self.title}"
 
-    def oldest_first(self) -> tuple:
+    def oldest_first(self) -> str:
         """Its place oldest first: undated articles still last, by title."""
-        return (0, self.first, self.title) if self.first else (1, "", self.title)
+        return f"0{self.first}\0{self.title}" if self.first else f"1\0{self.title}"
 
     def period(self) -> tuple[str, str] | None:
         """period_of its article."""

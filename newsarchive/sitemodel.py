@@ -729,7 +729,7 @@ def _by_period(listed: dict[str, Listing]) -> dict[str, dict[str, tuple[str, ...
     """The dated articles' slugs by year, then month ("" when only the year is known), oldest
     first (by first day, then slug)."""
     grouped: dict[str, dict[str, list[str]]] = {}
-    for slug in sorted((slug for slug, listing in listed.items() if listing.first), key=lambda s: (listed[s].first, s)):
+    for slug in sorted((slug for slug, listing in listed.items() if listing.first), key=lambda s: f"{listed[s].first}\0{s}"):
         year, month = listed[slug].period()
         grouped.setdefault(year, {}).setdefault(month, []).append(slug)
     return {year: _frozen(months) for year, months in grouped.items()}
