@@ -1201,8 +1201,12 @@ def test_references_are_checked_again_where_a_change_can_break_them(project, bui
     naming = write_article(project, "names-another", minimal_front("names-another", reprint_of="[named-one]"))
     named = write_article(project, "named-one", minimal_front("named-one"), body="Other text.\n",
                           capture_text="Other text.\n")
+    crediting = write_article(project, "credits-another", minimal_front(
+        "credits-another", original="\n  source: sputnik\n  article: named-one\n  relation: reprint\n  evidence: credited"),
+        body="A text of its own.\n", capture_text="A text of its own.\n")
     assert run_build(project).code == 0
     line = next(n for n, text in enumerate(naming.read_text().splitlines(), 1) if text.startswith("reprint_of"))
+    credit_line = next(n for n, text in enumerate(crediting.read_text().splitlines(), 1) if "article: named-one" in text)
     # An article added names a slug nobody has.
     write_article(project, "added", minimal_front("added", not_reprint_of="[nobody-has-it]"),
                   body="Third text.\n", capture_text="Third text.\n")
@@ -1214,6 +1218,7 @@ def test_references_are_checked_again_where_a_change_can_break_them(project, bui
                      encoding="utf-8")
     result = run_build(project)
     assert result.code != 0 and f"names-another.md:{line}" in result.err and "'named-one'" in result.err
+    assert f"credits-another.md:{credit_line}" in result.err  # unchanged too: its original names it
     named.write_text(named.read_text(encoding="utf-8").replace("slug: renamed-one\n", ""), encoding="utf-8")
     assert run_build(project).code == 0
     # An article added with the capture of an unchanged one (later in file order: reported on it).
