@@ -225,7 +225,7 @@ def _check_cross_references(articles: dict[str, Article], kept: dict[str, bytes]
     """Checks that need every article: slugs named in other articles (by those in `only`, when
     given: _slugs_to_check), and shared captures. The article an original credits is read from
     what its parse kept (`kept`): asking the article would unfold every article read back from
-    the state, as a build where one is gone checks them all (1.5 s and 100 MB at 100,000)."""
+    the state, as a build where one is gone checks them all (1.5-1.9 s and 430 MB at 100,000)."""
     capture_owner: dict[str, str] = {}
     for article in articles.values():
         if only is None or article.slug in only:
