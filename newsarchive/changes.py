@@ -137,7 +137,7 @@ def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], g
 
 def _earliest_day_moved(group: ClaimGroup, listings: dict[str, Listing], changed: dict[str, tuple],
                         gone: tuple[Article, ...]) -> bool:
-    """Whether a claim's earliest day (sitemodel.first_day) differs from the previous build's:
+    """Whether a claim's earliest day (listing.first_day) differs from the previous build's:
     that one is the earliest among the unchanged articles carrying it and the previous versions
     of the changed ones."""
     now = [(slug, listings[slug].first) for slug, _, _ in group.appearances.keys]

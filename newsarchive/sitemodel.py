@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from .config import Config
+from .listing import Listing, article_record, data_item_of, json_item, listing_of, period_of
 from .memo import Equal, SameInputs
 from .model import Actor, Article, Claim, Original, PubDate, Reprint, Source, WebArchiveRecord
-from .listing import Listing, article_record, data_item_of, first_day, json_item, listing_of, period_of
 from .text import lead
 
 if TYPE_CHECKING:
