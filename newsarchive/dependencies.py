@@ -18,7 +18,7 @@ from .buildstate import StoredArticle, article_digest
 from .config import Config
 from .digests import blake
 from .model import Actor, Article, Reprint, Source
-from .sitemodel import (SITE_FIELDS, Appearance, Appearances, ArticleInfo, Borrowing, ClaimGroup, Entries, ListIndex,
+from .sitemodel import (SITE_FIELDS, Appearance, Appearances, ArticleInfo, Borrowings, ClaimGroup, Entries, ListIndex,
                         Site, TextReuse)
 
 MISSING = object()  # the value of a key a mapping does not hold
@@ -107,6 +107,19 @@ class Digester:
                     out.append(b"A" + known)
                 else:
                     out.append(b"P%d:%d:A" % (key[1], key[2]) + known)
+        elif kind is Borrowings:
+            # An outlet's borrowings, from their keys: the copy's and the original's parse
+            # digests (of one length: none is written as nothing), the outlet, credit and relation.
+            out.append(b"l%d:" % len(value))
+            digests = self.article_digests
+            for key in value.keys:
+                copy, source, original, relation, credit = key
+                copy_known, original_known = digests.get(copy), b"" if original is None else digests.get(original)
+                if copy_known is None or original_known is None:  # not digested by the parse (a test's)
+                    self._write(value.made(key), out)
+                else:
+                    out.append(b"B" + copy_known + b"O" + original_known)
+                    self._write((source, credit, relation), out)
         elif value is None or kind is int or kind is bool or kind is float or isinstance(value, Path):
             text = repr(value).encode()
             out.append(b"r%d:" % len(text))
@@ -310,8 +323,8 @@ class SiteView:
     latest_published: Mapping[str, Entries] = _Entries()
     published_index: Mapping[str, ListIndex] = _Entries()
     published_part: Mapping[str, Entries] = _Entries()
-    borrowed_from: Mapping[str, tuple[Borrowing, ...]] = _Entries()
-    borrowings_of: Mapping[str, tuple[Borrowing, ...]] = _Entries()
+    borrowed_from: Mapping[str, Borrowings] = _Entries()
+    borrowings_of: Mapping[str, Borrowings] = _Entries()
     reuse: Mapping[str, TextReuse] = _Entries()
     by_year: Mapping[str, dict[str, Entries]] = _Entries()
     by_month: Mapping[str, Entries] = _Entries()
