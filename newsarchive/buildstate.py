@@ -103,7 +103,7 @@ class BuildState:
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     archive_counts: tuple | None = None  # what the shape and claims' headings are counted from: sitemodel.ArchiveCounts
-    listing: bytes = b""  # what decided which outputs the site has, digested (render._listing_key)
+    listing: bytes = b""  # what decided which outputs the site has, packed (render._listing_of)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
     stored: dict[str, bytes] = field(default_factory=dict)

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
-from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, sitemodel, statefile
+from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, sitemodel, statefile, urls
 from newsarchive.config import load_config
 from newsarchive.model import Article
 
@@ -1339,13 +1339,17 @@ def test_an_appearances_digest_moves_with_its_article_its_claim_and_its_mark():
     assert len({digest(first), *others}) == 4
 
 
-def test_a_rebuild_that_leaves_the_outputs_as_they_were_lists_none_of_them(project, built, tmp_path, monkeypatch):
+def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built, tmp_path, monkeypatch):
     """While what decides which outputs the site has (its shape, relations, people and outlets)
-    is the same, a rebuild makes the outputs to make again from their paths alone; an output
-    gone from disk, or an article added, makes it list them all. Each site is the clean build's."""
-    listed = []
-    real = render._templated
+    is the same, a rebuild makes the outputs to make again from their paths alone; an article
+    added or deleted lists the outputs of what came or went (its pages, a new month's, the
+    sitemap's parts when more or fewer), never all of them; an output gone from disk makes it
+    list them all. Each site is the clean build's, byte for byte."""
+    listed, moved = [], []
+    real, real_moved = render._templated, render._moved_outputs
     monkeypatch.setattr(render, "_templated", lambda site: listed.append(1) or real(site))
+    monkeypatch.setattr(render, "_moved_outputs", lambda *a: moved.append(real_moved(*a)) or moved[-1])
+    monkeypatch.setattr(render, "SITEMAP_PART", 8)  # the sitemap in parts, more of them as pages come
 
     def rebuild() -> int:
         listed.clear()
@@ -1355,13 +1359,28 @@ def test_a_rebuild_that_leaves_the_outputs_as_they_were_lists_none_of_them(proje
         assert snapshot(built) == clean_build(project, tmp_path / f"reference-{len(os.listdir(tmp_path))}")
         return times
 
+    assert rebuild() == 0 and (built / "sitemaps").is_dir()  # the sitemap in parts now: those came
+    moved.clear()
     _edit(project, "004", "A new paragraph, the outputs as they were.")
     assert rebuild() == 0 and "A new paragraph" in (built / "articles" / SEED_SLUGS["004"] / "index.html").read_text()
+    assert moved == []
     (built / "articles" / SEED_SLUGS["002"] / "index.json").unlink()  # the outputs kept are not all of them
     assert rebuild() == 1 and (built / "articles" / SEED_SLUGS["002"] / "index.json").exists()
     from conftest import minimal_front
-    write_article(project, "added-now", minimal_front("added-now"))
-    assert rebuild() == 1 and (built / "articles" / "added-now" / "index.html").exists()
+    sitemap_parts = len(list((built / "sitemaps").iterdir()))
+    for number in range(6):  # a month of its own for the first: its pages come too
+        slug = f"added-{number}"
+        write_article(project, slug, minimal_front(slug, date=f"2019-0{1 + number % 2}-0{1 + number}"))
+        assert rebuild() == 0 and (built / "articles" / slug / "index.html").exists()
+        went, came = moved[-1]
+        assert went == set() and {urls.article(slug), urls.article_data(slug)} <= {o.path for o in came}
+        assert len(came) <= 4  # the article's two, maybe its month's and year's
+    assert (built / "archive" / "2019" / "02" / "index.html").exists()
+    assert len(list((built / "sitemaps").iterdir())) > sitemap_parts  # more parts: made, listed in the index
+    (project / "articles" / "added-1.md").unlink()
+    (project / "articles" / "captures" / "added-1.txt").unlink(missing_ok=True)
+    assert rebuild() == 0 and not (built / "articles" / "added-1").exists()
+    assert moved[-1][0] == {urls.article("added-1"), urls.article_data("added-1")}
 
 
 def test_every_output_is_made_alike_from_its_path_alone(project, monkeypatch, request):
