@@ -279,7 +279,10 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     changed_now = before and changes.changes_since(before.parsed, before.relations, archive.parsed, relation_digests)
     archive_counts = before.archive_counts.moved(changed_now.gone, changed_now.came) \
         if changed_now and before.archive_counts else sitemodel.ArchiveCounts.of(archive.articles)
-    site = sitemodel.build_site(config, archive, relations, archive_counts)
+    archive_orders = sitemodel.moved_orders(
+        before.archive_orders, {article.slug for article in (*changed_now.gone, *changed_now.came)}, archive) \
+        if changed_now and before.archive_orders else None
+    site = sitemodel.build_site(config, archive, relations, archive_counts, archive_orders)
     affected = changes.affected_keys(changed_now, site)
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
     #    5. index the article pages for search, then 6. put the stage in place: a new site
@@ -305,6 +308,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             site, kept, reads, affected, digester, stage, digests.files_digest(theme.files(config, "templates")),
             workers=workers, progress=made_some, parallel_min=parallel_min,
             compiled_in=config.cache_dir / COMPILED_TEMPLATES, code=code, listed_before=listed_before)
+        archive_orders = tuple(site.orders())  # moved, or sorted when a page read the lists
         if not memory.keeps and not kept:
             # A first build, with no next one in this process: the Site, its lists kept for one
             # (memo.py) and the digests of its values go once the pages are made. Search,
@@ -341,7 +345,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
         output_stats[path] = _stat(config.output / path)
     state = buildstate.BuildState(code=code, time=started, inputs=inputs.now, parsed=archive.parsed,
                                   outputs=records, reads=reads, search=searched.state, output_stats=output_stats,
-                                  relations=relation_digests, archive_counts=archive_counts, listing=outputs_listed,
+                                  relations=relation_digests, archive_counts=archive_counts,
+                                  archive_orders=archive_orders, listing=outputs_listed,
                                   stored=before.stored if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))

@@ -6,6 +6,7 @@ is copied into another and every page sees the same objects.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 import operator
@@ -239,8 +240,9 @@ class Site:
     undated_part: dict[str, Entries]  # part_key(UNDATED, number) -> its articles
 
     def __init__(self, config: Config, archive: Archive, reprints: tuple[Reprint, ...],
-                 counts: ArchiveCounts | None = None):
+                 counts: ArchiveCounts | None = None, orders: ArchiveOrders | None = None):
         self.config, self.reprints, self._archive, self._counts = config, reprints, archive, counts
+        self._orders = orders
         self._waiting: list[tuple[str, Callable[[], None]]] = []  # (value, what to do once it is made)
 
     def __getattr__(self, name: str):
@@ -272,6 +274,13 @@ class Site:
         """Every article's Listing by its slug, in slug order: what a rebuild reads of every
         article to tell which of the lists its changes reach (changes.py)."""
         return self._listed
+
+    def orders(self) -> ArchiveOrders:
+        """Every article's slug newest first and oldest first: as the Site was given them (moved
+        from the last build's), else sorted now. What the build state keeps for the next build."""
+        if self._orders is None:
+            self._orders = ArchiveOrders.of(self._listed)
+        return self._orders
 
     def data_item(self, slug: str) -> bytes:
         """The article's item of data/articles.json: as the load stage kept it (Archive.kept),
@@ -417,11 +426,53 @@ class ArchiveCounts(NamedTuple):
                      month_parts=counted(months), undated_parts=part_count(undated))
 
 
+class ArchiveOrders(NamedTuple):
+    """Every article's slug newest first and oldest first (Listing.newest_first, oldest_first;
+    articles of one key in slug order), kept by the build state: a rebuild moves the articles
+    whose Listing changed to their places (`moved`) rather than sorting them all (0.7 s at
+    100,000 articles)."""
+
+    newest: tuple[str, ...]
+    oldest: tuple[str, ...]
+
+    @classmethod
+    def of(cls, listed: Mapping[str, Listing]) -> ArchiveOrders:
+        """Sorted, from every article's Listing (`listed`, in slug order: sorted() keeps it among equals)."""
+        return cls(tuple(sorted(listed, key=lambda slug: listed[slug].newest_first())),
+                   tuple(sorted(listed, key=lambda slug: listed[slug].oldest_first())))
+
+    def moved(self, changed: set[str], listing: Callable[[str], Listing | None]) -> ArchiveOrders:
+        """The orders with the `changed` slugs (gone, or whose Listing changed) taken out and put
+        back at their places, those `listing` still knows (None: gone); this one is left as it
+        was. The keys looked up are those bisect compares: a few dozen an article."""
+        if not changed:
+            return self
+        orders = []
+        for order, key in ((self.newest, Listing.newest_first), (self.oldest, Listing.oldest_first)):
+            placed = [slug for slug in order if slug not in changed]
+            for slug in sorted(changed):
+                if listing(slug) is not None:
+                    bisect.insort(placed, slug, key=lambda known: (key(listing(known)), known))
+            orders.append(tuple(placed))
+        return ArchiveOrders(*orders)
+
+
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...],
-               counts: ArchiveCounts | None = None) -> Site:
+               counts: ArchiveCounts | None = None, orders: ArchiveOrders | None = None) -> Site:
     """The Site of the archive and its reprint relations; nothing is made until it is read.
-    `counts`, the ArchiveCounts of these articles where known (else they are counted when needed)."""
-    return Site(config, archive, reprints, counts)
+    `counts`, the ArchiveCounts of these articles, and `orders`, their ArchiveOrders, where
+    known (else they are counted and sorted when needed)."""
+    return Site(config, archive, reprints, counts, orders)
+
+
+def moved_orders(orders: tuple, changed: set[str], archive: Archive) -> ArchiveOrders | None:
+    """The last build's orders (as the build state keeps them: a plain tuple) moved by the
+    articles whose Listing may have changed (`changed`: their slugs, then and now), each Listing
+    as its parse kept it; None when the orders moved do not hold every article of the archive
+    (the Site then sorts them)."""
+    kept = archive.kept
+    moved = ArchiveOrders(*orders).moved(changed, lambda slug: listing_of(kept[slug]) if slug in kept else None)
+    return moved if len(moved.newest) == len(archive.articles) and kept.keys() == set(moved.newest) else None
 
 
 # How each part of the Site is made, by the names of the values it gives. Each is made again
@@ -473,7 +524,7 @@ def _texts_part(site: Site) -> dict:
 # is made from the articles' Listings, its entries looked up in Site.article when read.
 
 def _dates_part(site: Site) -> dict:
-    return _BY_DATE(site._listed, site.article.__getitem__)
+    return _BY_DATE(site.orders(), site._listed, site.article.__getitem__)
 
 
 def _claims_part(site: Site) -> dict:
@@ -537,12 +588,14 @@ def _listings(archive: Archive) -> dict[str, Listing]:
     return {a.slug: listing_of(kept[a.slug]) if a.slug in kept else Listing.of(a) for a in archive.articles}
 
 
-def _by_date(listed: dict[str, Listing], entry: Callable[[str], ArticleInfo]) -> dict:
+def _by_date(orders: ArchiveOrders, listed: dict[str, Listing], entry: Callable[[str], ArticleInfo]) -> dict:
     """Every article newest first (Site.articles), oldest first (the undated last, by title: the
     claims' and the owners' parts' order), and the undated ones' list."""
-    newest = tuple(sorted(listed, key=lambda slug: listed[slug].newest_first()))
-    oldest = tuple(sorted(listed, key=lambda slug: listed[slug].oldest_first()))
-    undated = tuple(slug for slug in newest if listed[slug].first is None)  # by title: oldest_first's order
+    newest, oldest = orders
+    dated = len(newest)
+    while dated and listed[newest[dated - 1]].first is None:  # the undated come last, by title
+        dated -= 1
+    undated = newest[dated:]
     undated_index, undated_part = _parts({UNDATED: undated}, listed, entry)
     return {"articles": Entries(newest, entry), "_oldest": oldest, "undated": Entries(undated, entry),
             "undated_index": undated_index[UNDATED], "undated_part": undated_part}

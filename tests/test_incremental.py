@@ -1343,18 +1343,22 @@ def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built
     """While what decides which outputs the site has (its shape, relations, people and outlets)
     is the same, a rebuild makes the outputs to make again from their paths alone; an article
     added or deleted lists the outputs of what came or went (its pages, a new month's, the
-    sitemap's parts when more or fewer), never all of them; an output gone from disk makes it
-    list them all. Each site is the clean build's, byte for byte."""
-    listed, moved = [], []
-    real, real_moved = render._templated, render._moved_outputs
+    sitemap's parts when more or fewer), never all of them, and moves the articles' orders
+    kept by the state without sorting them; an output gone from disk makes it list them all.
+    Each site is the clean build's, byte for byte."""
+    listed, moved, sorted_orders = [], [], []
+    real, real_moved, real_orders = render._templated, render._moved_outputs, sitemodel.ArchiveOrders.of
     monkeypatch.setattr(render, "_templated", lambda site: listed.append(1) or real(site))
     monkeypatch.setattr(render, "_moved_outputs", lambda *a: moved.append(real_moved(*a)) or moved[-1])
+    monkeypatch.setattr(sitemodel.ArchiveOrders, "of", lambda listed: sorted_orders.append(1) or real_orders(listed))
     monkeypatch.setattr(render, "SITEMAP_PART", 8)  # the sitemap in parts, more of them as pages come
 
     def rebuild() -> int:
         listed.clear()
+        sorted_orders.clear()
         result = run_build(project)
         assert result.code == 0, result.err
+        assert sorted_orders == []  # the orders moved
         times = len(listed)
         assert snapshot(built) == clean_build(project, tmp_path / f"reference-{len(os.listdir(tmp_path))}")
         return times

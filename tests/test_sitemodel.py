@@ -241,3 +241,31 @@ def test_an_outlets_borrowings_are_made_when_a_page_reads_them(monkeypatch):
     assert (translation.copy.slug, translation.credit, translation.original) == ("tr", "translation", None)
     assert made == ["tr"]
     assert [b.copy.slug for b in site.borrowings_of["outlet"]] == ["copy", "tr"] and sorted(made) == ["copy", "tr", "wire"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=st.lists(st.sampled_from([None, "2017-01-02", "2017-01-03", "2018-05-01"]), min_size=1, max_size=12),
+       titles=st.lists(st.sampled_from(["a", "b", "B"]), min_size=12, max_size=12),
+       changes=st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["gone", "redated", "retitled"])), max_size=5))
+def test_orders_moved_by_the_changed_articles_are_the_sorted_orders(days, titles, changes):
+    """The articles' orders the build state keeps, moved by the articles that came, went or
+    changed date or title, are the orders sorting every article gives: ties (one day, one
+    title) in slug order, undated articles last."""
+    from newsarchive.listing import Listing
+    from newsarchive.sitemodel import ArchiveOrders
+
+    def listing(day, title):
+        return Listing(day, title, (day, "day" if day else "unknown", ""), "outlet", (), (), None)
+    listed = {f"s{n:02}": listing(day, titles[n]) for n, day in enumerate(days)}
+    before = ArchiveOrders.of(listed)
+    now = dict(listed)
+    for number, change in changes:
+        slug = f"s{number:02}"
+        if change == "gone":
+            now.pop(slug, None)
+        else:  # an article added, or one changed
+            day, title = (now[slug].first, now[slug].title) if slug in now else (None, "a")
+            now[slug] = listing("2017-01-03" if change == "redated" else day, "b" if change == "retitled" else title)
+    now = dict(sorted(now.items()))
+    changed = {f"s{number:02}" for number, _ in changes}
+    assert before.moved(changed, now.get) == ArchiveOrders.of(now)
