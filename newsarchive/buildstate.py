@@ -103,7 +103,7 @@ class BuildState:
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     archive_counts: tuple | None = None  # what the shape and claims' headings are counted from: sitemodel.ArchiveCounts
-    archive_orders: tuple | None = None  # every slug newest and oldest first: sitemodel.ArchiveOrders, as a tuple
+    archive_orders: tuple | None = None  # every slug in order, and by person and outlet: sitemodel.ArchiveOrders, as a tuple
     listing: bytes = b""  # what decided which outputs the site has, packed (render._listing_of)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
@@ -117,9 +117,7 @@ class BuildState:
 
 @dataclass
 class _Stored:
-    # marshalled (statefile.py): inputs, path -> ((size, mtime, ctime, inode), digest); archive
-    # orders, (newest, oldest) slugs (pickled, 100,000 articles' were 3 times as long to read)
-    PLAIN_FIELDS = ("inputs", "archive_orders")
+    PLAIN_FIELDS = ("inputs",)  # marshalled (statefile.py): path -> ((size, mtime, ctime, inode), digest)
 
     code: bytes
     time: int

@@ -280,7 +280,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     archive_counts = before.archive_counts.moved(changed_now.gone, changed_now.came) \
         if changed_now and before.archive_counts else sitemodel.ArchiveCounts.of(archive.articles)
     archive_orders = sitemodel.moved_orders(
-        before.archive_orders, {article.slug for article in (*changed_now.gone, *changed_now.came)}, archive) \
+        before.archive_orders, {article.slug for article in (*changed_now.gone, *changed_now.came)}, archive,
+        archive_counts) \
         if changed_now and before.archive_orders else None
     site = sitemodel.build_site(config, archive, relations, archive_counts, archive_orders)
     affected = changes.affected_keys(changed_now, site)

@@ -4,7 +4,7 @@ import dataclasses
 from pathlib import Path
 from unittest import mock
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from conftest import make_article
 from newsarchive.config import load_config
@@ -243,29 +243,49 @@ def test_an_outlets_borrowings_are_made_when_a_page_reads_them(monkeypatch):
     assert [b.copy.slug for b in site.borrowings_of["outlet"]] == ["copy", "tr"] and sorted(made) == ["copy", "tr", "wire"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
+@example(days=["2017-01-02", None], titles=["a"] * 12, people=[["z"]] + [[]] * 11, changes=[(0, "gone")])  # z's list empties
 @given(days=st.lists(st.sampled_from([None, "2017-01-02", "2017-01-03", "2018-05-01"]), min_size=1, max_size=12),
        titles=st.lists(st.sampled_from(["a", "b", "B"]), min_size=12, max_size=12),
-       changes=st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["gone", "redated", "retitled"])), max_size=5))
-def test_orders_moved_by_the_changed_articles_are_the_sorted_orders(days, titles, changes):
+       people=st.lists(st.lists(st.sampled_from(["x", "y", "z"]), max_size=2, unique=True), min_size=12, max_size=12),
+       changes=st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["gone", "redated", "retitled", "refiled"])),
+                        max_size=5))
+def test_orders_moved_by_the_changed_articles_are_the_sorted_orders(days, titles, people, changes):
     """The articles' orders the build state keeps, moved by the articles that came, went or
-    changed date or title, are the orders sorting every article gives: ties (one day, one
-    title) in slug order, undated articles last."""
+    changed date, title, people or outlet, are the orders sorting and filing every article
+    gives: ties (one day, one title) in slug order, undated articles last, each person's and
+    outlet's list in the same orders, none left empty."""
     from newsarchive.listing import Listing
     from newsarchive.sitemodel import ArchiveOrders
 
-    def listing(day, title):
-        return Listing(day, title, (day, "day" if day else "unknown", ""), "outlet", (), (), None)
-    listed = {f"s{n:02}": listing(day, titles[n]) for n, day in enumerate(days)}
+    def listing(day, title, named=(), outlet="outlet"):
+        return Listing(day, title, (day, "day" if day else "unknown", ""), outlet, tuple(named), (), None)
+    listed = {f"s{n:02}": listing(day, titles[n], people[n], f"outlet-{n % 2}") for n, day in enumerate(days)}
     before = ArchiveOrders.of(listed)
     now = dict(listed)
     for number, change in changes:
         slug = f"s{number:02}"
         if change == "gone":
             now.pop(slug, None)
-        else:  # an article added, or one changed
-            day, title = (now[slug].first, now[slug].title) if slug in now else (None, "a")
-            now[slug] = listing("2017-01-03" if change == "redated" else day, "b" if change == "retitled" else title)
+            continue
+        found = now.get(slug) or listing(None, "a")  # an article added, or one changed
+        if change == "redated":
+            found = listing("2017-01-03", found.title, found.people, found.publisher)
+        elif change == "retitled":
+            found = found._replace(title="b")
+        else:
+            found = found._replace(people=("z",) if found.people != ("z",) else (), publisher="outlet-2")
+        now[slug] = found
     now = dict(sorted(now.items()))
     changed = {f"s{number:02}" for number, _ in changes}
-    assert before.moved(changed, now.get) == ArchiveOrders.of(now)
+    moved, made = before.moved(changed, now.get), ArchiveOrders.of(now)
+    assert moved == made
+    assert moved.filed_as_counted(_counts_of(now))
+
+
+def _counts_of(listed):
+    """The counts of people and outlets an ArchiveCounts makes of articles with these Listings."""
+    from collections import Counter
+    from newsarchive.sitemodel import ArchiveCounts
+    return ArchiveCounts(Counter(p for found in listed.values() for p in found.people),
+                         Counter(found.publisher for found in listed.values()), Counter(), Counter(), Counter())
