@@ -276,8 +276,9 @@ class Site:
         return self._listed
 
     def orders(self) -> ArchiveOrders:
-        """Every article's slug newest first and oldest first: as the Site was given them (moved
-        from the last build's), else sorted now. What the build state keeps for the next build."""
+        """Every article's slug in order, and each person's and outlet's (ArchiveOrders): as the
+        Site was given them (moved from the last build's), else sorted and filed now. What the
+        build state keeps for the next build."""
         if self._orders is None:
             self._orders = ArchiveOrders.of(self._listed)
         return self._orders
