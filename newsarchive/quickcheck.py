@@ -7,6 +7,7 @@ import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from operator import itemgetter
 from stat import S_ISDIR, S_ISLNK
 from typing import NamedTuple
 
@@ -114,8 +115,16 @@ def input_listing(folders: list[Path], files: list[Path]) -> InputListing:
 
 
 def racy_files(stats: dict[str, StatKey], build_time_ns: int) -> list[str]:
-    """Inputs changed within the racy window before a build started: their stat proves nothing."""
-    return [path for path, (_, mtime, ctime, _) in stats.items() if max(mtime, ctime) >= build_time_ns - RACY_NS]
+    """Inputs changed within the racy window before a build started: their stat proves nothing.
+    Usually none, which the newest times say in C (one by one: 0.06 s of every build at
+    100,000 articles, no-ops included)."""
+    since, keys = build_time_ns - RACY_NS, stats.values()
+    if not keys or max(max(map(_MTIME, keys)), max(map(_CTIME, keys))) < since:
+        return []
+    return [path for path, (_, mtime, ctime, _) in stats.items() if max(mtime, ctime) >= since]
+
+
+_MTIME, _CTIME = itemgetter(1), itemgetter(2)  # of a StatKey
 
 
 def same_content(path: str, digest: bytes | None) -> bool:

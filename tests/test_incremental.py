@@ -991,6 +991,17 @@ def test_source_date_epoch_is_honoured(project, tmp_path, monkeypatch):
     assert "<updated>2027-01-15T08:00:00Z</updated>" in (project / "_site" / "feed.xml").read_text(encoding="utf-8")
 
 
+def test_the_racy_files_are_those_modified_or_whose_inode_changed_within_the_window():
+    start = 10 ** 18
+    since = start - digests.RACY_NS
+    stats = {"old": (1, since - 1, since - 1, 1), "modified": (1, since, since - 5, 2),
+             "inode changed": (1, since - 9, since + 3, 3), "older": (1, 5, 5, 4)}
+    assert quickcheck.racy_files(stats, start) == ["modified", "inode changed"]
+    assert quickcheck.racy_files({path: stats[path] for path in ("old", "inode changed")}, start) == ["inode changed"]
+    assert quickcheck.racy_files({path: stats[path] for path in ("old", "older")}, start) == []
+    assert quickcheck.racy_files({}, start) == []
+
+
 def test_no_change_after_a_fresh_edit_is_seen_at_once(project, built):
     # The edited file is within the racy window of the build that follows it; the next build
     # still knows it by content and has nothing to do.
