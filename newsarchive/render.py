@@ -14,6 +14,7 @@ import functools
 import itertools
 import json
 import marshal
+import operator
 import os
 import uuid
 import zlib
@@ -326,6 +327,27 @@ def _outputs_of(shape: Equal, pairs, actors, sources, *sitemap_limits):
     return specs, pages, sitemap_parts(pages)
 
 
+def _sitemap_of(previous: dict[str, MadeOutput], came: list[Output]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The pages a sitemap lists, sorted, and its parts: those of `previous` and those that `came`."""
+    pages = tuple(sorted({*(path for path, made in previous.items() if _in_sitemap(path, made.recipe)),
+                          *(output.path for output in came if _in_sitemap(output.path, output.recipe))}))
+    return pages, sitemap_parts(pages)
+
+
+# Outputs not made from the Site: the static files and the search index's (search.py).
+_MADE_APART = ("static", "search:")
+
+
+def _made_apart(records: dict[str, MadeOutput]) -> list[str]:
+    """The outputs among `records` made apart (_MADE_APART), found in C: a rebuild asks it of
+    every output, 333,000 at 100,000 articles."""
+    return list(itertools.compress(records, map(str.startswith, map(_RECIPE, records.values()),
+                                                 itertools.repeat(_MADE_APART))))
+
+
+_RECIPE = operator.itemgetter(0)  # of a MadeOutput
+
+
 def _in_sitemap(path: str, recipe: str) -> bool:
     """Whether the output at `path`, made by `recipe`, is a page the sitemap lists."""
     return path.endswith(".html") and path != urls.NOT_FOUND and recipe.startswith("template:")
@@ -588,36 +610,37 @@ def render(site: Site, previous: dict[str, MadeOutput], reads: ReadIndex, affect
     before = _unpacked(listed_before) if previous else None
     static = static_outputs(theme.files(site.config, "static", hidden=False))
     same_outputs = before == listing
-    templated, came = None, []
+    templated, came, made_apart = None, [], []
+    static_digests = {o.path: blake(o.make.content) for o in static}
     if before is None:
         templated, pages, parts = _templated(site)
-    else:
-        if not same_outputs:  # the outputs of what the listings do not share went, or came
-            went, came = _moved_outputs(before, listing)
-            previous = {path: made for path, made in previous.items() if path not in went}
-        pages = tuple(sorted({*(path for path, made in previous.items() if _in_sitemap(path, made.recipe)),
-                              *(output.path for output in came if _in_sitemap(output.path, output.recipe))}))
-        parts = sitemap_parts(pages)
-        if not same_outputs:  # the sitemap's parts, when more or fewer
-            previous = {path: made for path, made in previous.items()
-                        if made.recipe != _SITEMAP_PART_RECIPE or path in parts}
-            came = came + [_sitemap_part(path) for path in parts if path not in previous]
-    facts = BuildFacts(site_paths=pages, templates=templates_digest,
-                       static_files={o.path: blake(o.make.content) for o in static}, sitemap_parts=parts)
+        facts = BuildFacts(templates_digest, static_digests, pages, parts)
+    elif same_outputs:  # the last build's outputs: its sitemap's pages and parts, made if read
+        facts = BuildFacts(templates_digest, static_digests, sitemap=functools.partial(_sitemap_of, previous, ()))
+    else:  # the outputs of what the listings do not share went, or came
+        went, came = _moved_outputs(before, listing)
+        previous = {path: made for path, made in previous.items() if path not in went}
+        pages, parts = _sitemap_of(previous, came)
+        # the sitemap's parts, when more or fewer
+        previous = {path: made for path, made in previous.items()
+                    if made.recipe != _SITEMAP_PART_RECIPE or path in parts}
+        came = came + [_sitemap_part(path) for path in parts if path not in previous]
+        facts = BuildFacts(templates_digest, static_digests, pages, parts)
     stale: set[str] = set()
     if previous:
+        made_apart = _made_apart(previous)
         if affected is not None:  # the build's facts are few: always compared (the pages, unless the same)
             affected = affected | {("templates",)} | {
-                ("static_files", path) for path in [*facts.static_files, *(
-                    path for path, made in previous.items() if made.recipe == "static")]}
+                ("static_files", path) for path in [*static_digests, *(
+                    path for path in made_apart if previous[path].recipe == "static")]}
             if not same_outputs:
                 affected |= {("site_paths",), ("sitemap_parts",), *(("sitemap_parts", path) for path in parts)}
         changed = reads.changed(affected, _LAST_DIGESTS.reader(site, facts, digester, remember=affected is not None))
         stale = reads.readers(changed)
-    split = _split_by_path(previous, static, parts, stale, came) if before is not None else None
+    split = _split_by_path(previous, made_apart, static, stale, came) if before is not None else None
     if split is None:  # every output listed (an output to make again not known by its path: listed too)
         templated = templated or _templated(site)[0]
-        split = _split([*templated, *static, *map(_sitemap_part, parts)], previous, stale)
+        split = _split([*templated, *static, *map(_sitemap_part, facts.sitemap_parts)], previous, stale)
     records, todo = split
     if len(todo) > len(records) // 3:
         reads.load_all()  # most outputs read again: one query rather than one a value
@@ -655,25 +678,27 @@ def _split(specs: list[Output], previous: dict[str, MadeOutput], stale: set[str]
     return records, todo
 
 
-def _split_by_path(previous: dict[str, MadeOutput], static: list[Output], parts: dict, stale: set[str],
+def _split_by_path(previous: dict[str, MadeOutput], made_apart: list[str], static: list[Output], stale: set[str],
                    came: list[Output]) -> tuple[dict[str, MadeOutput], list[Output]] | None:
     """As _split over the outputs of `previous` (every output the site has but those that
     `came`) without listing them: the stale ones made by their paths, those that came when
     new or made otherwise, the static files as they are now. None when an output to make is
-    not known by its path."""
+    not known by its path. `made_apart`: the outputs of `previous` not made from the Site."""
     todo = [spec for spec in came if (old := previous.get(spec.path)) is None or old.recipe != spec.recipe]
     made_anew = {spec.path for spec in todo}
     for path in sorted(stale - made_anew):
         old = previous.get(path)
         if old is None or old.recipe == "static":
             continue
-        spec = _sitemap_part(path) if path in parts else _output_at(path)
+        spec = _sitemap_part(path) if old.recipe == _SITEMAP_PART_RECIPE else _output_at(path)
         if spec is None or spec.recipe != old.recipe:
             return None
         todo.append(spec)
-    # The search index's files are not among the outputs made here (search.py adds them).
-    records = {path: made for path, made in previous.items() if path not in stale and path not in made_anew
-               and made.recipe != "static" and not made.recipe.startswith("search:")}
+    # Every record kept but those made again, the static files' (below) and the search
+    # index's (search.py adds them): copied whole in C, the few taken out.
+    records = dict(previous)
+    for path in (*stale, *made_anew, *made_apart):
+        records.pop(path, None)
     kept_static, todo_static = _split(static, previous, stale)
     records.update(kept_static)
     return records, todo + todo_static

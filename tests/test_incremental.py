@@ -1357,9 +1357,11 @@ def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built
     sitemap's parts when more or fewer), never all of them, and moves the articles' orders
     kept by the state without sorting them; an output gone from disk makes it list them all.
     Each site is the clean build's, byte for byte."""
-    listed, moved, sorted_orders = [], [], []
+    listed, moved, sorted_orders, sitemaps = [], [], [], []
     real, real_moved, real_orders = render._templated, render._moved_outputs, sitemodel.ArchiveOrders.of
+    real_sitemap = render._sitemap_of
     monkeypatch.setattr(render, "_templated", lambda site: listed.append(1) or real(site))
+    monkeypatch.setattr(render, "_sitemap_of", lambda *a: sitemaps.append(1) or real_sitemap(*a))
     monkeypatch.setattr(render, "_moved_outputs", lambda *a: moved.append(real_moved(*a)) or moved[-1])
     monkeypatch.setattr(sitemodel.ArchiveOrders, "of", lambda listed: sorted_orders.append(1) or real_orders(listed))
     monkeypatch.setattr(render, "SITEMAP_PART", 8)  # the sitemap in parts, more of them as pages come
@@ -1376,9 +1378,15 @@ def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built
 
     assert rebuild() == 0 and (built / "sitemaps").is_dir()  # the sitemap in parts now: those came
     moved.clear()
+    sitemaps.clear()
     _edit(project, "004", "A new paragraph, the outputs as they were.")
     assert rebuild() == 0 and "A new paragraph" in (built / "articles" / SEED_SLUGS["004"] / "index.html").read_text()
-    assert moved == []
+    assert moved == [] and sitemaps == []  # nor the sitemap's pages listed
+    # Every page and the sitemap's parts made again, its pages listed for them (once).
+    config = project / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "base_url: https://example.org/archive/\n", encoding="utf-8")
+    assert rebuild() == 0 and moved == [] and sitemaps == [1]
+    assert all("<loc>https://example.org/archive/" in part.read_text(encoding="utf-8") for part in (built / "sitemaps").iterdir())
     (built / "articles" / SEED_SLUGS["002"] / "index.json").unlink()  # the outputs kept are not all of them
     assert rebuild() == 1 and (built / "articles" / SEED_SLUGS["002"] / "index.json").exists()
     from conftest import minimal_front
