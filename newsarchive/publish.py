@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import shutil
+from collections.abc import Set
 from pathlib import Path
 
 from .model import BuildError, Diagnostic
@@ -53,24 +54,45 @@ def check_output_folder(output: Path, project: Path, sources: list[Path], force:
 
 def read_manifest(output: Path) -> frozenset[str]:
     """The files the manifest names. A rebuild asks twice (which outputs it may keep, then what
-    to remove): the last one read is kept while its file is the same (a manifest is replaced by
-    renaming a new one into place), 0.15 s a read at 100,000 articles."""
+    to remove): the last one read or written is kept while its file is the same (a manifest is
+    replaced by renaming a new one into place), 0.15 s a read at 100,000 articles."""
     global _last_manifest
     path = output / MANIFEST
     try:
-        stat = os.stat(path)
-        same = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        same = _file_stamp(path)
         if _last_manifest is not None and _last_manifest[0] == same:
             return _last_manifest[1]
         data = json.loads(path.read_text(encoding="utf-8"))
-        files = frozenset(p for p in data.get("files", []) if isinstance(p, str))
+        listed = [p for p in data.get("files", []) if isinstance(p, str)]
     except (OSError, ValueError, AttributeError):
         return frozenset()
-    _last_manifest = (same, files)
+    files = frozenset(listed)
+    _last_manifest = (same, files, listed if len(listed) == len(files) else sorted(files))  # each once
     return files
 
 
-_last_manifest: tuple[tuple, frozenset[str]] | None = None
+def _file_stamp(path: Path) -> tuple:
+    stat = os.stat(path)
+    return (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _in_order(folder: Path, files: Set[str]) -> list[str]:
+    """`files` sorted: from the list of the manifest last read or written in `folder`, as it
+    is, with the few files that came added, which Timsort merges in linear time (sorting
+    333,000 paths afresh was 0.15 s of each manifest written at 100,000 articles)."""
+    last = _last_manifest
+    if last is None or last[0][0] != str(folder / MANIFEST):
+        return sorted(files)
+    known, listed = last[1], last[2]
+    went = known - files
+    order = [path for path in listed if path not in went] if went else list(listed)
+    order += files - known
+    order.sort()
+    return order
+
+
+# The manifest last read or written: (its file's stamp, its files, its list as in the file).
+_last_manifest: tuple[tuple, frozenset[str], list[str]] | None = None
 
 
 def _ours(folder: Path) -> bool:
@@ -289,13 +311,16 @@ class PatchStage:
             shutil.rmtree(self.root)
 
 
-def _manifest_text(files) -> str:
-    """The manifest: the files of the site, sorted, a line each, written by json's C encoder
-    (with indent, json writes in Python: a tenth of a second a rebuild at 10,000 articles)."""
-    return json.dumps({"generator": "newsarchive", "files": sorted(files)}, separators=(",\n", ": ")) + "\n"
+def _manifest_text(order: list[str]) -> str:
+    """The manifest: the files of the site, sorted (`order`), a line each, written by json's C
+    encoder (with indent, json writes in Python: a tenth of a second a rebuild at 10,000 articles)."""
+    return json.dumps({"generator": "newsarchive", "files": order}, separators=(",\n", ": ")) + "\n"
 
 
 def _write_manifest(folder: Path, files: set[str]) -> None:
+    global _last_manifest
     temporary = folder / f"{MANIFEST}.{os.getpid()}"
-    temporary.write_text(_manifest_text(files), encoding="utf-8")
+    order = _in_order(folder, files)
+    temporary.write_text(_manifest_text(order), encoding="utf-8")
     os.replace(temporary, folder / MANIFEST)
+    _last_manifest = (_file_stamp(folder / MANIFEST), frozenset(files), order)

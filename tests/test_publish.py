@@ -1,6 +1,7 @@
 """publish: refuse dangerous output folders, never delete what we did not write, swap atomically."""
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -239,6 +240,22 @@ def test_really_full_disk_leaves_previous_site(project, small_disk):
     assert "No space left on device" in result.err
     assert _snapshot(output) == before
     assert sorted(p.name for p in small_disk.iterdir() if not p.name.endswith(".lock")) == ["site"]
+
+
+def test_each_manifest_written_lists_its_files_sorted_whatever_the_last_one_listed(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    listed = lambda: json.loads((site / publish.MANIFEST).read_text(encoding="utf-8"))["files"]  # noqa: E731
+    sets = [{"b.html", "a/index.html", "z.xml"}, {"b.html", "a/index.html", "z.xml", "a/b.html", "c.html"},
+            {"a/b.html", "c.html", "d/e.json"}, {"a/b.html", "c.html", "d/e.json"}, set()]
+    for files in sets:  # files that came, went, both, neither; the manifest's list is what sorts them from
+        publish._write_manifest(site, set(files))
+        assert listed() == sorted(files) and publish.read_manifest(site) == files
+    # A manifest whose list is out of order (edited by hand) is no reason to write one out of order.
+    (site / publish.MANIFEST).write_text(json.dumps({"generator": "newsarchive", "files": ["z", "b", "a", "b"]}))
+    assert publish.read_manifest(site) == {"z", "b", "a"}
+    publish._write_manifest(site, {"z", "b", "c"})
+    assert listed() == ["b", "c", "z"]
 
 
 def test_the_manifest_is_read_again_once_replaced(tmp_path):
