@@ -103,7 +103,9 @@ class BuildState:
     output_stats: dict[str, tuple[int, int]]  # output path -> (size, mtime_ns) as written: every output's
     relations: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (copy, original) -> digest
     archive_counts: tuple | None = None  # what the shape and claims' headings are counted from: sitemodel.ArchiveCounts
-    archive_orders: tuple | None = None  # every slug in order, and by person and outlet: sitemodel.ArchiveOrders, as a tuple
+    # every slug in order, and by person and outlet: sitemodel.ArchiveOrders, as a tuple; as the
+    # state file holds it (statefile.Pickled) until a build asks for it
+    archive_orders: tuple | statefile.Pickled | None = None
     listing: bytes = b""  # what decided which outputs the site has, packed (render._listing_of)
     # parsed entries found whole in the state's rows when it was read (file -> key): the next
     # write keeps those rows as they are while the entry's key is the same
@@ -118,6 +120,9 @@ class BuildState:
 @dataclass
 class _Stored:
     PLAIN_FIELDS = ("inputs",)  # marshalled (statefile.py): path -> ((size, mtime, ctime, inode), digest)
+    # unpickled only when asked for (statefile.Pickled): 0.14 s to read, 0.18 s to write at
+    # 100,000 articles, for a build whose changes move no article in any list (an edit of a text)
+    LAZY_FIELDS = ("archive_orders",)
 
     code: bytes
     time: int
@@ -126,7 +131,7 @@ class _Stored:
     relations: dict = field(default_factory=dict)
     parsed_rows: bytes = b""  # the token of the rows written with this state (_StateRows)
     archive_counts: tuple | None = None  # sitemodel.ArchiveCounts
-    archive_orders: tuple | None = None  # sitemodel.ArchiveOrders
+    archive_orders: tuple | statefile.Pickled | None = None  # sitemodel.ArchiveOrders
     listing: bytes = b""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import os
 import time
@@ -279,10 +280,16 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     changed_now = before and changes.changes_since(before.parsed, before.relations, archive.parsed, relation_digests)
     archive_counts = before.archive_counts.moved(changed_now.gone, changed_now.came) \
         if changed_now and before.archive_counts else sitemodel.ArchiveCounts.of(archive.articles)
-    archive_orders = sitemodel.moved_orders(
-        before.archive_orders, {article.slug for article in (*changed_now.gone, *changed_now.came)}, archive,
-        archive_counts) \
-        if changed_now and before.archive_orders else None
+    # The last build's orders moved by the articles whose place in a list may have moved; none
+    # did (an edit of a text): unpickled only if a page reads a list, else kept as they were read.
+    orders_before = before.archive_orders if changed_now else None
+    moving = {article.slug for article in (*changed_now.gone, *changed_now.came)} if changed_now else set()
+    if orders_before is None:
+        archive_orders = None  # sorted when a page reads a list
+    elif moving:
+        archive_orders = _moved_orders(orders_before, moving, archive, archive_counts)
+    else:
+        archive_orders = functools.partial(_moved_orders, orders_before, moving, archive, archive_counts)
     site = sitemodel.build_site(config, archive, relations, archive_counts, archive_orders)
     affected = changes.affected_keys(changed_now, site)
     # 4. Make the outputs whose inputs changed (all of them the first time) into a stage,
@@ -309,7 +316,8 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
             site, kept, reads, affected, digester, stage, digests.files_digest(theme.files(config, "templates")),
             workers=workers, progress=made_some, parallel_min=parallel_min,
             compiled_in=config.cache_dir / COMPILED_TEMPLATES, code=code, listed_before=listed_before)
-        archive_orders = tuple(site.orders())  # moved, or sorted when a page read the lists
+        # moved, or sorted when a page read the lists; as read when none did and none moved
+        archive_orders = tuple(site.orders()) if site.orders_asked() else orders_before
         if not memory.keeps and not kept:
             # A first build, with no next one in this process: the Site, its lists kept for one
             # (memo.py) and the digests of its values go once the pages are made. Search,
@@ -357,6 +365,12 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                          reprints=len(relations), search_parts=searched.indexes, search_redone=searched.redone,
                          warnings=archive.warnings, notes=tuple(notes))
     return result, state
+
+
+def _moved_orders(orders, moving: set[str], archive, counts):
+    """sitemodel.moved_orders of the orders as the state keeps them (maybe still pickled)."""
+    from . import sitemodel
+    return sitemodel.moved_orders(statefile.unpickled(orders), moving, archive, counts)
 
 
 @contextlib.contextmanager

@@ -240,7 +240,8 @@ class Site:
     undated_part: dict[str, Entries]  # part_key(UNDATED, number) -> its articles
 
     def __init__(self, config: Config, archive: Archive, reprints: tuple[Reprint, ...],
-                 counts: ArchiveCounts | None = None, orders: ArchiveOrders | None = None):
+                 counts: ArchiveCounts | None = None,
+                 orders: ArchiveOrders | Callable[[], ArchiveOrders | None] | None = None):
         self.config, self.reprints, self._archive, self._counts = config, reprints, archive, counts
         self._orders = orders
         self._waiting: list[tuple[str, Callable[[], None]]] = []  # (value, what to do once it is made)
@@ -277,11 +278,17 @@ class Site:
 
     def orders(self) -> ArchiveOrders:
         """Every article's slug in order, and each person's and outlet's (ArchiveOrders): as the
-        Site was given them (moved from the last build's), else sorted and filed now. What the
-        build state keeps for the next build."""
+        Site was given them (moved from the last build's, or made now by what it was given
+        to make them), else sorted and filed now. What the build state keeps for the next build."""
+        if callable(self._orders):
+            self._orders = self._orders()
         if self._orders is None:
             self._orders = ArchiveOrders.of(self._listed)
         return self._orders
+
+    def orders_asked(self) -> bool:
+        """Whether the orders the Site was given to make when asked for were asked for."""
+        return not callable(self._orders)
 
     def data_item(self, slug: str) -> bytes:
         """The article's item of data/articles.json: as the load stage kept it (Archive.kept),
@@ -490,10 +497,11 @@ class ArchiveOrders(NamedTuple):
 
 
 def build_site(config: Config, archive: Archive, reprints: tuple[Reprint, ...],
-               counts: ArchiveCounts | None = None, orders: ArchiveOrders | None = None) -> Site:
+               counts: ArchiveCounts | None = None,
+               orders: ArchiveOrders | Callable[[], ArchiveOrders | None] | None = None) -> Site:
     """The Site of the archive and its reprint relations; nothing is made until it is read.
-    `counts`, the ArchiveCounts of these articles, and `orders`, their ArchiveOrders, where
-    known (else they are counted and sorted when needed)."""
+    `counts`, the ArchiveCounts of these articles, and `orders`, their ArchiveOrders (or what
+    makes them when first asked for), where known (else they are counted and sorted when needed)."""
     return Site(config, archive, reprints, counts, orders)
 
 

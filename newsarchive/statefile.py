@@ -5,9 +5,11 @@ one a field of the record, or a thousand entries of a large mapping: a pickler r
 every object it wrote until it is done, which for the whole state at once was tens of
 megabytes at the build's peak. The fields a record names in PLAIN_FIELDS hold plain data
 (strings, numbers, bytes, tuples, dicts) and are marshalled, each piece pickled as its bytes:
-the inputs' 200,000 digests at 100,000 articles took 0.24 s to pickle, 0.03 s to marshal. A
-file that fails the check, was written by another format or by another version of the
-generator is ignored: a cache is never trusted.
+the inputs' 200,000 digests at 100,000 articles took 0.24 s to pickle, 0.03 s to marshal. The
+fields it names in LAZY_FIELDS are pickled on their own and read back as those bytes (Pickled),
+unpickled when a build asks for them, and written again as they were read while it did not
+replace them. A file that fails the check, was written by another format or by another version
+of the generator is ignored: a cache is never trusted.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def load(path: Path, kind: type[Record], code: bytes) -> Record | None:
             end = file.tell()
             file.seek(_HEAD)
             try:
-                values = _read_fields(file, end, getattr(kind, "PLAIN_FIELDS", ()))
+                values = _read_fields(file, end, getattr(kind, "PLAIN_FIELDS", ()), getattr(kind, "LAZY_FIELDS", ()))
                 if values.get("code") != code:
                     return None
                 return kind(**values)
@@ -67,9 +69,9 @@ def save(path: Path, record) -> None:
         with open(temporary, "wb") as file:
             file.write(MAGIC + FORMAT.to_bytes(4, "big") + bytes(32))
             writer = _HashingWriter(file)
-            plain = getattr(record, "PLAIN_FIELDS", ())
+            plain, lazy = getattr(record, "PLAIN_FIELDS", ()), getattr(record, "LAZY_FIELDS", ())
             for field in dataclasses.fields(record):
-                _write_field(field.name, getattr(record, field.name), writer, field.name in plain)
+                _write_field(field.name, getattr(record, field.name), writer, field.name in plain, field.name in lazy)
             file.seek(len(MAGIC) + 4)
             file.write(writer.hash.digest())
         os.replace(temporary, path)
@@ -78,7 +80,31 @@ def save(path: Path, record) -> None:
         raise
 
 
-def _write_field(name: str, value, file, plain: bool) -> None:
+class Pickled:
+    """A lazy field of a record as read (LAZY_FIELDS): its pickle, unpickled when first asked for."""
+
+    __slots__ = ("data", "_value")
+    _NOT_YET = object()
+
+    def __init__(self, data: bytes):
+        self.data, self._value = data, self._NOT_YET
+
+    def value(self):
+        if self._value is self._NOT_YET:
+            self._value = pickle.loads(self.data)
+        return self._value
+
+
+def unpickled(value):
+    """A field's value: a lazy one's unpickled (Pickled.value), any other as it is."""
+    return value.value() if isinstance(value, Pickled) else value
+
+
+def _write_field(name: str, value, file, plain: bool, lazy: bool = False) -> None:
+    if lazy:  # as read, when the build left it so; else pickled now, to be read back so
+        data = value.data if isinstance(value, Pickled) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((name, data), file, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     pack = marshal.dumps if plain else (lambda piece: piece)
     if isinstance(value, dict) and len(value) > PIECE:
         items = list(value.items())
@@ -88,12 +114,14 @@ def _write_field(name: str, value, file, plain: bool) -> None:
         pickle.dump((name, pack(value)), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read_fields(file, end: int, plain: tuple[str, ...]) -> dict:
+def _read_fields(file, end: int, plain: tuple[str, ...], lazy: tuple[str, ...] = ()) -> dict:
     values: dict = {}
     while file.tell() < end:
         name, value = pickle.load(file)
         if name in plain:
             value = marshal.loads(value)
+        elif name in lazy:
+            value = Pickled(value)
         if isinstance(value, dict) and isinstance(values.get(name), dict):
             values[name].update(value)
         else:

@@ -1189,6 +1189,28 @@ def test_state_file_round_trip_in_pieces(tmp_path, kind):
     assert statefile.load(path, kind, b"c") is None
 
 
+@dataclasses.dataclass
+class _LazyRecord(_Record):
+    LAZY_FIELDS = ("big", "numbers")  # read back as their pickles, unpickled when asked for
+
+
+def test_a_lazy_field_is_read_as_its_pickle_and_written_back_as_it_was_read(tmp_path, monkeypatch):
+    record = _LazyRecord(b"c", {"a": (1, 2)}, {"b": 3}, [4, 5])
+    path, again = tmp_path / "state.bin", tmp_path / "again.bin"
+    statefile.save(path, record)
+    loaded = statefile.load(path, _LazyRecord, b"c")
+    assert isinstance(loaded.big, statefile.Pickled) and loaded.small == {"b": 3}
+    assert statefile.unpickled(loaded.big) == {"a": (1, 2)} and statefile.unpickled(loaded.small) == {"b": 3}
+    # Saved again, a lazy field not replaced is written as read, unpickled or not, never pickled again.
+    monkeypatch.setattr(statefile.pickle, "dumps", lambda *a, **k: pytest.fail("pickled again"))
+    statefile.save(again, loaded)
+    assert again.read_bytes() == path.read_bytes()
+    monkeypatch.undo()
+    loaded.numbers = [6]  # replaced: pickled now
+    statefile.save(again, loaded)
+    assert statefile.unpickled(statefile.load(again, _LazyRecord, b"c").numbers) == [6]
+
+
 def test_unchanged_article_naming_a_deleted_one_is_reported_at_its_line(project, built):
     from conftest import minimal_front
 
@@ -1362,6 +1384,8 @@ def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built
     real_sitemap = render._sitemap_of
     monkeypatch.setattr(render, "_templated", lambda site: listed.append(1) or real(site))
     monkeypatch.setattr(render, "_sitemap_of", lambda *a: sitemaps.append(1) or real_sitemap(*a))
+    unpickled, real_value = [], statefile.Pickled.value
+    monkeypatch.setattr(statefile.Pickled, "value", lambda self: unpickled.append(1) or real_value(self))
     monkeypatch.setattr(render, "_moved_outputs", lambda *a: moved.append(real_moved(*a)) or moved[-1])
     monkeypatch.setattr(sitemodel.ArchiveOrders, "of", lambda listed: sorted_orders.append(1) or real_orders(listed))
     monkeypatch.setattr(render, "SITEMAP_PART", 8)  # the sitemap in parts, more of them as pages come
@@ -1379,9 +1403,11 @@ def test_a_rebuild_lists_no_output_but_those_of_what_came_or_went(project, built
     assert rebuild() == 0 and (built / "sitemaps").is_dir()  # the sitemap in parts now: those came
     moved.clear()
     sitemaps.clear()
+    unpickled.clear()
     _edit(project, "004", "A new paragraph, the outputs as they were.")
     assert rebuild() == 0 and "A new paragraph" in (built / "articles" / SEED_SLUGS["004"] / "index.html").read_text()
     assert moved == [] and sitemaps == []  # nor the sitemap's pages listed
+    assert unpickled == []  # nor the orders kept by the state read: written back as they were
     # Every page and the sitemap's parts made again, its pages listed for them (once).
     config = project / "config.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "base_url: https://example.org/archive/\n", encoding="utf-8")
