@@ -368,9 +368,14 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
 
 
 def _moved_orders(orders, moving: set[str], archive, counts):
-    """sitemodel.moved_orders of the orders as the state keeps them (maybe still pickled)."""
+    """sitemodel.moved_orders of the orders as the state keeps them (maybe still pickled); None
+    (sorted again) when they cannot be unpickled: a cache is never trusted."""
     from . import sitemodel
-    return sitemodel.moved_orders(statefile.unpickled(orders), moving, archive, counts)
+    try:
+        orders = statefile.unpickled(orders)
+    except Exception:
+        return None
+    return sitemodel.moved_orders(orders, moving, archive, counts)
 
 
 @contextlib.contextmanager
