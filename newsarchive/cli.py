@@ -288,4 +288,9 @@ _COMMANDS = {"init": _init, "add": _add, "quality": _quality, "serve": _serve, "
 
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     args = _parser(prog).parse_args(argv)
-    return _COMMANDS[args.command](args)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C: a word, not a traceback (the next run finds what this one left)
+        print(f"{prog}: stopped (Ctrl-C) before it finished; run it again to bring everything up to date",
+              file=sys.stderr)
+        return 130

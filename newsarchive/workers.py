@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -41,6 +42,16 @@ def worth_forking(count: int, workers: int | None, threshold: int) -> bool:
 
 
 _TASK: tuple[Callable, Any] | None = None  # (work, state) while a pool runs: what the workers inherit
+
+
+def _as_a_worker() -> None:
+    """A worker's signals, set as it starts: SIGTERM ends it, Ctrl-C's SIGINT (sent to the whole
+    terminal's process group) is left to the build's own process. Inherited, a handler of the
+    build's (serve's raises KeyboardInterrupt on SIGTERM) could have a worker that the pool ends
+    with SIGTERM leave the pool's queue lock taken, or go on waiting for it, and the build wait
+    for that worker forever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(bounds: tuple[int, int]):
@@ -73,7 +84,7 @@ def chunks(work: Callable[[Any, int, int], T], state, count: int, workers: int |
     # walk, and so write to and copy, every object it inherited (the gc module's advice for fork).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(resolve(workers)) as pool:
+        with multiprocessing.get_context("fork").Pool(resolve(workers), initializer=_as_a_worker) as pool:
             for (lo, hi), result in zip(bounds, pool.imap(_run, bounds, chunksize=1)):
                 yield lo, hi, result
     finally:

@@ -76,6 +76,31 @@ def test_failed_build_leaves_previous_site_untouched(project, built):
     assert [p.name for p in project.glob("._site.*")] in ([], ["._site.lock"])  # no staging debris
 
 
+def test_ctrl_c_during_a_build_says_so_leaves_the_previous_site_and_the_next_build_finishes(
+        project, built, monkeypatch):
+    from newsarchive import render
+
+    before = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    write_article(project, "extra", "title: An extra article\nurl: https://www.libyanexpress.com/extra/\n"
+                  "capture: captures/extra.txt\ndate_precision: unknown\ndate_evidence: none\n"
+                  "publisher: libyan-express",
+                  body="An extra article, stopped while its site is made.\n",
+                  capture_text="An extra article, stopped while its site is made.\n")
+
+    def pressed_ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(render, "render", pressed_ctrl_c)
+        stopped = run_build(project)
+    assert stopped.code == 130
+    assert "stopped (Ctrl-C) before it finished" in stopped.err and "Traceback" not in stopped.err
+    assert {p: p.read_bytes() for p in built.rglob("*") if p.is_file()} == before
+    assert [p.name for p in project.glob("._site.*")] in ([], ["._site.lock"])  # no staging debris
+    assert run_build(project).code == 0
+    assert (built / "articles" / "extra" / "index.html").is_file()
+
+
 def _publish(files: dict[str, bytes], output: Path) -> None:
     """A whole site put in place as a first build does: staged, then swapped in."""
     stage = publish.FullStage(output)
