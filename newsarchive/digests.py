@@ -89,10 +89,17 @@ class FileDigests:
         take its digest). Found in one pass, rather than asked file by file: a rebuild asks of
         every article and capture, 200,000 files at 100,000 articles."""
         stats, told = self.stats, self.changed
-        # Told by a watcher what changed, its word; else the stat's, as `of` takes a digest.
-        holds = (lambda path, key: path not in told) if told is not None else (lambda path, key: self._trusted(key))
-        found = {path: known for path, known in self.previous.items()
-                 if known[0] == stats.get(path) and holds(path, known[0])}
+        if told is not None:
+            # The watcher's word: every file the previous build read but those it named and
+            # those no longer listed. The others have that build's stat by construction (these
+            # `stats` are its listing, moved by the same word: pipeline.BuildMemory), so the
+            # digests are copied whole, in C (compared one by one: 0.19 s at 100,000 articles).
+            found = dict(self.previous)
+            for path in (*told, *(found.keys() - stats.keys())):
+                found.pop(path, None)
+        else:  # the stat's word, as `of` takes a digest
+            found = {path: known for path, known in self.previous.items()
+                     if known[0] == stats.get(path) and self._trusted(known[0])}
         self.now.update(found)
         return found.keys()
 

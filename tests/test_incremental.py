@@ -468,6 +468,31 @@ def test_a_build_told_what_changed_lists_nothing_else_and_checks_once_the_site_i
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
 
 
+def test_a_build_told_of_articles_added_and_deleted_reads_no_folder(project, built, tmp_path, monkeypatch):
+    """The article files of a build told what changed are the last listing's, with the names
+    the watcher gave put in or taken out: no folder is read before the site is shown."""
+    from conftest import minimal_front
+    from newsarchive.load import archive as loading
+
+    config = load_config(project / "config.yaml")
+    memory = pipeline.BuildMemory()
+    pipeline.build(config, memory=memory)
+    scanned, real = [], loading._article_files
+    monkeypatch.setattr(loading, "_article_files", lambda folder, listed=None: scanned.append(
+        listed is None or listed.entries(folder, ".md") is None) or real(folder, listed))
+    added = write_article(project, "told-of", minimal_front("told-of", date="2019-03-04"))
+    told = frozenset({str(added), str(project / "articles" / "captures" / "told-of.txt")})  # and its capture
+    report = pipeline.build(config, memory=memory, changed=told)
+    assert scanned == [False] and not report.missed_changes and (built / "articles" / "told-of").is_dir()
+    assert snapshot(built) == clean_build(project, tmp_path / "reference-added")
+    for path in told:
+        os.unlink(path)
+    scanned.clear()
+    report = pipeline.build(config, memory=memory, changed=told)
+    assert scanned == [False] and not report.missed_changes and not (built / "articles" / "told-of").exists()
+    assert snapshot(built) == clean_build(project, tmp_path / "reference-deleted")
+
+
 def test_changes_the_watcher_did_not_report_are_found_and_built_next(project, built, tmp_path):
     config = load_config(project / "config.yaml")
     memory = pipeline.BuildMemory()
@@ -958,6 +983,8 @@ def test_a_file_is_kept_as_the_last_build_read_it_only_when_its_stat_proves_it(t
     assert str(path) in told.unchanged()
     named = digests.FileDigests(first.now, time.time_ns(), stats=stats, changed=frozenset({str(path)}))
     assert str(path) not in named.unchanged() and str(path) not in named.now
+    unlisted = digests.FileDigests(first.now, time.time_ns(), stats={}, changed=frozenset({"other.md"}))
+    assert str(path) not in unlisted.unchanged()  # no longer listed, whatever the watcher said
     path.write_text("two!", encoding="utf-8")
     assert str(path) not in _listing_and_digests(tmp_path, first, time.time_ns() + 10 * digests.RACY_NS)[1].unchanged()
 
