@@ -386,6 +386,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                   relations=relation_digests, archive_counts=archive_counts,
                                   archive_orders=archive_orders, listing=outputs_listed,
                                   stored=before.stored if before else {},
+                                  stored_blocks=before.stored_blocks if before else {},
                                   stored_outputs=before.stored_outputs if kept else {})
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
     removed = len(gone)

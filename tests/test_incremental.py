@@ -665,17 +665,17 @@ def test_damaged_parsed_rows_are_detected_and_rebuilt(project, built, tmp_path, 
         rows.write_bytes(b"not a database") if damage == "foreign" else rows.unlink()
     else:
         with sqlite3.connect(rows) as connection:
-            if damage == "row bytes":  # one byte of one parsed article, its checksum left as it was
-                path, packed = connection.execute("SELECT path, packed FROM parsed LIMIT 1").fetchone()
-                connection.execute("UPDATE parsed SET packed = ? WHERE path = ?",
-                                   (packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:], path))
-            else:
-                connection.execute("DELETE FROM parsed WHERE rowid IN (SELECT rowid FROM parsed LIMIT 1)")
+            if damage == "row bytes":  # one byte of a block of parsed articles, its checksum left as it was
+                block, packed = connection.execute("SELECT block, packed FROM parsed_blocks LIMIT 1").fetchone()
+                connection.execute("UPDATE parsed_blocks SET packed = ? WHERE block = ?",
+                                   (packed[:-5] + bytes([packed[-5] ^ 1]) + packed[-4:], block))
+            else:  # a whole block of them
+                connection.execute("DELETE FROM parsed_blocks WHERE block IN (SELECT block FROM parsed_blocks LIMIT 1)")
         connection.close()
     (built / "index.html").write_text("tampered", encoding="utf-8")  # past the quick check
     result = run_build(project)
     assert result.code == 0, result.err
-    # A missing row is no damage: that article is parsed again.
+    # A missing block is no damage: its articles are parsed again.
     assert ("building everything" in result.err) == (damage != "row removed")
     assert snapshot(built) == clean_build(project, tmp_path / "reference")
     again = run_build(project)
@@ -818,26 +818,41 @@ def test_what_a_rebuild_reads_of_the_last_build_is_set_apart_from_the_collector_
     assert gc.get_freeze_count() == frozen_before == 0
 
 
-def test_a_rebuild_rewrites_only_the_parsed_rows_that_changed(project, built):
+def test_a_rebuild_rewrites_only_the_parsed_rows_that_changed(project, built, monkeypatch):
+    import marshal
     import sqlite3
 
     rows = next((project / ".cache").glob(f"*-{pipeline.STATE_FILE}.parsed.sqlite"))
 
-    def row_ids():
+    def blocks():  # block -> (its bytes, the files whose entries it holds)
         with sqlite3.connect(rows) as connection:
-            found = dict(connection.execute("SELECT path, rowid FROM parsed"))
+            found = {block: (packed, {entry[0] for entry in marshal.loads(packed)}) for block, packed in
+                     connection.execute("SELECT block, packed FROM parsed_blocks")}
         connection.close()
         return found
 
-    before = row_ids()
+    def text_row_ids():
+        with sqlite3.connect(rows) as connection:
+            found = dict(connection.execute("SELECT path, rowid FROM texts"))
+        connection.close()
+        return found
+
+    before, texts_before = blocks(), text_row_ids()
     path = project / "articles" / f"{SEED_SLUGS['004']}.md"
     with open(path, "a", encoding="utf-8") as article:
         article.write("\nOne more paragraph.\n")
+    written, real_block_row = [], buildstate._block_row
+    monkeypatch.setattr(buildstate, "_block_row", lambda block, *rest: written.append(block) or real_block_row(block, *rest))
     assert run_build(project).code == 0
-    after = row_ids()
-    assert after.keys() == before.keys()
+    after, texts_after = blocks(), text_row_ids()
+    assert written == [block for block, (_, files) in after.items() if str(path) in files]
+    assert set().union(*(files for _, files in after.values())) == set().union(*(files for _, files in before.values()))
+    assert str(path) in set().union(*(files for _, files in before.values()))
+    # Only the block holding the edited article is written again, and its text's row.
+    assert {block for block in after if after[block][0] != before[block][0]} == \
+        {block for block, (_, files) in after.items() if str(path) in files}
     # INSERT OR REPLACE gives a replaced row a new rowid: only the edited article's changed.
-    assert {key for key in after if after[key] != before[key]} == {str(path)}
+    assert {key for key in texts_after if texts_after[key] != texts_before[key]} == {str(path)}
 
 
 def test_output_edited_behind_our_back_is_restored(project, built, tmp_path):
