@@ -5,6 +5,7 @@ checks that need all of them."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 from dataclasses import dataclass, field
@@ -94,82 +95,94 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's, without its cost
     files, previous = [], parsed or {}
     unchanged = inputs.unchanged() if inputs is not None and registries_kept else frozenset()
+    todo, again = [], []  # the files to parse; those of them the last build parsed too
     for name, is_link in _article_files(articles_dir, listed):
         location = prefix + name  # str(articles_dir / name), without making the Path
         key, known = parsed_again(location, is_link, previous.get(location), inputs, registries,
                                   unchanged=unchanged) if inputs is not None else (None, None)
-        files.append(_File(name, is_link, location, key, known))
-    todo = [articles_dir / file.name for file in files if file.known is None]
+        files.append(_new_file((name, is_link, location, key, known)))
+        if known is None:
+            todo.append(articles_dir / name)
+            if location in previous:
+                again.append(location)
     # Parsed articles come as their chunks are done, to be spooled before the next chunks come.
     chunks = pool.chunks(_parse_range, (todo, context), len(todo), workers, parallel_min, smallest=50,
                          largest=None if spool is None else _SPOOLED_CHUNK)
     with contextlib.closing(chunks):
         fresh = itertools.chain.from_iterable(part for _, _, part in chunks)
-        _gather(files, fresh, articles, text_keys, leads, kept, lines_of, now_parsed, problems, project,
-                inputs, registries, spool)
-    _check_cross_references(articles, kept, lines_of, problems, project, _slugs_to_check(files, previous, articles))
+        parsed_now = _gather(files, fresh, articles, text_keys, leads, kept, lines_of, now_parsed, problems, project,
+                             inputs, registries, spool)
+    registries_before = sum(REGISTRY_KEY + str(articles_dir / name) in previous for name in (ACTORS_FILE, SOURCES_FILE))
+    _check_cross_references(articles, kept, lines_of, problems, project, _slugs_to_check(
+        files, previous, articles, parsed_now, len(files) - len(todo), again, len(previous) - registries_before))
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
         return None, problems
-    ordered = tuple(articles[slug] for slug in sorted(articles))
-    return Archive(ordered, actors, sources, warnings, now_parsed, text_keys, leads,
-                   {article.slug: kept[article.slug] for article in ordered}), problems
+    slugs = sorted(articles)  # the mappings in slug order, made in C
+    return Archive(tuple(map(articles.__getitem__, slugs)), actors, sources, warnings, now_parsed, text_keys, leads,
+                   dict(zip(slugs, map(kept.__getitem__, slugs)))), problems
 
 
 def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: dict, kept: dict,
             lines_of: dict, now_parsed: dict, problems: list, project: Path, inputs, registries: bytes,
-            spool: TextSpool | None) -> None:
+            spool: TextSpool | None) -> set[str]:
     """Each article file's article, known from the last build or the next of the `fresh`
-    parses, with what the next build may reuse of it."""
-    for file in files:
-        location, key, known = file.location, file.key, file.known
-        if known is not None:
-            article, found, lines, text, first = known.article, known.problems, known.lines, known.text_key, known.lead
-            packed = known.kept
+    parses, with what the next build may reuse of it. Returns the slugs of the articles parsed
+    now (their references to others are checked)."""
+    parsed_now = set()
+    for _, is_link, location, key, known in files:
+        if known is not None:  # a ParsedArticle, unpacked in C: every rebuild takes 100,000 of them
+            _, article, found, lines, _, text, first, packed = known
+            now_parsed[location] = known
         else:
             now = next(fresh)
-            article, found, lines, text, first = now.article, now.problems, now.lines, now.text_key, now.lead
+            article, found, lines, text, first, packed = now
             if key is not None and not any(p.severity == "error" for p in found):
                 # now knowing its capture
-                key, _ = parsed_again(location, file.is_link, None, inputs, registries, capture=article.capture)
-            packed = now.kept
+                key, _ = parsed_again(location, is_link, None, inputs, registries, capture=article.capture)
             if spool is not None and article is not None:
                 article = spool.spooled(location, key, article)
-        problems.extend(found)
-        if article is not None:
-            lines_of[article.slug] = lines
-        if known is not None:
-            now_parsed[location] = known
-        elif key is not None and article is not None:
-            now_parsed[location] = ParsedArticle(key, article, found, lines, article_digest(article), text, first,
-                                                 packed)
+            if key is not None and article is not None:
+                now_parsed[location] = ParsedArticle(key, article, found, lines, article_digest(article), text, first,
+                                                     packed)
+        if found:
+            problems.extend(found)
         if article is None:
             continue
-        if article.slug in articles:
-            other = display_path(articles[article.slug].path, project)
-            problems.append(Diagnostic(display_path(article.path, project), lines_of[article.slug].of("slug"), "slug",
-                                       f"duplicate slug '{article.slug}': {other} has the same one",
+        slug = article.slug
+        lines_of[slug] = lines
+        if slug in articles:
+            other = display_path(articles[slug].path, project)
+            problems.append(Diagnostic(display_path(article.path, project), lines.of("slug"), "slug",
+                                       f"duplicate slug '{slug}': {other} has the same one",
                                        "give one of the two articles another slug"))
             continue
-        articles[article.slug] = article
-        text_keys[article.slug] = text
-        leads[article.slug] = first
-        kept[article.slug] = packed
+        articles[slug], text_keys[slug], leads[slug], kept[slug] = article, text, first, packed
+        if known is None:
+            parsed_now.add(slug)
+    return parsed_now
 
 
-def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Article]) -> set[str] | None:
-    """The articles whose references to others need checking: those parsed now, when every
-    article the last build knew by a slug is still here by it (that build, which succeeded,
-    found the references of the others sound, and the slugs they name are all still here).
-    None: all of them."""
-    reused = {file.location for file in files if file.known is not None}
+def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Article], parsed_now: set[str],
+                    reused: int, again: list[str], known_before: int) -> set[str] | None:
+    """The articles whose references to others need checking: those parsed now (`parsed_now`),
+    when every article the last build knew by a slug is still here by it (that build, which
+    succeeded, found the references of the others sound, and the slugs they name are all still
+    here). None: all of them. `reused`: how many files are taken as the last build parsed them;
+    `again`: the files parsed now that it parsed too; `known_before`: how many articles it parsed."""
     if not reused:
         return None
-    for location, entry in previous.items():
-        if location not in reused and isinstance(entry, ParsedArticle) and entry.article.slug not in articles:
-            return None  # an article gone, or known by another slug now: any other may name it
-    return articles.keys() - {file.known.article.slug for file in files if file.known is not None}
+    if reused + len(again) == known_before:
+        # Every article of the last build's is here, reused or parsed again (no pass over them all).
+        not_reused = (previous[location] for location in again)
+    else:
+        reused_files = {file.location for file in files if file.known is not None}
+        not_reused = (entry for location, entry in previous.items()
+                      if location not in reused_files and isinstance(entry, ParsedArticle))
+    if any(entry.article.slug not in articles for entry in not_reused):
+        return None  # an article gone, or known by another slug now: any other may name it
+    return parsed_now
 
 
 def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
@@ -187,6 +200,9 @@ class _File(NamedTuple):
     location: str  # its path, as text
     key: bytes | None  # the digest of what it is parsed from (None without the previous build's state)
     known: tuple | None  # its entry of the previous Archive.parsed, when still valid
+
+
+_new_file = functools.partial(tuple.__new__, _File)  # a _File of its fields, without a call of Python code
 
 
 class Parsed(NamedTuple):
