@@ -1,6 +1,7 @@
 """fpcache: reprint fingerprints kept between builds; a damaged file is noticed and ignored, never trusted."""
 
 import json
+import os
 import zlib
 
 import numpy as np
@@ -250,3 +251,44 @@ def test_damaged_alignments_are_ignored(tmp_path):
         assert fpcache.load_alignments(path, CODE) == {}, damaged[-80:]
     path.write_bytes(_signed({"code": CODE.hex(), "pairs": [good]}))  # the hand-made file is sound
     assert fpcache.load_alignments(path, CODE) == {(key, key): (reprints.Match(0, 30, 2, 33, 28, 29),)}
+
+
+def test_a_file_checked_whole_is_not_checked_again_while_its_stat_is_the_same(tmp_path, monkeypatch):
+    # Checking is the checksum over the file and the order of its arrays (0.6 s of every rebuild
+    # at 100,000 articles); a file changed since it was checked has another stat and is checked.
+    monkeypatch.setattr(fpcache, "RACY_NS", 0)  # the file is older than the racy window
+    prints = some_prints()
+    path = tmp_path / "cache.bin"
+    fpcache.save(path, prints)
+    sums = []
+    real_checksum = fpcache.checksum
+    monkeypatch.setattr(fpcache, "checksum", lambda data, *rest: sums.append(len(data)) or real_checksum(data, *rest))
+    assert_same(fpcache.load(path), prints)
+    assert max(sums) > 100  # the whole file
+    sums.clear()
+    assert_same(fpcache.load(path), prints)
+    assert max(sums, default=0) < 100  # the record of its stat alone
+    # Damaged in place, its size and modification time put back as they were: its ctime moved.
+    data, times = path.read_bytes(), (path.stat().st_atime_ns, path.stat().st_mtime_ns)
+    with open(path, "r+b") as file:
+        file.seek(len(data) - 8)
+        file.write(bytes([data[-8] ^ 1]))  # a word hash: only the checksum tells
+    os.utime(path, ns=times)
+    assert fpcache.load(path) == {}
+    # A record of another file's stat, or a damaged one, is no proof.
+    fpcache.save(path, prints)
+    checked = path.with_name(path.name + fpcache.CHECKED_SUFFIX)
+    for record in (b"garbage", b""):
+        fpcache.load(path)
+        checked.write_bytes(record)
+        sums.clear()
+        assert_same(fpcache.load(path), prints)
+        assert max(sums) > 100
+
+
+def test_a_file_changed_within_the_racy_window_is_checked_each_time(tmp_path, monkeypatch):
+    prints = some_prints()
+    path = tmp_path / "cache.bin"
+    fpcache.save(path, prints)  # just now: its stat may not show a change made in the same tick
+    assert_same(fpcache.load(path), prints)
+    assert not path.with_name(path.name + fpcache.CHECKED_SUFFIX).exists()

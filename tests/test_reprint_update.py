@@ -2,6 +2,7 @@
 from scratch finds, and a stored index that is damaged or another version's is not used."""
 
 import dataclasses
+import os
 import random
 import sys
 
@@ -182,6 +183,27 @@ def test_a_stored_index_is_used_only_when_intact_and_of_this_code(tmp_path):
     path.write_bytes(bytes(data))
     assert fpcache.load_index(path, b"c" * 32) is None
     assert fpcache.load_index(tmp_path / "missing.bin", b"c" * 32) is None
+
+
+def test_a_stored_index_checked_whole_is_not_checked_again_until_it_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(fpcache, "RACY_NS", 0)  # the file is older than the racy window
+    found, index = reprints.detect_indexed(ARTICLES, sources=SOURCES, prints=keyed(ARTICLES))
+    path = tmp_path / fpcache.INDEX_FILE
+    fpcache.save_index(path, index, b"c" * 32)
+    sums, real_checksum = [], fpcache.checksum
+    monkeypatch.setattr(fpcache, "checksum", lambda data, *rest: sums.append(len(data)) or real_checksum(data, *rest))
+    for whole in (True, False):  # checked whole once, then known by its stat
+        sums.clear()
+        assert fpcache.load_index(path, b"c" * 32).result == found
+        assert (max(sums) > 1000) == whole
+    size, times = path.stat().st_size, (path.stat().st_atime_ns, path.stat().st_mtime_ns)
+    with open(path, "r+b") as file:  # damaged in place, its size and time put back: its ctime moved
+        file.seek(size // 2)
+        byte = file.read(1)
+        file.seek(size // 2)
+        file.write(bytes([byte[0] ^ 1]))
+    os.utime(path, ns=times)
+    assert fpcache.load_index(path, b"c" * 32) is None
 
 
 def test_a_rebuild_after_an_edit_updates_the_stored_index_instead_of_detecting_again(project, monkeypatch):
