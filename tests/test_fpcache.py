@@ -254,7 +254,7 @@ def test_damaged_alignments_are_ignored(tmp_path):
 
 
 def test_a_file_checked_whole_is_not_checked_again_while_its_stat_is_the_same(tmp_path, monkeypatch):
-    # Checking is the checksum over the file and the order of its arrays (0.6 s of every rebuild
+    # Checking is the checksum over the file and the order of its arrays (0.2 s of every rebuild
     # at 100,000 articles); a file changed since it was checked has another stat and is checked.
     monkeypatch.setattr(fpcache, "RACY_NS", 0)  # the file is older than the racy window
     prints = some_prints()
