@@ -355,7 +355,6 @@ class _StateRows:
         finally:
             connection.close()
 
-
     @staticmethod
     def _blocks_now(parsed: dict, stored: dict, stored_blocks: dict, changed: dict, unreadable: set,
                     gone: list) -> dict[int, list[str]]:

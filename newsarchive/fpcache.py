@@ -101,14 +101,12 @@ def load(path: Path) -> dict[str, Fingerprint]:
     stays as it was checked."""
     try:
         with open(path, "rb") as file:
-            stat = os.fstat(file.fileno())
-            checked = _checked_before(path, stat)
-            data = _mapped_and_checked(file, checked)
+            data, unchecked = _mapped_and_checked(file, path)
         if data is None:
             raise Damaged("not a fingerprint cache, or damaged")
-        found = _parse(data, checked)
-        if not checked:
-            _note_checked(path, stat)
+        found = _parse(data, checked=unchecked is None)
+        if unchecked is not None:
+            _note_checked(path, unchecked)
         return found
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         return {}
@@ -134,24 +132,26 @@ def _note_checked(path: Path, stat: os.stat_result) -> None:
         _write(path.with_name(path.name + CHECKED_SUFFIX), [_checked_record(stat)])
 
 
-def _mapped_and_checked(file, checked: bool = False) -> mmap.mmap | None:
-    """The file mapped into memory, if its last CHECKSUM_SIZE bytes are the checksum of all
-    before them (computed over the mapping: the file is never copied into the process), or it
-    was `checked` before as it is."""
-    if os.fstat(file.fileno()).st_size < CHECKSUM_SIZE:
-        return None
+def _mapped_and_checked(file, path: Path) -> tuple[mmap.mmap | None, os.stat_result | None]:
+    """The file (`file`, open, at `path`) mapped into memory, if its last CHECKSUM_SIZE bytes
+    are the checksum of all before them (computed over the mapping: the file is never copied
+    into the process) or it was checked whole before as it is (CHECKED_SUFFIX); and its stat,
+    for _note_checked once the caller's checks hold too, or None when it was checked before."""
+    stat = os.fstat(file.fileno())
+    if stat.st_size < CHECKSUM_SIZE:
+        return None, stat
     data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    if checked:
-        return data
+    if _checked_before(path, stat):
+        return data, None
     with memoryview(data) as view:
         holds = checksum(view[:-CHECKSUM_SIZE]) == view[-CHECKSUM_SIZE:]
     if not holds:
         data.close()
-        return None
+        return None, stat
     # The pages read for the checksum are left to the page cache, not counted as this process's
     # memory (470 MB at 100,000 articles); those a build reads are mapped again as it reads them.
     data.madvise(mmap.MADV_DONTNEED)
-    return data
+    return data, stat
 
 
 class Damaged(ValueError):
@@ -323,9 +323,7 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
         with open(path, "rb") as file:
             if file.read(start) != INDEX_MAGIC + code:
                 return None
-            stat = os.fstat(file.fileno())
-            checked = _checked_before(path, stat)
-            data = _mapped_and_checked(file, checked)
+            data, unchecked = _mapped_and_checked(file, path)
         if data is None:
             return None
         view, end = memoryview(data), len(data) - CHECKSUM_SIZE
@@ -346,8 +344,8 @@ def load_index(path: Path, code: bytes) -> reprints.Index | None:
         return None
     if not isinstance(index, reprints.Index):
         return None
-    if not checked:
-        _note_checked(path, stat)
+    if unchecked is not None:
+        _note_checked(path, unchecked)
     return index
 
 

@@ -23,7 +23,7 @@ from .article import load_article
 from .fields import Context
 from .problems import did_you_mean
 from .registries import ACTORS_FILE, SOURCES_FILE, load_actors, load_sources
-from .reuse import REGISTRY_KEY, parsed_again, registry
+from .reuse import parsed_again, registry, registry_key
 
 PARALLEL_MIN = 400  # fewer articles to parse than this take longer to hand to worker processes
 _SPOOLED_CHUNK = 500  # at most this many articles parsed at a time, their texts held until spooled
@@ -112,7 +112,7 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         fresh = itertools.chain.from_iterable(part for _, _, part in chunks)
         parsed_now = _gather(files, fresh, articles, text_keys, leads, kept, lines_of, now_parsed, problems, project,
                              inputs, registries, spool)
-    registries_before = sum(REGISTRY_KEY + str(articles_dir / name) in previous for name in (ACTORS_FILE, SOURCES_FILE))
+    registries_before = sum(key in previous for key in _registry_keys(articles_dir))
     _check_cross_references(articles, kept, lines_of, problems, project, _slugs_to_check(
         files, previous, articles, parsed_now, len(files) - len(todo), again, len(previous) - registries_before))
     errors = [p for p in problems if p.severity == "error"]
@@ -187,8 +187,13 @@ def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Arti
 
 def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
     """The registries' part of an article's key as the previous build made it (load_archive)."""
-    entries = [parsed.get(REGISTRY_KEY + str(articles_dir / name)) for name in (ACTORS_FILE, SOURCES_FILE)]
+    entries = [parsed.get(key) for key in _registry_keys(articles_dir)]
     return b"".join(b"-" if entry is None else entry.digest for entry in entries)
+
+
+def _registry_keys(articles_dir: Path) -> tuple[str, str]:
+    """How Archive.parsed knows the two registries."""
+    return tuple(registry_key(articles_dir / name) for name in (ACTORS_FILE, SOURCES_FILE))
 
 
 class _File(NamedTuple):

@@ -43,11 +43,16 @@ def _capture_path(location: str, capture: str) -> str:
     return folder + capture if folder else capture
 
 
+def registry_key(path: Path) -> str:
+    """How Archive.parsed knows the registry read from `path`."""
+    return REGISTRY_KEY + str(path)
+
+
 def registry(loader, path: Path, project: Path, problems: list[Diagnostic], inputs, parsed, now_parsed):
     """A registry, read again only when its content changed since the previous build."""
     if inputs is None or not path.is_file():
         return loader(path, project, problems)
-    key = REGISTRY_KEY + str(path)
+    key = registry_key(path)
     digest = inputs.of(path)
     known = (parsed or {}).get(key)
     if known is not None and known.digest == digest:
