@@ -62,6 +62,7 @@ import re
 import tempfile
 import time
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,7 @@ INDEX_MAGIC = b"newsarchive reprint index, format 3\n"
 # Each file ends with the checksum (digests.checksum) of all before it, CHECKSUM_SIZE bytes.
 
 
-def load(path: Path) -> dict[str, Fingerprint]:
+def load(path: Path) -> Mapping[str, Fingerprint]:
     """The fingerprints stored at `path` by content key; empty if the file is missing or damaged.
 
     The file is mapped into memory, not read into it: a rebuild reads the words of the few
@@ -158,7 +159,7 @@ class Damaged(ValueError):
     """The file is not a fingerprint cache of this version, or not as it was written."""
 
 
-def _parse(data, checked: bool = False) -> dict[str, Fingerprint]:
+def _parse(data, checked: bool = False) -> StoredPrints:
     """The fingerprints in `data` (a file's bytes, their checksum already checked), viewed in
     place; their order is checked too, unless the file was `checked` whole before."""
     view = memoryview(data)
@@ -201,10 +202,33 @@ def _parse(data, checked: bool = False) -> dict[str, Fingerprint]:
     keys = [keys[n:n + 2 * KEY_BYTES] for n in range(0, len(keys), 2 * KEY_BYTES)]
     if not checked and any(a >= b for a, b in zip(keys, keys[1:])):
         raise Damaged("keys repeated or out of order")
-    mark_at, paragraph_at, word_at = offsets.tolist()
-    return {key: Fingerprint(key, words[w:w_end], paragraphs[p:p_end], marks[m:m_end])
-            for key, w, w_end, p, p_end, m, m_end in zip(keys, word_at, word_at[1:], paragraph_at, paragraph_at[1:],
-                                                         mark_at, mark_at[1:])}
+    return StoredPrints(keys, words, paragraphs, marks, offsets.tolist())
+
+
+class StoredPrints(Mapping[str, Fingerprint]):
+    """The fingerprints of a cache file by content key, each made from the file's arrays when
+    asked for (a rebuild asks for a few: making all 100,000 at 100,000 articles took 0.18 s)."""
+
+    def __init__(self, keys: list[str], words: np.ndarray, paragraphs: np.ndarray, marks: np.ndarray,
+                 offsets: list[list[int]]):
+        self._number = dict(zip(keys, range(len(keys))))
+        self._words, self._paragraphs, self._marks = words, paragraphs, marks
+        self._marks_at, self._paragraphs_at, self._words_at = offsets  # text n's part: [at[n], at[n + 1])
+
+    def __getitem__(self, key: str) -> Fingerprint:
+        n = self._number[key]
+        return Fingerprint(key, self._words[self._words_at[n]:self._words_at[n + 1]],
+                           self._paragraphs[self._paragraphs_at[n]:self._paragraphs_at[n + 1]],
+                           self._marks[self._marks_at[n]:self._marks_at[n + 1]])
+
+    def __contains__(self, key) -> bool:
+        return key in self._number
+
+    def __iter__(self):
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
 
 
 def _check(offsets: np.ndarray, totals: tuple[int, int, int], marks: np.ndarray, paragraphs: np.ndarray) -> None:

@@ -9,13 +9,17 @@ import functools
 import gc
 import os
 import time
+from collections import ChainMap
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
 
 from . import digests, lock, memo, publish, quickcheck, statefile, theme
 from .config import Config
 from .model import BuildError, Diagnostic
+
+_SLUG = attrgetter("slug")  # of an Article
 
 STATE_FILE = "build-state.bin"
 QUICK_FILE = "build-quick.bin"  # the little the quick check needs, apart from the big state
@@ -449,7 +453,7 @@ def _detect_reprints(config: Config, archive, article_digests: dict[str, bytes],
 
     cached = memory.take("fingerprints", config, code)
     prints = reprints.fingerprints(archive.articles, known=cached, workers=workers,
-                                   keys=[archive.text_keys[article.slug] for article in archive.articles])
+                                   keys=list(map(archive.text_keys.__getitem__, map(_SLUG, archive.articles))))
     # The last detection's index is updated for the articles that changed since (reprints/incremental.py)...
     thresholds = (config.reprint_min_shared_words, config.reprint_min_share)
     before = memory.take("index", config, code)
@@ -475,11 +479,16 @@ def _detect_reprints(config: Config, archive, article_digests: dict[str, bytes],
             index.unsaved = 0
             fpcache.save(config.cache_dir / fpcache.FINGERPRINTS_FILE, prints)
             fpcache.save_index(config.cache_dir / fpcache.INDEX_FILE, index, code)
-            now = {fp.key: fp for fp in prints}
-        else:  # what this process's next update needs: the fingerprints of the index's texts
-            now = cached if all(fp.key in cached for fp in prints) else {**cached, **{fp.key: fp for fp in prints}}
-        memory.keep("fingerprints", config, code, now)
-        memory.keep("index", config, code, index)
+            written = True
+        else:
+            written = False
+        if memory.keeps:  # what this process's next update needs: the fingerprints of the index's texts
+            if written:
+                now = {fp.key: fp for fp in prints}
+            else:  # the cache's, and those of the texts fingerprinted since (looked up first)
+                now = ChainMap({fp.key: fp for fp in prints.made.values()}, cached) if prints.made else cached
+            memory.keep("fingerprints", config, code, now)
+            memory.keep("index", config, code, index)
 
     later.append(save_caches)
     return relations

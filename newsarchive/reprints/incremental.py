@@ -29,6 +29,8 @@ import bisect
 import dataclasses
 import hashlib
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, ne, or_
 from typing import Mapping, NamedTuple
 
 import numpy as np
@@ -38,7 +40,7 @@ from ..digests import blake
 from ..model import Article, Reprint, Source
 from .candidates import ALL_PAIRS_GROUP, MARK_SHARE, MIN_SHARED_MARKS, NEAR, RARE, Search, mark_weights, too_common
 from .direction import Credits
-from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint, distinct
+from .fingerprinting import CHUNK, PARALLEL_MIN, VERSION, Fingerprint, Prints, distinct
 from .offsets import reprints_range
 from .postings import MARGIN, Postings, pair_weights
 from .relate import relate
@@ -95,7 +97,7 @@ class Index:
 
     settings: bytes
     slugs: list[str]  # by id; "" once the article is gone
-    inputs: list[Seen | None]  # what detection read of each id
+    inputs: list[Seen]  # what detection read of each id (GONE: of a deleted article)
     rank: np.ndarray  # int64 earliness number of each id (-1: gone)
     sizes: np.ndarray  # int64 marks of each id's text
     gaps: np.ndarray  # float64, see candidates.Search
@@ -108,8 +110,25 @@ class Index:
     unsaved: int = 0  # articles changed by the updates since the index was last written (fpcache.py)
 
 
+GONE = Seen("", None, None, b"")  # what the index knows of a deleted article's id
+
+_SLUG, _TEXT_KEY = attrgetter("slug"), attrgetter("key")  # of an Article; of a Fingerprint
+_DIGEST_AND_TEXT_KEY = itemgetter(1, 0)  # of a Seen
+_REPRINT_OF, _NOT_REPRINT_OF = attrgetter("reprint_of"), attrgetter("not_reprint_of")
+
+
+def numbered(slugs) -> dict[str, int]:
+    """Each slug's position in `slugs`; "" (a deleted article's) is no slug. (Made in C: at
+    100,000 articles every update makes three of these.)"""
+    number = dict(zip(slugs, range(len(slugs))))
+    number.pop("", None)
+    return number
+
+
 def forced_pairs(arts, number: Mapping[str, int]) -> tuple[set, set]:
     """Pairs (lower, higher number) set by hand in front matter: `reprint_of` and `not_reprint_of`."""
+    # The few articles that set any, picked out in C (a loop over 100,000 articles: 0.09 s).
+    arts = list(compress(arts, map(or_, map(len, map(_REPRINT_OF, arts)), map(len, map(_NOT_REPRINT_OF, arts)))))
     forced = set()
     for article in arts:
         for slug in article.reprint_of:
@@ -170,11 +189,12 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         return "no index of an earlier detection"
     if index.settings != settings(min_shared_words, min_share, sources):
         return "thresholds or outlets changed"
-    if not all(fp.key for fp in prints):
+    keys = prints.keys if isinstance(prints, Prints) else list(map(_TEXT_KEY, prints))
+    if not all(keys):
         return "fingerprints made without their keys"
-    ident = {slug: i for i, slug in enumerate(index.slugs) if slug}
-    at = {article.slug: n for n, article in enumerate(articles)}
-    changed, added, deleted = _changes(index, ident, at, articles, prints, digests)
+    ident = numbered(index.slugs)
+    at = numbered(list(map(_SLUG, articles)))
+    changed, added, deleted = _changes(index, ident, at, articles, prints, keys, digests)
     if not (changed or added or deleted):
         return index.result, index
     moved = len(changed) + len(added) + len(deleted)
@@ -245,7 +265,7 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
         candidates.setdefault(y, set()).add(x)
 
     # 4. Pairs to compare: the same as before unless they touch a changed or weighed article.
-    number = {slug: i for i, slug in enumerate(slugs) if slug}
+    number = numbered(slugs)
     touched = set(deleted) | set(weigh_again)
     forced, rejected = forced_pairs(articles, number)
     todo = {p for p in index.todo if p[0] not in touched and p[1] not in touched}
@@ -268,9 +288,9 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     result.update(_offsets(todo_offsets, relations, slugs, at, articles, prints, rank, workers, parallel_min))
 
     index.slugs, index.rank, index.sizes, index.gaps, index.postings = slugs, rank, sizes, gaps, postings
-    index.inputs = index.inputs + [None] * len(added)
+    index.inputs = index.inputs + [GONE] * len(added)
     for i in deleted:
-        index.inputs[i] = None
+        index.inputs[i] = GONE
     for i in fresh:
         index.inputs[i] = Seen.of(articles[at[slugs[i]]], text_of[i], digests.get(slugs[i]))
     index.candidates, index.todo, index.relations, index.kept = candidates, todo, relations, result
@@ -279,18 +299,31 @@ def update(index: Index | None, articles: list[Article] | tuple[Article, ...], p
     return index.result, index
 
 
-def _changes(index: Index, ident: dict, at: dict, articles, prints, digests: Mapping[str, bytes],
+def _changes(index: Index, ident: dict, at: dict, articles, prints, keys: list[str], digests: Mapping[str, bytes],
              ) -> tuple[list, list, list]:
     """Ids of the articles whose detection inputs changed, positions of those added, ids of those
-    deleted. An article changed in what detection does not read is known by its new digest."""
+    deleted. An article changed in what detection does not read is known by its new digest.
+
+    The articles whose digest and text key are as the index saw them are unchanged: told apart
+    from the others in C, each article's pair against its id's (a loop in Python over 100,000
+    articles took 0.35 s); the few others, and all when a digest is unknown, are looked at."""
+    slugs = list(at)
+    digest_now = list(map(digests.get, slugs))
+    if None in digest_now:
+        maybe = range(len(slugs))
+    else:
+        ids = map(ident.get, slugs, repeat(-1))  # -1: an added article's, which no id's pair matches
+        seen_pairs = [*map(_DIGEST_AND_TEXT_KEY, index.inputs), None]
+        maybe = list(compress(range(len(slugs)), map(ne, zip(digest_now, keys), map(seen_pairs.__getitem__, ids))))
     changed, added = [], []
-    for n, article in enumerate(articles):
-        i = ident.get(article.slug)
+    for n in maybe:
+        slug = slugs[n]
+        i = ident.get(slug)
         if i is None:
             added.append(n)
             continue
-        seen, digest = index.inputs[i], digests.get(article.slug)
-        if not seen.unchanged(article, prints[n], digest):
+        seen, digest = index.inputs[i], digest_now[n]
+        if not seen.unchanged(articles[n], prints[n], digest):
             changed.append(i)
         elif digest is not None and seen.digest != digest:
             index.inputs[i] = seen._replace(digest=digest)
