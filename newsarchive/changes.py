@@ -82,6 +82,7 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
     # their outlets (in each version of an article whose fields changed too).
     if changes.relations:
         keys.add(("reprints",))
+        _add_reprint_list(keys, site)
     for copy, original in changes.relations:
         keys.update((("copies_of", copy), ("copied_by", original)))
         for slug, outlet_list in ((copy, "borrowings_of"), (original, "borrowed_from")):
@@ -107,6 +108,9 @@ def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], g
         keys.update((("article", slug), ("text", slug), ("lead", slug), ("copies_of", slug), ("copied_by", slug)))
         for info in found:
             _keys_of_version(info, keys, claim_ids, words)
+        # The list of relations places each by its copy's date, and its parts span their dates.
+        if site.copies_of.get(slug):
+            _add_reprint_list(keys, site)
         # The borrowings this article is part of carry it: the copier's and the copied outlet's.
         for relation in site.copied_by.get(slug, ()):
             keys.add(("borrowings_of", site.article[relation.copy].publisher))
@@ -159,6 +163,13 @@ def _add_parts(keys: set, site: Site) -> None:
             keys.update(((latest, owner), (index, owner)) if latest else ((index, owner),))
             parts = len(indexes[owner].parts) if owner in indexes else 0
             keys.update((part, part_key(owner, number)) for number in range(1, parts + 2))
+
+
+def _add_reprint_list(keys: set, site: Site) -> None:
+    """The keys of the list of relations as pages show it: its newest, its index, each part and
+    the one after the last (a part gone, whose earlier neighbour links to it)."""
+    keys.update((("latest_reprints",), ("reprints_index",)))
+    keys.update(("reprints_part", str(number)) for number in range(1, len(site.reprints_index.parts) + 2))
 
 
 def _keys_of_version(info: Article | ArticleInfo, keys: set, claim_ids: set, words: set) -> None:

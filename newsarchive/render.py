@@ -32,7 +32,7 @@ from .outputrows import ReadIndex
 from .model import PubDate, Reprint
 from .dependencies import BuildFacts, Reads, SiteView
 from .memo import Equal, SameInputs
-from .sitemodel import LIST_SIZE, UNDATED, ArticleInfo, Shape, Site, part_key
+from .sitemodel import LIST_SIZE, UNDATED, ArticleInfo, Shape, Site, part_count, part_key
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -300,6 +300,15 @@ def _list_part(kind: str, ids: tuple[str, ...], number: int):
     return context
 
 
+def _reprints_part(number: int):
+    """The context of part `number` of the list of relations: its own relations and whether
+    there is a next part, not the index."""
+    def context(site: SiteView) -> dict:
+        return {"number": number, "relations": site.reprints_part[str(number)],
+                "later": str(number + 1) in site.reprints_part}
+    return context
+
+
 def outputs(site: Site) -> list[Output]:
     """Every templated output and data file, by path; nothing is made until its `make` is called."""
     return list(_templated(site)[0])
@@ -431,6 +440,8 @@ _OUTPUT_OF: dict[str, Callable[..., Output]] = {
                                                     _list_part("month", (year, month), int(number))),
     "undated_part": lambda number: _page(urls.undated_part(str(number)), "list-part.html",
                                          _list_part("undated", (), int(number))),
+    "reprints_part": lambda number: _page(urls.reprints_part(str(number)), "reprints-part.html",
+                                          _reprints_part(int(number))),
 }
 
 
@@ -465,6 +476,7 @@ _GROUP_OUTPUTS: dict[str, Callable[..., list[Output]]] = {
     "article": lambda slug, parts: [_article_page(slug), _article_data(slug)],
     "claim": lambda claim_id, parts: [_claim_page(claim_id)],
     "reprint": lambda copy, original, parts: [_reprint_page(copy, original)],
+    "reprints": lambda parts: [_OUTPUT_OF["reprints_part"](number) for number in _part_numbers(parts)],
     "actor": lambda actor_id, parts: [_actor_page(actor_id), _actor_feed(actor_id), *(
         _OUTPUT_OF["actor_part"](actor_id, number) for number in _part_numbers(parts))],
     "source": lambda source_id, parts: [_source_page(source_id), _source_feed(source_id), *(
@@ -483,7 +495,7 @@ def _output_groups(listing: tuple) -> dict[tuple, int]:
     """Each group of outputs a listing (_listing_of) gives the site, with the parts of its list."""
     shape, pairs, actor_ids, source_ids, *_ = listing
     slugs, claim_ids, periods, naming_parts, published_parts, month_parts, undated_parts = shape
-    groups: dict[tuple, int] = {("undated",): undated_parts}
+    groups: dict[tuple, int] = {("undated",): undated_parts, ("reprints",): part_count(len(pairs))}
     for year, months in periods.items():
         groups[("year", year)] = 0
         groups.update((("month", year, month), month_parts.get(f"{year}-{month}", 0)) for month in months if month)

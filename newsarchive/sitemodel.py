@@ -225,6 +225,12 @@ class Site:
     latest_published: dict[str, Entries]
     published_index: dict[str, ListIndex]
     published_part: dict[str, Entries]
+    # What the list of reprint relations shows (LIST_SIZE), each relation placed by its copy's
+    # date, oldest first: the newest relations, the index of the parts, each part by its
+    # number ("1", from the oldest). A relation found, or changed, changes one part.
+    latest_reprints: tuple[Reprint, ...]
+    reprints_index: ListIndex
+    reprints_part: dict[str, tuple[Reprint, ...]]
     borrowed_from: dict[str, Borrowings]  # source id -> pieces copying that outlet
     borrowings_of: dict[str, Borrowings]  # source id -> pieces it copied
     reuse: dict[str, TextReuse]  # source id -> how often it copies and is copied
@@ -585,6 +591,10 @@ def _relations_part(site: Site) -> dict:
     return {"copies_of": copies_of, "copied_by": copied_by}
 
 
+def _reprint_list_part(site: Site) -> dict:
+    return _REPRINT_LIST(site.reprints, site._oldest, site._listed)
+
+
 def _reuse_part(site: Site) -> dict:
     return _REUSE(site._listed, site.reprints, site.copies_of, site.copied_by, site._archive.sources,
                   site.article.__getitem__)
@@ -612,6 +622,7 @@ _PART_OF = {name: make for make, names in (
                     "latest_published", "published_index", "published_part")),
     (_periods_part, ("by_year", "by_month", "month_index", "month_part")),
     (_relations_part, ("copies_of", "copied_by")),
+    (_reprint_list_part, ("latest_reprints", "reprints_index", "reprints_part")),
     (_reuse_part, ("borrowed_from", "borrowings_of", "reuse")),
     (_shape_part, ("_shape",))) for name in names}
 if set(_PART_OF) != {*SITE_FIELDS, "_listed", "_oldest", "_shape"} - {"config", "reprints"}:
@@ -753,6 +764,29 @@ def _relations_by_article(reprints: tuple[Reprint, ...]) -> tuple[dict, dict]:
     return _frozen(copies_of), _frozen(copied_by)
 
 
+def _reprint_list(reprints: tuple[Reprint, ...], oldest: tuple[str, ...], listed: dict[str, Listing]) -> dict:
+    """The relations by their copy's place among the articles (oldest first, the undated last;
+    then by original) as the list of relations shows them: the newest LIST_SIZE (newest first,
+    the undated still last), and, when there are more, the index of their parts of LIST_SIZE
+    and each part."""
+    place = dict(zip(oldest, range(len(oldest))))
+    ordered = sorted(reprints, key=lambda relation: (place[relation.copy], relation.original))
+    index, parts = ListIndex(len(ordered), ()), {}
+    if part_count(len(ordered)):
+        numbered = []
+        for start in range(0, len(ordered), LIST_SIZE):
+            part = tuple(ordered[start:start + LIST_SIZE])
+            numbered.append(ListPart(PubDate(*listed[part[0].copy].date), PubDate(*listed[part[-1].copy].date),
+                                     len(part)))
+            parts[str(len(numbered))] = part
+        index = ListIndex(len(ordered), tuple(numbered))
+    dated = len(ordered)
+    while dated and listed[ordered[dated - 1].copy].first is None:  # the undated come last, as in every list
+        dated -= 1
+    newest = [*reversed(ordered[max(0, dated - LIST_SIZE):dated]), *ordered[dated:dated + LIST_SIZE]]
+    return {"latest_reprints": tuple(newest[:LIST_SIZE]), "reprints_index": index, "reprints_part": parts}
+
+
 def _text_reuse(listed: dict[str, Listing], reprints: tuple[Reprint, ...], copies_of: dict, copied_by: dict,
                 sources: dict[str, Source], entry: Callable[[str], ArticleInfo]) -> dict:
     """The borrowings from and of each outlet and its reuse figures (Site.borrowed_from,
@@ -784,6 +818,7 @@ def _text_reuse(listed: dict[str, Listing], reprints: tuple[Reprint, ...], copie
 _BY_DATE, _CLAIMS, _OWNERS, _PERIODS = map(SameInputs, (_by_date, _claim_groups, _owners_lists, _periods))
 _BY_ARTICLE = SameInputs(_relations_by_article)
 _REUSE = SameInputs(_text_reuse)
+_REPRINT_LIST = SameInputs(_reprint_list)
 
 
 def _by_name(registry: dict) -> tuple:

@@ -28,6 +28,7 @@ article = Address("articles/{}/index.html")  # slug
 article_data = Address("articles/{}/index.json")  # slug
 # Slugs never hold two hyphens in a row, so "--" parts a reprint's two slugs unambiguously.
 reprint = Address("reprints/{}--{}/index.html")  # copy's slug, original's slug
+reprints_part = Address("reprints/parts/{}/index.html")  # number of the part of the list of relations (from 1)
 claim = Address("claims/{}/index.html")  # claim id
 actor = Address("actors/{}/index.html")  # actor id
 actor_feed = Address("actors/{}/feed.xml")
@@ -59,7 +60,8 @@ REPRINTS_DATA = "data/reprints.json"
 
 # Every kind of address by name, for templates: url("actor", actor_id), url("home").
 KINDS: dict[str, Address] = {
-    "article": article, "article_data": article_data, "reprint": reprint, "claim": claim,
+    "article": article, "article_data": article_data, "reprint": reprint, "reprints_part": reprints_part,
+    "claim": claim,
     "actor": actor, "actor_feed": actor_feed, "actor_part": actor_part,
     "source": source, "source_feed": source_feed, "source_part": source_part,
     "year": year, "month": month, "month_part": month_part, "undated_part": undated_part,

@@ -128,6 +128,8 @@ def _page_types(site: Path) -> dict[str, str]:
     parts = sorted(site.glob("sources/*/parts/2/index.html"))
     if parts:
         types["part"] = parts[0].relative_to(site).as_posix()
+    if (site / "reprints" / "parts" / "2" / "index.html").exists():
+        types["reprints-part"] = "reprints/parts/2/index.html"
     return types
 
 
@@ -304,7 +306,7 @@ def test_screenshots_and_axe_on_every_page_type(site, browser, request):
     axe = _axe_source()
     problems = {}
     types = _page_types(site)
-    assert name == "seed" or {"long-month", "part"} <= types.keys()  # the big archive's lists have parts
+    assert name == "seed" or {"long-month", "part", "reprints-part"} <= types.keys()  # the big archive's lists have parts
     for width in (375, 1280):
         page = browser.new_page(viewport={"width": width, "height": 900})
         for kind, path in types.items():

@@ -5,6 +5,7 @@ The tests shrink sitemodel.LIST_SIZE (50) to 3 so that a few articles make a lon
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -169,3 +170,94 @@ def test_a_long_list_of_undated_articles_is_in_parts_by_title(long_lists, projec
     assert listed == sorted(listed, key=str.casefold) and len(listed) == len(set(listed))
     assert {"A undated story", "B undated story", "C undated story"} <= set(listed)
     assert "<h1>Articles whose date is unknown: part 1</h1>" in parts[0].read_text(encoding="utf-8")
+
+
+# --- the list of reprint relations ----------------------------------------------------------
+
+ORIGINAL = "moscow-wants-hafter-in-political-process-but-no-arms"  # dated 3 December 2016
+
+
+def _copy_of_original(project: Path, day: int) -> None:
+    """An article of another outlet carrying the original's text whole, dated `day` April 2018:
+    a copy of the original (the earliest carrier of the text)."""
+    text = (project / "articles" / f"{ORIGINAL}.md").read_text(encoding="utf-8").split("---\n", 2)[2].strip()
+    write_article(project, f"copy-{day}", minimal_front(f"copy-{day}", date=f"2018-04-{day:02d}",
+                                                        title=f'"Copy {day}"'), body=text + "\n",
+                  capture_text=text + "\n")
+
+
+@pytest.fixture
+def many_relations(project, monkeypatch) -> Path:
+    """The seed archive and seven copies of one of its articles, dated 1 to 7 April 2018."""
+    monkeypatch.setattr(sitemodel, "LIST_SIZE", 3)
+    for day in range(1, 8):
+        _copy_of_original(project, day)
+    result = run_build(project)
+    assert result.code == 0, result.err
+    return project / "_site"
+
+
+def _copies(page: Path) -> list[str]:
+    """The titles of the copies a page's table of relations lists, in order."""
+    return re.findall(r'<td><span class="cell-label">Copy: </span><a href="[^"]*">([^<]*)</a>',
+                      page.read_text(encoding="utf-8"))
+
+
+def _reprints_part(site: Path, number: int) -> Path:
+    return site / "reprints" / "parts" / str(number) / "index.html"
+
+
+def test_the_list_of_relations_shows_the_newest_and_all_of_them_in_parts(many_relations):
+    page = many_relations / "reprints" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    relations = len(json.loads((many_relations / "data" / "reprints.json").read_text(encoding="utf-8")))
+    assert relations >= 7 and f"{relations} relations of text reuse" in text
+    assert _copies(page) == ["Copy 7", "Copy 6", "Copy 5"]  # the newest copies, newest first
+    listed = [title for number in range(1, relations) if _reprints_part(many_relations, number).exists()
+              for title in _copies(_reprints_part(many_relations, number))]
+    assert len(listed) == relations  # each relation once, in parts of three, the copies oldest first
+    # the copies by date, then a copy of the seed archive that is undated: last
+    assert listed[-8:] == [f"Copy {day}" for day in range(1, 8)] + [
+        "Russian official: Haftar and Tripoli government requested arming by Moscow; Haftar denies"]
+    last = -(-relations // 3)
+    assert f'href="../reprints/parts/{last}/index.html">Part {last}</a>: copies from' in text
+    assert "1 April 2018" in text and "(3 relations)" in text
+    assert not _reprints_part(many_relations, last + 1).exists()
+    first = _reprints_part(many_relations, 1).read_text(encoding="utf-8")
+    assert 'rel="next" href="../../../reprints/parts/2/index.html">Part 2' in first and 'rel="prev"' not in first
+    assert 'href="../../../reprints/index.html#all-relations">All parts</a>' in first
+    assert "<h1>Reprints: part 1</h1>" in first
+    assert f"reprints/parts/{last}/index.html" in (many_relations / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_copy_found_for_a_new_article_rewrites_the_list_s_page_and_its_last_part_alone(many_relations, project):
+    parts = sorted(path.parent.name for path in (many_relations / "reprints" / "parts").glob("*/index.html"))
+    rewritten = _rewritten_after(lambda project: _copy_of_original(project, 8), many_relations, project)
+    assert "reprints/index.html" in rewritten
+    assert _copies(many_relations / "reprints" / "index.html") == ["Copy 8", "Copy 7", "Copy 6"]
+    now = sorted(path.parent.name for path in (many_relations / "reprints" / "parts").glob("*/index.html"))
+    changed = {f"reprints/parts/{number}/index.html" for number in now} & rewritten
+    # the last part (or a new one after it, and the one before linking to it), no earlier part
+    assert changed and all(int(path.split("/")[2]) >= len(parts) - 1 for path in changed)
+    last_two = [title for number in (len(now) - 1, len(now)) for title in _copies(_reprints_part(many_relations, number))]
+    assert last_two[-2:] == ["Copy 8", "Russian official: Haftar and Tripoli government requested arming by Moscow; "
+                                       "Haftar denies"]  # the undated copy still last
+
+
+def test_a_list_of_relations_that_shrinks_loses_its_last_part(many_relations, project):
+    parts = len(list((many_relations / "reprints" / "parts").glob("*/index.html")))
+    for day in (5, 6, 7):
+        (project / "articles" / f"copy-{day}.md").unlink()
+    assert run_build(project).code == 0
+    assert not _reprints_part(many_relations, parts).exists()
+    assert 'rel="next"' not in _reprints_part(many_relations, parts - 1).read_text(encoding="utf-8")
+
+
+def test_a_copy_redated_moves_in_the_list_of_relations(many_relations, project):
+    path = project / "articles" / "copy-1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2018-04-01", "date: 2018-04-20"), encoding="utf-8")
+    assert run_build(project).code == 0
+    assert _copies(many_relations / "reprints" / "index.html") == ["Copy 1", "Copy 7", "Copy 6"]
+    listed = [title for path in sorted((many_relations / "reprints" / "parts").glob("*/index.html"),
+                                       key=lambda path: int(path.parent.name)) for title in _copies(path)]
+    assert listed[-8:-1] == [f"Copy {day}" for day in (2, 3, 4, 5, 6, 7, 1)]
