@@ -84,7 +84,7 @@ def affected_keys(changes: Changes | None, site: Site) -> set[tuple] | None:
         keys.add(("reprints",))
         _add_reprint_list(keys, site)
     for copy, original in changes.relations:
-        keys.update((("copies_of", copy), ("copied_by", original)))
+        keys.update((("copies_of", copy), ("originals_of", copy), ("copied_by", original)))
         for slug, outlet_list in ((copy, "borrowings_of"), (original, "borrowed_from")):
             found = (site.article[slug],) if slug in site.article else ()
             for info in (*found, *versions.get(slug, ())):
@@ -105,7 +105,8 @@ def _add_field_changes(versions: dict[str, tuple[Article | ArticleInfo, ...]], g
     keys.update(("undated_part", part_key(UNDATED, number)) for number in range(1, undated_parts + 2))
     claim_ids, words = set(), set()
     for slug, found in versions.items():
-        keys.update((("article", slug), ("text", slug), ("lead", slug), ("copies_of", slug), ("copied_by", slug)))
+        keys.update((("article", slug), ("text", slug), ("lead", slug), ("copies_of", slug), ("originals_of", slug),
+                     ("copied_by", slug)))
         for info in found:
             _keys_of_version(info, keys, claim_ids, words)
         # The list of relations places each by its copy's date, and its parts span their dates.

@@ -339,6 +339,7 @@ class SiteView:
     claims_by: Mapping[str, Appearances] = _Entries()
     claim_count: Mapping[str, int] = _Entries()
     copies_of: Mapping[str, tuple[Reprint, ...]] = _Entries()
+    originals_of: Mapping[str, tuple[str, ...]] = _Entries()
     copied_by: Mapping[str, tuple[Reprint, ...]] = _Entries()
     published_by: Mapping[str, Entries] = _Entries()
     latest_naming: Mapping[str, Entries] = _Entries()

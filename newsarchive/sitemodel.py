@@ -215,6 +215,9 @@ class Site:
     claims_by: dict[str, Appearances]  # actor id -> claims they make
     claim_count: dict[str, int]  # actor id -> how many claims they make (the list of people shows it)
     copies_of: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the copy
+    # slug -> the originals of those relations, no more: what lists (a "copies text" badge) and
+    # the timeline (its arrows) show, which a text edit moving a relation's passages leaves alone
+    originals_of: dict[str, tuple[str, ...]]
     copied_by: dict[str, tuple[Reprint, ...]]  # slug -> relations where it is the original
     published_by: dict[str, Entries]  # source id -> its articles
     # What pages show of articles_naming and published_by (LIST_SIZE): the newest entries and
@@ -588,7 +591,8 @@ def _periods_part(site: Site) -> dict:
 
 def _relations_part(site: Site) -> dict:
     copies_of, copied_by = _BY_ARTICLE(site.reprints)
-    return {"copies_of": copies_of, "copied_by": copied_by}
+    return {"copies_of": copies_of, "copied_by": copied_by,
+            "originals_of": {slug: tuple(r.original for r in relations) for slug, relations in copies_of.items()}}
 
 
 def _reprint_list_part(site: Site) -> dict:
@@ -621,7 +625,7 @@ _PART_OF = {name: make for make, names in (
     (_owners_part, ("articles_naming", "published_by", "latest_naming", "naming_index", "naming_part",
                     "latest_published", "published_index", "published_part")),
     (_periods_part, ("by_year", "by_month", "month_index", "month_part")),
-    (_relations_part, ("copies_of", "copied_by")),
+    (_relations_part, ("copies_of", "copied_by", "originals_of")),
     (_reprint_list_part, ("latest_reprints", "reprints_index", "reprints_part")),
     (_reuse_part, ("borrowed_from", "borrowings_of", "reuse")),
     (_shape_part, ("_shape",))) for name in names}

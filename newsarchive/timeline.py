@@ -138,12 +138,15 @@ def layout(site: SiteView, human_date, most: int | None = None) -> Timeline:
             marks.append(Mark(article.slug, article.title, label, "undated", x, x, y))
     centre = {m.slug: ((m.x + m.x2) / 2, m.y) for m in marks}
     links = []
-    for relation in site.reprints:
-        if relation.copy not in centre or relation.original not in centre:
-            continue  # one of the two is not drawn
-        (x1, y1), (x2, y2) = centre[relation.copy], centre[relation.original]
+    # The relations of the articles drawn, by their pairs alone (Site.originals_of), in the
+    # relations' order: not every relation, nor their passages, which a text edit moves.
+    pairs = sorted((slug, original) for slug in centre for original in site.originals_of.get(slug, ()))
+    for copy, original in pairs:
+        if original not in centre:
+            continue  # the original is not drawn
+        (x1, y1), (x2, y2) = centre[copy], centre[original]
         bend = min(60.0, abs(x2 - x1) / 4 + 12)
-        links.append(Link(relation.copy, relation.original,
+        links.append(Link(copy, original,
                           f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}"))
     height = int(TOP + ROW_HEIGHT * max(1, len(rows)) + BOTTOM)
     years = sorted({a.date.iso[:4] for a in dated})

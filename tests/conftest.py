@@ -164,3 +164,17 @@ def spark_missing() -> str:
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         return "no Java (apt-get install openjdk-17-jre-headless)"
     return ""
+
+
+def made_paths(monkeypatch) -> list[str]:
+    """The outputs each build run in this process makes (not only those whose bytes changed),
+    in the order made."""
+    from newsarchive import render
+
+    made = []
+
+    def make(job, lo, hi, _real=render._Job.make):
+        made.extend(spec.path for spec in job.todo[lo:hi])
+        return _real(job, lo, hi)
+    monkeypatch.setattr(render._Job, "make", make)
+    return made

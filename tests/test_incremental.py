@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, SEED_SLUGS, run_build, search_postings, write_article
+from conftest import PROJECT, SEED_SLUGS, made_paths, run_build, search_postings, write_article
 from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, sitemodel, statefile, urls
 from newsarchive.config import load_config
 from newsarchive.model import Article
@@ -1317,19 +1317,6 @@ def test_an_added_article_remakes_only_its_own_periods_pages(project, built):
     assert remade == ["archive/2017/05/index.html", "archive/2017/index.html", "archive/index.html"]
 
 
-def _made_paths(monkeypatch) -> list[str]:
-    """The outputs each build makes (not only those whose bytes changed), in the order made."""
-    from newsarchive import render
-
-    made = []
-
-    def make(job, lo, hi, _real=render._Job.make):
-        made.extend(spec.path for spec in job.todo[lo:hi])
-        return _real(job, lo, hi)
-    monkeypatch.setattr(render._Job, "make", make)
-    return made
-
-
 def _summaries(feed: Path) -> dict[str, str]:
     import xml.etree.ElementTree as ET
     atom = "{http://www.w3.org/2005/Atom}"
@@ -1344,7 +1331,7 @@ def test_a_feed_shows_each_lead_paragraph_and_is_not_made_again_for_an_edit_belo
     edited = archive.articles[[a.slug for a in archive.articles].index(SEED_SLUGS["001"])]
     summary = _summaries(built / "feed.xml")[edited.url]
     assert summary.endswith(" " + edited.paragraphs[1]) and len(edited.paragraphs) > 2
-    made = _made_paths(monkeypatch)
+    made = made_paths(monkeypatch)
     _edit(project, "001", "A last paragraph added below the lead.")
     assert run_build(project).code == 0
     assert f"articles/{edited.slug}/index.html" in made
@@ -1357,7 +1344,7 @@ def test_an_archives_own_feed_template_may_still_show_the_paragraphs(project, bu
     feed.write_text(feed.read_text(encoding="utf-8").replace(
         "{{ site.lead[article.slug] }}", "{{ article.paragraphs[-1] }}"), encoding="utf-8")
     assert run_build(project).code == 0
-    made = _made_paths(monkeypatch)
+    made = made_paths(monkeypatch)
     _edit(project, "001", "A last paragraph shown by the archive's own feed.")
     assert run_build(project).code == 0
     assert "feed.xml" in made  # it showed the text, so its change makes it again
@@ -1537,7 +1524,7 @@ def test_a_claim_carried_again_looks_at_its_other_speakers_lists_only_when_its_e
     clean build stores it."""
     from newsarchive import changes
 
-    made, affected = _made_paths(monkeypatch), []
+    made, affected = made_paths(monkeypatch), []
     monkeypatch.setattr(changes, "affected_keys", lambda *args, _real=changes.affected_keys: affected.append(
         _real(*args)) or affected[-1])
     lavrov = ("claims_by", "sergey-lavrov")

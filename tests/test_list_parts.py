@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import sitemodel
-from conftest import minimal_front, run_build, write_article
+from conftest import made_paths, minimal_front, run_build, write_article
 
 SOURCE = "libyan-express"  # publishes one article of the seed archive
 PERSON = "khalifa-haftar"  # named by all five
@@ -261,3 +261,21 @@ def test_a_copy_redated_moves_in_the_list_of_relations(many_relations, project):
     listed = [title for path in sorted((many_relations / "reprints" / "parts").glob("*/index.html"),
                                        key=lambda path: int(path.parent.name)) for title in _copies(path)]
     assert listed[-8:-1] == [f"Copy {day}" for day in (2, 3, 4, 5, 6, 7, 1)]
+
+
+def test_a_copy_s_text_edited_makes_its_relation_s_pages_again_and_not_the_lists_showing_it(many_relations, project,
+                                                                                         monkeypatch):
+    # The copy's share of the original moves: its outlet's page shows it (who copies whom, and
+    # how much); the lists showing the copy (its person's, its month's, the home page's
+    # timeline) show only that it copies: not made again.
+    with open(project / "articles" / "copy-3.md", "a", encoding="utf-8") as file:
+        file.write("\nA paragraph of the copy's own, added at the end of its text by its editors.\n")
+    made = made_paths(monkeypatch)
+    assert run_build(project).code == 0
+    assert {"articles/copy-3/index.html", f"reprints/copy-3--{ORIGINAL}/index.html",
+            f"sources/{SOURCE}/index.html"} <= set(made)
+    showing = {str(path.relative_to(many_relations)) for path in many_relations.rglob("parts/*/index.html")
+               if "Copy 3</a>" in path.read_text(encoding="utf-8") and "reprints" not in path.parts}
+    assert {f"actors/{PERSON}", "archive/2018/04"} <= {path.rsplit("/", 3)[0] for path in showing}
+    assert not ({"index.html"} | showing) & set(made)
+    assert all("copies text" in (many_relations / path).read_text(encoding="utf-8") for path in showing)
