@@ -169,7 +169,7 @@ def _add_parts(keys: set, site: Site) -> None:
 def _add_reprint_list(keys: set, site: Site) -> None:
     """The keys of the list of relations as pages show it: its newest, its index, each part and
     the one after the last (a part gone, whose earlier neighbour links to it)."""
-    keys.update((("latest_reprints",), ("reprints_index",)))
+    keys.update((("latest_reprints",), ("reprint_kinds",), ("reprints_index",)))
     keys.update(("reprints_part", str(number)) for number in range(1, len(site.reprints_index.parts) + 2))
 
 

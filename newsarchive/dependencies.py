@@ -349,6 +349,7 @@ class SiteView:
     published_index: Mapping[str, ListIndex] = _Entries()
     published_part: Mapping[str, Entries] = _Entries()
     latest_reprints: tuple[Reprint, ...] = _Whole()
+    reprint_kinds: dict[str, int] = _Whole()
     reprints_index: ListIndex = _Whole()
     reprints_part: Mapping[str, tuple[Reprint, ...]] = _Entries()
     borrowed_from: Mapping[str, Borrowings] = _Entries()

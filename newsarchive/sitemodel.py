@@ -232,6 +232,7 @@ class Site:
     # date, oldest first: the newest relations, the index of the parts, each part by its
     # number ("1", from the oldest). A relation found, or changed, changes one part.
     latest_reprints: tuple[Reprint, ...]
+    reprint_kinds: dict[str, int]  # how many relations of each kind ("copy", "same-text"): the list's summary
     reprints_index: ListIndex
     reprints_part: dict[str, tuple[Reprint, ...]]
     borrowed_from: dict[str, Borrowings]  # source id -> pieces copying that outlet
@@ -626,7 +627,7 @@ _PART_OF = {name: make for make, names in (
                     "latest_published", "published_index", "published_part")),
     (_periods_part, ("by_year", "by_month", "month_index", "month_part")),
     (_relations_part, ("copies_of", "copied_by", "originals_of")),
-    (_reprint_list_part, ("latest_reprints", "reprints_index", "reprints_part")),
+    (_reprint_list_part, ("latest_reprints", "reprint_kinds", "reprints_index", "reprints_part")),
     (_reuse_part, ("borrowed_from", "borrowings_of", "reuse")),
     (_shape_part, ("_shape",))) for name in names}
 if set(_PART_OF) != {*SITE_FIELDS, "_listed", "_oldest", "_shape"} - {"config", "reprints"}:
@@ -788,7 +789,9 @@ def _reprint_list(reprints: tuple[Reprint, ...], oldest: tuple[str, ...], listed
     while dated and listed[ordered[dated - 1].copy].first is None:  # the undated come last, as in every list
         dated -= 1
     newest = [*reversed(ordered[max(0, dated - LIST_SIZE):dated]), *ordered[dated:dated + LIST_SIZE]]
-    return {"latest_reprints": tuple(newest[:LIST_SIZE]), "reprints_index": index, "reprints_part": parts}
+    kinds = Counter(relation.kind for relation in reprints)
+    return {"latest_reprints": tuple(newest[:LIST_SIZE]), "reprint_kinds": dict(sorted(kinds.items())),
+            "reprints_index": index, "reprints_part": parts}
 
 
 def _text_reuse(listed: dict[str, Listing], reprints: tuple[Reprint, ...], copies_of: dict, copied_by: dict,

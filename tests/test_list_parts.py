@@ -279,3 +279,7 @@ def test_a_copy_s_text_edited_makes_its_relation_s_pages_again_and_not_the_lists
     assert {f"actors/{PERSON}", "archive/2018/04"} <= {path.rsplit("/", 3)[0] for path in showing}
     assert not ({"index.html"} | showing) & set(made)
     assert all("copies text" in (many_relations / path).read_text(encoding="utf-8") for path in showing)
+    # Of the list of relations, the part holding it; the list's page shows the newest, not it.
+    holding = [str(path.relative_to(many_relations)) for path in (many_relations / "reprints" / "parts").glob("*/*")
+               if "Copy 3</a>" in path.read_text(encoding="utf-8")]
+    assert len(holding) == 1 and holding[0] in made and "reprints/index.html" not in made
