@@ -475,13 +475,11 @@ def _detect_reprints(config: Config, archive, article_digests: dict[str, bytes],
         # build updates the index as it was written, for all the changes since, and
         # fingerprints again the few texts changed since (at 10,000 articles the two files are
         # 47 MB, which an edit would otherwise write again).
-        if index is not before or index.unsaved >= fpcache.REWRITE_AFTER:
+        written = index is not before or index.unsaved >= fpcache.REWRITE_AFTER
+        if written:
             index.unsaved = 0
             fpcache.save(config.cache_dir / fpcache.FINGERPRINTS_FILE, prints)
             fpcache.save_index(config.cache_dir / fpcache.INDEX_FILE, index, code)
-            written = True
-        else:
-            written = False
         if memory.keeps:  # what this process's next update needs: the fingerprints of the index's texts
             if written:
                 now = {fp.key: fp for fp in prints}

@@ -737,14 +737,19 @@ def _parts(lists: dict[str, tuple[str, ...]], listed: dict[str, Listing], entry:
     changes the last part alone)."""
     index, parts = {}, {}
     for owner, oldest_first in lists.items():
-        numbered = []
-        if part_count(len(oldest_first)):
-            for start in range(0, len(oldest_first), LIST_SIZE):
-                part = oldest_first[start:start + LIST_SIZE]
-                numbered.append(ListPart(PubDate(*listed[part[0]].date), PubDate(*listed[part[-1]].date), len(part)))
-                parts[part_key(owner, len(numbered))] = Entries(part, entry)
-        index[owner] = ListIndex(len(oldest_first), tuple(numbered))
+        index[owner], chunks = _in_chunks(oldest_first, lambda slug: listed[slug].date)
+        parts.update((part_key(owner, number), Entries(chunk, entry)) for number, chunk in enumerate(chunks, 1))
     return index, parts
+
+
+def _in_chunks(oldest_first: tuple, date_of: Callable) -> tuple[ListIndex, list[tuple]]:
+    """A list's index and its parts of LIST_SIZE from the oldest (none when it fits its page),
+    each part's span the dates (`date_of` an item: its PubDate's fields) of its first and last."""
+    if not part_count(len(oldest_first)):
+        return ListIndex(len(oldest_first), ()), []
+    chunks = [oldest_first[start:start + LIST_SIZE] for start in range(0, len(oldest_first), LIST_SIZE)]
+    return ListIndex(len(oldest_first), tuple(
+        ListPart(PubDate(*date_of(chunk[0])), PubDate(*date_of(chunk[-1])), len(chunk)) for chunk in chunks)), chunks
 
 
 def part_count(length: int) -> int:
@@ -775,16 +780,9 @@ def _reprint_list(reprints: tuple[Reprint, ...], oldest: tuple[str, ...], listed
     the undated still last), and, when there are more, the index of their parts of LIST_SIZE
     and each part."""
     place = dict(zip(oldest, range(len(oldest))))
-    ordered = sorted(reprints, key=lambda relation: (place[relation.copy], relation.original))
-    index, parts = ListIndex(len(ordered), ()), {}
-    if part_count(len(ordered)):
-        numbered = []
-        for start in range(0, len(ordered), LIST_SIZE):
-            part = tuple(ordered[start:start + LIST_SIZE])
-            numbered.append(ListPart(PubDate(*listed[part[0].copy].date), PubDate(*listed[part[-1].copy].date),
-                                     len(part)))
-            parts[str(len(numbered))] = part
-        index = ListIndex(len(ordered), tuple(numbered))
+    ordered = tuple(sorted(reprints, key=lambda relation: (place[relation.copy], relation.original)))
+    index, chunks = _in_chunks(ordered, lambda relation: listed[relation.copy].date)
+    parts = {str(number): chunk for number, chunk in enumerate(chunks, 1)}
     dated = len(ordered)
     while dated and listed[ordered[dated - 1].copy].first is None:  # the undated come last, as in every list
         dated -= 1
