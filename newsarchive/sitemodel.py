@@ -58,6 +58,7 @@ class ArticleInfo:
 
 _INFO_FIELDS = tuple(field.name for field in dataclasses.fields(ArticleInfo))
 _INFO_VALUES = operator.attrgetter(*_INFO_FIELDS)
+_SLUG = operator.attrgetter("slug")  # of an Article
 if set(_INFO_FIELDS) != {field.name for field in dataclasses.fields(Article)} - {"body", "paragraphs", "path"}:
     raise TypeError("ArticleInfo must have every field of Article but its text and path")
 
@@ -642,6 +643,10 @@ def _listings(archive: Archive) -> dict[str, Listing]:
     """Every article's Listing by its slug, in slug order: from what the load stage kept of it
     (Archive.kept), for an archive made otherwise (tests) from the article."""
     kept = archive.kept
+    # As the load stage made it (in slug order), unfolded without a loop in Python: 0.46 -> 0.39 s
+    # of a rebuild that makes a list at 100,000 articles.
+    if list(kept) == list(map(_SLUG, archive.articles)):
+        return dict(zip(kept.keys(), map(listing_of, kept.values())))
     return {a.slug: listing_of(kept[a.slug]) if a.slug in kept else Listing.of(a) for a in archive.articles}
 
 
