@@ -117,13 +117,17 @@ class BuildState:
     # each output as the state's rows hold it (path -> (row id, record)); the next write
     # rewrites the rows of records that are not these very objects
     stored_outputs: dict[str, tuple[int, MadeOutput]] = field(default_factory=dict)
+    # slug -> the slugs of the articles naming it (load.Archive.named): whose references a
+    # rebuild checks again when an article is gone; None when not known (all are checked)
+    named: dict[str, tuple[str, ...]] | None = None
 
 
 # --- in the file --------------------------------------------------------------------------------
 
 @dataclass
 class _Stored:
-    PLAIN_FIELDS = ("inputs",)  # marshalled (statefile.py): path -> ((size, mtime, ctime, inode), digest)
+    # marshalled (statefile.py): path -> ((size, mtime, ctime, inode), digest); slug -> slugs
+    PLAIN_FIELDS = ("inputs", "named")
     # unpickled only when asked for (statefile.Pickled): 0.14 s to read, 0.18 s to write at
     # 100,000 articles, for a build whose changes move no article in any list (an edit of a text)
     LAZY_FIELDS = ("archive_orders",)
@@ -137,6 +141,7 @@ class _Stored:
     archive_counts: tuple | None = None  # sitemodel.ArchiveCounts
     archive_orders: tuple | statefile.Pickled | None = None  # sitemodel.ArchiveOrders
     listing: bytes = b""
+    named: dict | None = None
 
 
 def write(path: Path, state: BuildState, again: bool = True) -> BuildState | None:
@@ -154,7 +159,7 @@ def write(path: Path, state: BuildState, again: bool = True) -> BuildState | Non
     statefile.save(path, _Stored(code=state.code, time=state.time, inputs=state.inputs,
                                  search=state.search, relations=state.relations, parsed_rows=token,
                                  archive_counts=state.archive_counts, archive_orders=state.archive_orders,
-                                 listing=state.listing))
+                                 listing=state.listing, named=state.named))
     if row_ids is None or not again:
         return None
     # What read() would find: every parsed entry and output in the rows, under these row ids.
@@ -187,7 +192,7 @@ def read(path: Path, code: bytes) -> BuildState | None:
                       outputs=outputs, reads=ReadIndex(rows.path, next_number, by_id),
                       search=stored.search, output_stats=stats, relations=stored.relations,
                       archive_counts=stored.archive_counts, archive_orders=stored.archive_orders,
-                      listing=stored.listing,
+                      listing=stored.listing, named=stored.named,
                       stored={key: _key_of(entry) for key, entry in parsed.items()},
                       stored_blocks=blocks, stored_outputs=stored_outputs)
 

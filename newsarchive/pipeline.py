@@ -286,7 +286,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
     report("load")
     archive, problems = load_archive(config.articles, config.project, inputs=inputs,
                                      parsed=before.parsed if before else None, workers=workers, spool=spool,
-                                     listed=listed)
+                                     listed=listed, named=before.named if before else None)
     for folder in (config.templates, config.static):
         check_links(folder, config.project, problems)
     if archive is None or any(p.severity == "error" or strict for p in problems):
@@ -391,7 +391,7 @@ def _build(config: Config, strict: bool, full: bool, workers: int | None, parall
                                   archive_orders=archive_orders, listing=outputs_listed,
                                   stored=before.stored if before else {},
                                   stored_blocks=before.stored_blocks if before else {},
-                                  stored_outputs=before.stored_outputs if kept else {})
+                                  stored_outputs=before.stored_outputs if kept else {}, named=archive.named)
     memory.keep("state", config, code, buildstate.write(state_path, state, again=memory.keeps))
     removed = len(gone)
     result = BuildReport(pages=sum(1 for path in records if path.endswith(".html")), files=len(records),

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, SEED_SLUGS, made_paths, run_build, search_postings, write_article
+from conftest import PROJECT, SEED_SLUGS, made_paths, minimal_front, run_build, search_postings, write_article
 from newsarchive import buildstate, digests, pipeline, quickcheck, render, search, sitemodel, statefile, urls
 from newsarchive.config import load_config
 from newsarchive.model import Article
@@ -1577,3 +1577,34 @@ def test_an_edit_that_moves_a_relation_makes_no_periods_lists(project, built, mo
     after = json.loads((built / "data" / "reprints.json").read_text(encoding="utf-8"))
     assert [r["copy_share"] for r in after] != [r["copy_share"] for r in before]  # the relation moved
     assert made == {"owners": 1, "periods": 0}
+
+
+def test_an_article_gone_has_the_references_to_it_checked_and_no_others(project, built, monkeypatch):
+    """A rebuild after a delete checks the references of the articles naming the gone slug, as
+    the last builds left them (not as the first build found them), and of no other article."""
+    from newsarchive.load import archive as loading
+
+    write_article(project, "extra-a", minimal_front("extra-a"))
+    write_article(project, "extra-b", minimal_front("extra-b"))
+    write_article(project, "extra-c", minimal_front("extra-c", not_reprint_of="[extra-a]"))
+    assert run_build(project).code == 0
+    # extra-c now names extra-b instead, in a rebuild: the index of who names whom is moved by it.
+    write_article(project, "extra-c", minimal_front("extra-c", not_reprint_of="[extra-b]"))
+    assert run_build(project).code == 0
+    checked = []
+    monkeypatch.setattr(loading, "_check_references",
+                        lambda article, *args, _real=loading._check_references: (checked.append(article.slug),
+                                                                                 _real(article, *args))[1])
+    (project / "articles" / "extra-b.md").unlink()
+    result = run_build(project)
+    assert result.code != 0
+    assert "articles/extra-c.md" in result.err and "not_reprint_of" in result.err
+    assert "no archived article has the slug 'extra-b'" in result.err
+    assert checked == ["extra-c"]
+    # extra-a, named by no article any more, goes without a check of anyone's references.
+    write_article(project, "extra-b", minimal_front("extra-b"))
+    assert run_build(project).code == 0
+    checked.clear()
+    (project / "articles" / "extra-a.md").unlink()
+    assert run_build(project).code == 0
+    assert checked == []

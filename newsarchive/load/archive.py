@@ -45,6 +45,9 @@ class Archive:
     text_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.text_key
     leads: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # slug -> text.lead
     kept: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # slug -> listing.kept
+    # slug -> the slugs of the articles naming it (reprint_of, not_reprint_of, original.article),
+    # for the next build: when an article is gone, those are the ones whose references to check
+    named: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _article_files(articles_dir: Path, listed=None) -> list[tuple[str, bool]]:
@@ -65,7 +68,7 @@ def _article_files(articles_dir: Path, listed=None) -> list[tuple[str, bool]]:
 
 def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
                  workers: int | None = None, parallel_min: int = PARALLEL_MIN, spool: TextSpool | None = None,
-                 listed=None) -> tuple[Archive | None, list[Diagnostic]]:
+                 listed=None, named: dict[str, tuple[str, ...]] | None = None) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
 
     With `inputs` (digests.FileDigests) and `parsed` (Archive.parsed of the previous build),
@@ -73,7 +76,8 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
     again. At least `parallel_min` articles to parse are parsed by `workers` processes
     (workers.py). With a `spool`, each article parsed keeps its text there as soon as it is
     parsed (buildstate.TextSpool). `listed`, the build's quickcheck.InputListing: the article
-    files are those it found."""
+    files are those it found. `named`, the previous build's Archive.named: with it, when an
+    article is gone, only the articles naming it have their references checked again."""
     problems: list[Diagnostic] = []
     if not articles_dir.is_dir():
         problems.append(Diagnostic(display_path(articles_dir, project), None, None, "articles folder is missing",
@@ -115,15 +119,17 @@ def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | 
         parsed_now = _gather(files, fresh, articles, text_keys, leads, kept, lines_of, now_parsed, problems, project,
                              inputs, registries, spool)
     registries_before = sum(key in previous for key in _registry_keys(articles_dir))
-    _check_cross_references(articles, kept, lines_of, problems, project, _slugs_to_check(
-        files, previous, articles, parsed_now, len(files) - len(todo), again, len(previous) - registries_before))
+    only, replaced = _slugs_to_check(files, previous, articles, parsed_now, len(files) - len(todo), again,
+                                     len(previous) - registries_before, named)
+    names = _check_cross_references(articles, kept, lines_of, problems, project, only)
     errors = [p for p in problems if p.severity == "error"]
     warnings = tuple(p for p in problems if p.severity == "warning")
     if errors:
         return None, problems
+    named_now = _named(names) if only is None else _named_moved(named, replaced, parsed_now, names)
     slugs = sorted(articles)  # the mappings in slug order, made in C
     return Archive(tuple(map(articles.__getitem__, slugs)), actors, sources, warnings, now_parsed, text_keys, leads,
-                   dict(zip(slugs, map(kept.__getitem__, slugs)))), problems
+                   dict(zip(slugs, map(kept.__getitem__, slugs))), named_now), problems
 
 
 def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: dict, kept: dict,
@@ -167,24 +173,60 @@ def _gather(files: list[_File], fresh, articles: dict, text_keys: dict, leads: d
 
 
 def _slugs_to_check(files: list[_File], previous: dict, articles: dict[str, Article], parsed_now: set[str],
-                    reused: int, again: list[str], known_before: int) -> set[str] | None:
-    """The articles whose references to others need checking: those parsed now (`parsed_now`),
-    when every article the last build knew by a slug is still here by it (that build, which
-    succeeded, found the references of the others sound, and the slugs they name are all still
-    here). None: all of them. `reused`: how many files are taken as the last build parsed them;
-    `again`: the files parsed now that it parsed too; `known_before`: how many articles it parsed."""
-    if not reused:
-        return None
+                    reused: int, again: list[str], known_before: int, named: dict[str, tuple[str, ...]] | None
+                    ) -> tuple[set[str] | None, list[ParsedArticle]]:
+    """The articles whose references to others need checking (None: all of them), and the
+    previous build's parses of the articles not reused (parsed again, or gone). Those to check
+    are the articles parsed now (`parsed_now`): the last build, which succeeded, found the
+    references of the others sound. When a slug the last build knew is not here any more, the
+    articles naming it are checked too, as the last build's `named` says (without it, all of
+    them). `reused`: how many files are taken as the last build parsed them; `again`: the files
+    parsed now that it parsed too; `known_before`: how many articles it parsed. Without `named`
+    (no build before, or one that did not keep it), all are checked."""
+    if not reused or named is None:
+        return None, []
     if reused + len(again) == known_before:
         # Every article of the last build's is here, reused or parsed again (no pass over them all).
-        not_reused = (previous[location] for location in again)
+        replaced = [previous[location] for location in again]
     else:
         reused_files = {file.location for file in files if file.known is not None}
-        not_reused = (entry for location, entry in previous.items()
-                      if location not in reused_files and isinstance(entry, ParsedArticle))
-    if any(entry.article.slug not in articles for entry in not_reused):
-        return None  # an article gone, or known by another slug now: any other may name it
-    return parsed_now
+        replaced = [entry for location, entry in previous.items()
+                    if location not in reused_files and isinstance(entry, ParsedArticle)]
+    gone = {entry.article.slug for entry in replaced} - articles.keys()
+    if not gone:
+        return parsed_now, replaced
+    # A slug gone: only an article naming it can name an article that is not here.
+    return parsed_now | {slug for name in gone for slug in named.get(name, ()) if slug in articles}, replaced
+
+
+def _named(names: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Archive.named, from every article's names (slug -> the slugs it names)."""
+    found: dict[str, set[str]] = {}
+    for slug, named in names.items():
+        for name in named:
+            found.setdefault(name, set()).add(slug)
+    return {name: tuple(sorted(slugs)) for name, slugs in sorted(found.items())}
+
+
+def _named_moved(named: dict[str, tuple[str, ...]], replaced: list[ParsedArticle], parsed_now: set[str],
+                 names: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The last build's Archive.named moved by what changed: without what its parses not reused
+    (`replaced`) named, with what the articles parsed now name (`names` holds theirs). What
+    _named of every article's names would make, without a pass over every article."""
+    moved: dict[str, set[str]] = {}
+    for entry in replaced:
+        for name in _named_slugs(_references(entry.article, entry.kept)):
+            moved.setdefault(name, set(named.get(name, ()))).discard(entry.article.slug)
+    for slug in parsed_now:
+        for name in names[slug]:
+            moved.setdefault(name, set(named.get(name, ()))).add(slug)
+    now = dict(named)
+    for name, slugs in moved.items():
+        if slugs:
+            now[name] = tuple(sorted(slugs))
+        else:
+            now.pop(name, None)
+    return now
 
 
 def _registries_before(articles_dir: Path, parsed: dict) -> bytes:
@@ -244,21 +286,24 @@ def _parse_range(state, lo: int, hi: int) -> list[Parsed]:
 
 
 def _check_cross_references(articles: dict[str, Article], kept: dict[str, bytes], lines, problems, project,
-                            only: set[str] | None = None) -> None:
+                            only: set[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Checks that need every article: slugs named in other articles (by those in `only`, when
-    given: _slugs_to_check), and shared captures. The article an original credits is read from
-    what its parse kept (`kept`): asking the article would unfold every article read back from
-    the state, as a build where one is gone checks them all (1.5-1.9 s and 430 MB at 100,000)."""
+    given: _slugs_to_check), and shared captures. Returns the slugs each article checked names.
+    The article an original credits is read from what its parse kept (`kept`): asking the
+    article would unfold every article read back from the state, as a check of them all does
+    (1.5-1.9 s and 430 MB at 100,000)."""
     # The few articles to check, and whether any capture is shared, found in C: a loop in
     # Python over every article took 0.1 s of each rebuild at 100,000 articles.
     checked = articles.values() if only is None else \
         itertools.compress(articles.values(), map(only.__contains__, articles))
+    names = {}
     for article in checked:
-        original = listing_of(kept[article.slug]).original
-        _check_references(article, original and original[1], articles, lines, problems, project)
+        refs = _references(article, kept[article.slug])
+        _check_references(article, refs, articles, lines, problems, project)
+        names[article.slug] = _named_slugs(refs)
     captures = list(map(_CAPTURE, articles.values()))
     if len(set(captures)) == len(captures):
-        return
+        return names
     capture_owner: dict[str, str] = {}
     for article in articles.values():
         if article.capture in capture_owner:
@@ -266,15 +311,12 @@ def _check_cross_references(articles: dict[str, Article], kept: dict[str, bytes]
                                        f"capture {article.capture} already belongs to {capture_owner[article.capture]}",
                                        "each article keeps its own capture"))
         capture_owner.setdefault(article.capture, article.slug)
+    return names
 
 
-def _check_references(article: Article, credited: str | None, articles: dict[str, Article], lines, problems,
-                      project) -> None:
-    """The slugs an article names: of other articles, each in the archive (`credited`: the
-    archived article its original names, if any)."""
-    refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
-    if credited:
-        refs.append(("original.article", credited))
+def _check_references(article: Article, refs: list[tuple[str, str]], articles: dict[str, Article], lines,
+                      problems, project) -> None:
+    """The slugs an article names (_references): each of another article of the archive."""
     for name, slug in refs:
         line = lines[article.slug].of(*name.split("."))
         if slug == article.slug:
@@ -284,3 +326,17 @@ def _check_references(article: Article, credited: str | None, articles: dict[str
             problems.append(Diagnostic(display_path(article.path, project), line, name,
                                        f"no archived article has the slug '{slug}'",
                                        did_you_mean(slug, articles) or "use the file name without .md"))
+
+
+def _references(article: Article, packed: bytes) -> list[tuple[str, str]]:
+    """Each slug the article names, with the field naming it: its relations set by hand and the
+    archived article its original credits (read from what its parse kept, `packed`)."""
+    original = listing_of(packed).original
+    refs = [("reprint_of", s) for s in article.reprint_of] + [("not_reprint_of", s) for s in article.not_reprint_of]
+    if original and original[1]:
+        refs.append(("original.article", original[1]))
+    return refs
+
+
+def _named_slugs(refs: list[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(slug for _, slug in refs)
