@@ -253,8 +253,8 @@ def build(config: Config, strict: bool = False, force: bool = False, full: bool 
             # (a template or static file among them is not: the next build then takes the long way).
             racy = {path: state.inputs[path][1] for path in quickcheck.racy_files(input_stats, started)
                     if path in state.inputs}
-            statefile.save(quick_path, quickcheck.QuickState(code, listing, started, racy,
-                                                             quickcheck.PackedStats.of(state.output_stats), result))
+            outputs_packed = quickcheck.PackedStats.of(state.output_stats, len(input_stats))
+            statefile.save(quick_path, quickcheck.QuickState(code, listing, started, racy, outputs_packed, result))
             return result
 
 

@@ -138,17 +138,35 @@ def same_content(path: str, digest: bytes | None) -> bool:
 class PackedStats:
     """The outputs' stats as written (path -> (size, mtime_ns)), marshalled: at 100,000 articles
     a mapping of 333,000 entries, 0.1 s to unpickle and 80 MB, which the quick check leaves to
-    the process that checks the outputs (OutputCheck)."""
+    the process that checks the outputs (OutputCheck). In two parts: most of them (`apart`),
+    checked by that process, and the rest (`here`), checked by the build's own once it has
+    listed the inputs, so that both finish together."""
 
     count: int
-    data: bytes
+    apart: bytes
+    here: bytes
 
     @classmethod
-    def of(cls, stats: dict[str, tuple[int, int]]) -> PackedStats:
-        return cls(len(stats), marshal.dumps(stats))
+    def of(cls, stats: dict[str, tuple[int, int]], inputs: int) -> PackedStats:
+        """The stats of outputs checked beside the listing of `inputs` input files."""
+        items = list(stats.items())
+        split = len(items) - _checked_here(len(items), inputs)
+        return cls(len(items), marshal.dumps(dict(items[:split])), marshal.dumps(dict(items[split:])))
 
     def unpacked(self) -> dict[str, tuple[int, int]]:
-        return marshal.loads(self.data)
+        return {**marshal.loads(self.apart), **marshal.loads(self.here)}
+
+
+# An input listed costs about this many outputs checked (4.1 us against 3.3 us, at 10,000
+# articles: the listing walks folders and keeps each stat, the check compares two numbers).
+_INPUT_COST = 1.25
+
+
+def _checked_here(outputs: int, inputs: int) -> int:
+    """How many of the outputs the build's own process checks after listing the inputs, so
+    that it and the checking process finish together: at 10,000 articles (20,000 inputs, 39,000
+    outputs) a fifth of them, 0.13 -> 0.105 s to the answer."""
+    return max(0, int((outputs - _INPUT_COST * inputs) / 2))
 
 
 # From this many outputs on, they are checked in a process of their own while this one lists
@@ -180,7 +198,7 @@ class OutputCheck:
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as answer:
-                    answer.write("\0".join(changed_outputs(output, self.stats)).encode("utf-8", "surrogateescape"))
+                    answer.write("\0".join(changed_outputs(output, self._apart())).encode("utf-8", "surrogateescape"))
                 status = 0
             finally:
                 os._exit(status)
@@ -191,11 +209,20 @@ class OutputCheck:
     def stats(self) -> dict[str, tuple[int, int]]:
         return self._stats.unpacked() if isinstance(self._stats, PackedStats) else self._stats
 
+    def _apart(self) -> dict[str, tuple[int, int]]:
+        """What the checking process checks: all, or the part packed for it."""
+        return marshal.loads(self._stats.apart) if isinstance(self._stats, PackedStats) else self._stats
+
+    def _here(self) -> dict[str, tuple[int, int]]:
+        """What this process checks while the other does the rest: nothing, or the part packed for it."""
+        return marshal.loads(self._stats.here) if isinstance(self._stats, PackedStats) else {}
+
     def changed(self) -> frozenset[str]:
         """The outputs in `stats` missing, or whose size or modification time is not as written."""
         if self._found is None:
+            here = changed_outputs(self.output, self._here()) if self._child is not None else None
             answer = self._collect()
-            self._found = frozenset(changed_outputs(self.output, self.stats) if answer is None else answer)
+            self._found = frozenset(changed_outputs(self.output, self.stats) if answer is None else answer + here)
         return self._found
 
     def _collect(self) -> list[str] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import marshal
 import os
 import pickle
 import random
@@ -899,7 +900,11 @@ def test_the_outputs_missing_or_not_as_written_are_found(tmp_path, monkeypatch):
     os.utime(site / "a/touched.html", ns=(1, 1))
     (site / "gone.html").unlink()
     assert quickcheck.changed_outputs(site, written) == ["a/resized.html", "a/touched.html", "gone.html"]
-    for apart, stats in itertools.product((1, 10 ** 6), (written, quickcheck.PackedStats.of(written))):
+    # Packed beside no input, half the outputs are checked here while the other process checks the
+    # rest; beside many, all of them there.
+    packed = [quickcheck.PackedStats.of(written, inputs) for inputs in (0, 10 ** 6)]
+    assert [len(marshal.loads(stats.here)) for stats in packed] == [2, 0]
+    for apart, stats in itertools.product((1, 10 ** 6), (written, *packed)):
         monkeypatch.setattr(quickcheck, "CHECK_APART_MIN", apart)  # in a forked process, or here
         check = quickcheck.OutputCheck(site, stats, 0, workers=2)
         assert (check._child is not None) == (apart == 1)
