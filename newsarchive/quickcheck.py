@@ -220,7 +220,8 @@ class OutputCheck:
     def changed(self) -> frozenset[str]:
         """The outputs in `stats` missing, or whose size or modification time is not as written."""
         if self._found is None:
-            here = changed_outputs(self.output, self._here()) if self._child is not None else None
+            # This process's part, while the other checks the rest (none when none was forked).
+            here = changed_outputs(self.output, self._here()) if self._child is not None else []
             answer = self._collect()
             self._found = frozenset(changed_outputs(self.output, self.stats) if answer is None else answer + here)
         return self._found

@@ -68,7 +68,8 @@ def _article_files(articles_dir: Path, listed=None) -> list[tuple[str, bool]]:
 
 def load_archive(articles_dir: Path, project: Path, inputs=None, parsed: dict | None = None,
                  workers: int | None = None, parallel_min: int = PARALLEL_MIN, spool: TextSpool | None = None,
-                 listed=None, named: dict[str, tuple[str, ...]] | None = None) -> tuple[Archive | None, list[Diagnostic]]:
+                 listed=None, named: dict[str, tuple[str, ...]] | None = None
+                 ) -> tuple[Archive | None, list[Diagnostic]]:
     """Load everything; returns (archive, diagnostics). archive is None when any error was found.
 
     With `inputs` (digests.FileDigests) and `parsed` (Archive.parsed of the previous build),
@@ -339,4 +340,5 @@ def _references(article: Article, packed: bytes) -> list[tuple[str, str]]:
 
 
 def _named_slugs(refs: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The slugs of _references, without their fields."""
     return tuple(slug for _, slug in refs)
